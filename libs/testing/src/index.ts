@@ -1,0 +1,6 @@
+export * from './child-process';
+export * from './containers';
+export * from './kafka-mock';
+export * from './ports';
+export * from './postgres';
+export * from './redis';
