@@ -1,0 +1,34 @@
+import { BalanceReconciledContract } from './events/balance-reconciled.event';
+import { GrossErrorSuspectedContract } from './events/gross-error-suspected.event';
+import { LossSuspectedContract } from './events/loss-suspected.event';
+import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
+import { PlantModelVersionedContract } from './events/plant-model-versioned.event';
+import { ContractRegistry, type EventOf } from './registry';
+
+/**
+ * Every integration event of Reflux. To add one: write `events/<name>.event.ts` with `defineEvent`,
+ * list it here. To change one incompatibly: move its schema into `previousVersions` with an upcaster
+ * and put the new schema in `schema` (the version number follows).
+ */
+export const REFLUX_CONTRACTS = [
+  MeasurementsIngestedContract,
+  PlantModelVersionedContract,
+  BalanceReconciledContract,
+  GrossErrorSuspectedContract,
+  LossSuspectedContract,
+] as const;
+
+export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
+
+export const integrationEvents = new ContractRegistry<RefluxContract>(REFLUX_CONTRACTS);
+
+/** The typed union of all Reflux integration events. */
+export type RefluxIntegrationEvent = EventOf<RefluxContract>;
+
+export const EVENT_TYPES = {
+  MeasurementsIngested: MeasurementsIngestedContract.type,
+  PlantModelVersioned: PlantModelVersionedContract.type,
+  BalanceReconciled: BalanceReconciledContract.type,
+  GrossErrorSuspected: GrossErrorSuspectedContract.type,
+  LossSuspected: LossSuspectedContract.type,
+} as const;

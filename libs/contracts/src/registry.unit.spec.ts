@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { CONTRACT_ERROR_CODES, ContractError } from './contract.error';
+import { EVENT_TYPES, integrationEvents } from './reflux-events';
+import { ContractRegistry, defineEvent } from './registry';
+import { TOPICS } from './topics';
+
+const meta = { source: 'ingestion', subject: 'plant-7' };
+const measurements = {
+  plantId: 'plant-7',
+  batchId: 'batch-0001',
+  tagIds: ['FI-101', 'FI-102'],
+  timeRange: { start: '2026-05-01T10:00:00Z', end: '2026-05-01T10:05:00Z' },
+  samplesAccepted: 600,
+  samplesRejected: 2,
+};
+
+function catchError(work: () => unknown): ContractError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof ContractError) return error;
+    throw error;
+  }
+  throw new Error('expected a ContractError');
+}
+
+describe('integration event registry', () => {
+  it('creates an envelope with id, current schema version, timestamps and correlation defaulted', () => {
+    const event = integrationEvents.create(EVENT_TYPES.MeasurementsIngested, measurements, meta);
+    expect(event).toMatchObject({ type: 'MeasurementsIngested', schemaVersion: 1, source: 'ingestion', subject: 'plant-7', data: measurements });
+    expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(event.correlationId).toEqual(event.eventId);
+    expect(Date.parse(event.occurredAt)).not.toBeNaN();
+    expect(integrationEvents.topicOf(event.type)).toEqual(TOPICS.ingestion);
+  });
+
+  it('rejects an invalid payload with CONTRACTS.INVALID_EVENT naming every failing field', () => {
+    const error = catchError(() =>
+      integrationEvents.create(
+        EVENT_TYPES.MeasurementsIngested,
+        { ...measurements, samplesAccepted: -1, tagIds: [], timeRange: { start: '2026-05-01T10:05:00Z', end: '2026-05-01T10:00:00Z' } },
+        meta,
+      ),
+    );
+    expect(error.code).toEqual(CONTRACT_ERROR_CODES.INVALID_EVENT);
+    expect(error.retriable).toBe(false);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['data.samplesAccepted', 'data.tagIds', 'data.timeRange.end']);
+    expect(error.message).toMatch(/data\.samplesAccepted: must be ≥ 0/);
+  });
+
+  it('rejects an envelope with a malformed id, subject or traceparent', () => {
+    const valid = integrationEvents.create(EVENT_TYPES.PlantModelVersioned, { plantId: 'plant-7', version: 3 }, meta);
+    const error = catchError(() => integrationEvents.validate({ ...valid, eventId: 'nope', subject: '', traceparent: '00-zz' }));
+    expect(error.code).toEqual(CONTRACT_ERROR_CODES.INVALID_EVENT);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['eventId', 'subject', 'traceparent']);
+  });
+
+  it('rejects non-finite numbers that JSON cannot carry', () => {
+    const error = catchError(() =>
+      integrationEvents.create(
+        EVENT_TYPES.LossSuspected,
+        {
+          plantId: 'p',
+          window: { start: '2026-05-01T10:00:00Z', end: '2026-05-01T11:00:00Z' },
+          unitId: 'V-100',
+          estimatedLossKgPerS: Number.NaN,
+          testStatistic: 4.2,
+          criticalValue: 1.96,
+        },
+        meta,
+      ),
+    );
+    expect(error.issues).toEqual([{ path: 'data.estimatedLossKgPerS', message: 'must be a finite number' }]);
+  });
+
+  it('refuses an unknown type and an unknown schema version with their own codes', () => {
+    const valid = integrationEvents.create(EVENT_TYPES.PlantModelVersioned, { plantId: 'plant-7', version: 3 }, meta);
+    expect(catchError(() => integrationEvents.parse({ ...valid, type: 'NoSuchThing' })).code).toEqual(CONTRACT_ERROR_CODES.UNKNOWN_EVENT_TYPE);
+    expect(catchError(() => integrationEvents.parse({ ...valid, schemaVersion: 2 })).code).toEqual(CONTRACT_ERROR_CODES.UNSUPPORTED_SCHEMA_VERSION);
+  });
+
+  it('keeps every required event type with a topic and a schema version', () => {
+    expect(integrationEvents.types().sort()).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected', 'MeasurementsIngested', 'PlantModelVersioned']);
+    for (const type of integrationEvents.types()) {
+      expect(integrationEvents.get(type).schemaVersion).toBeGreaterThanOrEqual(1);
+      expect(Object.values(TOPICS)).toContain(integrationEvents.topicOf(type));
+    }
+  });
+
+  it('survives a JSON round trip unchanged', () => {
+    const event = integrationEvents.create(
+      EVENT_TYPES.GrossErrorSuspected,
+      {
+        plantId: 'plant-7',
+        window: { start: '2026-05-01T10:00:00Z', end: '2026-05-01T11:00:00Z' },
+        tagId: 'FI-101',
+        streamId: 'S-12',
+        estimatedBias: { value: -0.42, unit: 'kg/s' },
+        testStatistic: 3.9,
+        criticalValue: 3.29,
+      },
+      { ...meta, causationId: 'cmd-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    );
+    expect(integrationEvents.parse(JSON.parse(JSON.stringify(event)))).toEqual(event);
+  });
+});
+
+describe('schema versions', () => {
+  // A made-up history: v1 carried the loss in t/h, v2 renamed and converted it to kg/s.
+  const LeakV3 = defineEvent({
+    type: 'LeakDetected',
+    topic: 'test.leaks',
+    description: 'test',
+    schema: z.object({ unitId: z.string(), lossKgPerS: z.number(), confidence: z.number() }),
+    previousVersions: [
+      { schema: z.object({ unitId: z.string(), lossTonnesPerHour: z.number() }), upcast: (d: { unitId: string; lossTonnesPerHour: number }) => ({ unitId: d.unitId, lossKgPerS: (d.lossTonnesPerHour * 1000) / 3600 }) },
+      { schema: z.object({ unitId: z.string(), lossKgPerS: z.number() }), upcast: (d: { unitId: string; lossKgPerS: number }) => ({ ...d, confidence: 0.5 }) },
+    ],
+  });
+  const registry = integrationEvents.extend([LeakV3]);
+  const envelope = (schemaVersion: number, data: unknown) => ({
+    eventId: '5f0c6a8e-8a39-4c0e-9d59-0b0f6f2f6a11',
+    type: 'LeakDetected',
+    schemaVersion,
+    source: 'balancing',
+    subject: 'unit-V-100',
+    occurredAt: '2026-05-01T10:00:00.000Z',
+    correlationId: 'c-1',
+    data,
+  });
+
+  it('numbers versions from the history and upcasts a v1 payload through every step', () => {
+    expect(LeakV3.schemaVersion).toBe(3);
+    const parsed = registry.parse(envelope(1, { unitId: 'V-100', lossTonnesPerHour: 3.6 }));
+    expect(parsed.schemaVersion).toBe(3);
+    expect(parsed.data).toEqual({ unitId: 'V-100', lossKgPerS: 1, confidence: 0.5 });
+  });
+
+  it('validates an old payload against its own version before upcasting', () => {
+    const error = catchError(() => registry.parse(envelope(1, { unitId: 'V-100', lossKgPerS: 1 })));
+    expect(error.code).toEqual(CONTRACT_ERROR_CODES.INVALID_EVENT);
+    expect(error.issues).toEqual([expect.objectContaining({ path: 'data.lossTonnesPerHour' })]);
+  });
+
+  it('refuses to register the same type twice', () => {
+    expect(() => registry.extend([LeakV3])).toThrow(/declared twice/);
+  });
+
+  it('leaves the shared registry untouched when extended', () => {
+    expect(new ContractRegistry([]).types()).toEqual([]);
+    expect(integrationEvents.has('LeakDetected')).toBe(false);
+  });
+});
