@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { TAG_KIND_NAMES } from './tag-kind';
+
+export const PLANT_MODEL_SCHEMA_VERSION = 1;
+
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'ids use letters, digits and . _ : / - and start with a letter or digit');
+
+export const UNIT_TYPES = [
+  'reactor',
+  'column',
+  'furnace',
+  'heatExchanger',
+  'cooler',
+  'tank',
+  'gasHolder',
+  'header',
+  'converter',
+  'caster',
+  'boiler',
+  'compressor',
+  'blower',
+  'pump',
+  'turbine',
+  'generator',
+  'splitter',
+  'mixer',
+  'separator',
+  'letdown',
+  'desuperheater',
+  'deaerator',
+  'blastFurnace',
+  'stove',
+  'ladleFurnace',
+  'cokeOven',
+  'flare',
+  'busbar',
+  'transformer',
+  'consumer',
+] as const;
+
+/** Material streams carry mass; energy streams are utilities (steam, fuel gas, cooling water) or pure power. */
+export const STREAM_KINDS = ['material', 'energy'] as const;
+
+/** Media that carry energy without mass: their streams have `powerW` and no mass flow. */
+export const POWER_ONLY_MEDIA = ['electricity', 'heat', 'work'] as const;
+
+export const inventorySchema = z.strictObject({
+  /** Free cross-section of the tank or gas-holder piston, m². */
+  areaM2: z.number().positive(),
+  /** Density of the inventory at storage conditions, kg/m³. */
+  densityKgPerM3: z.number().positive(),
+  /** Usable height, m. */
+  heightM: z.number().positive(),
+  /** Level at the nominal steady state, m. */
+  nominalLevelM: z.number().nonnegative(),
+  /** Rate of level change at the nominal state, m/s (0 for a tank in steady state). */
+  nominalLevelRateMPerS: z.number().default(0),
+});
+
+export const unitSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  type: z.enum(UNIT_TYPES),
+  description: z.string().optional(),
+  inventory: inventorySchema.optional(),
+  /** Operating state of the unit itself (bed temperature, drum pressure), for tags that measure the unit. */
+  operating: z
+    .strictObject({ temperatureK: z.number().positive().optional(), pressurePa: z.number().positive().optional() })
+    .optional(),
+});
+
+export const areaSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  units: z.array(unitSchema).default([]),
+});
+
+export const siteSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  areas: z.array(areaSchema).default([]),
+});
+
+export const streamNominalSchema = z.strictObject({
+  massFlowKgPerS: z.number().nonnegative().optional(),
+  powerW: z.number().nonnegative().optional(),
+  temperatureK: z.number().positive().optional(),
+  pressurePa: z.number().positive().optional(),
+  specificEnthalpyJPerKg: z.number().optional(),
+  /** Mass fractions by component name; they sum to 1. */
+  composition: z.record(z.string().min(1), z.number().min(0).max(1)).optional(),
+  densityKgPerM3: z.number().positive().optional(),
+  normalDensityKgPerNm3: z.number().positive().optional(),
+});
+
+export const streamSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  kind: z.enum(STREAM_KINDS),
+  /** What flows: crude, naphtha, steam, fuelGas, electricity, coolingWater, BFG… */
+  medium: z.string().min(1),
+  /** Source unit id, or null for the plant boundary. */
+  from: id.nullable(),
+  /** Destination unit id, or null for the plant boundary. */
+  to: id.nullable(),
+  nominal: streamNominalSchema,
+});
+
+export const uncertaintySchema = z.strictObject({
+  /** One standard deviation of the measurement error. */
+  standardDeviation: z.number().positive(),
+  /** `absolute`: in the tag's unit; `percentOfReading` / `percentOfSpan`: in % . */
+  basis: z.enum(['absolute', 'percentOfReading', 'percentOfSpan']),
+});
+
+export const exceptionSchema = z.strictObject({
+  /** Report a new value only when it moves by more than this deadband, in the tag's unit. */
+  deadband: z.number().nonnegative(),
+  /** Report at least every so many seconds even without change. */
+  maxIntervalS: z.number().positive().optional(),
+});
+
+export const tagSchema = z.strictObject({
+  id,
+  description: z.string().optional(),
+  kind: z.enum(TAG_KIND_NAMES),
+  /** The stream this tag measures (exactly one of streamId / unitId). */
+  streamId: id.optional(),
+  /** The unit this tag measures (levels, bed temperatures). */
+  unitId: id.optional(),
+  /** Component name, for composition tags. */
+  component: z.string().min(1).optional(),
+  /** Engineering unit symbol from the unit-of-measure registry. */
+  unit: z.string().min(1),
+  range: z.strictObject({ min: z.number(), max: z.number() }),
+  uncertainty: uncertaintySchema,
+  samplingPeriodS: z.number().positive(),
+  exception: exceptionSchema.optional(),
+});
+
+export const plantModelSchema = z.strictObject({
+  schemaVersion: z.literal(PLANT_MODEL_SCHEMA_VERSION),
+  plantId: id,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  sites: z.array(siteSchema).min(1),
+  streams: z.array(streamSchema).default([]),
+  tags: z.array(tagSchema).default([]),
+});
+
+export type PlantModel = z.output<typeof plantModelSchema>;
+export type PlantModelInput = z.input<typeof plantModelSchema>;
+export type Site = z.output<typeof siteSchema>;
+export type Area = z.output<typeof areaSchema>;
+export type Unit = z.output<typeof unitSchema>;
+export type UnitType = (typeof UNIT_TYPES)[number];
+export type Inventory = z.output<typeof inventorySchema>;
+export type Stream = z.output<typeof streamSchema>;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+export type StreamNominal = z.output<typeof streamNominalSchema>;
+export type Tag = z.output<typeof tagSchema>;
+export type Uncertainty = z.output<typeof uncertaintySchema>;
+
+/** JSON Schema (draft 2020-12) of a plant-model document, for editors and other languages. */
+export const plantModelJsonSchema = (): Record<string, unknown> =>
+  z.toJSONSchema(plantModelSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;

@@ -1,0 +1,186 @@
+import { findUnitOfMeasure, spanToSI, toSI } from '../units/unit-of-measure.registry';
+import { POWER_ONLY_MEDIA, type PlantModel, type Stream, type Tag, type Unit } from './plant-model.schema';
+import type { PlantModelIssue } from './plant-model.issues';
+import { unitFitsTagKind } from './tag-kind';
+
+const COMPOSITION_TOLERANCE = 1e-6;
+
+/**
+ * Cross-reference checks zod cannot express: ids, stream ends, units of measure, ranges, nominal
+ * values the tags need. Returns every problem; an empty list means the model is consistent.
+ */
+export const validatePlantModel = (model: PlantModel): PlantModelIssue[] => {
+  const issues: PlantModelIssue[] = [];
+  const report = (path: string, code: string, message: string) => issues.push({ path, code, message });
+
+  const units = new Map<string, Unit>();
+  const containers = new Map<string, string>();
+  const claim = (kind: string, id: string, path: string) => {
+    const previous = containers.get(`${kind}:${id}`);
+    if (previous) report(`${path}.id`, 'DUPLICATE_ID', `${kind} id "${id}" is already used at ${previous}`);
+    else containers.set(`${kind}:${id}`, path);
+  };
+
+  model.sites.forEach((site, s) => {
+    claim('site', site.id, `sites[${s}]`);
+    site.areas.forEach((area, a) => {
+      const areaPath = `sites[${s}].areas[${a}]`;
+      claim('area', area.id, areaPath);
+      area.units.forEach((unit, u) => {
+        const unitPath = `${areaPath}.units[${u}]`;
+        claim('unit', unit.id, unitPath);
+        if (!units.has(unit.id)) units.set(unit.id, unit);
+        if (unit.inventory && unit.inventory.nominalLevelM > unit.inventory.heightM)
+          report(`${unitPath}.inventory.nominalLevelM`, 'INVENTORY.LEVEL_ABOVE_HEIGHT', 'nominal level exceeds the height');
+        if ((unit.type === 'tank' || unit.type === 'gasHolder') && !unit.inventory)
+          report(`${unitPath}.inventory`, 'INVENTORY.MISSING', `a ${unit.type} needs an inventory (area, density, height, level)`);
+      });
+    });
+  });
+
+  const streams = new Map<string, Stream>();
+  model.streams.forEach((stream, i) => {
+    const path = `streams[${i}]`;
+    claim('stream', stream.id, path);
+    if (!streams.has(stream.id)) streams.set(stream.id, stream);
+    for (const end of ['from', 'to'] as const) {
+      const unitId = stream[end];
+      if (unitId !== null && !units.has(unitId))
+        report(`${path}.${end}`, 'STREAM.DANGLING_END', `stream "${stream.id}" ${end} unknown unit "${unitId}"`);
+    }
+    if (stream.from === null && stream.to === null)
+      report(path, 'STREAM.BOUNDARY_BOTH_ENDS', `stream "${stream.id}" has no unit at either end`);
+    if (stream.from !== null && stream.from === stream.to)
+      report(`${path}.to`, 'STREAM.SELF_LOOP', `stream "${stream.id}" starts and ends at "${stream.from}"`);
+    const powerOnly = (POWER_ONLY_MEDIA as readonly string[]).includes(stream.medium);
+    const { massFlowKgPerS, powerW, composition } = stream.nominal;
+    if (powerOnly) {
+      if (stream.kind !== 'energy') report(`${path}.kind`, 'STREAM.POWER_ONLY_MATERIAL', `${stream.medium} is an energy stream`);
+      if (powerW === undefined) report(`${path}.nominal.powerW`, 'STREAM.NOMINAL_MISSING', `${stream.medium} stream needs powerW`);
+      if (massFlowKgPerS !== undefined)
+        report(`${path}.nominal.massFlowKgPerS`, 'STREAM.MASS_ON_POWER', `${stream.medium} carries no mass`);
+    } else if (massFlowKgPerS === undefined) {
+      report(`${path}.nominal.massFlowKgPerS`, 'STREAM.NOMINAL_MISSING', `stream "${stream.id}" needs a nominal mass flow`);
+    }
+    if (composition) {
+      const sum = Object.values(composition).reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > COMPOSITION_TOLERANCE)
+        report(`${path}.nominal.composition`, 'STREAM.COMPOSITION_SUM', `mass fractions sum to ${sum}, not 1`);
+    }
+  });
+
+  model.tags.forEach((tag, i) => validateTag(tag, `tags[${i}]`, units, streams, claim, report));
+  return issues;
+};
+
+const validateTag = (
+  tag: Tag,
+  path: string,
+  units: ReadonlyMap<string, Unit>,
+  streams: ReadonlyMap<string, Stream>,
+  claim: (kind: string, id: string, path: string) => void,
+  report: (path: string, code: string, message: string) => void,
+) => {
+  claim('tag', tag.id, path);
+  const uom = findUnitOfMeasure(tag.unit);
+  if (!uom) report(`${path}.unit`, 'TAG.UNKNOWN_UNIT', `unknown unit of measure "${tag.unit}"`);
+  else if (!unitFitsTagKind(tag.kind, uom.kind))
+    report(`${path}.unit`, 'TAG.UNIT_INCOMPATIBLE', `"${tag.unit}" measures ${uom.kind}, not ${tag.kind}`);
+  if (!(tag.range.min < tag.range.max))
+    report(`${path}.range`, 'TAG.RANGE_INVERTED', `range min ${tag.range.min} is not below max ${tag.range.max}`);
+  if (tag.exception && tag.exception.deadband >= tag.range.max - tag.range.min)
+    report(`${path}.exception.deadband`, 'TAG.DEADBAND_TOO_WIDE', 'deadband is not smaller than the span');
+
+  if ((tag.streamId === undefined) === (tag.unitId === undefined)) {
+    report(path, 'TAG.TARGET', `tag "${tag.id}" must measure exactly one of streamId or unitId`);
+    return;
+  }
+  const nominalSI = nominalValueSI(tag, units, streams, (p, c, m) => report(`${path}${p}`, c, m));
+  if (nominalSI === undefined || !uom || !unitFitsTagKind(tag.kind, uom.kind) || !(tag.range.min < tag.range.max)) return;
+  const minSI = toSI(tag.range.min, tag.unit);
+  const maxSI = toSI(tag.range.max, tag.unit);
+  const span = level(tag) && uom.kind === 'fraction' ? undefined : [minSI, maxSI];
+  if (span && (nominalSI < span[0] || nominalSI > span[1]))
+    report(`${path}.range`, 'TAG.NOMINAL_OUT_OF_RANGE', `nominal value ${nominalSI} (SI) lies outside [${minSI}, ${maxSI}]`);
+  if (tag.uncertainty.basis === 'absolute' && spanToSI(tag.uncertainty.standardDeviation, tag.unit) > maxSI - minSI)
+    report(`${path}.uncertainty`, 'TAG.UNCERTAINTY_TOO_LARGE', 'standard deviation exceeds the span');
+};
+
+const level = (tag: Tag) => tag.kind === 'level';
+
+/** The SI nominal value a tag reads at steady state, reporting what is missing to compute it. */
+const nominalValueSI = (
+  tag: Tag,
+  units: ReadonlyMap<string, Unit>,
+  streams: ReadonlyMap<string, Stream>,
+  report: (relativePath: string, code: string, message: string) => void,
+): number | undefined => {
+  if (tag.unitId !== undefined) {
+    const unit = units.get(tag.unitId);
+    if (!unit) {
+      report('.unitId', 'TAG.UNKNOWN_UNIT_REF', `tag references unknown unit "${tag.unitId}"`);
+      return undefined;
+    }
+    switch (tag.kind) {
+      case 'level':
+        if (!unit.inventory) report('.unitId', 'TAG.NO_INVENTORY', `unit "${unit.id}" has no inventory to measure a level of`);
+        return unit.inventory?.nominalLevelM;
+      case 'temperature':
+      case 'pressure': {
+        const value = tag.kind === 'temperature' ? unit.operating?.temperatureK : unit.operating?.pressurePa;
+        if (value === undefined) report('.unitId', 'TAG.NOMINAL_MISSING', `unit "${unit.id}" has no operating ${tag.kind}`);
+        return value;
+      }
+      default:
+        report('.kind', 'TAG.KIND_ON_UNIT', `a ${tag.kind} tag measures a stream, not a unit`);
+        return undefined;
+    }
+  }
+  const stream = streams.get(tag.streamId!);
+  if (!stream) {
+    report('.streamId', 'TAG.UNKNOWN_STREAM', `tag references unknown stream "${tag.streamId}"`);
+    return undefined;
+  }
+  const n = stream.nominal;
+  const need = <T>(value: T | undefined, field: string): T | undefined => {
+    if (value === undefined) report('.streamId', 'TAG.NOMINAL_MISSING', `stream "${stream.id}" has no nominal ${field}`);
+    return value;
+  };
+  switch (tag.kind) {
+    case 'massFlow':
+      return need(n.massFlowKgPerS, 'massFlowKgPerS');
+    case 'volumetricFlow': {
+      const density = need(n.densityKgPerM3, 'densityKgPerM3');
+      const mass = need(n.massFlowKgPerS, 'massFlowKgPerS');
+      return density === undefined || mass === undefined ? undefined : mass / density;
+    }
+    case 'normalVolumetricFlow': {
+      const density = need(n.normalDensityKgPerNm3, 'normalDensityKgPerNm3');
+      const mass = need(n.massFlowKgPerS, 'massFlowKgPerS');
+      return density === undefined || mass === undefined ? undefined : mass / density;
+    }
+    case 'temperature':
+      return need(n.temperatureK, 'temperatureK');
+    case 'pressure':
+      return need(n.pressurePa, 'pressurePa');
+    case 'power':
+      return need(n.powerW, 'powerW');
+    case 'specificEnthalpy':
+      return need(n.specificEnthalpyJPerKg, 'specificEnthalpyJPerKg');
+    case 'density':
+      return need(n.densityKgPerM3, 'densityKgPerM3');
+    case 'composition': {
+      if (tag.component === undefined) {
+        report('.component', 'TAG.COMPONENT_MISSING', 'a composition tag names its component');
+        return undefined;
+      }
+      const fraction = n.composition?.[tag.component];
+      if (fraction === undefined)
+        report('.component', 'TAG.UNKNOWN_COMPONENT', `stream "${stream.id}" has no component "${tag.component}"`);
+      return fraction;
+    }
+    case 'level':
+      report('.kind', 'TAG.KIND_ON_STREAM', 'a level tag measures a tank or holder (unitId), not a stream');
+      return undefined;
+  }
+};
