@@ -1,0 +1,10 @@
+export * from './api-keys';
+export * from './config.error';
+export * from './config.module';
+export * from './config.warnings';
+export * from './env';
+export type { EnvVariable, ParseResult, VariableOptions } from './env-variable';
+export { variable } from './env-variable';
+export * from './load-config';
+export * from './platform.config';
+export * from './redact';
