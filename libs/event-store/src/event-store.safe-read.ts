@@ -1,0 +1,89 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from './event-store.port';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-store.rows';
+import type { UpcasterRegistry } from './upcaster.registry';
+import { categoryPattern } from './event-store.validation';
+
+/**
+ * Where a subscription stands: everything at or before (transactionId, globalPosition) in
+ * (transaction_id, global_position) order has been handled. transactionId is an xid8 in decimal.
+ */
+export interface Checkpoint {
+  readonly transactionId: string;
+  readonly globalPosition: number;
+}
+
+export const START_CHECKPOINT: Checkpoint = { transactionId: '0', globalPosition: 0 };
+
+export interface EventFilter {
+  readonly category?: string;
+  readonly eventTypes?: readonly string[];
+}
+
+export interface SafeBatch {
+  readonly events: RecordedEvent[];
+  /** Checkpoint to store after handling `events` (may move past filtered-out events). */
+  readonly next: Checkpoint;
+  /** Whether `next` differs from the checkpoint read from. */
+  readonly advanced: boolean;
+  /** The batch was full: more safe events may follow at once. */
+  readonly full: boolean;
+  /**
+   * Committed events exist beyond the horizon, held back by an older transaction still running
+   * (possibly one that never appends and so never notifies): poll again soon.
+   */
+  readonly blocked: boolean;
+}
+
+/**
+ * Builds the batch reader of one subscription. Only events whose transaction is older than the
+ * oldest transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`, the horizon) are
+ * read: every transaction below it has committed or aborted, so nothing can appear behind the
+ * checkpoint later. Must run before the reading transaction writes anything (its own id would
+ * hold the horizon back).
+ */
+export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry) {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.category !== undefined) {
+    params.push(categoryPattern(filter.category));
+    conditions.push(`AND stream_id LIKE $${params.length + 3}`);
+  }
+  if (filter.eventTypes !== undefined) {
+    params.push(filter.eventTypes);
+    conditions.push(`AND type = ANY($${params.length + 3}::text[])`);
+  }
+  const filtered = conditions.length > 0;
+  const text = `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+    SELECT h.xmin::text, EXISTS (SELECT 1 FROM reflux_events x WHERE x.transaction_id >= h.xmin), e.*
+    FROM h LEFT JOIN LATERAL (
+      SELECT ${EVENT_COLUMNS}, transaction_id::text
+      FROM reflux_events
+      WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < h.xmin ${conditions.join(' ')}
+      ORDER BY transaction_id, global_position
+      LIMIT $3
+    ) e ON true`;
+
+  return async function readSafeBatch(client: PoolClient, from: Checkpoint, limit: number): Promise<SafeBatch> {
+    const result = await client.query<[string, boolean, ...EventRow, string]>({
+      text,
+      values: [from.transactionId, from.globalPosition, limit, ...params],
+      rowMode: 'array',
+    });
+    const horizon = result.rows[0][0];
+    const blocked = result.rows[0][1];
+    const rows = result.rows[0][2] === null ? [] : result.rows;
+    const events = rows.map((r) => toRecordedEvent(r.slice(2, 11) as EventRow, upcasters));
+    const full = rows.length === limit;
+    let next = from;
+    if (full) {
+      const last = rows[rows.length - 1];
+      next = { transactionId: last[11], globalPosition: last[4] };
+    } else if (events.length > 0 || (filtered && BigInt(horizon) > BigInt(from.transactionId))) {
+      // Every event below the horizon has been seen (and filtered): jump to it.
+      next = { transactionId: horizon, globalPosition: 0 };
+    }
+    const advanced = next !== from;
+    return { events, next, advanced, full, blocked };
+  };
+}

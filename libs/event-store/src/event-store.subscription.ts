@@ -1,0 +1,172 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import type { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from './event-store.port';
+import { EVENT_STORE_ERROR_CODES, EventStoreError } from './event-store.errors';
+import type { EventNotifier } from './event-store.notifier';
+import { safeBatchReader, START_CHECKPOINT, type Checkpoint, type SafeBatch } from './event-store.safe-read';
+import type { UpcasterRegistry } from './upcaster.registry';
+
+export interface SubscriptionRuntime {
+  readonly pool: Pool;
+  readonly notifier: EventNotifier;
+  readonly upcasters: UpcasterRegistry;
+  readonly logger: Logger;
+  /** Fallback poll when no notification arrives (lost notifications, LISTEN connection down). */
+  readonly pollIntervalMs: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 1000;
+const BLOCKED_MAX_DELAY_MS = 250;
+const FAILURE_MAX_DELAY_MS = 30_000;
+
+/** Row-locks nothing: an advisory transaction lock serialises the batches of one subscription id. */
+export async function lockSubscription(client: PoolClient, subscriptionId: string): Promise<void> {
+  await client.query({ name: 'reflux_lock_subscription', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', values: [`reflux_subscription:${subscriptionId}`] });
+}
+
+export async function readCheckpoint(client: PoolClient | Pool, subscriptionId: string): Promise<Checkpoint> {
+  const { rows } = await client.query<[string, number]>({
+    name: 'reflux_read_checkpoint',
+    text: 'SELECT transaction_id::text, global_position::float8 FROM reflux_subscription_checkpoints WHERE subscription_id = $1',
+    values: [subscriptionId],
+    rowMode: 'array',
+  });
+  return rows.length === 0 ? START_CHECKPOINT : { transactionId: rows[0][0], globalPosition: rows[0][1] };
+}
+
+export async function writeCheckpoint(client: PoolClient, subscriptionId: string, checkpoint: Checkpoint): Promise<void> {
+  await client.query({
+    name: 'reflux_write_checkpoint',
+    text: `INSERT INTO reflux_subscription_checkpoints (subscription_id, transaction_id, global_position) VALUES ($1, $2::xid8, $3)
+           ON CONFLICT (subscription_id) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
+    values: [subscriptionId, checkpoint.transactionId, checkpoint.globalPosition],
+  });
+}
+
+/**
+ * A catch-up-then-live subscription. Each batch is one transaction: advisory lock on the
+ * subscription id (two instances never handle the same batch), read the checkpoint, read the next
+ * safe events, call the handler with the transaction, store the checkpoint, commit. A handler
+ * failure or a lost connection rolls the whole batch back; it is retried with backoff.
+ *
+ * Order guarantee: events arrive in (transaction_id, global_position) order, i.e. in commit-safe
+ * order: all events of one transaction in position order, and the events of one stream strictly in
+ * stream-version order. Events of different streams written by concurrent transactions may arrive
+ * in an order different from their global positions (positions are allocated before commit).
+ */
+export class PostgresSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private rejectCaughtUp!: (error: Error) => void;
+  private lastPosition = 0;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+  private readonly readBatch: ReturnType<typeof safeBatchReader>;
+  private readonly batchSize: number;
+  private sleepCancel: (() => void) | undefined;
+
+  constructor(
+    private readonly runtime: SubscriptionRuntime,
+    private readonly options: SubscriptionOptions,
+    private readonly handler: SubscriptionHandler,
+  ) {
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.resolveCaughtUp = resolve;
+      this.rejectCaughtUp = reject;
+    });
+    this.caughtUp.catch(() => undefined);
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    this.readBatch = safeBatchReader(options, runtime.upcasters);
+    this.loop = this.run();
+  }
+
+  position(): number {
+    return this.lastPosition;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleepCancel?.();
+    this.runtime.notifier.wakeAll();
+    await this.loop;
+    this.rejectCaughtUp(new EventStoreError(EVENT_STORE_ERROR_CODES.CLOSED, `subscription ${this.options.subscriptionId} stopped before it caught up`));
+  }
+
+  private async run(): Promise<void> {
+    const { notifier, logger, pollIntervalMs } = this.runtime;
+    const log = logger.child({ subscriptionId: this.options.subscriptionId });
+    await notifier.ensureListening();
+    let failures = 0;
+    let blockedDelayMs = 2;
+    while (!this.stopped) {
+      const generation = notifier.generation;
+      let batch: SafeBatch;
+      try {
+        batch = await this.processBatch();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const delayMs = Math.min(FAILURE_MAX_DELAY_MS, 100 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() / 2);
+        log.error({ err: error, failures, retryInMs: Math.round(delayMs) }, 'event-store: subscription batch failed; rolled back, will retry');
+        await this.sleep(delayMs);
+        continue;
+      }
+      if (batch.full) continue;
+      if (batch.blocked) {
+        await notifier.wait(generation, blockedDelayMs);
+        blockedDelayMs = Math.min(blockedDelayMs * 2, BLOCKED_MAX_DELAY_MS);
+        continue;
+      }
+      blockedDelayMs = 2;
+      this.resolveCaughtUp();
+      await notifier.wait(generation, pollIntervalMs);
+    }
+  }
+
+  private async processBatch(): Promise<SafeBatch> {
+    const client = await this.runtime.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        await lockSubscription(client, this.options.subscriptionId);
+        const from = await readCheckpoint(client, this.options.subscriptionId);
+        const batch = await this.readBatch(client, from, this.batchSize);
+        if (batch.events.length > 0) await this.handler(batch.events as readonly RecordedEvent[], client);
+        if (batch.advanced) await writeCheckpoint(client, this.options.subscriptionId, batch.next);
+        await client.query('COMMIT');
+        if (batch.events.length > 0) this.lastPosition = batch.events[batch.events.length - 1].globalPosition;
+        return batch;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      }
+    } catch (error) {
+      broken ??= isConnectionError(error) ? (error as Error) : undefined;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.sleepCancel = undefined;
+        resolve();
+      }
+      this.sleepCancel = done;
+    });
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) || (error instanceof Error && /Connection terminated|ECONNRESET|not queryable/.test(error.message));
+}

@@ -1,0 +1,188 @@
+import type { Pool, PoolClient } from 'pg';
+import pino, { type Logger } from 'pino';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionHandler,
+  SubscriptionOptions,
+} from './event-store.port';
+import { appendInTransaction } from './event-store.append';
+import { EVENT_STORE_ERROR_CODES, EventStoreError, InvalidArgumentError, translatePgError } from './event-store.errors';
+import { EventNotifier } from './event-store.notifier';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-store.rows';
+import { migrateEventStore } from './event-store.schema';
+import { PostgresSubscription } from './event-store.subscription';
+import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream } from './event-store.validation';
+import { UpcasterRegistry, type Upcaster } from './upcaster.registry';
+
+export interface PostgresEventStoreOptions {
+  readonly pool: Pool;
+  readonly logger?: Logger;
+  readonly upcasters?: UpcasterRegistry | readonly Upcaster[];
+  /** Fallback poll of idle subscriptions, in ms, for notifications lost while LISTEN reconnects. Default 1000. */
+  readonly pollIntervalMs?: number;
+  /** How often a standalone append retries internal, retriable races before giving up. Default 10. */
+  readonly appendAttempts?: number;
+}
+
+const INTERNALLY_RETRIED: ReadonlySet<string> = new Set([
+  EVENT_STORE_ERROR_CODES.TRANSACTION_ORDER_CONFLICT,
+  EVENT_STORE_ERROR_CODES.CONCURRENT_DUPLICATE,
+  EVENT_STORE_ERROR_CODES.TRANSIENT,
+]);
+
+/** The PostgreSQL implementation of `EventStore`. The pool belongs to the caller; `close()` leaves it open. */
+export class PostgresEventStore implements EventStore {
+  readonly pool: Pool;
+  readonly upcasters: UpcasterRegistry;
+  private readonly logger: Logger;
+  private readonly notifier: EventNotifier;
+  private readonly subscriptions = new Set<PostgresSubscription>();
+  private readonly pollIntervalMs: number;
+  private readonly appendAttempts: number;
+  private closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.pool = options.pool;
+    this.logger = options.logger ?? pino({ enabled: false });
+    this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.appendAttempts = options.appendAttempts ?? 10;
+    this.notifier = new EventNotifier(this.pool.options, this.logger);
+  }
+
+  /** Creates or upgrades the schema (module `event-store` of `runMigrations`). */
+  migrate(): Promise<string[]> {
+    return migrateEventStore(this.pool);
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    const expected = options.expectedVersion ?? 'any';
+    const prepared = prepareAppend(streamId, events, expected);
+    if (options.transaction) {
+      try {
+        return await appendInTransaction(options.transaction, streamId, prepared, expected);
+      } catch (error) {
+        throw translatePgError(error);
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.withTransaction((tx) => appendInTransaction(tx, streamId, prepared, expected));
+      } catch (raw) {
+        const error = translatePgError(raw);
+        if (error instanceof EventStoreError && INTERNALLY_RETRIED.has(error.code) && attempt < this.appendAttempts) {
+          this.logger.debug({ err: error, streamId, attempt }, 'event-store: retrying append');
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    validateReadStream(streamId, options);
+    const backwards = options.direction === 'backwards';
+    const values: unknown[] = [streamId];
+    let where = 'stream_id = $1';
+    if (options.fromVersion !== undefined) {
+      values.push(options.fromVersion);
+      where += backwards ? ` AND stream_version <= $2` : ` AND stream_version >= $2`;
+    }
+    let limit = '';
+    if (options.maxCount !== undefined) {
+      values.push(options.maxCount);
+      limit = ` LIMIT $${values.length}`;
+    }
+    const text = `SELECT ${EVENT_COLUMNS} FROM reflux_events WHERE ${where} ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'}${limit}`;
+    const { rows } = await this.pool.query<EventRow>({ text, values, rowMode: 'array' });
+    return rows.map((r) => toRecordedEvent(r, this.upcasters));
+  }
+
+  /**
+   * Reads the global log in position order, as committed now. For tailing the log use `subscribe`:
+   * a transaction may still commit an event below the last position read here.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    validateReadAll(options);
+    const values: unknown[] = [options.after ?? 0];
+    let where = 'global_position > $1';
+    if (options.category !== undefined) {
+      values.push(categoryPattern(options.category));
+      where += ` AND stream_id LIKE $${values.length}`;
+    }
+    if (options.eventTypes !== undefined) {
+      values.push(options.eventTypes);
+      where += ` AND type = ANY($${values.length}::text[])`;
+    }
+    values.push(options.maxCount ?? 1000);
+    const text = `SELECT ${EVENT_COLUMNS} FROM reflux_events WHERE ${where} ORDER BY global_position LIMIT $${values.length}`;
+    const { rows } = await this.pool.query<EventRow>({ text, values, rowMode: 'array' });
+    return rows.map((r) => toRecordedEvent(r, this.upcasters));
+  }
+
+  subscribe(options: SubscriptionOptions, handler: SubscriptionHandler): Subscription {
+    this.assertOpen();
+    const issues = validateFilter(options.category, options.eventTypes, 'options');
+    if (typeof options.subscriptionId !== 'string' || options.subscriptionId.length === 0) {
+      issues.push({ path: 'options.subscriptionId', message: 'must be a non-empty string' });
+    }
+    if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 100_000)) {
+      issues.push({ path: 'options.batchSize', message: 'must be an integer between 1 and 100000' });
+    }
+    if (issues.length > 0) throw new InvalidArgumentError(issues);
+    const subscription = new PostgresSubscription(
+      { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs },
+      options,
+      handler,
+    );
+    this.subscriptions.add(subscription);
+    const stop = subscription.stop.bind(subscription);
+    subscription.stop = async () => {
+      this.subscriptions.delete(subscription);
+      await stop();
+    };
+    return subscription;
+  }
+
+  async withTransaction<T>(work: (transaction: PoolClient) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Stops every subscription (each finishes its current batch) and the LISTEN connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.notifier.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreError(EVENT_STORE_ERROR_CODES.CLOSED, 'the event store is closed');
+  }
+}
