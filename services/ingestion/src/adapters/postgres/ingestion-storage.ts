@@ -1,0 +1,68 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { migrateIngestionSchema, type StorageMode, type StorageOptions } from './ingestion.schema';
+import { PartitionManager } from './partition-manager';
+import { PostgresHistoryStore } from './postgres-history-store';
+import { PostgresSampleStore } from './postgres-sample-store';
+import { RollupMaintainer } from './rollup-maintainer';
+
+export interface IngestionStorage {
+  readonly mode: StorageMode;
+  readonly store: PostgresSampleStore;
+  readonly history: PostgresHistoryStore;
+  /** Native mode only. */
+  readonly partitions?: PartitionManager;
+  readonly rollups?: RollupMaintainer;
+  /** Partitions ahead, retention, expired batch ids, left-over dirty rollup buckets. */
+  maintain(nowMs?: number): Promise<{ droppedPartitions: string[]; expiredBatchIds: number; recomputedBuckets: number }>;
+  /** Runs `maintain` every `intervalMs` until the returned function is called. */
+  startMaintenance(intervalMs: number): () => void;
+}
+
+/** Migrates the schema (detecting TimescaleDB), then builds the stores for the chosen mode. */
+export async function openIngestionStorage(pool: Pool, options: StorageOptions, logger: Logger): Promise<IngestionStorage> {
+  const mode = await migrateIngestionSchema(pool, options);
+  const partitions = mode === 'native' ? new PartitionManager(pool) : undefined;
+  const rollups = mode === 'native' ? new RollupMaintainer(pool) : undefined;
+  const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger);
+  const history = new PostgresHistoryStore(pool);
+  logger.info({ mode }, 'ingestion storage ready');
+
+  const maintain = async (nowMs = Date.now()) => {
+    let droppedPartitions: string[] = [];
+    let recomputedBuckets = 0;
+    if (partitions) {
+      await partitions.refresh();
+      await partitions.ensureAhead(nowMs, options.partitionsAheadDays);
+      droppedPartitions = await partitions.dropExpired(nowMs, options.retentionDays);
+    }
+    if (rollups) recomputedBuckets = await rollups.recomputeDirty();
+    const expiredBatchIds = await store.expireBatchIds(options.batchIdRetentionS);
+    return { droppedPartitions, expiredBatchIds, recomputedBuckets };
+  };
+  await maintain();
+
+  return {
+    mode,
+    store,
+    history,
+    partitions,
+    rollups,
+    maintain,
+    startMaintenance(intervalMs) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        maintain()
+          .then((r) => {
+            if (r.droppedPartitions.length > 0 || r.recomputedBuckets > 0) logger.info(r, 'ingestion maintenance');
+          })
+          .catch((error: unknown) => logger.error({ err: error }, 'ingestion maintenance failed'))
+          .finally(() => (running = false));
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}

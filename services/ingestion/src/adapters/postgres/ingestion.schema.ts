@@ -1,0 +1,157 @@
+import type { Pool } from 'pg';
+import { runMigrations, sqlMigration, type Migration } from '@reflux/database';
+import { USABLE, GOOD } from './sql-fragments';
+
+export type StorageMode = 'timescaledb' | 'native';
+
+export interface StorageOptions {
+  /** `auto` uses TimescaleDB when the server offers it; `native` never; `timescaledb` requires it. */
+  readonly timescale: 'auto' | 'timescaledb' | 'native';
+  /** Raw samples older than this are dropped (whole partitions/chunks), days. */
+  readonly retentionDays: number;
+  /** TimescaleDB: chunks older than this are compressed, days. */
+  readonly compressAfterDays: number;
+  /** Native partitioning: daily partitions created ahead of today. */
+  readonly partitionsAheadDays: number;
+  /** Batch ids (and their acks) are kept this long for idempotent retries, s. */
+  readonly batchIdRetentionS: number;
+  /** How far back writes may reach, s: the continuous aggregates refresh this window. */
+  readonly backfillHorizonS: number;
+}
+
+export const DEFAULT_STORAGE_OPTIONS: StorageOptions = {
+  timescale: 'auto',
+  retentionDays: 400,
+  compressAfterDays: 35,
+  partitionsAheadDays: 3,
+  batchIdRetentionS: 7 * 86_400,
+  backfillHorizonS: 30 * 86_400,
+};
+
+/** Whether TimescaleDB is installed in this database, or at least available to install. */
+export async function detectTimescale(pool: Pool): Promise<{ installed: string | null; available: string | null }> {
+  const installed = await pool.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
+  const available = await pool.query<{ default_version: string }>(`SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  return { installed: installed.rows[0]?.extversion ?? null, available: available.rows[0]?.default_version ?? null };
+}
+
+/** Decides the storage mode and brings the schema up to date. Returns the mode in use. */
+export async function migrateIngestionSchema(pool: Pool, options: StorageOptions): Promise<StorageMode> {
+  const recorded = await pool
+    .query<{ id: string }>(`SELECT id FROM reflux_schema_migrations WHERE module = 'ingestion' AND id LIKE '0002_%'`)
+    .then((r) => r.rows[0]?.id, () => undefined);
+  let mode: StorageMode;
+  if (recorded) {
+    mode = recorded === '0002_timescaledb_samples' ? 'timescaledb' : 'native';
+  } else {
+    const ts = await detectTimescale(pool);
+    const offered = ts.installed !== null || ts.available !== null;
+    if (options.timescale === 'timescaledb' && !offered) throw new Error('INGESTION_TIMESCALE=timescaledb but the timescaledb extension is not available on this server');
+    mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
+  }
+  const migrations: Migration[] = [common, mode === 'timescaledb' ? timescaleSamples(options) : nativeSamples];
+  await runMigrations(pool, { module: 'ingestion', migrations });
+  return mode;
+}
+
+const common = sqlMigration(
+  '0001_batches',
+  `CREATE TABLE ingestion_batches (
+     client_batch_id text PRIMARY KEY,
+     ack jsonb NOT NULL,
+     committed_at timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE INDEX ingestion_batches_committed_at ON ingestion_batches (committed_at)`,
+  // Distinguishes samples that share tag and time under the keep-both policy.
+  `CREATE SEQUENCE ingestion_sample_seq`,
+);
+
+const sampleColumns = `tag_id text NOT NULL,
+     time timestamptz NOT NULL,
+     seq bigint NOT NULL DEFAULT 0,
+     value double precision NOT NULL,
+     quality integer NOT NULL,
+     -- times the sample was replaced (duplicate policy "replace"); tells the writer which rows changed
+     revision integer NOT NULL DEFAULT 0`;
+
+const rollupTable = (name: string) => `CREATE TABLE ${name} (
+     tag_id text NOT NULL,
+     bucket timestamptz NOT NULL,
+     sample_count bigint NOT NULL,
+     good_count bigint NOT NULL,
+     usable_count bigint NOT NULL,
+     value_sum double precision NOT NULL,
+     value_min double precision,
+     value_max double precision,
+     first_time timestamptz,
+     first_value double precision,
+     last_time timestamptz,
+     last_value double precision,
+     PRIMARY KEY (tag_id, bucket)
+   )`;
+
+/**
+ * Plain PostgreSQL: declarative range partitioning by day (partitions made by PartitionManager), and
+ * 1-minute/1-hour rollup tables the service maintains in the write transaction. Buckets whose
+ * samples were replaced are queued in `ingestion_rollup_dirty` and recomputed.
+ */
+const nativeSamples = sqlMigration(
+  '0002_native_samples',
+  `CREATE TABLE ingestion_samples (
+     ${sampleColumns},
+     PRIMARY KEY (tag_id, time, seq)
+   ) PARTITION BY RANGE (time)`,
+  rollupTable('ingestion_rollup_1m'),
+  rollupTable('ingestion_rollup_1h'),
+  `CREATE TABLE ingestion_rollup_dirty (
+     tag_id text NOT NULL,
+     bucket timestamptz NOT NULL,
+     PRIMARY KEY (tag_id, bucket)
+   )`,
+);
+
+/**
+ * TimescaleDB, with the statements as its documentation gives them: a hypertable with daily chunks,
+ * compression segmented by tag, a retention policy, and continuous aggregates for 1-minute and
+ * 1-hour statistics with the same columns as the native rollup tables (real-time aggregation on,
+ * so the not-yet-materialised recent buckets are computed from raw data at query time).
+ */
+function timescaleSamples(o: StorageOptions): Migration {
+  const cagg = (name: string, width: string, scheduleInterval: string) => [
+    `CREATE MATERIALIZED VIEW ${name}
+     WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+     SELECT tag_id,
+            time_bucket(INTERVAL '${width}', time) AS bucket,
+            count(*) AS sample_count,
+            count(*) FILTER (WHERE ${GOOD()}) AS good_count,
+            count(*) FILTER (WHERE ${USABLE()}) AS usable_count,
+            coalesce(sum(value) FILTER (WHERE ${USABLE()}), 0) AS value_sum,
+            min(value) FILTER (WHERE ${USABLE()}) AS value_min,
+            max(value) FILTER (WHERE ${USABLE()}) AS value_max,
+            min(time) FILTER (WHERE ${USABLE()}) AS first_time,
+            first(value, time) FILTER (WHERE ${USABLE()}) AS first_value,
+            max(time) FILTER (WHERE ${USABLE()}) AS last_time,
+            last(value, time) FILTER (WHERE ${USABLE()}) AS last_value
+     FROM ingestion_samples
+     GROUP BY tag_id, bucket
+     WITH NO DATA`,
+    // Refresh everything writes may still reach (the backfill horizon), leaving the open bucket.
+    `SELECT add_continuous_aggregate_policy('${name}',
+       start_offset => INTERVAL '${o.backfillHorizonS + 7200} seconds',
+       end_offset => INTERVAL '${width}',
+       schedule_interval => INTERVAL '${scheduleInterval}')`,
+  ];
+  return sqlMigration(
+    '0002_timescaledb_samples',
+    `CREATE EXTENSION IF NOT EXISTS timescaledb`,
+    `CREATE TABLE ingestion_samples (${sampleColumns})`,
+    `SELECT create_hypertable('ingestion_samples', by_range('time', INTERVAL '1 day'))`,
+    `CREATE UNIQUE INDEX ingestion_samples_tag_time ON ingestion_samples (tag_id, time, seq)`,
+    `ALTER TABLE ingestion_samples SET (timescaledb.compress, timescaledb.compress_segmentby = 'tag_id')`,
+    `SELECT add_compression_policy('ingestion_samples', INTERVAL '${o.compressAfterDays} days')`,
+    `SELECT add_retention_policy('ingestion_samples', INTERVAL '${o.retentionDays} days')`,
+    ...cagg('ingestion_rollup_1m', '1 minute', '1 minute'),
+    ...cagg('ingestion_rollup_1h', '1 hour', '15 minutes'),
+  );
+}
+

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { StatusCodes } from '../domain/quality';
+import type { FieldViolation } from '../domain/ingestion.errors';
+import { AggregateFunctions, checkRange, checkTags, DEFAULT_READ_LIMITS, throwIfAny, type AggregateFunction, type ReadLimits } from '../domain/read-limits';
+import type { Sample } from '../domain/sample';
+import type { TagDefinition } from '../domain/tag-definition';
+import { interpolateAt, timeWeightedAverage } from '../domain/time-weighting';
+import type { LatestValueCache } from './latest-value-cache.port';
+import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from './sample-store.port';
+import type { TagCatalog } from './tag-catalog.port';
+
+export interface ReadRawQuery {
+  readonly tagIds: readonly string[];
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly pageSize: number;
+  readonly pageToken?: string;
+}
+
+export interface AggregatesQuery {
+  readonly tagIds: readonly string[];
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly bucketS: number;
+  readonly functions: readonly AggregateFunction[];
+}
+
+export interface AggregateBucket {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Samples in the bucket, any quality. */
+  readonly count: number;
+  /** Share (0..1) of the bucket's samples with good quality; undefined for an empty bucket. */
+  readonly goodShare?: number;
+  /** Value statistics over good and uncertain samples; undefined when there are none. */
+  readonly avg?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly first?: number;
+  readonly last?: number;
+  /** Time-weighted average (linear for continuous tags, step for stepped ones). */
+  readonly twa?: number;
+}
+
+export interface InterpolatedValue {
+  readonly timeMs: number;
+  /** Undefined when there is no usable sample at or before the instant (quality BadNoData). */
+  readonly value?: number;
+  readonly quality: number;
+}
+
+export interface TagPage {
+  readonly tags: TagDefinition[];
+  readonly nextPageToken?: string;
+}
+
+/**
+ * Read side of ingestion: raw history (keyset-paged), latest values, bucketed statistics and
+ * interpolated values, each validated against `ReadLimits` with field-level errors.
+ */
+export class HistoryReader {
+  constructor(
+    private readonly deps: { store: SampleHistoryStore; cache: LatestValueCache; catalog: TagCatalog },
+    private readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
+  ) {}
+
+  async readRaw(q: ReadRawQuery): Promise<{ samples: StoredSample[]; nextPageToken?: string }> {
+    const v: FieldViolation[] = [];
+    checkTags(q.tagIds, this.limits, v);
+    checkRange(q.fromMs, q.toMs, this.limits, v);
+    if (!Number.isInteger(q.pageSize) || q.pageSize < 1 || q.pageSize > this.limits.maxPoints) {
+      v.push({ field: 'page_size', description: `must be an integer from 1 to ${this.limits.maxPoints}` });
+    }
+    const fingerprint = queryFingerprint(q);
+    let after: RawPosition | undefined;
+    if (q.pageToken) {
+      after = decodePageToken(q.pageToken, fingerprint);
+      if (!after) v.push({ field: 'page_token', description: 'is not a token returned by this query' });
+    }
+    throwIfAny(v);
+    const rows = await this.deps.store.readRaw(q.tagIds, q.fromMs, q.toMs, after, q.pageSize + 1);
+    if (rows.length <= q.pageSize) return { samples: rows };
+    const samples = rows.slice(0, q.pageSize);
+    const last = samples[samples.length - 1];
+    return { samples, nextPageToken: encodePageToken({ tagId: last.tagId, timeMs: last.timeMs, seq: last.seq }, fingerprint) };
+  }
+
+  /** Latest sample per tag (any quality), from the cache, the database for cache misses. */
+  async getLatest(tagIds: readonly string[]): Promise<Sample[]> {
+    const v: FieldViolation[] = [];
+    checkTags(tagIds, this.limits, v);
+    throwIfAny(v);
+    const cached = await this.deps.cache.get(tagIds);
+    const missing = tagIds.filter((id) => !cached.has(id));
+    const fromDb = missing.length > 0 ? await this.deps.store.latest(missing) : new Map<string, Sample>();
+    if (fromDb.size > 0) await this.deps.cache.offer([...fromDb.values()]);
+    return tagIds.map((id) => cached.get(id) ?? fromDb.get(id)).filter((s): s is Sample => s !== undefined);
+  }
+
+  async readAggregates(q: AggregatesQuery): Promise<Map<string, AggregateBucket[]>> {
+    const v: FieldViolation[] = [];
+    checkTags(q.tagIds, this.limits, v);
+    checkRange(q.fromMs, q.toMs, this.limits, v);
+    const bucketMs = q.bucketS * 1000;
+    if (!Number.isInteger(bucketMs) || bucketMs < 1) v.push({ field: 'bucket_s', description: 'must be a positive whole number of milliseconds' });
+    else if (Number.isFinite(q.toMs - q.fromMs) && Array.isArray(q.tagIds) && Math.ceil((q.toMs - q.fromMs) / bucketMs + 1) * q.tagIds.length > this.limits.maxPoints) {
+      v.push({ field: 'bucket_s', description: `range / bucket × tags exceeds ${this.limits.maxPoints} values; widen the bucket or narrow the range` });
+    }
+    (q.functions ?? []).forEach((f, i) => {
+      if (!AggregateFunctions.includes(f)) v.push({ field: `functions[${i}]`, description: `must be one of ${AggregateFunctions.join(', ')}` });
+    });
+    throwIfAny(v);
+
+    const rollup = pickRollup(q.fromMs, q.toMs, bucketMs);
+    const stats = rollup
+      ? await this.deps.store.rollupStats(q.tagIds, q.fromMs, q.toMs, bucketMs, rollup)
+      : await this.deps.store.rawStats(q.tagIds, q.fromMs, q.toMs, bucketMs);
+    const byTag = new Map<string, AggregateBucket[]>(q.tagIds.map((id) => [id, []]));
+    for (const s of stats) byTag.get(s.tagId)?.push(bucketOf(s, bucketMs));
+    if (q.functions.includes('twa')) {
+      const tags = await this.deps.catalog.getTags(q.tagIds);
+      for (const tagId of q.tagIds) {
+        byTag.set(tagId, await this.withTwa(tagId, q, bucketMs, byTag.get(tagId) ?? [], tags.get(tagId)?.stepped ?? false));
+      }
+    }
+    return byTag;
+  }
+
+  async readInterpolated(q: { tagIds: readonly string[]; instantsMs: readonly number[] }): Promise<Map<string, InterpolatedValue[]>> {
+    const v: FieldViolation[] = [];
+    checkTags(q.tagIds, this.limits, v);
+    if (!Array.isArray(q.instantsMs) || q.instantsMs.length === 0) v.push({ field: 'times', description: 'must hold at least one instant' });
+    else {
+      q.instantsMs.forEach((t, i) => {
+        if (!Number.isFinite(t)) v.push({ field: `times[${i}]`, description: 'must be a valid instant' });
+      });
+      if (Array.isArray(q.tagIds) && q.instantsMs.length * q.tagIds.length > this.limits.maxPoints) {
+        v.push({ field: 'times', description: `instants × tags exceeds ${this.limits.maxPoints}` });
+      }
+    }
+    throwIfAny(v);
+    const tags = await this.deps.catalog.getTags(q.tagIds);
+    const out = new Map<string, InterpolatedValue[]>();
+    for (const tagId of q.tagIds) {
+      const stepped = tags.get(tagId)?.stepped ?? false;
+      const neighbours = await this.deps.store.neighbours(tagId, q.instantsMs);
+      out.set(
+        tagId,
+        q.instantsMs.map((t, i) => {
+          const r = interpolateAt(t, neighbours[i]?.prev, neighbours[i]?.next, stepped);
+          return r ? { timeMs: t, value: r.value, quality: r.quality } : { timeMs: t, quality: StatusCodes.BadNoData };
+        }),
+      );
+    }
+    return out;
+  }
+
+  async listTags(q: { plantId?: string; pageSize: number; pageToken?: string }): Promise<TagPage> {
+    if (!Number.isInteger(q.pageSize) || q.pageSize < 1 || q.pageSize > 10_000) {
+      throwIfAny([{ field: 'page_size', description: 'must be an integer from 1 to 10000' }]);
+    }
+    const afterTagId = q.pageToken ? Buffer.from(q.pageToken, 'base64url').toString('utf8') : undefined;
+    const tags = await this.deps.catalog.listTags({ plantId: q.plantId, afterTagId, limit: q.pageSize + 1 });
+    if (tags.length <= q.pageSize) return { tags };
+    const page = tags.slice(0, q.pageSize);
+    return { tags: page, nextPageToken: Buffer.from(page[page.length - 1].id, 'utf8').toString('base64url') };
+  }
+
+  private async withTwa(tagId: string, q: AggregatesQuery, bucketMs: number, buckets: AggregateBucket[], stepped: boolean): Promise<AggregateBucket[]> {
+    const w = await this.deps.store.window(tagId, q.fromMs, q.toMs);
+    const byStart = new Map(buckets.map((b) => [b.startMs, b]));
+    const out: AggregateBucket[] = [];
+    let i = 0;
+    let before = w.before;
+    for (let start = Math.floor(q.fromMs / bucketMs) * bucketMs; start < q.toMs; start += bucketMs) {
+      const lo = Math.max(start, q.fromMs);
+      const hi = Math.min(start + bucketMs, q.toMs);
+      const inside: Sample[] = [];
+      while (i < w.inside.length && w.inside[i].timeMs < hi) inside.push(w.inside[i++]);
+      const after = i < w.inside.length ? w.inside[i] : w.after;
+      const twa = timeWeightedAverage(lo, hi, before, inside, after, stepped);
+      if (inside.length > 0) before = inside[inside.length - 1];
+      const b = byStart.get(start);
+      if (b || twa !== undefined) out.push({ ...(b ?? { startMs: start, endMs: start + bucketMs, count: 0 }), twa });
+    }
+    return out;
+  }
+}
+
+function bucketOf(s: BucketStats, bucketMs: number): AggregateBucket {
+  const usable = s.usableCount > 0;
+  return {
+    startMs: s.bucketStartMs,
+    endMs: s.bucketStartMs + bucketMs,
+    count: s.sampleCount,
+    goodShare: s.sampleCount > 0 ? s.goodCount / s.sampleCount : undefined,
+    avg: usable && s.valueSum !== null ? s.valueSum / s.usableCount : undefined,
+    min: s.valueMin ?? undefined,
+    max: s.valueMax ?? undefined,
+    first: s.firstValue ?? undefined,
+    last: s.lastValue ?? undefined,
+  };
+}
+
+/** The coarsest rollup whose buckets tile both the request range and the requested bucket. */
+function pickRollup(fromMs: number, toMs: number, bucketMs: number): '1m' | '1h' | undefined {
+  const tiles = (w: number) => bucketMs % w === 0 && fromMs % w === 0 && toMs % w === 0;
+  if (tiles(3_600_000)) return '1h';
+  if (tiles(60_000)) return '1m';
+  return undefined;
+}
+
+function queryFingerprint(q: ReadRawQuery): string {
+  return createHash('sha256').update(JSON.stringify([q.tagIds, q.fromMs, q.toMs])).digest('base64url').slice(0, 12);
+}
+
+function encodePageToken(p: RawPosition, fingerprint: string): string {
+  return Buffer.from(JSON.stringify({ f: fingerprint, t: p.tagId, m: p.timeMs, s: p.seq }), 'utf8').toString('base64url');
+}
+
+function decodePageToken(token: string, fingerprint: string): RawPosition | undefined {
+  try {
+    const o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { f: string; t: string; m: number; s: number };
+    if (o.f !== fingerprint || typeof o.t !== 'string' || !Number.isFinite(o.m) || !Number.isFinite(o.s)) return undefined;
+    return { tagId: o.t, timeMs: o.m, seq: o.s };
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,221 @@
+import type { Logger } from 'pino';
+import { resolveBatchDuplicates, type StorableSample } from '../domain/duplicate-resolution';
+import { ExceptionFilter } from '../domain/exception-filter';
+import { StorageUnavailableError, IngestionError, WriterClosedError } from '../domain/ingestion.errors';
+import type { BatchAck, Sample, SampleBatch } from '../domain/sample';
+import { assertBatchEnvelope, validateSamples } from '../domain/sample-validation';
+import type { DuplicatePolicy, TagDefinition } from '../domain/tag-definition';
+import { InFlightLimiter } from './in-flight-limiter';
+import type { LatestValueCache } from './latest-value-cache.port';
+import type { SampleWriteStore } from './sample-store.port';
+import type { TagCatalog } from './tag-catalog.port';
+
+export interface MeasurementWriterConfig {
+  /** How far ahead of the server clock a timestamp may lie, s. */
+  readonly maxFutureSkewS: number;
+  /** How far back samples may be written (out of order, backfill), s. */
+  readonly backfillHorizonS: number;
+  /** Policy for a tag+timestamp that already holds a sample, unless the tag overrides it. */
+  readonly defaultDuplicatePolicy: DuplicatePolicy;
+  readonly maxBatchSamples: number;
+  /** Samples accepted but not yet committed, across all producers; beyond it producers wait. */
+  readonly maxInFlightSamples: number;
+}
+
+export const DEFAULT_WRITER_CONFIG: MeasurementWriterConfig = {
+  maxFutureSkewS: 300,
+  backfillHorizonS: 30 * 86_400,
+  defaultDuplicatePolicy: 'replace',
+  maxBatchSamples: 50_000,
+  maxInFlightSamples: 200_000,
+};
+
+/** The outcome of one batch of a stream: its acknowledgement or the error that refused it. */
+export interface StreamResult {
+  readonly clientBatchId: string;
+  readonly ack?: BatchAck;
+  readonly error?: IngestionError;
+}
+
+export interface MeasurementWriterDeps {
+  readonly catalog: TagCatalog;
+  readonly store: SampleWriteStore;
+  readonly cache: LatestValueCache;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  /** Called after each commit (not for replays), e.g. to publish MeasurementsIngested. */
+  readonly onCommitted?: (ack: BatchAck, stored: readonly Sample[]) => Promise<void> | void;
+}
+
+/**
+ * Write side of ingestion: validates each batch against the tag catalog, applies exception
+ * filtering and duplicate policies, commits it idempotently, then updates the latest-value cache.
+ *
+ * Back-pressure: `write` first waits until the batch fits the in-flight budget, so when the database
+ * slows, callers' promises stay pending and a streaming caller stops reading (see `writeStream`)
+ * instead of this process buffering without bound.
+ */
+export class MeasurementWriter {
+  private readonly limiter: InFlightLimiter;
+  private readonly filter = new ExceptionFilter();
+  private readonly clock: () => number;
+  private closed = false;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: MeasurementWriterDeps,
+    private readonly config: MeasurementWriterConfig = DEFAULT_WRITER_CONFIG,
+  ) {
+    this.limiter = new InFlightLimiter(config.maxInFlightSamples);
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Samples admitted and not yet committed. */
+  get inFlightSamples(): number {
+    return this.limiter.inFlight;
+  }
+
+  /** Writes one batch; resolves with its acknowledgement once committed (or once found committed before). */
+  async write(batch: SampleBatch): Promise<BatchAck> {
+    return (await this.admit(batch)).committed;
+  }
+
+  /**
+   * Admits a batch into the in-flight budget (waiting while it is full) and starts its commit.
+   * Resolves when admitted; `committed` resolves with the acknowledgement.
+   */
+  async admit(batch: SampleBatch): Promise<{ committed: Promise<BatchAck> }> {
+    if (this.closed) throw new WriterClosedError();
+    assertBatchEnvelope(batch, this.config.maxBatchSamples);
+    const n = batch.samples.length;
+    await this.limiter.acquire(n);
+    const committed = this.commit(batch).finally(() => this.limiter.release(n));
+    this.pending.add(committed);
+    void committed.catch(() => undefined).finally(() => this.pending.delete(committed));
+    return { committed };
+  }
+
+  /**
+   * Writes a stream of batches, pipelined: the next batch is pulled from `batches` only once the
+   * previous one is admitted into the in-flight budget, so a slow database stops the reading of the
+   * stream. Acknowledgements are yielded in batch order as soon as each commits; an error (bad batch,
+   * failed commit) is yielded in place of that batch's acknowledgement.
+   */
+  async *writeStream(batches: AsyncIterable<SampleBatch>): AsyncGenerator<StreamResult> {
+    const results: Promise<StreamResult>[] = [];
+    let inputDone = false;
+    let inputError: unknown;
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    void (async () => {
+      try {
+        for await (const batch of batches) {
+          const clientBatchId = String(batch?.clientBatchId ?? '');
+          let result: Promise<StreamResult>;
+          try {
+            const { committed } = await this.admit(batch);
+            result = committed.then(
+              (ack) => ({ clientBatchId, ack }),
+              (error: unknown) => ({ clientBatchId, error: asIngestionError(error) }),
+            );
+          } catch (error) {
+            result = Promise.resolve({ clientBatchId, error: asIngestionError(error) });
+          }
+          results.push(result);
+          notify();
+        }
+      } catch (error) {
+        inputError = error;
+      } finally {
+        inputDone = true;
+        notify();
+      }
+    })();
+    for (;;) {
+      const head = results.shift();
+      if (head) {
+        yield await head;
+        continue;
+      }
+      if (inputDone) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (inputError) throw inputError;
+  }
+
+  /** Stops admitting batches and waits for those in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async commit(batch: SampleBatch): Promise<BatchAck> {
+    const tagIds = [...new Set(batch.samples.map((s) => s.tagId))];
+    const tags = await this.deps.catalog.getTags(tagIds);
+    const { valid, rejected } = validateSamples(batch.samples, tags, {
+      nowMs: this.clock(),
+      maxFutureSkewMs: this.config.maxFutureSkewS * 1000,
+      backfillHorizonMs: this.config.backfillHorizonS * 1000,
+    });
+    const tagOf = (id: string): TagDefinition | undefined => tags.get(id);
+    const passed = this.filter.apply(
+      valid.map((v) => v.sample),
+      tagOf,
+    );
+    const storable: StorableSample[] = passed.map((s) => ({ ...s, policy: tags.get(s.tagId)?.duplicatePolicy ?? this.config.defaultDuplicatePolicy }));
+    const toStore = resolveBatchDuplicates(storable);
+    const ack: BatchAck = {
+      clientBatchId: batch.clientBatchId,
+      acceptedCount: valid.length,
+      filteredCount: valid.length - passed.length,
+      rejected,
+      duplicate: false,
+    };
+    let result: BatchAck;
+    try {
+      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, ack);
+    } catch (error) {
+      for (const id of tagIds) this.filter.forget(id);
+      if (error instanceof IngestionError) throw error;
+      this.deps.logger.warn({ err: error, clientBatchId: batch.clientBatchId }, 'batch commit failed');
+      throw new StorageUnavailableError(error);
+    }
+    if (!result.duplicate) {
+      await this.afterCommit(result, toStore);
+    }
+    return result;
+  }
+
+  private async afterCommit(ack: BatchAck, stored: readonly Sample[]): Promise<void> {
+    try {
+      await this.deps.cache.offer(newestPerTag(stored));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'latest-value cache update failed; readers fall back to the database');
+    }
+    if (this.deps.onCommitted) {
+      try {
+        await this.deps.onCommitted(ack, stored);
+      } catch (error) {
+        this.deps.logger.error({ err: error, clientBatchId: ack.clientBatchId }, 'post-commit hook failed');
+      }
+    }
+  }
+}
+
+function newestPerTag(samples: readonly Sample[]): Sample[] {
+  const newest = new Map<string, Sample>();
+  for (const s of samples) {
+    const cur = newest.get(s.tagId);
+    if (!cur || s.timeMs >= cur.timeMs) newest.set(s.tagId, { tagId: s.tagId, timeMs: s.timeMs, value: s.value, quality: s.quality });
+  }
+  return [...newest.values()];
+}
+
+function asIngestionError(error: unknown): IngestionError {
+  return error instanceof IngestionError ? error : new StorageUnavailableError(error);
+}
+

@@ -1,0 +1,53 @@
+import type { StorableSample } from '../domain/duplicate-resolution';
+import type { BatchAck, Sample } from '../domain/sample';
+
+/** A stored sample; `seq` orders samples that share a timestamp (keep-both policy), 0 otherwise. */
+export interface StoredSample extends Sample {
+  readonly seq: number;
+}
+
+/** Statistics of one tag over one bucket, as the rollups keep them. */
+export interface BucketStats {
+  readonly tagId: string;
+  readonly bucketStartMs: number;
+  readonly sampleCount: number;
+  readonly goodCount: number;
+  readonly usableCount: number;
+  readonly valueSum: number | null;
+  readonly valueMin: number | null;
+  readonly valueMax: number | null;
+  readonly firstValue: number | null;
+  readonly lastValue: number | null;
+}
+
+export interface RawPosition {
+  readonly tagId: string;
+  readonly timeMs: number;
+  readonly seq: number;
+}
+
+/** Write side of the time-series store. */
+export interface SampleWriteStore {
+  /**
+   * Commits the samples and the batch's acknowledgement in one transaction. When the batch id was
+   * committed before, nothing is written and the stored acknowledgement comes back with
+   * `duplicate: true`.
+   */
+  commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck): Promise<BatchAck>;
+}
+
+/** Read side of the time-series store. */
+export interface SampleHistoryStore {
+  /** Samples of the tags in [fromMs, toMs), ordered by (tag id, time, seq), after `after`. */
+  readRaw(tagIds: readonly string[], fromMs: number, toMs: number, after: RawPosition | undefined, limit: number): Promise<StoredSample[]>;
+  /** The newest sample of each tag that has one. */
+  latest(tagIds: readonly string[]): Promise<Map<string, Sample>>;
+  /** Usable samples of one tag: the last before `fromMs`, those in [fromMs, toMs), and the first at or after `toMs`. */
+  window(tagId: string, fromMs: number, toMs: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }>;
+  /** Statistics per tag and bucket of `bucketMs` (a multiple of the rollup's width) from a rollup. */
+  rollupStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, rollup: '1m' | '1h'): Promise<BucketStats[]>;
+  /** The same statistics computed from raw samples, for buckets the rollups cannot serve. */
+  rawStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number): Promise<BucketStats[]>;
+  /** For each instant, the last usable sample at or before it and the first after it. */
+  neighbours(tagId: string, instantsMs: readonly number[]): Promise<{ prev?: Sample; next?: Sample }[]>;
+}

@@ -1,0 +1,83 @@
+import { isValidStatusCode, StatusCodes } from './quality';
+import type { IncomingSample, Sample, SampleBatch, SampleRejection } from './sample';
+import type { TagDefinition } from './tag-definition';
+import { unitConverter } from './units';
+import { InvalidRequestError, type FieldViolation } from './ingestion.errors';
+
+export interface ValidationPolicy {
+  /** Server clock, epoch ms. */
+  readonly nowMs: number;
+  /** How far ahead of the server clock a timestamp may lie, ms. */
+  readonly maxFutureSkewMs: number;
+  /** How far back a sample may be written (out-of-order and backfill), ms. */
+  readonly backfillHorizonMs: number;
+}
+
+export interface ValidatedSample {
+  /** Position in the batch. */
+  readonly index: number;
+  readonly sample: Sample;
+  readonly tag: TagDefinition;
+}
+
+export interface BatchValidation {
+  readonly valid: ValidatedSample[];
+  readonly rejected: SampleRejection[];
+}
+
+export const MAX_CLIENT_BATCH_ID_LENGTH = 128;
+
+/** Checks the batch envelope; bad envelopes fail as a whole, with field-level detail. */
+export function assertBatchEnvelope(batch: SampleBatch, maxSamples: number): void {
+  const violations: FieldViolation[] = [];
+  if (typeof batch.clientBatchId !== 'string' || batch.clientBatchId.trim() === '') {
+    violations.push({ field: 'client_batch_id', description: 'must be a non-empty string' });
+  } else if (batch.clientBatchId.length > MAX_CLIENT_BATCH_ID_LENGTH) {
+    violations.push({ field: 'client_batch_id', description: `must be at most ${MAX_CLIENT_BATCH_ID_LENGTH} characters` });
+  }
+  if (!Array.isArray(batch.samples) || batch.samples.length === 0) {
+    violations.push({ field: 'samples', description: 'must hold at least one sample' });
+  } else if (batch.samples.length > maxSamples) {
+    violations.push({ field: 'samples', description: `must hold at most ${maxSamples} samples, got ${batch.samples.length}` });
+  }
+  if (violations.length > 0) throw new InvalidRequestError(violations);
+}
+
+/**
+ * Validates each sample against its tag definition and the time window; converts values given in
+ * another unit of the same dimension to the tag's unit. Rejections are per sample: the rest of the
+ * batch is still accepted.
+ */
+export function validateSamples(
+  samples: readonly IncomingSample[],
+  tags: ReadonlyMap<string, TagDefinition>,
+  policy: ValidationPolicy,
+): BatchValidation {
+  const valid: ValidatedSample[] = [];
+  const rejected: SampleRejection[] = [];
+  const earliest = policy.nowMs - policy.backfillHorizonMs;
+  const latest = policy.nowMs + policy.maxFutureSkewMs;
+  samples.forEach((s, index) => {
+    const reject = (reason: SampleRejection['reason'], detail: string) => rejected.push({ index, tagId: String(s.tagId ?? ''), reason, detail });
+    const tag = typeof s.tagId === 'string' ? tags.get(s.tagId) : undefined;
+    if (!tag) return reject('UNKNOWN_TAG', `tag "${String(s.tagId)}" is not in the tag catalog`);
+    if (typeof s.timeMs !== 'number' || !Number.isFinite(s.timeMs)) return reject('INVALID_TIMESTAMP', 'time must be a finite instant');
+    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return reject('NON_FINITE_VALUE', `value ${String(s.value)} is not a finite number`);
+    if (s.timeMs > latest) {
+      return reject('TIMESTAMP_IN_FUTURE', `time ${new Date(s.timeMs).toISOString()} is more than ${policy.maxFutureSkewMs / 1000} s ahead of the server clock`);
+    }
+    if (s.timeMs < earliest) {
+      return reject('TIMESTAMP_BEYOND_BACKFILL_HORIZON', `time ${new Date(s.timeMs).toISOString()} is older than the backfill horizon of ${policy.backfillHorizonMs / 1000} s`);
+    }
+    const quality = s.quality ?? StatusCodes.Good;
+    if (!isValidStatusCode(quality)) return reject('INVALID_QUALITY', `quality 0x${quality.toString(16)} is not an OPC UA StatusCode`);
+    let value = s.value;
+    if (s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit) {
+      const convert = unitConverter(s.unit, tag.unit);
+      if (!convert) return reject('UNIT_MISMATCH', `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"`);
+      value = convert(value);
+    }
+    valid.push({ index, tag, sample: { tagId: tag.id, timeMs: s.timeMs, value, quality } });
+  });
+  return { valid, rejected };
+}

@@ -1,0 +1,50 @@
+import { Pool } from 'pg';
+import pino from 'pino';
+import { createTestDatabase } from '@reflux/testing';
+import { HistoryReader } from '../src/application/history-reader';
+import { InMemoryTagCatalog } from '../src/application/in-memory-tag-catalog';
+import { InProcessLatestValueCache } from '../src/application/in-process-latest-value-cache';
+import { MeasurementWriter, DEFAULT_WRITER_CONFIG, type MeasurementWriterConfig } from '../src/application/measurement-writer';
+import { DEFAULT_STORAGE_OPTIONS, type StorageOptions } from '../src/adapters/postgres/ingestion.schema';
+import { openIngestionStorage, type IngestionStorage } from '../src/adapters/postgres/ingestion-storage';
+import type { TagDefinition } from '../src/domain/tag-definition';
+
+export const logger = pino({ level: 'silent' });
+
+/** A running ingestion stack (writer, reader, storage) on a test database. */
+export interface IngestionStack {
+  readonly pool: Pool;
+  readonly storage: IngestionStorage;
+  readonly writer: MeasurementWriter;
+  readonly reader: HistoryReader;
+  readonly catalog: InMemoryTagCatalog;
+  close(): Promise<void>;
+}
+
+export async function openStack(
+  url: string,
+  tags: TagDefinition[],
+  opts: { writer?: Partial<MeasurementWriterConfig>; storage?: Partial<StorageOptions>; clock?: () => number; poolMax?: number } = {},
+): Promise<IngestionStack> {
+  const pool = new Pool({ connectionString: url, max: opts.poolMax ?? 4 });
+  const storage = await openIngestionStorage(pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: 'native', ...opts.storage }, logger);
+  const catalog = new InMemoryTagCatalog(tags);
+  const cache = new InProcessLatestValueCache();
+  const writer = new MeasurementWriter({ catalog, store: storage.store, cache, logger, clock: opts.clock }, { ...DEFAULT_WRITER_CONFIG, ...opts.writer });
+  const reader = new HistoryReader({ store: storage.history, cache, catalog });
+  return {
+    pool,
+    storage,
+    writer,
+    reader,
+    catalog,
+    async close() {
+      await writer.close();
+      await pool.end();
+    },
+  };
+}
+
+export { createTestDatabase };
+
+export const tag = (id: string, extra: Partial<TagDefinition> = {}): TagDefinition => ({ id, plantId: 'p1', unit: 'degC', ...extra });
