@@ -1,0 +1,109 @@
+import { createTestDatabase, openStack, tag, type IngestionStack } from '../../test/fixture';
+import { severityOf, StatusCodes } from '../domain/quality';
+
+const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
+const now = () => T0 + 2 * 3_600_000;
+const at = (s: number) => T0 + s * 1000;
+const U = StatusCodes.UncertainSubstituteValue;
+const B = StatusCodes.BadSensorFailure;
+
+describe('HistoryReader on PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: IngestionStack;
+  beforeAll(async () => {
+    db = await createTestDatabase('ingestion_reader');
+    stack = await openStack(db.url, [tag('TI-1'), tag('XV-1', { stepped: true }), tag('TI-2')], { clock: now });
+    // Written out of order on purpose: minute 1 first, then minute 0 backwards, then a replacement.
+    for (const id of ['TI-1', 'XV-1']) {
+      const w = (n: string, samples: [number, number, number?][]) =>
+        stack.writer.write({ clientBatchId: `${id}-${n}`, samples: samples.map(([s, value, quality]) => ({ tagId: id, timeMs: at(s), value, quality })) });
+      await w('m1', [[90, 100, B], [60, 40, U]]);
+      await w('m0-late', [[40, 30]]);
+      await w('m0-early', [[20, 20], [0, 10]]);
+      await w('fix', [[20, 50]]);
+    }
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+  });
+
+  // After the writes each tag holds 0 s:10, 20 s:50 (replaced 20), 40 s:30, 60 s:40 (uncertain), 90 s:100 (bad).
+
+  it('computes 1-minute statistics from the rollups that equal the raw computation, after out-of-order writes and a replacement', async () => {
+    const fromRollup = await stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['avg'] });
+    const fromRaw = await stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: T0 - 500, toMs: at(120), bucketS: 60, functions: ['avg'] });
+    const expected = [
+      { startMs: T0, endMs: at(60), count: 3, goodShare: 1, avg: 30, min: 10, max: 50, first: 10, last: 30 },
+      { startMs: at(60), endMs: at(120), count: 2, goodShare: 0, avg: 40, min: 40, max: 40, first: 40, last: 40 },
+    ];
+    expect(fromRollup.get('TI-1')).toEqual(expected);
+    expect(fromRaw.get('TI-1')).toEqual(expected);
+  });
+
+  it('computes 1-hour statistics from the hourly rollup', async () => {
+    const r = await stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: T0, toMs: T0 + 3_600_000, bucketS: 3600, functions: ['avg'] });
+    expect(r.get('TI-1')).toEqual([{ startMs: T0, endMs: T0 + 3_600_000, count: 5, goodShare: 0.6, avg: 32.5, min: 10, max: 50, first: 10, last: 40 }]);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM ingestion_rollup_dirty`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('computes time-weighted averages: linear for continuous tags, step for stepped ones, ignoring bad samples', async () => {
+    const r = await stack.reader.readAggregates({ tagIds: ['TI-1', 'XV-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['twa'] });
+    // Linear: (10+50)/2·20 + (50+30)/2·20 + (30+40)/2·20 = 2100 over 60 s → 35; minute 1 holds 40.
+    expect(r.get('TI-1')!.map((b) => b.twa)).toEqual([35, 40]);
+    // Step: 10·20 + 50·20 + 30·20 = 1800 over 60 s → 30.
+    expect(r.get('XV-1')!.map((b) => b.twa)).toEqual([30, 40]);
+  });
+
+  it('interpolates at instants from usable neighbours, with the quality of the worse one', async () => {
+    const r = await stack.reader.readInterpolated({ tagIds: ['TI-1', 'XV-1'], instantsMs: [at(-1), at(10), at(50), at(90)] });
+    const linear = r.get('TI-1')!;
+    expect(linear.map((v) => v.value)).toEqual([undefined, 30, 35, 40]);
+    expect(linear.map((v) => severityOf(v.quality))).toEqual(['bad', 'good', 'uncertain', 'uncertain']);
+    expect(linear[0].quality).toBe(StatusCodes.BadNoData);
+    expect(r.get('XV-1')!.map((v) => v.value)).toEqual([undefined, 10, 30, 40]);
+  });
+
+  it('returns the latest sample of each tag, of any quality', async () => {
+    const latest = await stack.reader.getLatest(['TI-1', 'TI-2']);
+    expect(latest).toEqual([{ tagId: 'TI-1', timeMs: at(90), value: 100, quality: B }]);
+  });
+
+  it('pages raw samples with a token until the range is exhausted', async () => {
+    const samples = Array.from({ length: 25 }, (_, i) => ({ tagId: 'TI-2', timeMs: at(1000 + i), value: i }));
+    await stack.writer.write({ clientBatchId: 'paging', samples });
+    const seen: number[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await stack.reader.readRaw({ tagIds: ['TI-2'], fromMs: at(1000), toMs: at(2000), pageSize: 10, pageToken });
+      seen.push(...page.samples.map((s) => s.value));
+      pageToken = page.nextPageToken;
+      pages++;
+    } while (pageToken);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(samples.map((s) => s.value));
+  });
+
+  it('refuses reads beyond the limits, naming each offending field', async () => {
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `T${i}`);
+    await expect(stack.reader.readRaw({ tagIds: tooMany, fromMs: T0, toMs: T0 - 1, pageSize: 0, pageToken: 'garbage' })).rejects.toMatchObject({
+      code: 'INGESTION.INVALID_REQUEST',
+      violations: [
+        { field: 'tag_ids', description: expect.stringContaining('at most 1000') },
+        { field: 'to', description: 'must be later than from' },
+        { field: 'page_size', description: expect.any(String) },
+        { field: 'page_token', description: expect.any(String) },
+      ],
+    });
+    await expect(stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: 0, toMs: 400 * 86_400_000, bucketS: 1, functions: ['median' as never] })).rejects.toMatchObject({
+      violations: [
+        { field: 'to', description: expect.stringContaining('range must not exceed') },
+        { field: 'bucket_s', description: expect.stringContaining('exceeds') },
+        { field: 'functions[0]', description: expect.any(String) },
+      ],
+    });
+    await expect(stack.reader.readInterpolated({ tagIds: ['TI-1'], instantsMs: [] })).rejects.toMatchObject({ violations: [{ field: 'times' }] });
+  });
+});
