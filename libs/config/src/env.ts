@@ -3,7 +3,7 @@ import { type EnvVariable, type ParseResult, type VariableOptions, fail, ok, var
 import { maskUrlCredentials } from './redact';
 
 type Presence<T> = { optional: true; default?: undefined } | { optional?: false; default?: T };
-type Out<T, P> = P extends { optional: true } ? T | undefined : T;
+type Out<T, P> = [P] extends [{ optional: true }] ? T | undefined : T;
 
 function presenceOf<T>(p: Presence<T> | undefined): Parameters<typeof variable<T>>[2] {
   if (p?.optional) return { kind: 'optional' };
