@@ -2,3 +2,4 @@
 export * as googleProtobuf from './google/protobuf';
 export * as googleRpc from './google/rpc';
 export * as refluxCommonV1 from './reflux/common/v1';
+export * as refluxIngestionV1 from './reflux/ingestion/v1';
