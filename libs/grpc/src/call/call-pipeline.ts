@@ -1,0 +1,190 @@
+import { once, type EventEmitter } from 'node:events';
+import {
+  status as Status,
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  Metadata,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type StatusObject,
+  type UntypedHandleCall,
+} from '@grpc/grpc-js';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import { type Logger } from 'pino';
+import { AuthenticationError, type Authenticator } from '../auth/authenticator';
+import { hasAnyRole } from '../auth/roles';
+import { platformStatus, toGrpcStatus } from '../errors/error-status.mapper';
+import { type GrpcServerMetrics, type RpcType } from '../telemetry/grpc-metrics';
+import { extractTraceContext } from '../telemetry/trace-context';
+import { type CallContext, type MethodImplementation } from './call-context';
+
+export interface CallPipelineDeps {
+  readonly authenticator: Authenticator;
+  readonly logger: Logger;
+  readonly metrics?: GrpcServerMetrics;
+  readonly propagator?: TextMapPropagator;
+  readonly tracer: Tracer;
+  /** Aborted when the server is forced down: every in-flight call's signal follows it. */
+  readonly shutdownSignal: AbortSignal;
+}
+
+type AnyCall = ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+type Reply = (status: StatusObject | null, response?: unknown) => void;
+
+const RPC_TYPE: Record<MethodImplementation['kind'], RpcType> = { unary: 'unary', serverStream: 'server_stream', clientStream: 'client_stream', bidiStream: 'bidi_stream' };
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+class CallAborted extends Error {
+  constructor(readonly status: Status) {
+    super(Status[status]);
+  }
+}
+
+/**
+ * Wraps one method implementation into a grpc-js handler. Handler wrapping (rather than grpc-js
+ * server interceptors) lets the pipeline hand the handler a typed CallContext (principal, abort
+ * signal, logger, trace context) and lets each method declare its roles next to its code.
+ * Per call: trace context -> metrics -> deadline/cancellation -> authentication -> authorisation
+ * -> handler -> error mapping -> log line.
+ */
+export class CallPipeline {
+  constructor(private readonly deps: CallPipelineDeps) {}
+
+  wrap(service: string, method: string, impl: MethodImplementation): UntypedHandleCall {
+    switch (impl.kind) {
+      case 'unary':
+        return ((call, callback) =>
+          this.handle(service, method, impl, call, (status, response) => (status ? callback(status) : callback(null, response)), (ctx) =>
+            Promise.resolve(impl.handler(call.request, ctx)),
+          )) satisfies handleUnaryCall<unknown, unknown>;
+      case 'clientStream':
+        return ((call, callback) =>
+          this.handle(service, method, impl, call, (status, response) => (status ? callback(status) : callback(null, response)), (ctx) =>
+            impl.handler(call as AsyncIterable<unknown>, ctx),
+          )) satisfies handleClientStreamingCall<unknown, unknown>;
+      case 'serverStream':
+        return ((call) =>
+          this.handle(service, method, impl, call, endStream(call), (ctx) => pump(impl.handler(call.request, ctx), call, ctx.signal))) satisfies handleServerStreamingCall<
+          unknown,
+          unknown
+        >;
+      case 'bidiStream':
+        return ((call) =>
+          this.handle(service, method, impl, call, endStream(call), (ctx) => pump(impl.handler(call as AsyncIterable<unknown>, ctx), call, ctx.signal))) satisfies handleBidiStreamingCall<
+          unknown,
+          unknown
+        >;
+    }
+  }
+
+  private handle(service: string, method: string, impl: MethodImplementation, call: AnyCall, reply: Reply, body: (ctx: CallContext) => Promise<unknown>): void {
+    const started = process.hrtime.bigint();
+    const labels = { grpc_type: RPC_TYPE[impl.kind], grpc_service: service, grpc_method: method };
+    const fullMethod = `${service}/${method}`;
+    this.deps.metrics?.callStarted(labels);
+
+    const parent = extractTraceContext(call.metadata, this.deps.propagator);
+    const span = this.deps.tracer.startSpan(fullMethod, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method } }, parent);
+    const traceContext = trace.setSpan(parent, span);
+    const spanContext = span.spanContext();
+    const traceId = isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+    let logger = this.deps.logger.child({ grpcMethod: fullMethod, ...(traceId ? { traceId } : {}) });
+
+    // cancellation: client cancel, deadline, forced shutdown
+    const abort = new AbortController();
+    const deadline = deadlineOf(call);
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const complete = (status: StatusObject | null, code: Status, response?: unknown, error?: unknown, incidentId?: string): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      (call as EventEmitter).off('cancelled', onCancelled);
+      this.deps.shutdownSignal.removeEventListener('abort', onShutdown);
+      if (!abort.signal.aborted) abort.abort(new CallAborted(code));
+      if (code !== Status.CANCELLED) reply(status, response);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const codeName = Status[code] ?? String(code);
+      this.deps.metrics?.callHandled(labels, codeName, seconds);
+      span.setAttribute('rpc.grpc.status_code', code);
+      if (code !== Status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: status?.details ?? codeName });
+      span.end();
+      const entry = { grpcCode: codeName, durationMs: Math.round(seconds * 1e6) / 1e3, peer: call.getPeer() };
+      if (incidentId !== undefined) logger.error({ ...entry, err: error, incidentId }, 'grpc call failed with an internal error');
+      else if (code === Status.OK) logger.info(entry, 'grpc call');
+      else logger.warn({ ...entry, reason: status?.details ?? codeName }, 'grpc call failed');
+    };
+    const onShutdown = (): void => abort.abort(new CallAborted(Status.UNAVAILABLE));
+    const onCancelled = (): void => {
+      abort.abort(new CallAborted(Status.CANCELLED));
+      complete(null, Status.CANCELLED);
+    };
+    (call as EventEmitter).on('cancelled', onCancelled);
+    this.deps.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+    if (this.deps.shutdownSignal.aborted) onShutdown();
+    if (deadline) {
+      const remaining = deadline.getTime() - Date.now();
+      const expire = (): void => {
+        abort.abort(new CallAborted(Status.DEADLINE_EXCEEDED));
+        complete(platformStatus(Status.DEADLINE_EXCEEDED, 'GRPC.DEADLINE_EXCEEDED', 'deadline exceeded', true), Status.DEADLINE_EXCEEDED);
+      };
+      if (remaining <= 0) expire();
+      else if (remaining < MAX_TIMER_MS) timer = setTimeout(expire, remaining);
+    }
+
+
+    let principal;
+    try {
+      principal = this.deps.authenticator.authenticate(call.metadata);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) return complete(toGrpcStatus(error), Status.INTERNAL, undefined, error, 'auth');
+      return complete(platformStatus(Status.UNAUTHENTICATED, 'GRPC.UNAUTHENTICATED', error.message), Status.UNAUTHENTICATED);
+    }
+    logger = logger.child({ subject: principal.subject });
+    if (!hasAnyRole(principal, impl.roles)) {
+      const message = `${fullMethod} requires one of the roles ${impl.roles.join(', ')}; ${principal.subject} has ${principal.roles.join(', ') || 'none'}`;
+      return complete(platformStatus(Status.PERMISSION_DENIED, 'GRPC.PERMISSION_DENIED', message), Status.PERMISSION_DENIED);
+    }
+    if (finished) return;
+
+    const ctx: CallContext = { method: fullMethod, principal, signal: abort.signal, deadline, metadata: call.metadata, logger, traceContext, traceId, peer: call.getPeer() };
+    context
+      .with(traceContext, () => body(ctx))
+      .then(
+        (response) => complete(null, Status.OK, response),
+        (error: unknown) => {
+          if (abort.signal.aborted && abort.signal.reason instanceof CallAborted) {
+            const code = abort.signal.reason.status;
+            return complete({ code, details: code === Status.UNAVAILABLE ? 'server shutting down' : Status[code], metadata: new Metadata() }, code);
+          }
+          const mapped = toGrpcStatus(error);
+          complete(mapped, mapped.code, undefined, error, mapped.incidentId);
+        },
+      );
+  }
+}
+
+function deadlineOf(call: AnyCall): Date | undefined {
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>): Reply {
+  return (status) => {
+    if (status) call.emit('error', status);
+    else call.end();
+  };
+}
+
+/** Writes every yielded response, honouring back-pressure; stops when the call is aborted. */
+async function pump(responses: AsyncIterable<unknown>, call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+  for await (const response of responses) {
+    signal.throwIfAborted();
+    if (!call.write(response)) await once(call, 'drain', { signal });
+  }
+}

@@ -1,0 +1,18 @@
+export * from './auth/roles';
+export { Authenticator, AuthenticationError } from './auth/authenticator';
+export { ApiKeyVerifier, generateApiKey, hashApiKey } from './auth/api-key';
+export { JwtVerifier, TokenRejectedError } from './auth/jwt.verifier';
+export { createDevelopmentToken, type DevelopmentTokenOptions } from './auth/development-token';
+export * from './call/call-context';
+export * from './errors/domain-error';
+export { grpcStatusOf, toGrpcStatus, violationsOf } from './errors/error-status.mapper';
+export { decodeGrpcError, type DecodedGrpcError } from './errors/grpc-error.decoder';
+export { decodeStatusDetails, encodeStatusDetails, STATUS_DETAILS_KEY, type StatusMessage } from './errors/status-details.codec';
+export { HealthStatusRegistry, OVERALL_SERVICE, type ServingStatus } from './health/health.service';
+export { GrpcServerMetrics } from './telemetry/grpc-metrics';
+export { defaultPropagator, extractTraceContext, injectTraceContext } from './telemetry/trace-context';
+export * from './server/grpc-platform.config';
+export { GrpcPlatformServer, type GrpcPlatformServerOptions } from './server/grpc-platform.server';
+export { readTlsFiles, serverCredentials } from './server/tls';
+export { GRPC_LIB_PROTO_ROOT, loadPlatformProto } from './platform-protos';
+export * from './nest/grpc-platform.module';

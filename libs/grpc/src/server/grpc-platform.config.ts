@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ROLES } from '../auth/roles';
+
+const MiB = 1024 * 1024;
+const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
+
+const jwtSchema = z
+  .object({
+    /** Shared secrets for HS256 tokens; several allow rotation. At least 32 bytes each. */
+    hs256Secrets: z.array(z.string().min(32, 'an HS256 secret must be at least 32 characters')).default([]),
+    /** PEM public keys for RS256/ES256 tokens; `kid` selects one when the token names it. */
+    publicKeys: z.array(z.object({ kid: z.string().min(1).optional(), pem: pem })).default([]),
+    /** Required `iss` claim, when set. */
+    issuer: z.string().min(1).optional(),
+    /** Required `aud` claim (any of), when set. */
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Claim holding the role list (array of strings or space-separated string). */
+    rolesClaim: z.string().min(1).default('roles'),
+    /** Tolerated clock skew for exp/nbf, in seconds. */
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
+  })
+  .refine((jwt) => jwt.hs256Secrets.length > 0 || jwt.publicKeys.length > 0, {
+    message: 'jwt needs hs256Secrets and/or publicKeys',
+  });
+
+const apiKeySchema = z.object({
+  /** Public identifier of the key (appears in logs as subject `apikey:<id>`). */
+  id: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore, hyphen'),
+  /** Lower-case hex SHA-256 of the key; the key itself is never configured. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256 digest (64 characters)'),
+  roles: z.array(z.enum(ROLES)).min(1),
+});
+
+const authSchema = z
+  .object({
+    /** Turns authentication off. Only for isolated development; the server logs a loud warning. */
+    disabled: z.boolean().default(false),
+    jwt: jwtSchema.optional(),
+    apiKeys: z.array(apiKeySchema).default([]),
+  })
+  .refine((auth) => auth.disabled || auth.jwt !== undefined || auth.apiKeys.length > 0, {
+    message: 'configure jwt and/or apiKeys, or set disabled: true explicitly',
+  })
+  .refine((auth) => new Set(auth.apiKeys.map((k) => k.id)).size === auth.apiKeys.length, {
+    message: 'api key ids must be unique',
+    path: ['apiKeys'],
+  });
+
+const tlsSchema = z
+  .object({
+    /** PEM server certificate chain. */
+    certChain: pem,
+    /** PEM private key of the server certificate. */
+    privateKey: pem,
+    /** PEM CA bundle that client certificates must chain to (mutual TLS). */
+    clientCa: pem.optional(),
+    /** Reject clients that present no valid certificate (mutual TLS). Needs clientCa. */
+    requireClientCert: z.boolean().default(false),
+  })
+  .refine((tls) => !tls.requireClientCert || tls.clientCa !== undefined, {
+    message: 'requireClientCert needs clientCa',
+    path: ['clientCa'],
+  });
+
+export const grpcPlatformConfigSchema = z.object({
+  host: z.string().min(1).default('0.0.0.0'),
+  /** TCP port; 0 binds an ephemeral port (tests). */
+  port: z.number().int().min(0).max(65535).default(50051),
+  maxReceiveMessageBytes: z.number().int().min(1024).default(4 * MiB),
+  maxSendMessageBytes: z.number().int().min(1024).default(4 * MiB),
+  /** Time after health turns NOT_SERVING before the listener stops, so load balancers notice. */
+  drainDelayMs: z.number().int().min(0).default(0),
+  /** How long in-flight calls may run after shutdown starts before they are cancelled. */
+  shutdownGraceMs: z.number().int().min(0).default(10_000),
+  tls: tlsSchema.optional(),
+  auth: authSchema,
+});
+
+/** Input form (defaults optional). */
+export type GrpcPlatformConfigInput = z.input<typeof grpcPlatformConfigSchema>;
+/** Validated form. */
+export type GrpcPlatformConfig = z.output<typeof grpcPlatformConfigSchema>;
+export type JwtConfig = z.output<typeof jwtSchema>;
+export type ApiKeyConfig = z.output<typeof apiKeySchema>;
+export type AuthConfig = z.output<typeof authSchema>;
+export type TlsConfig = z.output<typeof tlsSchema>;
+
+/** Raised for an invalid server configuration; names every offending field. */
+export class GrpcPlatformConfigError extends Error {
+  readonly code = 'GRPC.INVALID_CONFIG';
+  readonly retriable = false;
+  constructor(readonly issues: readonly { path: string; message: string }[]) {
+    super(`invalid gRPC server configuration: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.name = 'GrpcPlatformConfigError';
+  }
+}
+
+export function parseGrpcPlatformConfig(input: unknown): GrpcPlatformConfig {
+  const result = grpcPlatformConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new GrpcPlatformConfigError(result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
+  }
+  return result.data;
+}
