@@ -1,0 +1,290 @@
+/**
+ * The behaviour every `EventBus` adapter must show, as a reusable jest suite:
+ * `describeEventBusContract('Kafka', factory)`. Each test gets its own registry with a fresh topic
+ * and event type, so adapters can share one broker or database between tests and test files.
+ */
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CONTRACT_ERROR_CODES, ContractRegistry, defineEvent, type IntegrationEvent } from '@reflux/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import type { DeadLetterInfo } from './dead-letter';
+import type { DeliveryContext, EventBus, EventHandler } from './event-bus.port';
+import { idempotentHandler } from './idempotency/idempotent-handler';
+
+export interface EventBusContractHarness {
+  readonly bus: EventBus;
+  /** A migrated database (`migrateMessaging`) for consumer-side idempotency records. */
+  readonly pool: Pool;
+  /** Writes an envelope straight to the transport, bypassing producer validation (a foreign or buggy producer). */
+  injectRaw(topic: string, subject: string, envelope: unknown): Promise<void>;
+  /** Dead letters of `group` for `topic`; waits until at least `atLeast` exist (or a timeout). */
+  deadLetters(topic: string, group: string, atLeast: number): Promise<DeadLetterInfo[]>;
+  close(): Promise<void>;
+}
+
+export type EventBusContractFactory = (registry: ContractRegistry) => Promise<EventBusContractHarness>;
+
+const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0.2 };
+
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function testContract() {
+  const nonce = randomUUID().slice(0, 8);
+  const contract = defineEvent({
+    type: `FlowSampled_${nonce}`,
+    topic: `test.bus.${nonce}`,
+    description: 'test event of the bus contract suite',
+    schema: z.object({ tagId: z.string().min(1), massFlowKgPerS: z.number(), seq: z.number().int().nonnegative() }),
+  });
+  return { contract, registry: new ContractRegistry([contract]) };
+}
+
+export function describeEventBusContract(name: string, factory: EventBusContractFactory): void {
+  describe(`${name} event bus contract`, () => {
+    let harness: EventBusContractHarness | undefined;
+    let registry: ContractRegistry;
+    let type: string;
+    let topic: string;
+    const contextManager = new AsyncLocalStorageContextManager();
+
+    beforeAll(() => {
+      context.setGlobalContextManager(contextManager.enable());
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    });
+    afterAll(() => {
+      context.disable();
+      propagation.disable();
+    });
+
+    beforeEach(async () => {
+      const t = testContract();
+      registry = t.registry;
+      type = t.contract.type;
+      topic = t.contract.topic;
+      harness = await factory(registry);
+    });
+    afterEach(async () => {
+      await harness?.close();
+      harness = undefined;
+    });
+
+    const h = () => harness!;
+    const sample = (subject: string, seq: number, extra: Partial<{ eventId: string }> = {}) =>
+      registry.create(type, { tagId: `FI-${subject}`, massFlowKgPerS: 12.5 + seq, seq }, { source: 'contract-test', subject, ...extra });
+    const collect = () => {
+      const events: IntegrationEvent[] = [];
+      const deliveries: DeliveryContext[] = [];
+      const handler: EventHandler = async (event, delivery) => {
+        events.push(event);
+        deliveries.push(delivery);
+      };
+      return { events, deliveries, handler };
+    };
+
+    it('delivers a published event to a subscriber, unchanged', async () => {
+      const sink = collect();
+      await h().bus.subscribe({ group: `g-${randomUUID()}`, types: [type], handler: sink.handler, retry: FAST_RETRY });
+      const event = sample('plant-1', 1);
+      await h().bus.publish(event);
+      await waitFor(() => sink.events.length >= 1, 'the event');
+      expect(sink.events[0]).toEqual(event);
+      expect(sink.deliveries[0]).toMatchObject({ topic, attempt: 1 });
+    });
+
+    it('keeps the order of events with the same subject', async () => {
+      const sink = collect();
+      await h().bus.subscribe({ group: `g-${randomUUID()}`, topics: [topic], handler: sink.handler, retry: FAST_RETRY });
+      const subjects = ['reactor-a', 'reactor-b', 'reactor-c'];
+      for (let seq = 0; seq < 8; seq++) await h().bus.publish(subjects.map((s) => sample(s, seq)));
+      await h().bus.publish(subjects.flatMap((s) => [8, 9].map((seq) => sample(s, seq))));
+      await waitFor(() => sink.events.length >= 30, '30 events');
+      for (const subject of subjects) {
+        const seqs = sink.events.filter((e) => e.subject === subject).map((e) => (e.data as { seq: number }).seq);
+        expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      }
+    });
+
+    it('shares events between consumers of one group and gives every group all events', async () => {
+      const group = `shared-${randomUUID()}`;
+      const first = collect();
+      const second = collect();
+      const other = collect();
+      await h().bus.subscribe({ group, topics: [topic], handler: first.handler, retry: FAST_RETRY });
+      await h().bus.subscribe({ group, topics: [topic], handler: second.handler, retry: FAST_RETRY });
+      await h().bus.subscribe({ group: `other-${randomUUID()}`, topics: [topic], handler: other.handler, retry: FAST_RETRY });
+      const published = Array.from({ length: 24 }, (_, i) => sample(`unit-${i}`, i));
+      await h().bus.publish(published);
+      await waitFor(() => other.events.length >= 24 && first.events.length + second.events.length >= 24, 'both groups to receive all events');
+      await new Promise((r) => setTimeout(r, 500)); // room for a wrongful duplicate to show up
+      const ids = (events: IntegrationEvent[]) => events.map((e) => e.eventId);
+      const all = published.map((e) => e.eventId).sort();
+      expect(ids(other.events).sort()).toEqual(all);
+      expect([...ids(first.events), ...ids(second.events)].sort()).toEqual(all);
+      expect(ids(first.events).filter((id) => ids(second.events).includes(id))).toEqual([]);
+    });
+
+    it('retries a failing handler with backoff and delivers the event again', async () => {
+      const attempts: number[] = [];
+      const handled: IntegrationEvent[] = [];
+      await h().bus.subscribe({
+        group: `g-${randomUUID()}`,
+        topics: [topic],
+        retry: FAST_RETRY,
+        handler: async (event, delivery) => {
+          attempts.push(delivery.attempt);
+          if (delivery.attempt < 2) throw new Error('historian connection reset');
+          handled.push(event);
+        },
+      });
+      const event = sample('plant-1', 1);
+      await h().bus.publish(event);
+      await waitFor(() => handled.length >= 1, 'the retried event');
+      expect(attempts).toEqual([1, 2]);
+      expect(handled[0]!.eventId).toEqual(event.eventId);
+    });
+
+    it('redelivers to the next consumer of the group an event whose handler never succeeded before a stop', async () => {
+      const group = `g-${randomUUID()}`;
+      let failures = 0;
+      const first = await h().bus.subscribe({
+        group,
+        topics: [topic],
+        retry: { maxAttempts: 1_000, initialDelayMs: 20, maxDelayMs: 50 },
+        handler: async () => {
+          failures++;
+          throw new Error('downstream unavailable');
+        },
+      });
+      const event = sample('plant-1', 1);
+      await h().bus.publish(event);
+      await waitFor(() => failures >= 2, 'the first consumer to fail twice');
+      await first.stop();
+      const sink = collect();
+      await h().bus.subscribe({ group, topics: [topic], handler: sink.handler, retry: FAST_RETRY });
+      await waitFor(() => sink.events.length >= 1, 'the redelivery');
+      expect(sink.events[0]!.eventId).toEqual(event.eventId);
+      expect(await h().deadLetters(topic, group, 0)).toEqual([]);
+    });
+
+    it('dead-letters an event whose handler keeps failing, with the failure described, and moves on', async () => {
+      const group = `g-${randomUUID()}`;
+      const poison = sample('plant-1', 1);
+      const next = sample('plant-1', 2);
+      const handled: string[] = [];
+      let poisonAttempts = 0;
+      await h().bus.subscribe({
+        group,
+        topics: [topic],
+        retry: FAST_RETRY,
+        handler: async (event) => {
+          if (event.eventId === poison.eventId) {
+            poisonAttempts++;
+            throw Object.assign(new Error('unit V-100 is not in plant model v3'), { code: 'BALANCE.UNKNOWN_UNIT' });
+          }
+          handled.push(event.eventId);
+        },
+      });
+      await h().bus.publish([poison, next]);
+      await waitFor(() => handled.includes(next.eventId), 'the event after the poison one');
+      expect(poisonAttempts).toBe(3);
+      const [letter, ...more] = await h().deadLetters(topic, group, 1);
+      expect(more).toEqual([]);
+      expect(letter).toMatchObject({
+        group,
+        topic,
+        eventId: poison.eventId,
+        eventType: type,
+        reason: 'handler-failed',
+        errorCode: 'BALANCE.UNKNOWN_UNIT',
+        errorMessage: 'unit V-100 is not in plant model v3',
+        attempts: 3,
+      });
+    });
+
+    it('dead-letters a message that fails its contract without calling the handler', async () => {
+      const group = `g-${randomUUID()}`;
+      const sink = collect();
+      await h().bus.subscribe({ group, topics: [topic], handler: sink.handler, retry: FAST_RETRY });
+      const valid = sample('plant-1', 1);
+      const invalid = { ...sample('plant-1', 0), data: { tagId: '', massFlowKgPerS: 'lots', seq: -1 } };
+      await h().injectRaw(topic, 'plant-1', invalid);
+      await h().bus.publish(valid);
+      await waitFor(() => sink.events.length >= 1, 'the valid event');
+      expect(sink.events.map((e) => e.eventId)).toEqual([valid.eventId]);
+      const [letter] = await h().deadLetters(topic, group, 1);
+      expect(letter).toMatchObject({ group, eventId: invalid.eventId, reason: 'invalid-event', errorCode: CONTRACT_ERROR_CODES.INVALID_EVENT, attempts: 0 });
+      expect(letter!.errorMessage).toMatch(/data\.tagId/);
+      expect(letter!.errorMessage).toMatch(/data\.massFlowKgPerS/);
+      expect(letter!.errorMessage).toMatch(/data\.seq/);
+    });
+
+    it('rejects an invalid event at the producer and sends nothing of its batch', async () => {
+      const sink = collect();
+      await h().bus.subscribe({ group: `g-${randomUUID()}`, topics: [topic], handler: sink.handler, retry: FAST_RETRY });
+      const valid = sample('plant-1', 1);
+      const invalid = { ...sample('plant-1', 2), data: { tagId: 'FI-1', massFlowKgPerS: Number.POSITIVE_INFINITY, seq: 2 } };
+      const error = await h().bus.publish([valid, invalid]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: CONTRACT_ERROR_CODES.INVALID_EVENT, retriable: false, issues: [expect.objectContaining({ path: 'data.massFlowKgPerS' })] });
+      const marker = sample('plant-1', 3);
+      await h().bus.publish(marker);
+      await waitFor(() => sink.events.length >= 1, 'the marker event');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sink.events.map((e) => e.eventId)).toEqual([marker.eventId]);
+    });
+
+    it('carries the W3C trace context of the publisher to the handler', async () => {
+      const seen: { fromActive?: string; fromDelivery?: string; traceparent?: string }[] = [];
+      await h().bus.subscribe({
+        group: `g-${randomUUID()}`,
+        topics: [topic],
+        retry: FAST_RETRY,
+        handler: async (event, delivery) => {
+          seen.push({
+            fromActive: trace.getSpanContext(context.active())?.traceId,
+            fromDelivery: trace.getSpanContext(delivery.traceContext)?.traceId,
+            ...(event.traceparent && { traceparent: event.traceparent }),
+          });
+        },
+      });
+      const traceId = randomUUID().replace(/-/g, '');
+      const spanId = randomUUID().replace(/-/g, '').slice(0, 16);
+      const publisherContext = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false });
+      await context.with(publisherContext, () => h().bus.publish(sample('plant-1', 1)));
+      await waitFor(() => seen.length >= 1, 'the traced event');
+      expect(seen[0]).toEqual({ fromActive: traceId, fromDelivery: traceId, traceparent: `00-${traceId}-${spanId}-01` });
+    });
+
+    it('lets an idempotent consumer apply an event once however often it is published', async () => {
+      const group = `g-${randomUUID()}`;
+      const applied: string[] = [];
+      const handler = idempotentHandler(h().pool, async (event, delivery) => {
+        await delivery.transaction.query('SELECT 1');
+        applied.push(event.eventId);
+      });
+      await h().bus.subscribe({ group, topics: [topic], handler, retry: FAST_RETRY });
+      const event = sample('plant-1', 1);
+      await h().bus.publish(event);
+      await h().bus.publish(event); // a producer retry after an unknown outcome
+      const marker = sample('plant-1', 2);
+      await h().bus.publish(marker);
+      await waitFor(() => applied.includes(marker.eventId), 'the marker event');
+      expect(applied).toEqual([event.eventId, marker.eventId]);
+      const { rows } = await h().pool.query('SELECT event_id FROM messaging_processed_events WHERE consumer_group = $1 ORDER BY processed_at', [group]);
+      expect(rows.map((r: { event_id: string }) => r.event_id)).toEqual([event.eventId, marker.eventId]);
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import type { ContractRegistry } from '@reflux/contracts';
+import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { RetryPolicy } from '../event-bus.port';
+
+export interface KafkaEventBusConfig {
+  readonly brokers: readonly string[];
+  /** Client id the broker logs and quotas see (`ingestion-7f9c`). */
+  readonly clientId: string;
+  readonly logger: Logger;
+  /** Contracts to validate against; defaults to Reflux's `integrationEvents`. */
+  readonly registry?: ContractRegistry;
+  /**
+   * Idempotent producer (broker-side deduplication of retried produce requests, exactly-once per
+   * partition). Default true; only turn off against brokers that cannot hand out producer ids.
+   */
+  readonly idempotent?: boolean;
+  /** Consumer retry policy (handler failures); see `DEFAULT_RETRY_POLICY`. */
+  readonly retry?: Partial<RetryPolicy>;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Let the broker create topics on first use (the broker must allow it too). Default true. */
+  readonly allowAutoTopicCreation?: boolean;
+  /** How long `subscribe` waits for the consumer to join its group. Default 60 s. */
+  readonly joinTimeoutMs?: number;
+  /** TLS, SASL and other client settings, passed to kafkajs unchanged. */
+  readonly client?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator'>;
+}
+
+/** acks=all: a publish resolves only once every in-sync replica has the message. */
+export const PRODUCE_ACKS = -1;
+
+/**
+ * Producer settings. With `maxInFlightRequests: 1` a retried request can never overtake a later
+ * one, so per-key order holds even with idempotence off; idempotence (default) removes duplicates
+ * from the broker's side. The Java-compatible murmur2 partitioner keeps key → partition stable
+ * across languages.
+ */
+export function kafkaProducerConfig(config: Pick<KafkaEventBusConfig, 'idempotent' | 'allowAutoTopicCreation'>): ProducerConfig {
+  return {
+    idempotent: config.idempotent ?? true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: config.allowAutoTopicCreation ?? true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  };
+}
+
+export function kafkaConsumerConfig(group: string, config: Pick<KafkaEventBusConfig, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'allowAutoTopicCreation'>): ConsumerConfig {
+  return {
+    groupId: group,
+    sessionTimeout: config.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: config.heartbeatIntervalMs ?? 3_000,
+    allowAutoTopicCreation: config.allowAutoTopicCreation ?? true,
+    // A group's handler sees one message at a time per partition, in offset order.
+    maxInFlightRequests: 1,
+  };
+}

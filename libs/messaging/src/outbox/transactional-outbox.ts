@@ -1,0 +1,52 @@
+import { integrationEvents, type ContractRegistry, type IntegrationEvent } from '@reflux/contracts';
+import type { PoolClient } from 'pg';
+import type { EventStore } from '../event-store.types';
+import { integrationStreamId, toStoredEvent } from '../postgres/integration-event.codec';
+import { withPublisherTraceContext } from '../trace-context';
+
+/** Category of the outbox streams the relay drains towards Kafka. */
+export const OUTBOX_CATEGORY = 'outbox-';
+
+export interface TransactionalOutboxOptions {
+  readonly eventStore: EventStore;
+  readonly registry?: ContractRegistry;
+  /**
+   * Stream-id prefix to write to. `OUTBOX_CATEGORY` when an `OutboxRelay` forwards to Kafka;
+   * `INTEGRATION_CATEGORY` with the PostgreSQL bus, whose consumers read the log directly.
+   */
+  readonly category?: string;
+}
+
+/**
+ * The producer side of the transactional outbox: integration events are validated (an invalid one
+ * throws `CONTRACTS.INVALID_EVENT` and the caller's transaction rolls back) and appended to the
+ * event log in the caller's transaction, so they are committed together with the state change or
+ * not at all. They keep their event id, so an append retried after an unknown outcome is a no-op.
+ */
+export class TransactionalOutbox {
+  readonly category: string;
+  private readonly registry: ContractRegistry;
+
+  constructor(private readonly options: TransactionalOutboxOptions) {
+    this.registry = options.registry ?? integrationEvents;
+    this.category = options.category ?? OUTBOX_CATEGORY;
+  }
+
+  async enqueue(events: IntegrationEvent | readonly IntegrationEvent[], transaction: PoolClient): Promise<void> {
+    const list = (Array.isArray(events) ? events : [events]) as readonly IntegrationEvent[];
+    const validated = list.map((e) => this.registry.validate(withPublisherTraceContext(e)));
+    // One append per subject stream, in the caller's order within each stream.
+    const byStream = new Map<string, IntegrationEvent[]>();
+    for (const event of validated) {
+      const streamId = integrationStreamId(this.category, event);
+      byStream.set(streamId, [...(byStream.get(streamId) ?? []), event]);
+    }
+    for (const [streamId, streamEvents] of byStream) {
+      await this.options.eventStore.appendToStream(
+        streamId,
+        streamEvents.map((e) => toStoredEvent(e, this.registry.topicOf(e.type))),
+        { expectedVersion: 'any', transaction },
+      );
+    }
+  }
+}

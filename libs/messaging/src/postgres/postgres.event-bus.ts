@@ -1,0 +1,146 @@
+import { integrationEvents, type ContractRegistry, type IntegrationEvent } from '@reflux/contracts';
+import type { PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { deliver } from '../deliver';
+import type { BusSubscription, EventBus, RetryPolicy, SubscribeOptions } from '../event-bus.port';
+import type { EventStore, Subscription } from '../event-store.types';
+import { MESSAGING_ERROR_CODES, MessagingError } from '../messaging.error';
+import { TransactionalOutbox } from '../outbox/transactional-outbox';
+import { DEFAULT_RETRY_POLICY } from '../retry';
+import { subscriptionTopics } from '../subscription-topics';
+import { fromStoredEvent, storedTopic } from './integration-event.codec';
+import { deadLetterStreamId, toDeadLetterEvent } from './postgres-dead-letter';
+
+/** Category of the integration-event streams of the PostgreSQL bus. */
+export const INTEGRATION_CATEGORY = 'integration-';
+
+export interface PostgresEventBusConfig {
+  readonly eventStore: EventStore;
+  readonly logger: Logger;
+  readonly registry?: ContractRegistry;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Events per subscription batch (one transaction, one checkpoint). Default 100. */
+  readonly batchSize?: number;
+  readonly category?: string;
+}
+
+/**
+ * Integration events in the event log, for single-database deployments without Kafka. Publishing
+ * appends to `integration-<subject>` streams; a consumer group is a durable event-store subscription
+ * (`bus:<group>`) whose checkpoint is stored in the same transaction the handler writes with, so a
+ * handler using `delivery.transaction` applies each event exactly once. Each try runs under a
+ * SAVEPOINT; a poison message is appended to `$dlq-<group>` in that transaction and the group moves on.
+ */
+export class PostgresEventBus implements EventBus {
+  readonly outbox: TransactionalOutbox;
+  private readonly registry: ContractRegistry;
+  private readonly retry: RetryPolicy;
+  private readonly logger: Logger;
+  private readonly category: string;
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  constructor(private readonly config: PostgresEventBusConfig) {
+    this.registry = config.registry ?? integrationEvents;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...config.retry };
+    this.logger = config.logger.child({ component: 'postgres-event-bus' });
+    this.category = config.category ?? INTEGRATION_CATEGORY;
+    this.outbox = new TransactionalOutbox({ eventStore: config.eventStore, registry: this.registry, category: this.category });
+  }
+
+  /** Publishes in its own transaction. To publish with a state change, use `outbox.enqueue(events, transaction)`. */
+  async publish(events: IntegrationEvent | readonly IntegrationEvent[]): Promise<void> {
+    this.assertOpen();
+    const list = (Array.isArray(events) ? events : [events]) as readonly IntegrationEvent[];
+    for (const event of list) this.registry.validate(event); // fail before opening a transaction
+    if (list.length === 0) return;
+    await this.config.eventStore.withTransaction((transaction) => this.outbox.enqueue(list, transaction));
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<BusSubscription> {
+    this.assertOpen();
+    const topics = new Set(subscriptionTopics(options, this.registry));
+    const types = options.types ? new Set(options.types) : undefined;
+    const eventTypes = [...(types ?? new Set([...topics].flatMap((t) => this.registry.typesOfTopic(t))))];
+    const retry = { ...this.retry, ...options.retry };
+    const logger = this.logger.child({ group: options.group });
+    let stopping = false;
+
+    const subscription = this.config.eventStore.subscribe(
+      { subscriptionId: `bus:${options.group}`, category: this.category, eventTypes, batchSize: this.config.batchSize ?? 100 },
+      async (events, transaction) => {
+        for (const recorded of events) {
+          const topic = storedTopic(recorded) ?? this.topicOrUnknown(recorded.type);
+          if (!topics.has(topic)) continue;
+          const outcome = await deliver(
+            { envelope: { ok: true, value: fromStoredEvent(recorded) }, topic, position: String(recorded.globalPosition), headers: traceCarrier(recorded.metadata) },
+            {
+              group: options.group,
+              registry: this.registry,
+              ...(types && { types }),
+              handler: options.handler,
+              retry,
+              logger,
+              transaction,
+              aroundAttempt: (work) => inSavepoint(transaction, work),
+              stopping: () => stopping,
+            },
+          );
+          if (outcome.kind === 'abandoned') throw outcome.error; // rolls back the batch and its checkpoint
+          if (outcome.kind === 'dead-letter') {
+            await this.config.eventStore.appendToStream(deadLetterStreamId(options.group), [toDeadLetterEvent(recorded, outcome.info)], {
+              expectedVersion: 'any',
+              transaction,
+            });
+          }
+        }
+      },
+    );
+    this.subscriptions.add(subscription);
+    return {
+      group: options.group,
+      stop: async () => {
+        stopping = true;
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const all = [...this.subscriptions];
+    this.subscriptions.clear();
+    await Promise.all(all.map((s) => s.stop()));
+  }
+
+  private topicOrUnknown(type: string): string {
+    return this.registry.has(type) ? this.registry.topicOf(type) : '';
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MessagingError(MESSAGING_ERROR_CODES.BUS_CLOSED, 'the event bus is closed');
+  }
+}
+
+function traceCarrier(metadata: Readonly<Record<string, unknown>>): Record<string, string | undefined> {
+  const get = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : undefined);
+  return { traceparent: get('traceparent'), tracestate: get('tracestate') };
+}
+
+let savepointCounter = 0;
+
+/** Runs `work` under a savepoint: a failed try is rolled back alone and the transaction stays usable. */
+async function inSavepoint<T>(transaction: PoolClient, work: () => Promise<T>): Promise<T> {
+  const name = `reflux_bus_try_${++savepointCounter}`;
+  await transaction.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await work();
+    await transaction.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await transaction.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+}
