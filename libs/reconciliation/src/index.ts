@@ -1,0 +1,11 @@
+export * from './reconciliation.error';
+export * from './network/network.types';
+export { accumulationFromLevel, type LevelChange } from './network/accumulation';
+export { accumulationId, networkViolations } from './network/compile-network';
+export * from './reconcile/reconciliation-result.types';
+export { reconcile, sidak } from './reconcile/reconcile';
+export * from './stats/chi-square';
+export * from './stats/normal';
+export { logGamma, regularizedGammaP, regularizedGammaQ } from './stats/gamma';
+export { parseNetworkDocument, reconcileNetworkDocument } from './document/reconcile-network-document';
+export { networkDocumentSchema, type NetworkDocument } from './document/network-document.schema';

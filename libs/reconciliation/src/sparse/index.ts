@@ -1,0 +1,4 @@
+export * from './symmetric-matrix';
+export * from './minimum-degree';
+export * from './ldl';
+export * from './selected-inverse';
