@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/**
+ * A service run as its own Node.js process. Its JSON log goes to `logFile`; warnings and errors
+ * (and any line that is not JSON, such as a crash) are echoed to the terminal with the name.
+ */
+export class ChildService {
+  private child?: ChildProcess;
+  private log?: WriteStream;
+  private exited = false;
+
+  constructor(
+    readonly name: string,
+    private readonly command: string,
+    private readonly args: readonly string[],
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logFile: string,
+    private readonly echo: (line: string) => void,
+    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+  ) {}
+
+  start(): void {
+    this.log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(this.command, [...this.args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => this.handleLine(line));
+    }
+    child.on('exit', (code) => {
+      this.exited = true;
+      if (!this.stopping) this.onUnexpectedExit(this.name, code);
+    });
+  }
+
+  private stopping = false;
+
+  isAlive(): boolean {
+    return this.child !== undefined && !this.exited;
+  }
+
+  /** SIGTERM (graceful drain), then SIGKILL after `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (child && !this.exited) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    }
+    await new Promise<void>((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+  }
+
+  private handleLine(line: string): void {
+    this.log?.write(line + '\n');
+    let parsed: { level?: number; msg?: string; err?: { message?: string } } | undefined;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed.level !== 'number') {
+      if (line.trim()) this.echo(`[${this.name}] ${line}`);
+      return;
+    }
+    if (parsed.level >= 40) {
+      const detail = parsed.err?.message ? `: ${parsed.err.message}` : '';
+      this.echo(`[${this.name}] ${LEVELS[parsed.level] ?? parsed.level} ${parsed.msg ?? ''}${detail}`);
+    }
+  }
+}

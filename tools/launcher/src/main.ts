@@ -1,0 +1,149 @@
+/**
+ * `npm start`: the embedded default. Runs, on one machine and with no external servers, an
+ * embedded PostgreSQL (data kept in .reflux/ so a second start reuses it), every Reflux service
+ * that exists in this checkout as its own process, and the demo-plant simulator; prints where each
+ * API listens and a development token. Ctrl-C stops everything cleanly.
+ *
+ * Environment (all optional): REFLUX_HOME (data directory, default ./.reflux), REFLUX_PG_PORT
+ * (default 54329), REFLUX_<SERVICE>_PORT (gRPC ports, defaults 50051…50055), REFLUX_DEMO_PLANT
+ * (`petrochemical` or `steel`, default petrochemical), REFLUX_SIMULATOR=off to run without it.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { createDevelopmentToken, ROLES } from '@reflux/grpc';
+import { startEmbeddedPostgres, type PostgresServer } from '@reflux/testing';
+import { ChildService } from './child-service';
+import { loadOrCreateDevSecret } from './dev-secret';
+import { waitUntilServing } from './health-probe';
+import { discoverServices, portOf } from './service-catalog';
+
+const root = resolve(__dirname, '..', '..', '..');
+const env = process.env;
+const home = resolve(env['REFLUX_HOME'] ?? join(root, '.reflux'));
+const say = (line: string) => process.stdout.write(line + '\n');
+const register = join(root, 'scripts', 'register.cjs');
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o755 });
+  const pgPort = Number(env['REFLUX_PG_PORT'] ?? 54329);
+  const plant = env['REFLUX_DEMO_PLANT'] ?? 'petrochemical';
+  const plantFile = join(root, 'libs', 'plant-model', 'plants', `${plant}.yaml`);
+  const services = discoverServices(root);
+  const children: ChildService[] = [];
+  let postgres: PostgresServer | undefined;
+  let shuttingDown = false;
+
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('\nstopping Reflux…');
+    // The simulator first (it writes to ingestion), then the services, then the database.
+    for (const child of [...children].reverse()) await child.stop(15_000);
+    if (postgres) await postgres.stop();
+    say('stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  say(`Reflux: starting the embedded default (data in ${home})`);
+  const firstStart = !existsSync(join(home, 'postgres', 'PG_VERSION'));
+  postgres = await startEmbeddedPostgres({ dataDir: join(home, 'postgres'), port: pgPort, persistent: true });
+  say(`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')} (${firstStart ? 'new cluster' : 'existing data reused'})`);
+  const databaseUrl = await ensureDatabase(postgres.url, 'reflux');
+  const secret = loadOrCreateDevSecret(join(home, 'dev-jwt-secret'));
+
+  const unexpectedExit = (name: string, code: number | null) => {
+    say(`[${name}] exited unexpectedly (code ${code}); see ${join(home, 'logs', `${name}.log`)}. Stopping.`);
+    void shutdown(1);
+  };
+
+  const endpoints: { name: string; address: string }[] = [];
+  for (const service of services) {
+    const port = portOf(service, env);
+    const address = `127.0.0.1:${port}`;
+    const child = new ChildService(
+      service.name,
+      process.execPath,
+      ['-r', register, service.entry],
+      {
+        ...env,
+        SERVICE_NAME: service.name,
+        GRPC_HOST: '127.0.0.1',
+        GRPC_PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        EVENT_BUS: 'postgres',
+        AUTH_JWT_SECRET: secret,
+        LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
+        PLANT_MODEL_FILES: env['PLANT_MODEL_FILES'] ?? plantFile,
+        INGESTION_ADDRESS: `127.0.0.1:${portOf(services.find((s) => s.name === 'ingestion') ?? service, env)}`,
+      },
+      join(home, 'logs', `${service.name}.log`),
+      say,
+      unexpectedExit,
+    );
+    children.push(child);
+    child.start();
+    endpoints.push({ name: service.name, address });
+  }
+  for (const [i, endpoint] of endpoints.entries()) {
+    try {
+      await waitUntilServing(endpoint.address, 120_000, () => children[i]!.isAlive());
+    } catch (error) {
+      say(`[${endpoint.name}] did not become ready: ${(error as Error).message}; see ${join(home, 'logs', `${endpoint.name}.log`)}`);
+      return shutdown(1);
+    }
+    say(`  ${endpoint.name.padEnd(12)} grpc://${endpoint.address}  SERVING`);
+  }
+
+  const token = createDevelopmentToken(secret, [...ROLES], 'reflux-dev', { ttlSeconds: 7 * 24 * 3600 });
+  const simulatorEntry = join(root, 'tools', 'simulator', 'src', 'main.ts');
+  const ingestion = endpoints.find((e) => e.name === 'ingestion');
+  if (ingestion && existsSync(simulatorEntry) && env['REFLUX_SIMULATOR'] !== 'off') {
+    const simulator = new ChildService(
+      'simulator',
+      process.execPath,
+      ['-r', register, simulatorEntry],
+      { ...env, INGESTION_ADDRESS: ingestion.address, REFLUX_TOKEN: token, PLANT_MODEL_FILE: plantFile, LOG_LEVEL: env['LOG_LEVEL'] ?? 'info' },
+      join(home, 'logs', 'simulator.log'),
+      say,
+      unexpectedExit,
+    );
+    children.push(simulator);
+    simulator.start();
+    say(`  simulator    streaming the ${plant} demo plant to ingestion`);
+  }
+
+  say('');
+  say('Development token (all roles, valid 7 days; every API requires it):');
+  say(`  export REFLUX_TOKEN=${token}`);
+  say('');
+  if (ingestion) {
+    say('Try:');
+    say(`  grpcurl -plaintext ${ingestion.address} list`);
+    say(`  grpcurl -plaintext -H "authorization: Bearer $REFLUX_TOKEN" ${ingestion.address} reflux.ingestion.v1.IngestionService/ListTags`);
+    say(`  npx reflux history latest --json`);
+  }
+  say(`Logs: ${join(home, 'logs')}   Stop: Ctrl-C`);
+  await new Promise(() => undefined);
+}
+
+main().catch((error) => {
+  process.stderr.write(`reflux start failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

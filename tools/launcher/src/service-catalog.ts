@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A Reflux service the launcher can run, with its default gRPC port on 127.0.0.1. */
+export interface ServiceEntry {
+  readonly name: string;
+  readonly defaultPort: number;
+  /** Environment variable that overrides the port, e.g. REFLUX_INGESTION_PORT. */
+  readonly portVariable: string;
+  readonly entry: string;
+}
+
+const DEFAULT_PORTS: Record<string, number> = {
+  ingestion: 50051,
+  balancing: 50052,
+  scheduling: 50053,
+  safety: 50054,
+  'supply-chain': 50055,
+};
+
+/** Services that exist in this checkout (those with a `src/main.ts`), in port order. */
+export function discoverServices(root: string): ServiceEntry[] {
+  return Object.entries(DEFAULT_PORTS)
+    .map(([name, defaultPort]) => ({
+      name,
+      defaultPort,
+      portVariable: `REFLUX_${name.toUpperCase().replace(/-/g, '_')}_PORT`,
+      entry: join(root, 'services', name, 'src', 'main.ts'),
+    }))
+    .filter((s) => existsSync(s.entry));
+}
+
+export function portOf(service: ServiceEntry, env: NodeJS.ProcessEnv): number {
+  const raw = env[service.portVariable];
+  if (raw === undefined || raw === '') return service.defaultPort;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${service.portVariable}: expected an integer 1..65535, got "${raw}"`);
+  }
+  return port;
+}
