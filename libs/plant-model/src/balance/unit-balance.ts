@@ -46,17 +46,26 @@ export const nominalEnergyFlowW = (stream: Stream): number | undefined => {
 };
 
 /**
- * Σ in − Σ out of energy for one unit at nominal values (enthalpy of the inventory is taken as
- * constant), or undefined when one of its streams has no specified energy. Enthalpies are on a
- * heating-value basis: fuels carry their lower heating value, so combustion needs no source term.
+ * Σ in − Σ out − accumulation of energy for one unit at nominal values, W, or undefined when one of
+ * its streams has no specified energy. Enthalpies are on a heating-value basis: fuels carry their
+ * lower heating value, so combustion needs no source term. A tank or holder whose inventory changes
+ * accumulates at the mass-weighted enthalpy of its inflows (inventory at inlet conditions).
  */
 export const nominalEnergyBalance = (graph: PlantGraph, unitId: string): BalanceResult | undefined => {
-  const inbound = graph.streamsIn(unitId).map(nominalEnergyFlowW);
-  const outbound = graph.streamsOut(unitId).map(nominalEnergyFlowW);
-  if ([...inbound, ...outbound].some((value) => value === undefined)) return undefined;
-  const inflow = sum(inbound as number[]);
-  const outflow = sum(outbound as number[]);
-  return { unitId, inflow, outflow, accumulation: 0, residual: inflow - outflow };
+  const inbound = graph.streamsIn(unitId);
+  const inboundEnergy = inbound.map(nominalEnergyFlowW);
+  const outboundEnergy = graph.streamsOut(unitId).map(nominalEnergyFlowW);
+  if ([...inboundEnergy, ...outboundEnergy].some((value) => value === undefined)) return undefined;
+  const inflow = sum(inboundEnergy as number[]);
+  const outflow = sum(outboundEnergy as number[]);
+  const accumulatedMass = nominalAccumulationKgPerS(graph, unitId);
+  let accumulation = 0;
+  if (accumulatedMass !== 0) {
+    const massIn = sum(inbound.filter(carriesMass).map(nominalMassFlow));
+    const enthalpyIn = sum(inbound.filter(carriesMass).map((s) => nominalMassFlow(s) * (s.nominal.specificEnthalpyJPerKg ?? 0)));
+    accumulation = massIn > 0 ? (accumulatedMass * enthalpyIn) / massIn : 0;
+  }
+  return { unitId, inflow, outflow, accumulation, residual: inflow - outflow - accumulation };
 };
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
