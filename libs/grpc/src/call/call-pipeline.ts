@@ -30,6 +30,8 @@ export interface CallPipelineDeps {
   readonly tracer: Tracer;
   /** Aborted when the server is forced down: every in-flight call's signal follows it. */
   readonly shutdownSignal: AbortSignal;
+  /** Level of the per-call log line of successful calls (failures log at warn, internal errors at error). */
+  readonly okCallLogLevel?: 'debug' | 'info';
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
@@ -115,7 +117,7 @@ export class CallPipeline {
       span.end();
       const entry = { grpcCode: codeName, durationMs: Math.round(seconds * 1e6) / 1e3, peer: call.getPeer() };
       if (incidentId !== undefined) logger.error({ ...entry, err: error, incidentId }, 'grpc call failed with an internal error');
-      else if (code === Status.OK) logger.info(entry, 'grpc call');
+      else if (code === Status.OK) logger[this.deps.okCallLogLevel ?? 'info'](entry, 'grpc call');
       else logger.warn({ ...entry, reason: status?.details ?? codeName }, 'grpc call failed');
     };
     const onShutdown = (): void => abort.abort(new CallAborted(Status.UNAVAILABLE));

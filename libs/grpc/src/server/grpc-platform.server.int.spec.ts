@@ -117,6 +117,12 @@ describe('GrpcPlatformServer', () => {
         expect(services).toEqual(expect.arrayContaining([PROBE_SERVICE, 'grpc.health.v1.Health']));
       }
     });
+
+    it('serves the file descriptors of a service and its imports through reflection (grpcurl describe)', async () => {
+      const files = await reflectionFilesFor(server.port, PROBE_SERVICE);
+      // @grpc/reflection names the descriptors it serves after their package
+      expect(files).toEqual(expect.arrayContaining(['reflux_grpctest_v1.proto', 'reflux_common_v1.proto']));
+    });
   });
 
   describe('deadlines and cancellation', () => {
@@ -261,6 +267,30 @@ async function listServicesByReflection(port: number, version: string): Promise<
       });
       stream.on('error', reject);
       stream.write({ listServices: '' });
+    });
+  } finally {
+    reflection.close();
+  }
+}
+
+/** Asks reflection for the files defining a symbol, with their dependencies. */
+async function reflectionFilesFor(port: number, symbol: string): Promise<string[]> {
+  const reflectionProtoDir = require.resolve('@grpc/reflection/package.json').replace(/package\.json$/, 'build/proto');
+  const pkg = loadPackageDefinition(loadClientPackage('grpc/reflection/v1/reflection.proto', [reflectionProtoDir])) as unknown as {
+    grpc: { reflection: { v1: { ServerReflection: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client & { ServerReflectionInfo: () => ClientDuplexStream<unknown, unknown> } } } };
+  };
+  const reflection = new pkg.grpc.reflection.v1.ServerReflection(`localhost:${port}`, credentials.createInsecure());
+  const { FileDescriptorProto } = await import('protobufjs/ext/descriptor');
+  try {
+    return await new Promise<string[]>((resolve, reject) => {
+      const stream = reflection.ServerReflectionInfo();
+      stream.on('data', (response: { fileDescriptorResponse?: { fileDescriptorProto: Buffer[] }; errorResponse?: { errorMessage: string } }) => {
+        if (!response.fileDescriptorResponse) return reject(new Error(response.errorResponse?.errorMessage ?? 'no descriptors'));
+        resolve(response.fileDescriptorResponse.fileDescriptorProto.map((bytes) => (FileDescriptorProto.decode(bytes) as unknown as { name: string }).name));
+        stream.end();
+      });
+      stream.on('error', reject);
+      stream.write({ fileContainingSymbol: symbol });
     });
   } finally {
     reflection.close();

@@ -22,6 +22,8 @@ export interface GrpcPlatformServerOptions {
   /** Trace context propagator; W3C Trace Context by default. */
   readonly propagator?: TextMapPropagator;
   readonly tracer?: Tracer;
+  /** Level of the per-call log line of successful calls; `debug` for high-rate services. Default info. */
+  readonly okCallLogLevel?: 'debug' | 'info';
 }
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
@@ -60,6 +62,7 @@ export class GrpcPlatformServer {
       propagator: options.propagator,
       tracer: options.tracer ?? trace.getTracer('@reflux/grpc'),
       shutdownSignal: this.shutdownController.signal,
+      okCallLogLevel: options.okCallLogLevel,
     });
   }
 
