@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const plantFile = join(root, 'libs', 'plant-model', 'plants', `${plant}.yaml`);
   const services = discoverServices(root);
   const children: ChildService[] = [];
-  let postgres: PostgresServer | undefined;
+  const running: { postgres?: PostgresServer } = {};
   let shuttingDown = false;
 
   const shutdown = async (code: number) => {
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     say('\nstopping Reflux…');
     // The simulator first (it writes to ingestion), then the services, then the database.
     for (const child of [...children].reverse()) await child.stop(15_000);
-    if (postgres) await postgres.stop();
+    if (running.postgres) await running.postgres.stop();
     say('stopped.');
     process.exit(code);
   };
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
 
   say(`Reflux: starting the embedded default (data in ${home})`);
   const firstStart = !existsSync(join(home, 'postgres', 'PG_VERSION'));
-  postgres = await startEmbeddedPostgres({ dataDir: join(home, 'postgres'), port: pgPort, persistent: true });
+  const postgres = await startEmbeddedPostgres({ dataDir: join(home, 'postgres'), port: pgPort, persistent: true });
+  running.postgres = postgres;
   say(`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')} (${firstStart ? 'new cluster' : 'existing data reused'})`);
   const databaseUrl = await ensureDatabase(postgres.url, 'reflux');
   const secret = loadOrCreateDevSecret(join(home, 'dev-jwt-secret'));
