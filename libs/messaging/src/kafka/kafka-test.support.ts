@@ -29,7 +29,7 @@ export function rawKafka(): Kafka {
 
 /** Reads `<topic>.dlq` from the beginning until at least `atLeast` dead letters of `group` arrived. */
 export async function readDeadLetters(kafka: Kafka, dlqTopic: string, group: string, atLeast: number, timeoutMs = 20_000): Promise<DeadLetterInfo[]> {
-  const consumer: Consumer = kafka.consumer({ groupId: `dlq-reader-${Math.random().toString(36).slice(2)}`, heartbeatInterval: 500 });
+  const consumer: Consumer = kafka.consumer({ groupId: `dlq-reader-${Math.random().toString(36).slice(2)}`, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
   const letters: DeadLetterInfo[] = [];
   await consumer.connect();
   try {

@@ -22,6 +22,11 @@ export interface KafkaEventBusConfig {
   readonly heartbeatIntervalMs?: number;
   /** Let the broker create topics on first use (the broker must allow it too). Default true. */
   readonly allowAutoTopicCreation?: boolean;
+  /**
+   * Longest a fetch waits at the broker for new data (Kafka's fetch.max.wait.ms). Also bounds how
+   * long stopping a consumer waits for its in-flight fetch. Default 500 ms, as the Java client.
+   */
+  readonly fetchMaxWaitMs?: number;
   /** How long `subscribe` waits for the consumer to join its group. Default 60 s. */
   readonly joinTimeoutMs?: number;
   /** TLS, SASL and other client settings, passed to kafkajs unchanged. */
@@ -46,12 +51,13 @@ export function kafkaProducerConfig(config: Pick<KafkaEventBusConfig, 'idempoten
   };
 }
 
-export function kafkaConsumerConfig(group: string, config: Pick<KafkaEventBusConfig, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'allowAutoTopicCreation'>): ConsumerConfig {
+export function kafkaConsumerConfig(group: string, config: Pick<KafkaEventBusConfig, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'allowAutoTopicCreation' | 'fetchMaxWaitMs'>): ConsumerConfig {
   return {
     groupId: group,
     sessionTimeout: config.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: config.heartbeatIntervalMs ?? 3_000,
     allowAutoTopicCreation: config.allowAutoTopicCreation ?? true,
+    maxWaitTimeInMs: config.fetchMaxWaitMs ?? 500,
     // A group's handler sees one message at a time per partition, in offset order.
     maxInFlightRequests: 1,
   };
