@@ -1,4 +1,5 @@
 import { once, type EventEmitter } from 'node:events';
+import { type Readable } from 'node:stream';
 import {
   status as Status,
   type handleBidiStreamingCall,
@@ -66,7 +67,7 @@ export class CallPipeline {
       case 'clientStream':
         return ((call, callback) =>
           this.handle(service, method, impl, call, (status, response) => (status ? callback(status) : callback(null, response)), (ctx) =>
-            impl.handler(call as AsyncIterable<unknown>, ctx),
+            impl.handler(requestsOf(call, ctx.signal), ctx),
           )) satisfies handleClientStreamingCall<unknown, unknown>;
       case 'serverStream':
         return ((call) =>
@@ -76,7 +77,7 @@ export class CallPipeline {
         >;
       case 'bidiStream':
         return ((call) =>
-          this.handle(service, method, impl, call, endStream(call), (ctx) => pump(impl.handler(call as AsyncIterable<unknown>, ctx), call, ctx.signal))) satisfies handleBidiStreamingCall<
+          this.handle(service, method, impl, call, endStream(call), (ctx) => pump(impl.handler(requestsOf(call, ctx.signal), ctx), call, ctx.signal))) satisfies handleBidiStreamingCall<
           unknown,
           unknown
         >;
@@ -181,6 +182,38 @@ function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexSt
     if (status) call.emit('error', status);
     else call.end();
   };
+}
+
+/**
+ * The request stream as an async iterable that throws the abort reason when the call is cancelled,
+ * its deadline passes or the server is forced down (a plain stream iterator would wait forever, or
+ * report a cancelled stream as complete), and that leaves the call intact when the handler stops
+ * reading early.
+ */
+async function* requestsOf(call: Readable, signal: AbortSignal): AsyncGenerator<unknown> {
+  const iterator = call.iterator({ destroyOnReturn: false });
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    signal.throwIfAborted();
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) {
+        // A client's RST_STREAM surfaces as end-of-stream just before the call's 'cancelled'
+        // event: let that event land so a cancelled stream is never mistaken for a complete one.
+        await new Promise((resolve) => setImmediate(resolve));
+        signal.throwIfAborted();
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Writes every yielded response, honouring back-pressure; stops when the call is aborted. */

@@ -205,6 +205,36 @@ describe('GrpcPlatformServer', () => {
       expect(total).toEqual({ total: 7, count: 3 });
     });
 
+    it('answers each message of a bidirectional stream and ends when the client half-closes', async () => {
+      const operator = createDevelopmentToken(TEST_JWT_SECRET, ['operator'], 'op');
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${operator}`);
+      const call = (client.Chat as unknown as (md: Metadata) => ClientDuplexStream<unknown, { text: string }>)(metadata);
+      const texts: string[] = [];
+      call.on('data', (m) => texts.push(m.text));
+      const ended = new Promise<void>((resolve, reject) => call.on('end', resolve).on('error', reject));
+      for (const text of ['a', 'b', 'c']) call.write({ text });
+      call.end();
+      await ended;
+      expect(texts).toEqual(['a', 'b', 'c']);
+      expect(observations.completed).toContain('chat-ended');
+    });
+
+    it('aborts a bidirectional handler waiting for requests when the client cancels', async () => {
+      const operator = createDevelopmentToken(TEST_JWT_SECRET, ['operator'], 'op');
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${operator}`);
+      const before = observations.aborted.length;
+      const call = (client.Chat as unknown as (md: Metadata) => ClientDuplexStream<unknown, { text: string }>)(metadata);
+      call.on('error', () => undefined);
+      const first = new Promise((resolve) => call.once('data', resolve));
+      call.write({ text: 'hello' });
+      await first;
+      call.cancel();
+      await waitFor(() => observations.aborted.length > before);
+      expect(observations.aborted.at(-1)).toEqual({ method: `${PROBE_SERVICE}/Chat`, reason: 'CANCELLED' });
+    });
+
     it('continues the caller trace and logs it', async () => {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const metadata = new Metadata();

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, loadPackageDefinition, Metadata, type ChannelCredentials, type Client, type ClientOptions, type ServiceError } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import pino, { type Logger } from 'pino';
-import { type CallContext, type ServiceImplementation, clientStream, serverStream, unary } from '../call/call-context';
+import { type CallContext, type ServiceImplementation, bidiStream, clientStream, serverStream, unary } from '../call/call-context';
 import { PlatformDomainError } from '../errors/domain-error';
 import { GRPC_LIB_PROTO_ROOT, REPOSITORY_PROTO_ROOT } from '../platform-protos';
 
@@ -87,6 +87,15 @@ export function probeImplementation(observations: ProbeObservations): ServiceImp
         count++;
       }
       return { total, count };
+    }),
+    Chat: bidiStream(['operator'], async function* (requests: AsyncIterable<EchoRequest>, ctx: CallContext) {
+      try {
+        for await (const request of requests) yield await echo(request, ctx);
+        observations.completed.push('chat-ended');
+      } catch (error) {
+        if (ctx.signal.aborted) observations.aborted.push({ method: ctx.method, reason: (ctx.signal.reason as Error).message });
+        throw error;
+      }
     }),
   };
 }
