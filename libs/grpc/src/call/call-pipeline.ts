@@ -144,7 +144,10 @@ export class CallPipeline {
     try {
       principal = this.deps.authenticator.authenticate(call.metadata);
     } catch (error) {
-      if (!(error instanceof AuthenticationError)) return complete(toGrpcStatus(error), Status.INTERNAL, undefined, error, 'auth');
+      if (!(error instanceof AuthenticationError)) {
+        const mapped = toGrpcStatus(error);
+        return complete(mapped, mapped.code, undefined, error, mapped.incidentId);
+      }
       return complete(platformStatus(Status.UNAUTHENTICATED, 'GRPC.UNAUTHENTICATED', error.message), Status.UNAUTHENTICATED);
     }
     logger = logger.child({ subject: principal.subject });

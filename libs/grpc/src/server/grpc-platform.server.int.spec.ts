@@ -100,12 +100,14 @@ describe('GrpcPlatformServer', () => {
   });
 
   describe('health and reflection', () => {
-    it('answers health Check for the server and each service without credentials', async () => {
+    it('answers health Check and List for the server and each service without credentials', async () => {
       const health = healthClient(server.port);
       try {
         await expect(check(health, '')).resolves.toEqual({ status: 'SERVING' });
         await expect(check(health, PROBE_SERVICE)).resolves.toEqual({ status: 'SERVING' });
         expect((await rejection(check(health, 'reflux.nope.v1.NopeService'))).code).toBe(Status.NOT_FOUND);
+        const list = await new Promise((resolve, reject) => (health as unknown as Record<string, (r: unknown, cb: (e: unknown, r: unknown) => void) => void>)['List']!({}, (e, r) => (e ? reject(e) : resolve(r))));
+        expect(list).toEqual({ statuses: { '': { status: 'SERVING' }, [PROBE_SERVICE]: { status: 'SERVING' } } });
       } finally {
         health.close();
       }
