@@ -72,6 +72,15 @@ export const grpcPlatformConfigSchema = z.object({
   drainDelayMs: z.number().int().min(0).default(0),
   /** How long in-flight calls may run after shutdown starts before they are cancelled. */
   shutdownGraceMs: z.number().int().min(0).default(10_000),
+  /**
+   * Close connections after this age (plus maxConnectionAgeGraceMs for their calls) so clients
+   * reconnect and spread over new replicas behind a Kubernetes Service. Unset: never.
+   */
+  maxConnectionAgeMs: z.number().int().min(1000).optional(),
+  maxConnectionAgeGraceMs: z.number().int().min(0).optional(),
+  /** Server-side HTTP/2 keepalive pings, to detect dead clients behind NAT/firewalls. Unset: off. */
+  keepaliveTimeMs: z.number().int().min(1000).optional(),
+  keepaliveTimeoutMs: z.number().int().min(100).optional(),
   tls: tlsSchema.optional(),
   auth: authSchema,
 });

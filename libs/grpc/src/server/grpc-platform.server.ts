@@ -51,9 +51,14 @@ export class GrpcPlatformServer {
   constructor(options: GrpcPlatformServerOptions) {
     this.config = parseGrpcPlatformConfig(options.config);
     this.logger = options.logger.child({ component: 'grpc-server' });
+    const optional = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
     this.server = new Server({
       'grpc.max_receive_message_length': this.config.maxReceiveMessageBytes,
       'grpc.max_send_message_length': this.config.maxSendMessageBytes,
+      ...optional('grpc.max_connection_age_ms', this.config.maxConnectionAgeMs),
+      ...optional('grpc.max_connection_age_grace_ms', this.config.maxConnectionAgeGraceMs),
+      ...optional('grpc.keepalive_time_ms', this.config.keepaliveTimeMs),
+      ...optional('grpc.keepalive_timeout_ms', this.config.keepaliveTimeoutMs),
     });
     this.pipeline = new CallPipeline({
       authenticator: new Authenticator(this.config.auth),
