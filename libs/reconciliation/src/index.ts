@@ -9,3 +9,5 @@ export * from './stats/normal';
 export { logGamma, regularizedGammaP, regularizedGammaQ } from './stats/gamma';
 export { parseNetworkDocument, reconcileNetworkDocument } from './document/reconcile-network-document';
 export { networkDocumentSchema, type NetworkDocument } from './document/network-document.schema';
+export { SeededRandom } from './simulation/seeded-random';
+export { generatePlantNetwork, resampleMeasurements, type PlantNetworkSpec, type SimulatedPlant } from './simulation/plant-network.generator';

@@ -89,8 +89,13 @@ export async function solveBoundedQp(m: CompiledModel): Promise<{ x: Float64Arra
       hessian: { format: 'triangular', dimension: n, starts: hStarts, indices: Int32Array.from(hIdx), values: Float64Array.from(hVal) },
     },
     (model) => {
-      model.options.set({ output_flag: false });
-      model.run();
+      // The active-set QP works in the null space of the active constraints: allow all of it.
+      model.options.set({ output_flag: false, primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10, qp_nullspace_limit: Math.max(4000, n), qp_iteration_limit: Math.max(10_000, 20 * n) });
+      try {
+        model.run();
+      } catch (error) {
+        throw new ReconciliationError(ReconciliationErrorCode.solverFailed, `HiGHS failed on the bounded reconciliation QP: ${(error as Error).message}`);
+      }
       const status = model.getModelStatus();
       return { status, x: Float64Array.from(model.getSolution().colValue), objective: model.getObjectiveValue() };
     },
