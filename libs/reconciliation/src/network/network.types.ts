@@ -59,6 +59,12 @@ export interface ReconcileOptions {
   readonly forceQp?: boolean;
   /** Maximum number of gross errors removed by serial elimination. Default 10; 0 disables. */
   readonly maxEliminations?: number;
+  /**
+   * When to look for (another) gross error: 'global' = while the global χ² test rejects;
+   * 'global-or-glr' (default) = also when the largest GLR statistic beats its Šidák-corrected χ²(1)
+   * threshold, which has more power for a single gross error in a large network.
+   */
+  readonly detection?: 'global' | 'global-or-glr';
   /** Consider leaks at nodes as gross-error hypotheses (GLR). Default true. */
   readonly leaks?: boolean;
   /** Compute standard deviations of observable unmeasured flows (one sparse solve each). Default true. */

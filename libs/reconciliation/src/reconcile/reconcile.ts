@@ -14,6 +14,9 @@ interface Hypothesis {
   readonly target: number;
   readonly label: string;
   readonly glr: number;
+  /** GLR estimate of the magnitude and its sigma, given the errors accepted before it. */
+  readonly estimate: number;
+  readonly sigma: number;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
   const useBounds = options.bounds ?? true;
   const leaks = options.leaks ?? true;
   const unmeasuredSigmas = options.unmeasuredSigmas ?? true;
+  const detection = options.detection ?? 'global-or-glr';
   const violations = [];
   if (!(alpha > 0 && alpha < 1)) violations.push({ field: 'alpha', description: 'must lie strictly between 0 and 1' });
   if (!(Number.isInteger(maxEliminations) && maxEliminations >= 0)) violations.push({ field: 'maxEliminations', description: 'must be an integer ≥ 0' });
@@ -50,14 +54,17 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
   const removedBiases: number[] = [];
   const leakNodes: number[] = [];
   const accepted: { h: Hypothesis; critical: number; equivalent: string[] }[] = [];
-  while (currentGlobal.rejected && accepted.length < maxEliminations && current.dof > 0) {
+  while (accepted.length < maxEliminations && current.dof > 0) {
     const hypotheses = candidateHypotheses(model, current, leaks, leakNodes);
     if (hypotheses.length === 0) break;
     hypotheses.sort((a, b) => b.glr - a.glr || (a.kind === b.kind ? a.target - b.target : a.kind === 'bias' ? -1 : 1));
     const best = hypotheses[0];
+    const critical = chiSquareQuantile(1 - sidak(alpha, hypotheses.length), 1);
+    // Detection: the global test, or the maximum GLR statistic against its Šidák-corrected
+    // χ²(1) threshold (the more powerful test for a single gross error in a large network).
+    if (!currentGlobal.rejected && !(detection !== 'global' && best.glr > critical)) break;
     const tie = (h: Hypothesis): boolean => Math.abs(h.glr - best.glr) <= 1e-9 * Math.max(1, best.glr);
     const equivalent = hypotheses.slice(1).filter(tie).map((h) => (h.kind === 'bias' ? `bias:${h.label}` : `leak:${h.label}`));
-    const critical = chiSquareQuantile(1 - sidak(alpha, hypotheses.length), 1);
     accepted.push({ h: best, critical, equivalent });
     if (best.kind === 'bias') removedBiases.push(best.target);
     else leakNodes.push(best.target);
@@ -120,13 +127,13 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
     if (h.kind === 'bias') {
       const e = h.target;
       const est = current.x[e];
-      const magnitude = Number.isNaN(est) ? null : base.y[e] - est;
-      const sigma = Number.isNaN(current.sd[e]) ? null : Math.sqrt(base.sigma[e] ** 2 + current.sd[e] ** 2);
-      return { kind: 'bias', id: base.ids[e], magnitude, sigma, relative: magnitude !== null && est !== 0 ? magnitude / est : null, glr: h.glr, glrCritical: critical, equivalent };
+      const magnitude = Number.isNaN(est) ? h.estimate : base.y[e] - est;
+      const sigma = Number.isNaN(current.sd[e]) ? h.sigma : Math.sqrt(base.sigma[e] ** 2 + current.sd[e] ** 2);
+      return { kind: 'bias', id: base.ids[e], magnitude, sigma, relative: !Number.isNaN(est) && est !== 0 ? magnitude / est : null, glr: h.glr, glrCritical: critical, equivalent };
     }
     const leakVar = base.ids.length + leakNodes.indexOf(h.target);
-    const magnitude = Number.isNaN(current.x[leakVar]) ? null : current.x[leakVar];
-    const sigma = Number.isNaN(current.sd[leakVar]) ? null : current.sd[leakVar];
+    const magnitude = Number.isNaN(current.x[leakVar]) ? h.estimate : current.x[leakVar];
+    const sigma = Number.isNaN(current.sd[leakVar]) ? h.sigma : current.sd[leakVar];
     return { kind: 'leak', id: base.nodeIds[h.target], magnitude, sigma, relative: null, glr: h.glr, glrCritical: critical, equivalent };
   });
 
@@ -160,7 +167,7 @@ function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean
   const out: Hypothesis[] = [];
   for (let e = 0; e < m.ids.length; e++) {
     if (m.kinds[e] === 'leak' || Number.isNaN(s.biasGlr[e])) continue;
-    out.push({ kind: 'bias', target: e, label: m.ids[e], glr: s.biasGlr[e] });
+    out.push({ kind: 'bias', target: e, label: m.ids[e], glr: s.biasGlr[e], estimate: s.biasEstimate[e], sigma: s.biasSigma[e] });
   }
   if (!leaks) return out;
   const { group } = s.classification;
@@ -170,7 +177,7 @@ function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean
     const row = s.rowOfGroup[group[v]];
     if (row < 0) continue;
     // Every node of a balance group has the same leak signature: offer each, ties are reported.
-    out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row] });
+    out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row], estimate: s.leakEstimate[row], sigma: s.leakSigma[row] });
     seenRow.add(row);
   }
   return out;
