@@ -1,7 +1,7 @@
 import type { CompiledModel } from '../network/compiled-model';
 import { type Classification, classify } from '../network/classification';
 import { UnionFind } from '../network/union-find';
-import { ldlFactor, ldlSolveInPlace, type LdlFactor, SingularMatrixError } from '../sparse/ldl';
+import { ldlFactor, ldlSolveInPlace, type LdlFactor, SingularMatrixError, SparseQuadraticForm } from '../sparse/ldl';
 import { minimumDegreeOrdering } from '../sparse/minimum-degree';
 import { SelectedInverse } from '../sparse/selected-inverse';
 import { SymmetricTripletBuilder } from '../sparse/symmetric-matrix';
@@ -160,6 +160,18 @@ export function solveLinear(m: CompiledModel, options: { unmeasuredSigmas: boole
     for (let i = 0; i < rows; i++) out[i] = x[perm[i]];
     return out;
   };
+  const quadratic = new SparseQuadraticForm(factor);
+  /** wᵀ M⁻¹ w for w given on rows of the projected system (original numbering). */
+  const quadForm = (w: Map<number, number>): number => {
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (const [i, v] of w) {
+      if (v === 0) continue;
+      idx.push(perm[i]);
+      val.push(v);
+    }
+    return idx.length === 0 ? 0 : quadratic.evaluate(idx, val);
+  };
   const inverse = new SelectedInverse(factor);
   const zAt = (i: number, j: number): number => inverse.get(perm[i], perm[j]);
 
@@ -215,19 +227,17 @@ export function solveLinear(m: CompiledModel, options: { unmeasuredSigmas: boole
       continue;
     }
     // Correlated measurement: w = B Σ e_i, adjustment = wᵀλ, Var = wᵀ M⁻¹ w.
-    const w = new Float64Array(rows);
+    const w = new Map<number, number>();
     const addColumn = (j: number, c: number): void => {
       if (!redundant[j]) return;
-      if (rowTo[j] >= 0) w[rowTo[j]] += c;
-      if (rowFrom[j] >= 0) w[rowFrom[j]] -= c;
+      if (rowTo[j] >= 0) w.set(rowTo[j], (w.get(rowTo[j]) ?? 0) + c);
+      if (rowFrom[j] >= 0) w.set(rowFrom[j], (w.get(rowFrom[j]) ?? 0) - c);
     };
     addColumn(e, s2);
     for (const [j, c] of cov) if (m.measured[j]) addColumn(j, c);
     let adj = 0;
-    for (let i = 0; i < rows; i++) adj += w[i] * lambda[i];
-    const mw = solve(w);
-    let varAdj = 0;
-    for (let i = 0; i < rows; i++) varAdj += w[i] * mw[i];
+    for (const [i, v] of w) adj += v * lambda[i];
+    const varAdj = quadForm(w);
     x[e] = m.y[e] - adj;
     sd[e] = Math.sqrt(Math.max(0, s2 - varAdj));
     if (redundant[e]) {
@@ -252,7 +262,7 @@ export function solveLinear(m: CompiledModel, options: { unmeasuredSigmas: boole
     leakSigma[i] = 1 / Math.sqrt(z);
   }
 
-  estimateUnmeasured(m, cls, x, sd, options.unmeasuredSigmas ? { rowFrom, rowTo, rows, solve } : null);
+  estimateUnmeasured(m, cls, x, sd, options.unmeasuredSigmas ? { rowFrom, rowTo, quadForm } : null);
 
   return {
     classification: cls,

@@ -5,8 +5,8 @@ import { UnionFind } from '../network/union-find';
 export interface CovarianceContext {
   readonly rowFrom: Int32Array;
   readonly rowTo: Int32Array;
-  readonly rows: number;
-  readonly solve: (rhs: Float64Array) => Float64Array;
+  /** wᵀ M⁻¹ w for a sparse w over rows of the projected system. */
+  readonly quadForm: (w: Map<number, number>) => number;
 }
 
 /**
@@ -156,17 +156,15 @@ function visitedTree(order: readonly number[], idx: number, p: number): boolean 
 
 function cutVariance(m: CompiledModel, cls: Classification, k: Map<number, number>, ctx: CovarianceContext): number {
   let v = 0;
-  const w = new Float64Array(ctx.rows);
-  let anyW = false;
+  const w = new Map<number, number>();
   for (const [f, kf] of k) {
     const s2 = m.sigma[f] * m.sigma[f];
     v += kf * kf * s2;
     // (Σ k)_j for every measured j correlated with f
     const add = (j: number, c: number): void => {
       if (!cls.redundant[j]) return;
-      if (ctx.rowTo[j] >= 0) w[ctx.rowTo[j]] += c;
-      if (ctx.rowFrom[j] >= 0) w[ctx.rowFrom[j]] -= c;
-      anyW = true;
+      if (ctx.rowTo[j] >= 0) w.set(ctx.rowTo[j], (w.get(ctx.rowTo[j]) ?? 0) + c);
+      if (ctx.rowFrom[j] >= 0) w.set(ctx.rowFrom[j], (w.get(ctx.rowFrom[j]) ?? 0) - c);
     };
     add(f, kf * s2);
     const cov = m.covariance.get(f);
@@ -179,9 +177,5 @@ function cutVariance(m: CompiledModel, cls: Classification, k: Map<number, numbe
       }
     }
   }
-  if (!anyW) return v;
-  const mw = ctx.solve(w);
-  let q = 0;
-  for (let i = 0; i < ctx.rows; i++) q += w[i] * mw[i];
-  return v - q;
+  return v - ctx.quadForm(w);
 }

@@ -98,3 +98,48 @@ export function ldlSolveInPlace(f: LdlFactor, x: Float64Array): void {
     x[j] = xj;
   }
 }
+
+/**
+ * wᵀ (L D Lᵀ)⁻¹ w for a sparse w, as ‖D^{-1/2} L⁻¹ w‖²: a forward solve restricted to the
+ * elimination-tree ancestors of w's non-zeros (Gilbert–Peierls reach), so its cost follows the
+ * reach, not the matrix size. `work` must be a zero vector of length n; it is left zeroed.
+ */
+export class SparseQuadraticForm {
+  private readonly parent: Int32Array;
+  private readonly work: Float64Array;
+  private readonly mark: Int32Array;
+  private stamp = 0;
+
+  constructor(private readonly f: LdlFactor) {
+    const n = f.n;
+    this.parent = new Int32Array(n);
+    for (let j = 0; j < n; j++) this.parent[j] = f.colPtr[j] < f.colPtr[j + 1] ? f.rowIdx[f.colPtr[j]] : -1;
+    this.work = new Float64Array(n);
+    this.mark = new Int32Array(n).fill(-1);
+  }
+
+  evaluate(indices: readonly number[], values: readonly number[]): number {
+    const { colPtr: Lp, rowIdx: Li, values: Lx, diag: D } = this.f;
+    const x = this.work;
+    const stamp = ++this.stamp;
+    const reach: number[] = [];
+    for (let k = 0; k < indices.length; k++) {
+      let i = indices[k];
+      x[i] += values[k];
+      while (i !== -1 && this.mark[i] !== stamp) {
+        this.mark[i] = stamp;
+        reach.push(i);
+        i = this.parent[i];
+      }
+    }
+    reach.sort((a, b) => a - b);
+    let q = 0;
+    for (const j of reach) {
+      const xj = x[j];
+      if (xj !== 0) for (let p = Lp[j]; p < Lp[j + 1]; p++) x[Li[p]] -= Lx[p] * xj;
+      q += (xj * xj) / D[j];
+    }
+    for (const j of reach) x[j] = 0;
+    return q;
+  }
+}
