@@ -26,6 +26,8 @@ export interface DeliverOptions {
   readonly transaction?: DeliveryContext['transaction'];
   /** Wraps each try, e.g. in a SAVEPOINT so a failed try leaves the transaction clean. */
   readonly aroundAttempt?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Called before each backoff sleep, e.g. a Kafka group heartbeat so a long retry keeps the partition. */
+  readonly keepAlive?: () => Promise<void>;
   /** True while the consumer is stopping: a failure is then left for redelivery, not dead-lettered. */
   readonly stopping: () => boolean;
 }
@@ -66,6 +68,7 @@ export async function deliver(message: IncomingMessage, options: DeliverOptions)
   }
 
   const traceContext = extractTraceContext(message.headers);
+  const keepAlive = options.keepAlive;
   const around = options.aroundAttempt ?? (<T>(work: () => Promise<T>) => work());
   const outcome = await retryWithBackoff(
     (attempt) =>
@@ -86,6 +89,12 @@ export async function deliver(message: IncomingMessage, options: DeliverOptions)
       shouldStop: options.stopping,
       onRetry: (error, attempt, delayMs) =>
         options.logger.warn({ ...base, attempt, delayMs, err: describeError(error).message }, 'integration event handler failed; retrying'),
+      ...(keepAlive && {
+        sleep: async (ms: number) => {
+          await keepAlive().catch((e: Error) => options.logger.warn({ ...base, err: e.message }, 'keep-alive during retry failed'));
+          await new Promise<void>((resolve) => setTimeout(resolve, ms));
+        },
+      }),
     },
   );
   if (outcome.ok) return { kind: 'handled', attempts: outcome.attempts };

@@ -86,11 +86,11 @@ export class KafkaEventBus implements EventBus {
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: 1,
-        eachMessage: async ({ topic, partition, message }) => {
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const headers = headersToStrings(message.headers);
           const outcome = await deliver(
             { envelope: decodeValue(message), topic, position: `${partition}/${message.offset}`, headers },
-            { group: options.group, registry: this.registry, ...(types && { types }), handler: options.handler, retry, logger, stopping: () => stopping },
+            { group: options.group, registry: this.registry, ...(types && { types }), handler: options.handler, retry, logger, keepAlive: heartbeat, stopping: () => stopping },
           );
           if (outcome.kind === 'abandoned') throw outcome.error; // not committed: redelivered after restart
           if (outcome.kind === 'dead-letter') {
