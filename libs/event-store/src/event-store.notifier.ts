@@ -31,17 +31,19 @@ export class EventNotifier {
     return this.connecting;
   }
 
-  /** Resolves at the next notification after `seenGeneration`, after `timeoutMs`, or at close. */
-  wait(seenGeneration: number, timeoutMs: number): Promise<void> {
-    if (this.closed || this.generation !== seenGeneration) return Promise.resolve();
+  /** Resolves at the next notification after `seenGeneration`, after `timeoutMs`, at close or when `signal` aborts. */
+  wait(seenGeneration: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || this.generation !== seenGeneration || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
       this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

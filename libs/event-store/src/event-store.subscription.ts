@@ -59,11 +59,10 @@ export class PostgresSubscription implements Subscription {
   private resolveCaughtUp!: () => void;
   private rejectCaughtUp!: (error: Error) => void;
   private lastPosition = 0;
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly loop: Promise<void>;
   private readonly readBatch: ReturnType<typeof safeBatchReader>;
   private readonly batchSize: number;
-  private sleepCancel: (() => void) | undefined;
 
   constructor(
     private readonly runtime: SubscriptionRuntime,
@@ -85,9 +84,7 @@ export class PostgresSubscription implements Subscription {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.sleepCancel?.();
-    this.runtime.notifier.wakeAll();
+    this.stopping.abort();
     await this.loop;
     this.rejectCaughtUp(new EventStoreError(EVENT_STORE_ERROR_CODES.CLOSED, `subscription ${this.options.subscriptionId} stopped before it caught up`));
   }
@@ -98,7 +95,8 @@ export class PostgresSubscription implements Subscription {
     await notifier.ensureListening();
     let failures = 0;
     let blockedDelayMs = 2;
-    while (!this.stopped) {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
       const generation = notifier.generation;
       let batch: SafeBatch;
       try {
@@ -108,24 +106,29 @@ export class PostgresSubscription implements Subscription {
         failures++;
         const delayMs = Math.min(FAILURE_MAX_DELAY_MS, 100 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() / 2);
         log.error({ err: error, failures, retryInMs: Math.round(delayMs) }, 'event-store: subscription batch failed; rolled back, will retry');
-        await this.sleep(delayMs);
+        await abortableSleep(delayMs, signal);
         continue;
       }
       if (batch.full) continue;
       if (batch.blocked) {
-        await notifier.wait(generation, blockedDelayMs);
+        await notifier.wait(generation, blockedDelayMs, signal);
         blockedDelayMs = Math.min(blockedDelayMs * 2, BLOCKED_MAX_DELAY_MS);
         continue;
       }
       blockedDelayMs = 2;
       this.resolveCaughtUp();
-      await notifier.wait(generation, pollIntervalMs);
+      await notifier.wait(generation, pollIntervalMs, signal);
     }
   }
 
   private async processBatch(): Promise<SafeBatch> {
     const client = await this.runtime.pool.connect();
     let broken: Error | undefined;
+    // A connection killed while the handler awaits something else emits 'error' on the client.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       try {
@@ -147,23 +150,23 @@ export class PostgresSubscription implements Subscription {
       broken ??= isConnectionError(error) ? (error as Error) : undefined;
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
+}
 
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.sleepCancel = undefined;
-        resolve();
-      }
-      this.sleepCancel = done;
-    });
-  }
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function isConnectionError(error: unknown): boolean {

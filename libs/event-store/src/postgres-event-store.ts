@@ -159,6 +159,10 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -170,6 +174,7 @@ export class PostgresEventStore implements EventStore {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
