@@ -11,3 +11,4 @@ export { parseNetworkDocument, reconcileNetworkDocument } from './document/recon
 export { networkDocumentSchema, type NetworkDocument } from './document/network-document.schema';
 export { SeededRandom } from './simulation/seeded-random';
 export { generatePlantNetwork, resampleMeasurements, type PlantNetworkSpec, type SimulatedPlant } from './simulation/plant-network.generator';
+export * from './steam/iapws-if97';
