@@ -1,1 +1,3 @@
 export * from './migrations';
+export * from './pool.factory';
+export * from './typeorm';
