@@ -124,6 +124,13 @@ describe('loadConfig with the platform schema', () => {
     expect(issuesOf({ ...tls, TLS_KEY_FILE: 'tls.key' })).toEqual(['TLS_KEY_FILE: expected an absolute file path, got "tls.key"']);
   });
 
+  it('refuses the CHANGE_ME placeholders of the example Secret', () => {
+    expect(issuesOf({ ...minimal, AUTH_JWT_SECRET: 'CHANGE_ME-generate-with-openssl-rand-base64-48', DATABASE_URL: 'postgres://reflux:CHANGE_ME@db/reflux' })).toEqual([
+      'AUTH_JWT_SECRET: still holds the CHANGE_ME placeholder of the example Secret; set the real value (see deploy/README.md)',
+      'DATABASE_URL: still holds the CHANGE_ME placeholder of the example Secret; set the real value (see deploy/README.md)',
+    ]);
+  });
+
   it('treats an empty value like an unset one', () => {
     expect(loadConfig(platformConfigSchema, { ...minimal, REDIS_URL: '', LOG_LEVEL: ' ' }).LOG_LEVEL).toBe('info');
   });

@@ -31,6 +31,8 @@ export const platformConfigShape = {
   DATABASE_POOL_MAX: env.int({ min: 1, max: 1000 }, { default: 10 }),
   DATABASE_STATEMENT_TIMEOUT_MS: env.int({ min: 0, max: 3_600_000 }, { default: 30_000 }),
   DATABASE_CONNECT_TIMEOUT_MS: env.int({ min: 100, max: 600_000 }, { default: 10_000 }),
+  /** Apply pending migrations at start (embedded default); false where a migration Job runs them. */
+  DATABASE_MIGRATE_ON_START: env.bool({ default: true }),
 
   REDIS_URL: env.url(['redis', 'rediss'], { optional: true }),
 

@@ -11,8 +11,17 @@ function issue(ctx: Ctx, variable: string, message: string): void {
   ctx.addIssue({ code: 'custom', path: [variable], message });
 }
 
+const PLACEHOLDER = /CHANGE[_-]?ME/i;
+const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'AUTH_JWT_SECRET', 'KAFKA_SASL_PASSWORD'];
+
 /** Cross-field rules of the platform variables. Kept as one function so `.extend()` keeps them. */
 export function platformRules(c: Record<string, unknown>, ctx: Ctx): void {
+  for (const name of SECRET_VARIABLES) {
+    const value = c[name];
+    if (typeof value === 'string' && PLACEHOLDER.test(value)) {
+      issue(ctx, name, 'still holds the CHANGE_ME placeholder of the example Secret; set the real value (see deploy/README.md)');
+    }
+  }
   if (c.EVENT_BUS === 'kafka' && c.KAFKA_BROKERS === undefined) {
     issue(ctx, 'KAFKA_BROKERS', 'required when EVENT_BUS=kafka (comma-separated host:port list)');
   }
