@@ -1,0 +1,172 @@
+import { foldEvents } from '@reflux/decider';
+import { EVENT_STORE_ERROR_CODES, retryWithBackoff, type EventStore, type RecordedEvent } from '@reflux/event-store';
+import type { TransactionalOutbox } from '@reflux/messaging';
+import { reconcile } from '@reflux/reconciliation';
+import type { Logger } from 'pino';
+import { toIntegrationEvents } from '../adapters/bus/balance-integration-events';
+import type { BalanceRecord } from '../domain/balance-record';
+import { buildBalanceRecord } from '../domain/balance-record.builder';
+import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from '../domain/balance-window';
+import { balanceWindowDecider, type BalanceWindowEvent } from '../domain/balance-window.decider';
+import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
+import { deterministicUuid } from '../domain/deterministic-id';
+import { buildPlantNetwork } from '../domain/plant-network.mapper';
+import type { SigmaSource, TagAverage } from '../domain/tag-average';
+import type { HistorySource } from './history-source.port';
+import type { PlantModelRegistry } from './plant-model.registry';
+
+export interface ReconcilerSettings {
+  /** Significance level of the tests. */
+  readonly alpha: number;
+  readonly sigmaSource: SigmaSource;
+  /** Sub-windows for the window spread (sigma source `window`). */
+  readonly spreadBuckets: number;
+  readonly minGoodShare: number;
+}
+
+export interface ReconcileWindowCommand {
+  readonly plantId: string;
+  readonly window: BalanceWindow;
+  /** Given averages (a Reconcile request); otherwise read from the history. */
+  readonly measurements?: ReadonlyMap<string, TagAverage>;
+  readonly alpha?: number;
+  readonly dryRun?: boolean;
+  /** What asked for it (`schedule`, `measurements-ingested`, `grpc`), logged and used as correlation. */
+  readonly trigger: string;
+  readonly correlationId?: string;
+  readonly actor?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ReconcileWindowResult {
+  readonly record: BalanceRecord;
+  readonly reconciledAt: string;
+  /** The window was already reconciled under this plant-model version; the stored result is returned. */
+  readonly replayed: boolean;
+  readonly streamId: string;
+}
+
+export interface BalanceReconcilerDeps {
+  readonly store: EventStore;
+  readonly outbox: TransactionalOutbox;
+  readonly models: PlantModelRegistry;
+  readonly history: HistorySource;
+  readonly logger: Logger;
+  readonly settings: ReconcilerSettings;
+  readonly now?: () => Date;
+}
+
+/**
+ * Reconciles one window of one plant and stores the result: the balance stream's events and the
+ * matching integration events are appended in one transaction (optimistic concurrency on the
+ * stream version, deterministic event ids), so a result is stored and published together, once.
+ */
+export class BalanceReconciler {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: BalanceReconcilerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async reconcileWindow(command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
+    const { graph, version } = this.deps.models.current(command.plantId);
+    const streamId = balanceStreamId(command.plantId, command.window);
+    if (!command.dryRun) {
+      const stored = await this.storedResult(streamId, version);
+      if (stored) return { ...stored, replayed: true, streamId };
+    }
+
+    const averages = command.measurements ?? (await this.readHistory(command));
+    const alpha = command.alpha ?? this.deps.settings.alpha;
+    const mapping = buildPlantNetwork(graph, averages, {
+      windowS: windowSeconds(command.window),
+      sigmaSource: command.measurements ? 'tag' : this.deps.settings.sigmaSource,
+      minGoodShare: this.deps.settings.minGoodShare,
+    });
+    if (!mapping.streams.some((s) => s.measured))
+      throw new BalancingError(
+        BalancingErrorCode.noMeasurements,
+        `no usable flow measurement for plant "${command.plantId}" in [${command.window.start.toISOString()}, ${command.window.end.toISOString()})`,
+      );
+    const result = await reconcile(mapping.network, { alpha });
+    const record = buildBalanceRecord({
+      graph,
+      plantModelVersion: version,
+      window: toWindowIso(command.window),
+      source: command.measurements ? 'request' : 'history',
+      alpha,
+      mapping,
+      averages,
+      result,
+    });
+    const reconciledAt = this.now().toISOString();
+    if (command.dryRun) return { record, reconciledAt, replayed: false, streamId };
+    return this.store(streamId, record, reconciledAt, command);
+  }
+
+  /** The stored result of a window under a plant-model version, if any. */
+  async storedResult(streamId: string, version: number): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
+    const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(streamId)).map(toDomainEvent));
+    return state.reconciled.get(version);
+  }
+
+  private async readHistory(command: ReconcileWindowCommand): Promise<Map<string, TagAverage>> {
+    const { graph } = this.deps.models.current(command.plantId);
+    const tags = graph.tags();
+    const flowTagIds = tags.filter((t) => t.streamId !== undefined && ['massFlow', 'volumetricFlow', 'normalVolumetricFlow', 'power'].includes(t.kind)).map((t) => t.id);
+    const levelTagIds = tags.filter((t) => t.kind === 'level' && t.unitId !== undefined && graph.unit(t.unitId).inventory !== undefined).map((t) => t.id);
+    try {
+      return await this.deps.history.readWindow({
+        plantId: command.plantId,
+        tagIds: flowTagIds,
+        levelTagIds,
+        window: command.window,
+        spreadBuckets: this.deps.settings.sigmaSource === 'window' ? this.deps.settings.spreadBuckets : 1,
+        signal: command.signal,
+      });
+    } catch (error) {
+      if (error instanceof BalancingError) throw error;
+      throw new BalancingError(BalancingErrorCode.historyUnavailable, `reading the measurement history failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private async store(streamId: string, record: BalanceRecord, reconciledAt: string, command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
+    const { store, outbox, logger } = this.deps;
+    return retryWithBackoff(
+      async () => {
+        const stored = await store.readStream(streamId);
+        const version = stored.length === 0 ? -1 : stored[stored.length - 1].streamVersion;
+        const state = foldEvents(balanceWindowDecider, stored.map(toDomainEvent));
+        const events = balanceWindowDecider.decide({ type: 'RecordBalance', data: { record, reconciledAt } }, state);
+        if (events.length === 0) {
+          const existing = state.reconciled.get(record.plantModelVersion)!;
+          return { ...existing, replayed: true, streamId };
+        }
+        const ids = events.map((_, i) => deterministicUuid(`${streamId}:v${record.plantModelVersion}:${i}`));
+        const correlationId = command.correlationId ?? ids[0];
+        await store.withTransaction(async (transaction) => {
+          await store.appendToStream(
+            streamId,
+            events.map((event, i) => ({ eventId: ids[i], type: event.type, data: event.data, metadata: { correlationId, actor: command.actor, trigger: command.trigger } })),
+            { expectedVersion: version, transaction },
+          );
+          await outbox.enqueue(toIntegrationEvents(streamId, events, ids, reconciledAt, correlationId), transaction);
+        });
+        logger.info(
+          { streamId, plantModelVersion: record.plantModelVersion, trigger: command.trigger, globalTest: record.globalTest.statistic, rejected: record.globalTest.rejected, grossErrors: record.grossErrors.length, losses: record.losses.length },
+          'balance window reconciled',
+        );
+        return { record, reconciledAt, replayed: false, streamId };
+      },
+      {
+        retries: 5,
+        shouldRetry: (error) => {
+          const code = (error as { code?: unknown }).code;
+          return code === EVENT_STORE_ERROR_CODES.WRONG_EXPECTED_VERSION || code === EVENT_STORE_ERROR_CODES.EVENT_ID_CONFLICT || (error as { retriable?: unknown }).retriable === true;
+        },
+      },
+    );
+  }
+}
+
+export const toDomainEvent = (event: RecordedEvent): BalanceWindowEvent => ({ type: event.type, data: event.data }) as BalanceWindowEvent;

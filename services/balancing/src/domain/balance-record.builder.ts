@@ -1,0 +1,150 @@
+import { carriesMass, type PlantGraph } from '@reflux/plant-model';
+import type { ReconciliationResult, StreamResult, TestResult } from '@reflux/reconciliation';
+import type { BalanceRecord, GrossErrorRecord, LossRecord, MeasurementSourceName, StreamRecord, TestSummary, UnitClosureRecord, YieldRecord } from './balance-record';
+import type { WindowIso } from './balance-window';
+import { energyFigures } from './energy-kpis';
+import type { PlantNetwork } from './plant-network.mapper';
+import type { TagAverage } from './tag-average';
+import { kgPerSToTagUnit } from './tag-conversion';
+
+export interface BuildRecordInput {
+  readonly graph: PlantGraph;
+  readonly plantModelVersion: number;
+  readonly window: WindowIso;
+  readonly source: MeasurementSourceName;
+  readonly alpha: number;
+  readonly mapping: PlantNetwork;
+  readonly averages: ReadonlyMap<string, TagAverage>;
+  readonly result: ReconciliationResult;
+}
+
+/** Turns a reconciliation result into the stored balance: streams with their tags, closures, yields, suspects mapped to tags. */
+export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
+  const { graph, mapping, result } = input;
+  const byStream = new Map(mapping.streams.map((s) => [s.streamId, s]));
+  const tankByAccumulation = new Map(mapping.tanks.map((t) => [t.accumulationId, t]));
+
+  const streams: StreamRecord[] = result.streams.map((s) => {
+    const m = byStream.get(s.id);
+    const tank = tankByAccumulation.get(s.id);
+    return {
+      streamId: s.id,
+      from: m ? m.from : (tank?.unitId ?? null),
+      to: m ? m.to : null,
+      medium: m?.medium ?? 'holdup',
+      tagIds: m?.usedTagIds.length ? m.usedTagIds : (m?.tagIds ?? tank?.levelTagIds ?? []),
+      accumulation: s.kind === 'accumulation',
+      measured: s.measured,
+      measuredKgPerS: s.measuredValue,
+      reconciledKgPerS: s.reconciled,
+      sigmaKgPerS: s.sigma,
+      adjustmentKgPerS: s.adjustment,
+      measurementTest: s.measurementTest,
+      classification: s.classification,
+      grossError: s.grossError,
+    };
+  });
+
+  const resultById = new Map<string, StreamResult>(result.streams.map((s) => [s.id, s]));
+  const units: UnitClosureRecord[] = result.nodes.map((node) => {
+    const inbound = mapping.streams.filter((s) => s.to === node.id).map((s) => resultById.get(s.streamId)?.reconciled ?? null);
+    const outbound = mapping.streams.filter((s) => s.from === node.id).map((s) => resultById.get(s.streamId)?.reconciled ?? null);
+    const tank = mapping.tanks.find((t) => t.unitId === node.id);
+    const inflow = sumOrNull(inbound);
+    const outflow = sumOrNull(outbound);
+    const accumulation = tank ? (resultById.get(tank.accumulationId)?.reconciled ?? null) : 0;
+    const ratio = (imbalance: number | null): number | null => (imbalance !== null && inflow !== null && inflow > 0 ? imbalance / inflow : null);
+    return {
+      unitId: node.id,
+      imbalanceBeforeKgPerS: node.imbalanceBefore,
+      imbalanceAfterKgPerS: node.imbalanceAfter,
+      inflowKgPerS: inflow,
+      outflowKgPerS: outflow,
+      accumulationKgPerS: accumulation,
+      closureBeforeRatio: ratio(node.imbalanceBefore),
+      closureAfterRatio: ratio(node.imbalanceAfter),
+      nodalTest: node.nodalTest,
+      suspect: node.suspect,
+    };
+  });
+
+  const grossErrors: GrossErrorRecord[] = [];
+  const losses: LossRecord[] = [];
+  for (const e of result.grossErrors) {
+    if (e.kind === 'leak') {
+      losses.push({ unitId: e.id, lossKgPerS: e.magnitude ?? 0, sigmaKgPerS: e.sigma ?? 0, testStatistic: e.glr, criticalValue: e.glrCritical, equivalentIds: e.equivalent });
+      continue;
+    }
+    const m = byStream.get(e.id);
+    const tank = tankByAccumulation.get(e.id);
+    const tagId = m?.usedTagIds[0] ?? tank?.levelTagIds[0];
+    if (tagId === undefined) continue; // an unmeasured flow cannot carry a bias
+    const tag = graph.tag(tagId);
+    const bias = e.magnitude ?? 0;
+    const inTagUnit = m ? kgPerSToTagUnit(tag, graph.stream(m.streamId), bias) : undefined;
+    grossErrors.push({
+      tagId,
+      streamId: e.id,
+      biasKgPerS: bias,
+      sigmaKgPerS: e.sigma ?? 0,
+      biasTagUnit: inTagUnit ?? bias,
+      tagUnit: inTagUnit === undefined ? 'kg/s' : tag.unit,
+      relativePercent: e.relative === null ? null : 100 * e.relative,
+      testStatistic: e.glr,
+      criticalValue: e.glrCritical,
+      equivalentIds: e.equivalent,
+    });
+  }
+
+  const reconciled = new Map<string, number | null>(result.streams.map((s) => [s.id, s.reconciled]));
+  return {
+    plantId: graph.plantId,
+    plantModelVersion: input.plantModelVersion,
+    window: input.window,
+    source: input.source,
+    alpha: input.alpha,
+    globalTest: summary(result.globalTest),
+    globalTestAfter: summary(result.globalTestAfter),
+    measurementTestCritical: result.measurementTestCritical,
+    counts: { ...result.counts, balanceEquations: result.nodes.length },
+    streams,
+    units,
+    yields: unitYields(graph, mapping, resultById),
+    grossErrors,
+    losses,
+    energy: energyFigures(graph, reconciled, input.averages, units),
+    solver: result.solver,
+    warnings: mapping.warnings,
+  };
+}
+
+const summary = (t: TestResult): TestSummary => ({ statistic: t.statistic, dof: t.dof, critical: t.critical, pValue: t.pValue, rejected: t.rejected });
+
+const sumOrNull = (values: readonly (number | null)[]): number | null =>
+  values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0);
+
+/**
+ * Reconciled yields: each mass outlet of a unit over the unit's total reconciled mass inlet. The
+ * standard deviation is first order, treating outlet and inlet total as independent (it
+ * overstates the spread a little where they share measurements).
+ */
+function unitYields(graph: PlantGraph, mapping: PlantNetwork, results: ReadonlyMap<string, StreamResult>): YieldRecord[] {
+  const yields: YieldRecord[] = [];
+  const unitIds = [...new Set(mapping.streams.flatMap((s) => [s.from, s.to]).filter((id): id is string => id !== null))];
+  for (const unitId of unitIds) {
+    const inlets = graph.streamsIn(unitId).filter(carriesMass).map((s) => results.get(s.id));
+    if (inlets.length === 0 || inlets.some((r) => r === undefined || r.reconciled === null)) continue;
+    const total = inlets.reduce((a, r) => a + (r!.reconciled as number), 0);
+    if (!(total > 0)) continue;
+    const totalVariance = inlets.reduce((a, r) => a + (r!.sigma ?? 0) ** 2, 0);
+    for (const outlet of graph.streamsOut(unitId).filter(carriesMass)) {
+      const r = results.get(outlet.id);
+      if (!r || r.reconciled === null) continue;
+      const ratio = r.reconciled / total;
+      const relOut = r.reconciled !== 0 && r.sigma !== null ? (r.sigma / r.reconciled) ** 2 : 0;
+      const sigmaRatio = r.sigma === null ? null : Math.abs(ratio) * Math.sqrt(relOut + totalVariance / (total * total));
+      yields.push({ unitId, streamId: outlet.id, medium: outlet.medium, ratio, massFlowKgPerS: r.reconciled, sigmaRatio });
+    }
+  }
+  return yields;
+}

@@ -1,0 +1,119 @@
+import type { StreamClassification } from '@reflux/reconciliation';
+import type { WindowIso } from './balance-window';
+
+/** What a reconciled window holds; plain JSON, stored in the `BalanceReconciled` event. All flows kg/s. */
+export interface TestSummary {
+  readonly statistic: number;
+  readonly dof: number;
+  readonly critical: number;
+  readonly pValue: number;
+  readonly rejected: boolean;
+}
+
+export interface StreamRecord {
+  readonly streamId: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly medium: string;
+  readonly tagIds: readonly string[];
+  readonly accumulation: boolean;
+  readonly measured: boolean;
+  readonly measuredKgPerS: number | null;
+  readonly reconciledKgPerS: number | null;
+  readonly sigmaKgPerS: number | null;
+  readonly adjustmentKgPerS: number | null;
+  readonly measurementTest: number | null;
+  readonly classification: StreamClassification;
+  readonly grossError: boolean;
+}
+
+export interface UnitClosureRecord {
+  readonly unitId: string;
+  readonly imbalanceBeforeKgPerS: number | null;
+  readonly imbalanceAfterKgPerS: number | null;
+  readonly inflowKgPerS: number | null;
+  readonly outflowKgPerS: number | null;
+  readonly accumulationKgPerS: number | null;
+  readonly closureBeforeRatio: number | null;
+  readonly closureAfterRatio: number | null;
+  readonly nodalTest: number | null;
+  readonly suspect: boolean;
+}
+
+export interface YieldRecord {
+  readonly unitId: string;
+  readonly streamId: string;
+  readonly medium: string;
+  readonly ratio: number;
+  readonly massFlowKgPerS: number;
+  readonly sigmaRatio: number | null;
+}
+
+export interface GrossErrorRecord {
+  readonly tagId: string;
+  readonly streamId: string;
+  readonly biasKgPerS: number;
+  readonly sigmaKgPerS: number;
+  readonly biasTagUnit: number;
+  readonly tagUnit: string;
+  readonly relativePercent: number | null;
+  readonly testStatistic: number;
+  readonly criticalValue: number;
+  readonly equivalentIds: readonly string[];
+}
+
+export interface LossRecord {
+  readonly unitId: string;
+  readonly lossKgPerS: number;
+  readonly sigmaKgPerS: number;
+  readonly testStatistic: number;
+  readonly criticalValue: number;
+  readonly equivalentIds: readonly string[];
+}
+
+export interface HeaderRecord {
+  readonly unitId: string;
+  readonly medium: string;
+  readonly supplyKgPerS: number | null;
+  readonly consumptionKgPerS: number | null;
+  readonly imbalanceBeforeKgPerS: number | null;
+  readonly imbalanceAfterKgPerS: number | null;
+  readonly supplyEnergyW: number | null;
+}
+
+export interface EnergyRecord {
+  readonly energyImportW: number | null;
+  readonly productKgPerS: number | null;
+  readonly specificEnergyGjPerT: number | null;
+  readonly headers: readonly HeaderRecord[];
+}
+
+export type MeasurementSourceName = 'history' | 'request';
+
+export interface BalanceRecord {
+  readonly plantId: string;
+  readonly plantModelVersion: number;
+  readonly window: WindowIso;
+  readonly source: MeasurementSourceName;
+  readonly alpha: number;
+  readonly globalTest: TestSummary;
+  readonly globalTestAfter: TestSummary;
+  readonly measurementTestCritical: number;
+  readonly counts: {
+    readonly streams: number;
+    readonly measured: number;
+    readonly redundant: number;
+    readonly nonredundant: number;
+    readonly observable: number;
+    readonly unobservable: number;
+    readonly balanceEquations: number;
+  };
+  readonly streams: readonly StreamRecord[];
+  readonly units: readonly UnitClosureRecord[];
+  readonly yields: readonly YieldRecord[];
+  readonly grossErrors: readonly GrossErrorRecord[];
+  readonly losses: readonly LossRecord[];
+  readonly energy: EnergyRecord;
+  readonly solver: string;
+  readonly warnings: readonly string[];
+}

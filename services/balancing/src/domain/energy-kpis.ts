@@ -1,0 +1,68 @@
+import { carriesMass, toSI, type PlantGraph, type Stream } from '@reflux/plant-model';
+import type { EnergyRecord, HeaderRecord, UnitClosureRecord } from './balance-record';
+import type { TagAverage } from './tag-average';
+
+/** J/kg per GJ/t. */
+const J_PER_KG_PER_GJ_PER_T = 1e6;
+
+/**
+ * Energy figures of a window from reconciled mass flows, the plant model's nominal specific
+ * enthalpies (fuels at lower heating value) and measured power:
+ * - energy import: every energy stream entering across the plant boundary (steam, fuel gas,
+ *   natural gas, electricity…) — mass-carrying ones as reconciled flow × specific enthalpy, power
+ *   streams from their power tag (window average), else left out;
+ * - product: the material streams leaving across the boundary;
+ * - specific energy consumption = import / product, GJ/t;
+ * - the mass balance of each header (steam, fuel gas) before and after reconciliation.
+ */
+export function energyFigures(
+  graph: PlantGraph,
+  reconciled: ReadonlyMap<string, number | null>,
+  averages: ReadonlyMap<string, TagAverage>,
+  closures: readonly UnitClosureRecord[],
+): EnergyRecord {
+  const energyOf = (stream: Stream): number | null => {
+    if (carriesMass(stream)) {
+      const flow = reconciled.get(stream.id);
+      const h = stream.nominal.specificEnthalpyJPerKg;
+      return flow === undefined || flow === null || h === undefined ? null : flow * h;
+    }
+    const powerTag = graph.tagsOfStream(stream.id).find((t) => t.kind === 'power' && averages.has(t.id));
+    return powerTag ? toSI(averages.get(powerTag.id)!.value, powerTag.unit) : null;
+  };
+
+  const imports = graph.streams().filter((s) => s.kind === 'energy' && s.from === null && s.to !== null).map(energyOf);
+  const known = imports.filter((e): e is number => e !== null);
+  const energyImportW = known.length > 0 ? known.reduce((a, b) => a + b, 0) : null;
+
+  const products = graph.streams().filter((s) => s.kind === 'material' && s.to === null && s.from !== null).map((s) => reconciled.get(s.id) ?? null);
+  const productKgPerS = products.length > 0 && products.every((p) => p !== null) ? (products as number[]).reduce((a, b) => a + b, 0) : null;
+  const specificEnergyGjPerT = energyImportW !== null && productKgPerS !== null && productKgPerS > 0 ? energyImportW / productKgPerS / J_PER_KG_PER_GJ_PER_T : null;
+
+  const closureById = new Map(closures.map((c) => [c.unitId, c]));
+  const headers: HeaderRecord[] = graph
+    .units()
+    .filter((u) => u.type === 'header' && closureById.has(u.id))
+    .map((u) => {
+      const inbound = graph.streamsIn(u.id).filter(carriesMass);
+      const outbound = graph.streamsOut(u.id).filter(carriesMass);
+      const closure = closureById.get(u.id)!;
+      const supplyEnergy = inbound.map(energyOf);
+      return {
+        unitId: u.id,
+        medium: dominantMedium([...inbound, ...outbound]),
+        supplyKgPerS: closure.inflowKgPerS,
+        consumptionKgPerS: closure.outflowKgPerS,
+        imbalanceBeforeKgPerS: closure.imbalanceBeforeKgPerS,
+        imbalanceAfterKgPerS: closure.imbalanceAfterKgPerS,
+        supplyEnergyW: supplyEnergy.every((e) => e !== null) && supplyEnergy.length > 0 ? (supplyEnergy as number[]).reduce((a, b) => a + b, 0) : null,
+      };
+    });
+  return { energyImportW, productKgPerS, specificEnergyGjPerT, headers };
+}
+
+function dominantMedium(streams: readonly Stream[]): string {
+  const counts = new Map<string, number>();
+  for (const s of streams) counts.set(s.medium, (counts.get(s.medium) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'unknown';
+}

@@ -1,0 +1,204 @@
+import { carriesMass, fromSI, spanFromSI, type PlantGraph, type Stream, type Tag } from '@reflux/plant-model';
+import { accumulationFromLevel, accumulationId, type Network, type NetworkNode, type NetworkStream } from '@reflux/reconciliation';
+import type { SigmaSource, TagAverage } from './tag-average';
+import { combineEstimates, flowToKgPerS, isFlowTag, levelToMetres, massPerSiUnit, tagSigma } from './tag-conversion';
+
+/** How one plant stream entered the reconciliation network. */
+export interface StreamMapping {
+  readonly streamId: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly medium: string;
+  /** Every flow tag of the stream; `usedTagIds` those whose average went into the measurement. */
+  readonly tagIds: readonly string[];
+  readonly usedTagIds: readonly string[];
+  readonly measured: boolean;
+  readonly valueKgPerS: number | null;
+  readonly sigmaKgPerS: number | null;
+}
+
+/** A tank or holder whose hold-up change is part of its balance. */
+export interface TankMapping {
+  readonly unitId: string;
+  /** Network id of its accumulation (`<unit>/accumulation`). */
+  readonly accumulationId: string;
+  readonly levelTagIds: readonly string[];
+  readonly measured: boolean;
+  readonly valueKgPerS: number | null;
+  readonly sigmaKgPerS: number | null;
+}
+
+export interface PlantNetwork {
+  readonly network: Network;
+  readonly streams: readonly StreamMapping[];
+  readonly tanks: readonly TankMapping[];
+  /** Why a tag or stream could not be used (missing density, no data, bad quality). */
+  readonly warnings: readonly string[];
+}
+
+export interface MappingOptions {
+  /** Window length, s: the Δt of tank accumulation. */
+  readonly windowS: number;
+  /** `tag`: the plant model's uncertainty; `window`: the spread the source measured (falls back to tag). */
+  readonly sigmaSource: SigmaSource;
+  /** Averages from fewer good samples than this share are not used. Default 0.5. */
+  readonly minGoodShare?: number;
+}
+
+/**
+ * Maps a plant model and the window averages of its tags to a material-balance network in SI
+ * (kg/s): nodes are the units that carry mass streams, edges the mass-carrying streams (material
+ * streams and utilities such as steam or fuel gas; electricity and heat are left to the energy
+ * figures), boundary streams have a null end. A stream is measured when at least one of its flow
+ * tags has a usable average: volumetric flows are converted with the stream's density, normal
+ * volumetric flows with its normal density; several meters on one stream are combined by inverse
+ * variance. Tanks (units with an inventory) get an accumulation term from their level change ×
+ * area × density / Δt, unmeasured when no level tag has data.
+ */
+export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
+  const minGoodShare = options.minGoodShare ?? 0.5;
+  const warnings: string[] = [];
+  const massStreams = graph.massStreams().filter((s) => s.from !== null || s.to !== null);
+  const nodeIds = new Set<string>();
+  for (const s of massStreams) {
+    if (s.from !== null) nodeIds.add(s.from);
+    if (s.to !== null) nodeIds.add(s.to);
+  }
+
+  const usable = (tag: Tag): TagAverage | undefined => {
+    const average = averages.get(tag.id);
+    if (!average) return undefined;
+    if (!Number.isFinite(average.value)) {
+      warnings.push(`tag ${tag.id}: average is not a finite number; not used`);
+      return undefined;
+    }
+    if (average.sampleCount === 0) {
+      warnings.push(`tag ${tag.id}: no samples in the window; not used`);
+      return undefined;
+    }
+    if (average.goodShare !== undefined && average.goodShare < minGoodShare) {
+      warnings.push(`tag ${tag.id}: only ${(100 * average.goodShare).toFixed(0)} % good samples; not used`);
+      return undefined;
+    }
+    return average;
+  };
+  const sigmaOf = (tag: Tag, average: TagAverage): number => {
+    const modelled = tagSigma(tag, average.value);
+    if (options.sigmaSource === 'window' && average.standardDeviation !== undefined && average.standardDeviation > 0) return average.standardDeviation;
+    if (average.sigmaExplicit === true && average.standardDeviation !== undefined && average.standardDeviation > 0) return average.standardDeviation;
+    return modelled;
+  };
+
+  const streamMappings: StreamMapping[] = massStreams.map((stream) => {
+    const flowTags = graph.tagsOfStream(stream.id).filter(isFlowTag);
+    const estimates: { value: number; sigma: number }[] = [];
+    const usedTagIds: string[] = [];
+    for (const tag of flowTags) {
+      const average = usable(tag);
+      if (!average) continue;
+      const converted = flowToKgPerS(tag, stream, average.value, sigmaOf(tag, average));
+      if (!converted) {
+        warnings.push(`tag ${tag.id}: ${tag.kind} needs the ${tag.kind === 'volumetricFlow' ? 'density' : 'normal density'} of stream ${stream.id}, which the plant model does not give; not used`);
+        continue;
+      }
+      if (!(converted.sigma > 0)) {
+        warnings.push(`tag ${tag.id}: zero uncertainty; not used`);
+        continue;
+      }
+      estimates.push(converted);
+      usedTagIds.push(tag.id);
+    }
+    const combined = estimates.length > 0 ? combineEstimates(estimates) : undefined;
+    return {
+      streamId: stream.id,
+      from: stream.from,
+      to: stream.to,
+      medium: stream.medium,
+      tagIds: flowTags.map((t) => t.id),
+      usedTagIds,
+      measured: combined !== undefined,
+      valueKgPerS: combined?.value ?? null,
+      sigmaKgPerS: combined?.sigma ?? null,
+    };
+  });
+
+  const tanks: TankMapping[] = [];
+  const nodes: NetworkNode[] = [...nodeIds].map((unitId) => {
+    const inventory = graph.unit(unitId).inventory;
+    if (!inventory) return { id: unitId };
+    const levelTags = graph.tagsOfUnit(unitId).filter((t) => t.kind === 'level');
+    const estimates: { value: number; sigma: number }[] = [];
+    for (const tag of levelTags) {
+      const average = usable(tag);
+      if (!average) continue;
+      if (average.levelChange === undefined || !Number.isFinite(average.levelChange)) {
+        warnings.push(`tag ${tag.id}: no level change over the window; not used`);
+        continue;
+      }
+      const levelSigma = levelToMetres(tag, tagSigma(tag, average.value), inventory.heightM);
+      const acc = accumulationFromLevel({
+        levelChange_m: levelToMetres(tag, average.levelChange, inventory.heightM),
+        // the change is the difference of two readings with independent errors
+        levelChangeSigma_m: Math.SQRT2 * levelSigma,
+        area_m2: inventory.areaM2,
+        density_kg_per_m3: inventory.densityKgPerM3,
+        interval_s: options.windowS,
+      });
+      if (acc.sigma > 0) estimates.push(acc);
+    }
+    const combined = estimates.length > 0 ? combineEstimates(estimates) : undefined;
+    tanks.push({
+      unitId,
+      accumulationId: accumulationId(unitId),
+      levelTagIds: levelTags.map((t) => t.id),
+      measured: combined !== undefined,
+      valueKgPerS: combined?.value ?? null,
+      sigmaKgPerS: combined?.sigma ?? null,
+    });
+    // A hold-up may fill or empty: no sign bound on the accumulation.
+    return {
+      id: unitId,
+      accumulation: combined ? { measured: true, value: combined.value, sigma: combined.sigma, lower: null } : { measured: false, lower: null },
+    };
+  });
+
+  const networkStreams: NetworkStream[] = streamMappings.map((m) => ({
+    id: m.streamId,
+    from: m.from,
+    to: m.to,
+    measured: m.measured,
+    ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }),
+  }));
+  return { network: { nodes, streams: networkStreams, flowUnit: 'kg/s' }, streams: streamMappings, tanks, warnings };
+}
+
+/**
+ * Tag averages at the plant model's nominal state (nominal flows in each tag's unit, tank levels
+ * moving at their nominal rate): what a perfectly instrumented plant at design would report. Used
+ * for the classification of the instrumentation and as a test fixture.
+ */
+export function nominalTagAverages(graph: PlantGraph, windowS: number): Map<string, TagAverage> {
+  const averages = new Map<string, TagAverage>();
+  for (const tag of graph.tags()) {
+    if (tag.streamId !== undefined && isFlowTag(tag)) {
+      const stream: Stream = graph.stream(tag.streamId);
+      const k = massPerSiUnit(tag, stream);
+      const massFlow = stream.nominal.massFlowKgPerS;
+      if (k === undefined || massFlow === undefined || !carriesMass(stream)) continue;
+      averages.set(tag.id, { tagId: tag.id, value: fromSI(massFlow / k, tag.unit) });
+    } else if (tag.unitId !== undefined && tag.kind === 'level') {
+      const inventory = graph.unit(tag.unitId).inventory;
+      if (!inventory) continue;
+      const asTagUnit = (metres: number): number => (tag.unit === '%' || tag.unit === '1' || tag.unit === 'mass fraction' ? spanFromSI(metres / inventory.heightM, tag.unit) : spanFromSI(metres, tag.unit));
+      averages.set(tag.id, {
+        tagId: tag.id,
+        value: asTagUnit(inventory.nominalLevelM),
+        levelChange: asTagUnit(inventory.nominalLevelRateMPerS * windowS),
+      });
+    } else if (tag.kind === 'power' && tag.streamId !== undefined) {
+      const power = graph.stream(tag.streamId).nominal.powerW;
+      if (power !== undefined) averages.set(tag.id, { tagId: tag.id, value: fromSI(power, tag.unit) });
+    }
+  }
+  return averages;
+}

@@ -1,0 +1,78 @@
+import { spanFromSI, spanToSI, toSI, type Stream, type Tag } from '@reflux/plant-model';
+
+/** Flow tags that measure a stream's mass flow (directly or through a density). */
+export const FLOW_TAG_KINDS = ['massFlow', 'volumetricFlow', 'normalVolumetricFlow'] as const;
+
+export const isFlowTag = (tag: Tag): boolean => (FLOW_TAG_KINDS as readonly string[]).includes(tag.kind);
+
+/**
+ * kg/s per (SI unit of the tag's quantity): 1 for mass flow, the stream's density for volumetric
+ * flow (m³/s → kg/s), its normal density for normal volumetric flow. Undefined when the plant model
+ * gives no density, so the tag cannot be used for a mass balance.
+ */
+export function massPerSiUnit(tag: Tag, stream: Stream): number | undefined {
+  switch (tag.kind) {
+    case 'massFlow':
+      return 1;
+    case 'volumetricFlow':
+      return stream.nominal.densityKgPerM3;
+    case 'normalVolumetricFlow':
+      return stream.nominal.normalDensityKgPerNm3;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One standard deviation of a reading in the tag's unit, from the plant model's uncertainty:
+ * absolute, percent of reading (floored at 1 % of that percentage of the span, so a reading near
+ * zero keeps a positive sigma) or percent of span.
+ */
+export function tagSigma(tag: Tag, reading: number): number {
+  const span = Math.abs(tag.range.max - tag.range.min);
+  const { standardDeviation: sd, basis } = tag.uncertainty;
+  switch (basis) {
+    case 'absolute':
+      return sd;
+    case 'percentOfReading':
+      return Math.max((sd / 100) * Math.abs(reading), (sd / 100) * span * 0.01);
+    case 'percentOfSpan':
+      return (sd / 100) * span;
+    default: {
+      const exhaustive: never = basis;
+      return exhaustive;
+    }
+  }
+}
+
+/** A flow reading and its sigma (tag unit) as SI mass flow, kg/s. */
+export function flowToKgPerS(tag: Tag, stream: Stream, value: number, sigma: number): { value: number; sigma: number } | undefined {
+  const k = massPerSiUnit(tag, stream);
+  if (k === undefined) return undefined;
+  return { value: toSI(value, tag.unit) * k, sigma: spanToSI(sigma, tag.unit) * k };
+}
+
+/** A mass-flow difference (a bias, kg/s) in the tag's unit. */
+export function kgPerSToTagUnit(tag: Tag, stream: Stream, kgPerS: number): number | undefined {
+  const k = massPerSiUnit(tag, stream);
+  if (k === undefined) return undefined;
+  return spanFromSI(kgPerS / k, tag.unit);
+}
+
+/** A level or level change in metres: length units directly, fractions (%) of the tank height. */
+export function levelToMetres(tag: Tag, value: number, heightM: number): number {
+  const si = spanToSI(value, tag.unit);
+  return tag.unit === 'm' || tag.unit === 'mm' || tag.unit === 'cm' ? si : si * heightM;
+}
+
+/** Inverse-variance weighted mean of independent estimates. */
+export function combineEstimates(estimates: readonly { value: number; sigma: number }[]): { value: number; sigma: number } {
+  let weight = 0;
+  let sum = 0;
+  for (const e of estimates) {
+    const w = 1 / (e.sigma * e.sigma);
+    weight += w;
+    sum += w * e.value;
+  }
+  return { value: sum / weight, sigma: Math.sqrt(1 / weight) };
+}
