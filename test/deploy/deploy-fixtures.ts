@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, platformConfigSchema } from '@reflux/config';
+import { parseAllDocuments, parse } from 'yaml';
+import type { z } from 'zod';
+
+export const ROOT = resolve(__dirname, '../..');
+
+/** Services with manifests, and their gRPC ports (the plan: scheduling 50053, safety 50054, supply-chain 50055). */
+export const SERVICES = { ingestion: 50051, balancing: 50052 } as const;
+export type ServiceName = keyof typeof SERVICES;
+
+/** Variables a container may carry that are read by Node itself, not by @reflux/config. */
+export const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS', 'NODE_ENV']);
+
+export const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+export const readYaml = <T = unknown>(path: string): T => parse(read(path), { merge: true }) as T;
+export const readYamlDocuments = (path: string): unknown[] => parseAllDocuments(read(path)).map((d) => d.toJS() as unknown);
+
+type Schema = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * The configuration schema a service validates at start: `services/<name>/src/<name>.config.ts`
+ * exporting `<name>ConfigSchema` (or `configSchema`) when the service has one, else the platform schema.
+ */
+export function schemaFor(service: string): Schema {
+  const file = join(ROOT, 'services', service, 'src', `${service}.config.ts`);
+  if (existsSync(file)) {
+    const mod = require(file) as Record<string, unknown>;
+    const camel = service.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const schema = mod[`${camel}ConfigSchema`] ?? mod.configSchema;
+    if (schema) return schema as Schema;
+  }
+  return platformConfigSchema as unknown as Schema;
+}
+
+/** Variables of an environment that the service's schema does not know (typos, stale names). */
+export function unknownVariables(service: string, env: Record<string, string>): string[] {
+  const known = new Set(Object.keys(schemaFor(service).shape));
+  return Object.keys(env).filter((k) => !known.has(k) && !RUNTIME_VARIABLES.has(k));
+}
+
+/** Loads the service configuration from a manifest's environment; returns the problems, or [] . */
+export function configProblems(service: string, env: Record<string, string>): string[] {
+  try {
+    loadConfig(schemaFor(service), env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.variable}: ${i.message}`);
+    throw error;
+  }
+}
+
+/** An image reference pinned to a version: has a tag other than `latest`, or a digest. */
+export function isPinned(image: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
+  const tag = /:([^/:]+)$/.exec(image)?.[1];
+  return tag !== undefined && tag !== 'latest' && /\d/.test(tag);
+}
