@@ -4,6 +4,7 @@
 // Calls grpc.health.v1.Health/Check on 127.0.0.1 and exits 0 only for SERVING. The request and
 // response are encoded by hand (one string field, one enum field), so no .proto is needed.
 'use strict';
+const { Buffer } = require('node:buffer');
 const grpc = require('@grpc/grpc-js');
 
 const port = Number(process.argv[2] ?? process.env.GRPC_PORT);

@@ -26,6 +26,7 @@ type Schema = z.ZodObject<z.ZodRawShape>;
 export function schemaFor(service: string): Schema {
   const file = join(ROOT, 'services', service, 'src', `${service}.config.ts`);
   if (existsSync(file)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, found at run time
     const mod = require(file) as Record<string, unknown>;
     const camel = service.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const schema = mod[`${camel}ConfigSchema`] ?? mod.configSchema;
