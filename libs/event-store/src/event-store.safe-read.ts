@@ -54,10 +54,15 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     conditions.push(`AND type = ANY($${params.length + 3}::text[])`);
   }
   const filtered = conditions.length > 0;
-  const text = `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-    SELECT h.xmin::text, EXISTS (SELECT 1 FROM reflux_events x WHERE x.transaction_id >= h.xmin), e.*
+  // Careful: the text form of transaction_id gets its own name, or ORDER BY would bind to it and
+  // sort xids as strings.
+  const text = `WITH h AS MATERIALIZED (
+      SELECT s.xmin, EXISTS (SELECT 1 FROM reflux_events x WHERE x.transaction_id >= s.xmin) AS blocked
+      FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) s
+    )
+    SELECT h.xmin::text, h.blocked, e.*
     FROM h LEFT JOIN LATERAL (
-      SELECT ${EVENT_COLUMNS}, transaction_id::text
+      SELECT ${EVENT_COLUMNS}, transaction_id::text AS transaction_id_text
       FROM reflux_events
       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < h.xmin ${conditions.join(' ')}
       ORDER BY transaction_id, global_position

@@ -109,6 +109,28 @@ describe('subscriptions', () => {
     expect(subscription.position()).toBe(delivered[delivered.length - 1].globalPosition);
   });
 
+  it('orders transaction ids numerically across a decimal-digit boundary (9999 before 10000)', async () => {
+    const current = async () => BigInt((await pool.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0].x);
+    let xid = await current();
+    const boundary = 10n ** BigInt(xid.toString().length);
+    // Each BEGIN/SELECT/COMMIT uses up one transaction id; stop a few short of the boundary.
+    while (xid < boundary - 4n) {
+      const n = Number(boundary - 4n - xid < 500n ? boundary - 4n - xid : 500n);
+      await pool.query('BEGIN; SELECT pg_current_xact_id(); COMMIT; '.repeat(n));
+      xid = await current();
+    }
+    for (let i = 0; i < 8; i++) await store.appendToStream('digits-1', [{ type: 'Tick', data: { i } }]);
+    const ids = (await pool.query<{ t: string }>(`SELECT transaction_id::text AS t FROM reflux_events WHERE stream_id = 'digits-1' ORDER BY stream_version`)).rows.map((r) => r.t);
+    expect(new Set(ids.map((t) => t.length)).size).toBe(2); // the boundary was crossed
+    const seen: number[] = [];
+    const subscription = store.subscribe({ subscriptionId: 'digits', category: 'digits-', batchSize: 100 }, async (events) => {
+      seen.push(...events.map((e) => (e.data as { i: number }).i));
+    });
+    await subscription.caughtUp;
+    await subscription.stop();
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('wakes on NOTIFY instead of polling: a new event reaches an idle subscriber at once', async () => {
     const seen: RecordedEvent[] = [];
     const subscription = store.subscribe({ subscriptionId: 'live', category: 'live-' }, async (events) => {
