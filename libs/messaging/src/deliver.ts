@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import type { ContractRegistry, IntegrationEvent } from '@reflux/contracts';
 import type { Logger } from 'pino';
 import type { DeadLetterInfo } from './dead-letter';
@@ -73,7 +73,7 @@ export async function deliver(message: IncomingMessage, options: DeliverOptions)
   const outcome = await retryWithBackoff(
     (attempt) =>
       around(() =>
-        context.with(traceContext, () =>
+        inConsumerSpan(traceContext, event, message, options.group, attempt, () =>
           options.handler(event, {
             group: options.group,
             topic: message.topic,
@@ -105,4 +105,38 @@ export async function deliver(message: IncomingMessage, options: DeliverOptions)
     kind: 'dead-letter',
     info: { ...base, reason: 'handler-failed', errorCode: code, errorMessage: text, attempts: outcome.attempts, failedAt: new Date().toISOString() },
   };
+}
+
+const tracer = trace.getTracer('@reflux/messaging');
+
+/**
+ * Runs one handler try in a CONSUMER span whose parent is the producer's context (OpenTelemetry
+ * messaging conventions). Without a tracer provider the span is non-recording and the producer's
+ * trace id still reaches the handler through the active context.
+ */
+async function inConsumerSpan<T>(parent: Context, event: IntegrationEvent, message: IncomingMessage, group: string, attempt: number, work: () => Promise<T>): Promise<T> {
+  const span = tracer.startSpan(
+    `${message.topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': message.topic,
+        'messaging.consumer.group.name': group,
+        'messaging.message.id': event.eventId,
+        'reflux.event.type': event.type,
+        'reflux.delivery.attempt': attempt,
+      },
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), work);
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
