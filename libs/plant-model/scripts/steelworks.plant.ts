@@ -279,7 +279,10 @@ export const buildSteelworks = () => {
   m(gas, 'bofg-mix', 'A:CO', 'A:CO2');
   m(gas, 'bfg-mix', 'A:CO');
   m(power, 'gas-pb9002', 'A:CO');
-  for (const n of [1, 2]) m(power, `hp-pb900${n}`, 'T'), m(power, `blowdown-pb900${n}`, 'T');
+  for (const n of [1, 2]) {
+    m(power, `hp-pb900${n}`, 'T');
+    m(power, `blowdown-pb900${n}`, 'T');
+  }
   m(power, 'tg-exhaust', 'T');
   m(power, 'demin-makeup', 'T');
   return p.build();

@@ -99,14 +99,18 @@ const validateTag = (
   if (nominalSI === undefined || !uom || !unitFitsTagKind(tag.kind, uom.kind) || !(tag.range.min < tag.range.max)) return;
   const minSI = toSI(tag.range.min, tag.unit);
   const maxSI = toSI(tag.range.max, tag.unit);
-  const span = level(tag) && uom.kind === 'fraction' ? undefined : [minSI, maxSI];
-  if (span && (nominalSI < span[0] || nominalSI > span[1]))
-    report(`${path}.range`, 'TAG.NOMINAL_OUT_OF_RANGE', `nominal value ${nominalSI} (SI) lies outside [${minSI}, ${maxSI}]`);
+  // a level in % of height compares the height fraction, not metres, with the range
+  const comparable = tag.kind === 'level' && uom.kind === 'fraction' ? levelFraction(tag, units) : nominalSI;
+  if (comparable !== undefined && (comparable < minSI || comparable > maxSI))
+    report(`${path}.range`, 'TAG.NOMINAL_OUT_OF_RANGE', `nominal value ${comparable} (SI) lies outside [${minSI}, ${maxSI}]`);
   if (tag.uncertainty.basis === 'absolute' && spanToSI(tag.uncertainty.standardDeviation, tag.unit) > maxSI - minSI)
     report(`${path}.uncertainty`, 'TAG.UNCERTAINTY_TOO_LARGE', 'standard deviation exceeds the span');
 };
 
-const level = (tag: Tag) => tag.kind === 'level';
+const levelFraction = (tag: Tag, units: ReadonlyMap<string, Unit>): number | undefined => {
+  const inventory = units.get(tag.unitId!)?.inventory;
+  return inventory ? inventory.nominalLevelM / inventory.heightM : undefined;
+};
 
 /** The SI nominal value a tag reads at steady state, reporting what is missing to compute it. */
 const nominalValueSI = (
