@@ -1,6 +1,5 @@
 // The migration runner is shared infrastructure tagged data-access like this library; the matrix has
 // no data-access → data-access edge (see README.md "Module boundaries").
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { runMigrations, sqlMigration } from '@reflux/database';
 import type { Pool } from 'pg';
 

@@ -1,5 +1,4 @@
 // Test support for the PostgreSQL adapter's integration tests (not exported from the library).
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests wire the real event store; see README "Module boundaries"
 import { PostgresEventStore } from '@reflux/event-store';
 import { createTestDatabase } from '@reflux/testing';
 import { Pool } from 'pg';
