@@ -1,5 +1,7 @@
 import { createTestDatabase, openStack, tag, type IngestionStack } from '../../test/fixture';
 import { severityOf, StatusCodes } from '../domain/quality';
+import { DEFAULT_READ_LIMITS } from '../domain/read-limits';
+import { HistoryReader } from './history-reader';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 const now = () => T0 + 2 * 3_600_000;
@@ -32,7 +34,10 @@ describe('HistoryReader on PostgreSQL', () => {
 
   it('computes 1-minute statistics from the rollups that equal the raw computation, after out-of-order writes and a replacement', async () => {
     const fromRollup = await stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['avg'] });
-    const fromRaw = await stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: T0 - 500, toMs: at(120), bucketS: 60, functions: ['avg'] });
+    const rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
+    const fromRaw = await rawOnly.readAggregates({ tagIds: ['TI-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['avg'] });
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM ingestion_rollup_1m WHERE tag_id = 'TI-1'`);
+    expect(rows[0].n).toBe(2);
     const expected = [
       { startMs: T0, endMs: at(60), count: 3, goodShare: 1, avg: 30, min: 10, max: 50, first: 10, last: 30 },
       { startMs: at(60), endMs: at(120), count: 2, goodShare: 0, avg: 40, min: 40, max: 40, first: 40, last: 40 },
@@ -90,7 +95,7 @@ describe('HistoryReader on PostgreSQL', () => {
     const tooMany = Array.from({ length: 1001 }, (_, i) => `T${i}`);
     await expect(stack.reader.readRaw({ tagIds: tooMany, fromMs: T0, toMs: T0 - 1, pageSize: 0, pageToken: 'garbage' })).rejects.toMatchObject({
       code: 'INGESTION.INVALID_REQUEST',
-      violations: [
+      fieldViolations: [
         { field: 'tag_ids', description: expect.stringContaining('at most 1000') },
         { field: 'to', description: 'must be later than from' },
         { field: 'page_size', description: expect.any(String) },
@@ -98,12 +103,12 @@ describe('HistoryReader on PostgreSQL', () => {
       ],
     });
     await expect(stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: 0, toMs: 400 * 86_400_000, bucketS: 1, functions: ['median' as never] })).rejects.toMatchObject({
-      violations: [
+      fieldViolations: [
         { field: 'to', description: expect.stringContaining('range must not exceed') },
         { field: 'bucket_s', description: expect.stringContaining('exceeds') },
         { field: 'functions[0]', description: expect.any(String) },
       ],
     });
-    await expect(stack.reader.readInterpolated({ tagIds: ['TI-1'], instantsMs: [] })).rejects.toMatchObject({ violations: [{ field: 'times' }] });
+    await expect(stack.reader.readInterpolated({ tagIds: ['TI-1'], instantsMs: [] })).rejects.toMatchObject({ fieldViolations: [{ field: 'times' }] });
   });
 });

@@ -62,6 +62,8 @@ export class HistoryReader {
   constructor(
     private readonly deps: { store: SampleHistoryStore; cache: LatestValueCache; catalog: TagCatalog },
     private readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
+    /** False computes every statistic from raw samples (for verification). */
+    private readonly useRollups = true,
   ) {}
 
   async readRaw(q: ReadRawQuery): Promise<{ samples: StoredSample[]; nextPageToken?: string }> {
@@ -111,10 +113,7 @@ export class HistoryReader {
     });
     throwIfAny(v);
 
-    const rollup = pickRollup(q.fromMs, q.toMs, bucketMs);
-    const stats = rollup
-      ? await this.deps.store.rollupStats(q.tagIds, q.fromMs, q.toMs, bucketMs, rollup)
-      : await this.deps.store.rawStats(q.tagIds, q.fromMs, q.toMs, bucketMs);
+    const stats = await this.deps.store.bucketStats(q.tagIds, q.fromMs, q.toMs, bucketMs, this.useRollups);
     const byTag = new Map<string, AggregateBucket[]>(q.tagIds.map((id) => [id, []]));
     for (const s of stats) byTag.get(s.tagId)?.push(bucketOf(s, bucketMs));
     if (q.functions.includes('twa')) {
@@ -200,14 +199,6 @@ function bucketOf(s: BucketStats, bucketMs: number): AggregateBucket {
     first: s.firstValue ?? undefined,
     last: s.lastValue ?? undefined,
   };
-}
-
-/** The coarsest rollup whose buckets tile both the request range and the requested bucket. */
-function pickRollup(fromMs: number, toMs: number, bucketMs: number): '1m' | '1h' | undefined {
-  const tiles = (w: number) => bucketMs % w === 0 && fromMs % w === 0 && toMs % w === 0;
-  if (tiles(3_600_000)) return '1h';
-  if (tiles(60_000)) return '1m';
-  return undefined;
 }
 
 function queryFingerprint(q: ReadRawQuery): string {

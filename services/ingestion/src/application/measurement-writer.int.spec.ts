@@ -56,7 +56,7 @@ describe('MeasurementWriter on PostgreSQL', () => {
   it('refuses a batch without id or samples with field-level detail', async () => {
     await expect(stack.writer.write({ clientBatchId: '', samples: [] })).rejects.toMatchObject({
       code: 'INGESTION.INVALID_REQUEST',
-      violations: [
+      fieldViolations: [
         { field: 'client_batch_id', description: expect.any(String) },
         { field: 'samples', description: expect.any(String) },
       ],

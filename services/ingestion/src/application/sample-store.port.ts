@@ -44,10 +44,12 @@ export interface SampleHistoryStore {
   latest(tagIds: readonly string[]): Promise<Map<string, Sample>>;
   /** Usable samples of one tag: the last before `fromMs`, those in [fromMs, toMs), and the first at or after `toMs`. */
   window(tagId: string, fromMs: number, toMs: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }>;
-  /** Statistics per tag and bucket of `bucketMs` (a multiple of the rollup's width) from a rollup. */
-  rollupStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, rollup: '1m' | '1h'): Promise<BucketStats[]>;
-  /** The same statistics computed from raw samples, for buckets the rollups cannot serve. */
-  rawStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number): Promise<BucketStats[]>;
+  /**
+   * Statistics per tag and epoch-aligned bucket of `bucketMs` over [fromMs, toMs): from the
+   * 1-hour and 1-minute rollups where their buckets fit (and are materialised), from raw samples
+   * elsewhere; only from raw samples when `useRollups` is false.
+   */
+  bucketStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, useRollups: boolean): Promise<BucketStats[]>;
   /** For each instant, the last usable sample at or before it and the first after it. */
   neighbours(tagId: string, instantsMs: readonly number[]): Promise<{ prev?: Sample; next?: Sample }[]>;
 }

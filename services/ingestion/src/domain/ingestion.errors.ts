@@ -4,14 +4,18 @@ export interface FieldViolation {
   readonly description: string;
 }
 
+/** How a transport should classify the error (maps to a gRPC status). */
+export type IngestionErrorKind = 'validation' | 'unavailable' | 'resource-exhausted' | 'internal';
+
 /** Root of the ingestion service's errors: a stable `code` survives process boundaries. */
 export class IngestionError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly retriable: boolean,
-    readonly violations: readonly FieldViolation[] = [],
+    readonly fieldViolations: readonly FieldViolation[] = [],
     options?: { cause?: unknown },
+    readonly kind: IngestionErrorKind = retriable ? 'unavailable' : 'internal',
   ) {
     super(message, options);
     this.name = 'IngestionError';
@@ -20,8 +24,8 @@ export class IngestionError extends Error {
 
 /** The request is malformed or exceeds a limit; each offending field is named. */
 export class InvalidRequestError extends IngestionError {
-  constructor(violations: readonly FieldViolation[]) {
-    super('INGESTION.INVALID_REQUEST', `invalid request: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, false, violations);
+  constructor(fieldViolations: readonly FieldViolation[]) {
+    super('INGESTION.INVALID_REQUEST', `invalid request: ${fieldViolations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, false, fieldViolations, undefined, 'validation');
     this.name = 'InvalidRequestError';
   }
 }

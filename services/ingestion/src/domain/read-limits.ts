@@ -31,6 +31,6 @@ export function checkRange(fromMs: number, toMs: number, limits: ReadLimits, out
   }
 }
 
-export function throwIfAny(violations: FieldViolation[]): void {
-  if (violations.length > 0) throw new InvalidRequestError(violations);
+export function throwIfAny(fieldViolations: FieldViolation[]): void {
+  if (fieldViolations.length > 0) throw new InvalidRequestError(fieldViolations);
 }

@@ -29,18 +29,18 @@ export const MAX_CLIENT_BATCH_ID_LENGTH = 128;
 
 /** Checks the batch envelope; bad envelopes fail as a whole, with field-level detail. */
 export function assertBatchEnvelope(batch: SampleBatch, maxSamples: number): void {
-  const violations: FieldViolation[] = [];
+  const fieldViolations: FieldViolation[] = [];
   if (typeof batch.clientBatchId !== 'string' || batch.clientBatchId.trim() === '') {
-    violations.push({ field: 'client_batch_id', description: 'must be a non-empty string' });
+    fieldViolations.push({ field: 'client_batch_id', description: 'must be a non-empty string' });
   } else if (batch.clientBatchId.length > MAX_CLIENT_BATCH_ID_LENGTH) {
-    violations.push({ field: 'client_batch_id', description: `must be at most ${MAX_CLIENT_BATCH_ID_LENGTH} characters` });
+    fieldViolations.push({ field: 'client_batch_id', description: `must be at most ${MAX_CLIENT_BATCH_ID_LENGTH} characters` });
   }
   if (!Array.isArray(batch.samples) || batch.samples.length === 0) {
-    violations.push({ field: 'samples', description: 'must hold at least one sample' });
+    fieldViolations.push({ field: 'samples', description: 'must hold at least one sample' });
   } else if (batch.samples.length > maxSamples) {
-    violations.push({ field: 'samples', description: `must hold at most ${maxSamples} samples, got ${batch.samples.length}` });
+    fieldViolations.push({ field: 'samples', description: `must hold at most ${maxSamples} samples, got ${batch.samples.length}` });
   }
-  if (violations.length > 0) throw new InvalidRequestError(violations);
+  if (fieldViolations.length > 0) throw new InvalidRequestError(fieldViolations);
 }
 
 /**

@@ -23,9 +23,9 @@ export interface IngestionStorage {
 export async function openIngestionStorage(pool: Pool, options: StorageOptions, logger: Logger): Promise<IngestionStorage> {
   const mode = await migrateIngestionSchema(pool, options);
   const partitions = mode === 'native' ? new PartitionManager(pool) : undefined;
-  const rollups = mode === 'native' ? new RollupMaintainer(pool) : undefined;
+  const rollups = mode === 'native' ? new RollupMaintainer(pool, options.rollupLagS * 1000) : undefined;
   const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger);
-  const history = new PostgresHistoryStore(pool);
+  const history = new PostgresHistoryStore(pool, mode);
   logger.info({ mode }, 'ingestion storage ready');
 
   const maintain = async (nowMs = Date.now()) => {
@@ -36,7 +36,10 @@ export async function openIngestionStorage(pool: Pool, options: StorageOptions, 
       await partitions.ensureAhead(nowMs, options.partitionsAheadDays);
       droppedPartitions = await partitions.dropExpired(nowMs, options.retentionDays);
     }
-    if (rollups) recomputedBuckets = await rollups.recomputeDirty();
+    if (rollups) {
+      recomputedBuckets = await rollups.recomputeDirty();
+      await rollups.fold(nowMs);
+    }
     const expiredBatchIds = await store.expireBatchIds(options.batchIdRetentionS);
     return { droppedPartitions, expiredBatchIds, recomputedBuckets };
   };

@@ -17,6 +17,8 @@ export interface StorageOptions {
   readonly batchIdRetentionS: number;
   /** How far back writes may reach, s: the continuous aggregates refresh this window. */
   readonly backfillHorizonS: number;
+  /** Native rollups: a minute is materialised this long after it ends, s. */
+  readonly rollupLagS: number;
 }
 
 export const DEFAULT_STORAGE_OPTIONS: StorageOptions = {
@@ -26,6 +28,7 @@ export const DEFAULT_STORAGE_OPTIONS: StorageOptions = {
   partitionsAheadDays: 3,
   batchIdRetentionS: 7 * 86_400,
   backfillHorizonS: 30 * 86_400,
+  rollupLagS: 120,
 };
 
 /** Whether TimescaleDB is installed in this database, or at least available to install. */
@@ -49,7 +52,7 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
     if (options.timescale === 'timescaledb' && !offered) throw new Error('INGESTION_TIMESCALE=timescaledb but the timescaledb extension is not available on this server');
     mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
   }
-  const migrations: Migration[] = [common, mode === 'timescaledb' ? timescaleSamples(options) : nativeSamples];
+  const migrations: Migration[] = mode === 'timescaledb' ? [common, timescaleSamples(options)] : [common, nativeSamples, nativeRollupWatermark];
   await runMigrations(pool, { module: 'ingestion', migrations });
   return mode;
 }
@@ -91,9 +94,9 @@ const rollupTable = (name: string) => `CREATE TABLE ${name} (
    )`;
 
 /**
- * Plain PostgreSQL: declarative range partitioning by day (partitions made by PartitionManager), and
- * 1-minute/1-hour rollup tables the service maintains in the write transaction. Buckets whose
- * samples were replaced are queued in `ingestion_rollup_dirty` and recomputed.
+ * Plain PostgreSQL: declarative range partitioning by day (partitions made by PartitionManager),
+ * 1-minute/1-hour rollup tables kept by the service (RollupMaintainer), and the queue of rollup
+ * buckets to recompute because samples before the watermark changed.
  */
 const nativeSamples = sqlMigration(
   '0002_native_samples',
@@ -108,6 +111,24 @@ const nativeSamples = sqlMigration(
      bucket timestamptz NOT NULL,
      PRIMARY KEY (tag_id, bucket)
    )`,
+);
+
+/**
+ * The native rollups work like TimescaleDB's continuous aggregates. `folded_to`: buckets before it
+ * are materialised, and readers use the rollups there and raw samples after it. `watermark`
+ * (>= folded_to): writers queue the 1-minute buckets of samples they write before it in
+ * `ingestion_rollup_dirty` for recomputation. See RollupMaintainer.
+ */
+const nativeRollupWatermark = sqlMigration(
+  '0003_native_rollup_watermark',
+  `CREATE TABLE ingestion_rollup_state (
+     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+     watermark timestamptz NOT NULL,
+     folded_to timestamptz NOT NULL,
+     CHECK (folded_to <= watermark)
+   )`,
+  `INSERT INTO ingestion_rollup_state (watermark, folded_to)
+   SELECT b, b FROM date_bin(INTERVAL '1 minute', now(), TIMESTAMPTZ '1970-01-01 00:00:00+00') AS b`,
 );
 
 /**

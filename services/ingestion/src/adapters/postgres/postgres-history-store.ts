@@ -2,7 +2,9 @@ import type { Pool } from 'pg';
 import { fromSignedInt32 } from '../../domain/quality';
 import type { Sample } from '../../domain/sample';
 import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from '../../application/sample-store.port';
-import { ORIGIN, USABLE, rawStatsSelect, rollupStatsSelect } from './sql-fragments';
+import type { StorageMode } from './ingestion.schema';
+import { planSources } from './source-plan';
+import { ORIGIN, ROLLUP_COLUMNS, USABLE, rawStatsSelect, rollupStatsSelect } from './sql-fragments';
 
 interface SampleRow {
   tag_id: string;
@@ -47,7 +49,10 @@ const toStats = (r: StatsRow): BucketStats => ({
 
 /** History queries over `ingestion_samples` and its rollups (native tables or continuous aggregates). */
 export class PostgresHistoryStore implements SampleHistoryStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly mode: StorageMode,
+  ) {}
 
   async readRaw(tagIds: readonly string[], fromMs: number, toMs: number, after: RawPosition | undefined, limit: number): Promise<StoredSample[]> {
     const params: unknown[] = [tagIds, new Date(fromMs), new Date(toMs), limit];
@@ -95,27 +100,35 @@ export class PostgresHistoryStore implements SampleHistoryStore {
     return { before: b.rows[0] && toSample(b.rows[0]), inside: i.rows.map(toSample), after: a.rows[0] && toSample(a.rows[0]) };
   }
 
-  async rollupStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, rollup: '1m' | '1h'): Promise<BucketStats[]> {
-    const table = rollup === '1m' ? 'ingestion_rollup_1m' : 'ingestion_rollup_1h';
+  async bucketStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, useRollups: boolean): Promise<BucketStats[]> {
+    const materialisedTo = useRollups ? await this.materialisedTo(toMs) : fromMs;
+    const parts = planSources(fromMs, toMs, bucketMs, materialisedTo);
+    const params: unknown[] = [tagIds, bucketMs];
+    const selects = parts.map((p) => {
+      params.push(new Date(p.lo), new Date(p.hi));
+      const lo = `$${params.length - 1}`;
+      const hi = `$${params.length}`;
+      if (p.source === 'raw') {
+        return `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
+                FROM ingestion_samples r WHERE r.tag_id = ANY($1) AND r.time >= ${lo} AND r.time < ${hi} GROUP BY 1, 2`;
+      }
+      const table = p.source === '1h' ? 'ingestion_rollup_1h' : 'ingestion_rollup_1m';
+      return `SELECT ${ROLLUP_COLUMNS} FROM ${table} WHERE tag_id = ANY($1) AND bucket >= ${lo} AND bucket < ${hi}`;
+    });
     const { rows } = await this.pool.query<StatsRow>(
-      `SELECT r.tag_id, date_bin($4 * INTERVAL '1 millisecond', r.bucket, ${ORIGIN}) AS bucket, ${rollupStatsSelect('r')}
-       FROM ${table} r
-       WHERE r.tag_id = ANY($1) AND r.bucket >= $2 AND r.bucket < $3
+      `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.bucket, ${ORIGIN}) AS bucket, ${rollupStatsSelect('r')}
+       FROM (${selects.join(' UNION ALL ')}) r
        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [tagIds, new Date(fromMs), new Date(toMs), bucketMs],
+      params,
     );
     return rows.map(toStats);
   }
 
-  async rawStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number): Promise<BucketStats[]> {
-    const { rows } = await this.pool.query<StatsRow>(
-      `SELECT r.tag_id, date_bin($4 * INTERVAL '1 millisecond', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
-       FROM ingestion_samples r
-       WHERE r.tag_id = ANY($1) AND r.time >= $2 AND r.time < $3
-       GROUP BY 1, 2 ORDER BY 1, 2`,
-      [tagIds, new Date(fromMs), new Date(toMs), bucketMs],
-    );
-    return rows.map(toStats);
+  /** Up to where rollups are complete: `folded_to` natively, everything with continuous aggregates. */
+  private async materialisedTo(toMs: number): Promise<number> {
+    if (this.mode === 'timescaledb') return toMs;
+    const { rows } = await this.pool.query<{ folded_to: Date }>(`SELECT folded_to FROM ingestion_rollup_state`);
+    return rows[0]?.folded_to.getTime() ?? Number.NEGATIVE_INFINITY;
   }
 
   async neighbours(tagId: string, instantsMs: readonly number[]): Promise<{ prev?: Sample; next?: Sample }[]> {

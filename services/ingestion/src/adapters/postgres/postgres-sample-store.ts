@@ -9,17 +9,18 @@ import { copyText } from './copy-encoding';
 import type { StorageMode } from './ingestion.schema';
 import type { PartitionManager } from './partition-manager';
 import type { RollupMaintainer } from './rollup-maintainer';
-import { MERGE_ROLLUP, ORIGIN, ROLLUP_COLUMNS, ROLLUP_LOCK, rawStatsSelect } from './sql-fragments';
+import { ORIGIN, ROLLUP_LOCK } from './sql-fragments';
 
 const POLICY_CODE = { replace: 0, 'keep-first': 1, 'keep-both': 2 } as const;
-
-const EPOCH_MS = `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + time_ms * INTERVAL '1 millisecond')`;
+const MINUTE_MS = 60_000;
 
 /**
  * Writes batches in one transaction each: the batch id with its acknowledgement (idempotency across
- * restarts), the samples (COPY into a session-local staging table, then one INSERT … ON CONFLICT per
- * duplicate policy, sorted by key so concurrent writers lock rows in the same order), and — on native
- * PostgreSQL — the incremental merge of the new samples into the 1-minute and 1-hour rollups.
+ * restarts) and the samples. Samples go by COPY straight into the samples table when nothing
+ * clashes (the common case, as fast as a raw COPY), else by COPY into a session-local staging table
+ * and one INSERT … ON CONFLICT per duplicate policy, sorted by key so that concurrent writers lock
+ * rows in the same order. On native PostgreSQL, samples before the rollup watermark queue their
+ * 1-minute buckets for recomputation in the same transaction; those are recomputed before the ack.
  */
 export class PostgresSampleStore implements SampleWriteStore {
   private readonly staged = new WeakSet<PoolClient>();
@@ -34,24 +35,36 @@ export class PostgresSampleStore implements SampleWriteStore {
 
   async commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck): Promise<BatchAck> {
     if (this.partitions && samples.length > 0) await this.partitions.ensureFor(samples.map((s) => s.timeMs));
+    const native = this.mode === 'native';
     const client = await this.pool.connect();
-    let replaced = 0;
+    let dirty = 0;
     try {
       await this.ensureStaging(client);
       await client.query('BEGIN');
-      if (this.mode === 'native') await client.query(`SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
-      const claimed = await client.query(
-        `INSERT INTO ingestion_batches (client_batch_id, ack) VALUES ($1, $2) ON CONFLICT (client_batch_id) DO NOTHING`,
+      // Writers share the rollup lock; the rollup maintainer takes it exclusively, so the watermark
+      // read here cannot move before this transaction ends.
+      if (native) await client.query(`SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
+      const claim = await client.query<{ claimed: number; watermark: Date | null }>(
+        `WITH claim AS (
+           INSERT INTO ingestion_batches (client_batch_id, ack) VALUES ($1, $2) ON CONFLICT (client_batch_id) DO NOTHING RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM claim)::int AS claimed,
+                ${native ? '(SELECT watermark FROM ingestion_rollup_state)' : 'NULL::timestamptz'} AS watermark`,
         [clientBatchId, JSON.stringify(ack)],
       );
-      if (claimed.rowCount === 0) {
+      if (claim.rows[0].claimed === 0) {
         await client.query('ROLLBACK');
         return await this.storedAck(client, clientBatchId);
       }
+      const watermark = claim.rows[0].watermark;
       if (samples.length > 0) {
-        await this.copyToStaging(client, samples);
-        const { rows } = await client.query<{ replaced: number }>(this.mode === 'native' ? NATIVE_WRITE : TIMESCALE_WRITE);
-        replaced = rows[0]?.replaced ?? 0;
+        if (await this.tryDirectCopy(client, samples)) {
+          if (watermark) dirty = await queueLateBuckets(client, samples, watermark.getTime());
+        } else {
+          await this.copyToStaging(client, samples);
+          const { rows } = await client.query<{ dirty: number }>(native ? NATIVE_MERGE : TIMESCALE_MERGE, native ? [watermark] : []);
+          dirty = rows[0]?.dirty ?? 0;
+        }
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -60,9 +73,9 @@ export class PostgresSampleStore implements SampleWriteStore {
     } finally {
       client.release();
     }
-    if (replaced > 0 && this.rollups) {
-      // Runs before the ack, so a reader who saw the ack sees exact rollups; a crash before it
-      // leaves the buckets queued, and the maintenance loop recomputes them.
+    if (dirty > 0 && this.rollups) {
+      // Before the ack, so whoever saw the ack reads exact rollups; after a crash here the queue
+      // survives and the maintenance loop recomputes the buckets.
       await this.rollups.recomputeDirty().catch((error: unknown) => this.logger.warn({ err: error }, 'rollup recomputation deferred'));
     }
     return ack;
@@ -78,6 +91,31 @@ export class PostgresSampleStore implements SampleWriteStore {
     const { rows } = await client.query<{ ack: BatchAck }>(`SELECT ack FROM ingestion_batches WHERE client_batch_id = $1`, [clientBatchId]);
     if (!rows[0]) throw new Error(`batch ${clientBatchId} was claimed by another writer that then rolled back; retry`);
     return { ...rows[0].ack, duplicate: true };
+  }
+
+  /**
+   * Fast path: COPY straight into the samples table inside a savepoint. A unique violation (a
+   * sample's tag+time is already stored) rolls back to the savepoint and returns false, and the
+   * staging path applies the duplicate policies. Keep-both samples always take the staging path
+   * (they draw sequence values).
+   */
+  private async tryDirectCopy(client: PoolClient, samples: readonly StorableSample[]): Promise<boolean> {
+    if (samples.some((s) => s.policy === 'keep-both')) return false;
+    await client.query('SAVEPOINT direct_copy');
+    try {
+      const lines: string[] = new Array(samples.length);
+      for (let i = 0; i < samples.length; i++) {
+        const s = samples[i];
+        lines[i] = `${copyText(s.tagId)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\t${toSignedInt32(s.quality)}\n`;
+      }
+      await copyLines(client, 'COPY ingestion_samples (tag_id, time, value, quality) FROM STDIN', lines);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      await client.query('ROLLBACK TO SAVEPOINT direct_copy');
+      return false;
+    }
+    await client.query('RELEASE SAVEPOINT direct_copy');
+    return true;
   }
 
   private async ensureStaging(client: PoolClient): Promise<void> {
@@ -96,49 +134,64 @@ export class PostgresSampleStore implements SampleWriteStore {
       const s = samples[i];
       lines[i] = `${copyText(s.tagId)}\t${s.timeMs}\t${s.value}\t${toSignedInt32(s.quality)}\t${POLICY_CODE[s.policy]}\n`;
     }
-    const stream = client.query(copyFrom('COPY ingestion_staging (tag_id, time_ms, value, quality, policy) FROM STDIN'));
-    await new Promise<void>((resolve, reject) => {
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-      stream.end(lines.join(''));
-    });
+    await copyLines(client, 'COPY ingestion_staging (tag_id, time_ms, value, quality, policy) FROM STDIN', lines);
   }
 }
 
-/** Inserts staged rows per policy; returns the changed rows with `inserted` false for replacements. */
+async function copyLines(client: PoolClient, statement: string, lines: string[]): Promise<void> {
+  const stream = client.query(copyFrom(statement));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+    stream.end(lines.join(''));
+  });
+}
+
+/** Queues the 1-minute buckets of samples before the watermark; returns how many buckets. */
+async function queueLateBuckets(client: PoolClient, samples: readonly StorableSample[], watermarkMs: number): Promise<number> {
+  const keys = new Map<string, [string, number]>();
+  for (const s of samples) {
+    if (s.timeMs >= watermarkMs) continue;
+    const bucket = Math.floor(s.timeMs / MINUTE_MS) * MINUTE_MS;
+    keys.set(`${s.tagId}\u0000${bucket}`, [s.tagId, bucket]);
+  }
+  if (keys.size === 0) return 0;
+  const sorted = [...keys.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  await client.query(
+    `INSERT INTO ingestion_rollup_dirty (tag_id, bucket)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT DO NOTHING`,
+    [sorted.map((k) => k[0]), sorted.map((k) => new Date(k[1]))],
+  );
+  return sorted.length;
+}
+
+const EPOCH_MS = `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + time_ms * INTERVAL '1 millisecond')`;
+
+/** Inserts staged rows per policy; `ch` holds the rows that changed (inserted or replaced). */
 const INSERT_CTES = `
   rep AS (
     INSERT INTO ingestion_samples AS s (tag_id, time, seq, value, quality)
     SELECT tag_id, ${EPOCH_MS}, 0, value, quality FROM ingestion_staging WHERE policy = 0 ORDER BY tag_id, time_ms
     ON CONFLICT (tag_id, time, seq) DO UPDATE SET value = excluded.value, quality = excluded.quality, revision = s.revision + 1
       WHERE (s.value, s.quality) IS DISTINCT FROM (excluded.value, excluded.quality)
-    RETURNING tag_id, time, seq, value, quality, (revision = 0) AS inserted
+    RETURNING tag_id, time
   ),
   oth AS (
     INSERT INTO ingestion_samples (tag_id, time, seq, value, quality)
     SELECT tag_id, ${EPOCH_MS}, CASE WHEN policy = 2 THEN nextval('ingestion_sample_seq') ELSE 0 END, value, quality
     FROM ingestion_staging WHERE policy <> 0 ORDER BY tag_id, time_ms
     ON CONFLICT (tag_id, time, seq) DO NOTHING
-    RETURNING tag_id, time, seq, value, quality, true AS inserted
+    RETURNING tag_id, time
   ),
   ch AS (SELECT * FROM rep UNION ALL SELECT * FROM oth)`;
 
-const mergeInto = (table: string, width: string) => `
-  INSERT INTO ${table} AS t (${ROLLUP_COLUMNS})
-  SELECT r.tag_id, date_bin(INTERVAL '${width}', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
-  FROM ch r WHERE r.inserted
-  GROUP BY r.tag_id, bucket ORDER BY r.tag_id, bucket
-  ${MERGE_ROLLUP}`;
-
-const NATIVE_WRITE = `WITH ${INSERT_CTES},
-  m1 AS (${mergeInto('ingestion_rollup_1m', '1 minute')}),
-  h1 AS (${mergeInto('ingestion_rollup_1h', '1 hour')}),
-  dirty AS (
+const NATIVE_MERGE = `WITH ${INSERT_CTES},
+  queued AS (
     INSERT INTO ingestion_rollup_dirty (tag_id, bucket)
-    SELECT DISTINCT tag_id, date_bin(INTERVAL '1 minute', time, ${ORIGIN}) FROM ch WHERE NOT inserted
+    SELECT DISTINCT tag_id, date_bin(INTERVAL '1 minute', time, ${ORIGIN}) FROM ch WHERE time < $1 ORDER BY 1, 2
     ON CONFLICT DO NOTHING
+    RETURNING 1
   )
-  SELECT (count(*) FILTER (WHERE NOT inserted))::int AS replaced FROM ch`;
+  SELECT (SELECT count(*) FROM ch WHERE time < $1)::int AS dirty`;
 
-const TIMESCALE_WRITE = `WITH ${INSERT_CTES}
-  SELECT (count(*) FILTER (WHERE NOT inserted))::int AS replaced FROM ch`;
+const TIMESCALE_MERGE = `WITH ${INSERT_CTES} SELECT 0 AS dirty`;

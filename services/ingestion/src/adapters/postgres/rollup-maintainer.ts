@@ -1,29 +1,71 @@
 import type { Pool, PoolClient } from 'pg';
-import { ORIGIN, OVERWRITE_ROLLUP, ROLLUP_COLUMNS, ROLLUP_LOCK, rawStatsSelect, rollupStatsSelect } from './sql-fragments';
+import { MAINTENANCE_LOCK, ORIGIN, OVERWRITE_ROLLUP, ROLLUP_COLUMNS, ROLLUP_LOCK, rawStatsSelect, rollupStatsSelect } from './sql-fragments';
 
 /**
- * Recomputes the rollup buckets queued in `ingestion_rollup_dirty` (buckets where a stored sample was
- * replaced, which an incremental merge cannot undo: the old value may have been the minimum).
+ * Keeps the native 1-minute and 1-hour rollups, the way TimescaleDB keeps continuous aggregates:
  *
- * Correctness under concurrent writers: writers merge under a shared advisory lock; recomputation
- * takes it exclusively, so it starts only after every merging transaction committed and no merge
- * interleaves with it. Each statement's snapshot then sees all committed samples.
+ * - `fold(now)` first moves the writers' `watermark` to `now − lag` (a short exclusive section:
+ *   from then on writers queue buckets they touch before it), then materialises the buckets between
+ *   `folded_to` and the watermark from raw samples, an hour per transaction, without blocking
+ *   writers, and moves `folded_to` on. Each bucket is computed once, when closed: the write path
+ *   pays nothing for rollups. A crash between the steps leaves `folded_to` behind; the next fold
+ *   resumes from it.
+ * - Writes before the watermark (late, backfilled, replaced samples) queue their 1-minute buckets
+ *   in `ingestion_rollup_dirty`; `recomputeDirty()` recomputes them and the hours containing them.
+ * - Readers take the rollups before `folded_to` and raw samples after it.
+ *
+ * Locks: writers hold the rollup advisory lock shared for their whole transaction; moving the
+ * watermark and recomputing dirty buckets take it exclusively, so they run between write
+ * transactions and see every committed sample. Materialising and recomputing are serialised by a
+ * second (maintenance) lock, taken first, so a recomputation always runs after the materialisation
+ * that could otherwise overwrite it with an older snapshot.
  */
 export class RollupMaintainer {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** How long after a minute ends before it is folded, ms (late samples within it cost nothing). */
+    private readonly lagMs = 120_000,
+  ) {}
 
-  /** Recomputes all dirty buckets; returns how many 1-minute buckets were recomputed. */
+  /** Recomputes all queued buckets; returns how many 1-minute buckets were recomputed. */
   async recomputeDirty(): Promise<number> {
+    return this.transaction({ maintenance: true, writers: 'exclusive' }, async (client) => {
+      const { rows } = await client.query<{ tag_id: string; bucket: Date }>(`DELETE FROM ingestion_rollup_dirty RETURNING tag_id, bucket`);
+      if (rows.length > 0) await recompute(client, rows.map((r) => r.tag_id), rows.map((r) => r.bucket));
+      return rows.length;
+    });
+  }
+
+  /** Folds closed minutes up to `nowMs − lag` into the rollups; returns the new `folded_to`. */
+  async fold(nowMs = Date.now()): Promise<Date> {
+    const target = new Date(Math.floor((nowMs - this.lagMs) / 60_000) * 60_000);
+    await this.transaction({ maintenance: false, writers: 'exclusive' }, (client) =>
+      client.query(`UPDATE ingestion_rollup_state SET watermark = greatest(watermark, $1)`, [target]),
+    );
+    for (;;) {
+      const foldedTo = await this.transaction({ maintenance: true, writers: 'none' }, async (client) => {
+        const { rows } = await client.query<{ watermark: Date; folded_to: Date }>(`SELECT watermark, folded_to FROM ingestion_rollup_state`);
+        const from = rows[0].folded_to.getTime();
+        const watermark = rows[0].watermark.getTime();
+        if (from >= watermark) return { done: true, at: rows[0].folded_to };
+        const to = Math.min(watermark, Math.floor(from / 3_600_000) * 3_600_000 + 3_600_000);
+        await materialise(client, new Date(from), new Date(to));
+        await client.query(`UPDATE ingestion_rollup_state SET folded_to = $1`, [new Date(to)]);
+        return { done: to >= watermark, at: new Date(to) };
+      });
+      if (foldedTo.done) return foldedTo.at;
+    }
+  }
+
+  private async transaction<T>(locks: { maintenance: boolean; writers: 'exclusive' | 'none' }, work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
-      const { rows } = await client.query<{ tag_id: string; bucket: Date }>(`DELETE FROM ingestion_rollup_dirty RETURNING tag_id, bucket`);
-      if (rows.length > 0) {
-        await recompute(client, rows.map((r) => r.tag_id), rows.map((r) => r.bucket));
-      }
+      if (locks.maintenance) await client.query(`SELECT pg_advisory_xact_lock(${MAINTENANCE_LOCK})`);
+      if (locks.writers === 'exclusive') await client.query(`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+      const result = await work(client);
       await client.query('COMMIT');
-      return rows.length;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -31,6 +73,27 @@ export class RollupMaintainer {
       client.release();
     }
   }
+}
+
+/** 1-minute rollups of [from, to) from raw samples, then the hour containing them from those. */
+async function materialise(client: PoolClient, from: Date, to: Date): Promise<void> {
+  await client.query(
+    `INSERT INTO ingestion_rollup_1m AS t (${ROLLUP_COLUMNS})
+     SELECT r.tag_id, date_bin(INTERVAL '1 minute', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
+     FROM ingestion_samples r WHERE r.time >= $1 AND r.time < $2
+     GROUP BY 1, 2 ORDER BY 1, 2
+     ${OVERWRITE_ROLLUP}`,
+    [from, to],
+  );
+  await client.query(
+    `INSERT INTO ingestion_rollup_1h AS t (${ROLLUP_COLUMNS})
+     SELECT r.tag_id, date_bin(INTERVAL '1 hour', r.bucket, ${ORIGIN}) AS bucket, ${rollupStatsSelect('r')}
+     FROM ingestion_rollup_1m r
+     WHERE r.bucket >= date_bin(INTERVAL '1 hour', $1::timestamptz, ${ORIGIN}) AND r.bucket < $2
+     GROUP BY 1, 2 ORDER BY 1, 2
+     ${OVERWRITE_ROLLUP}`,
+    [from, to],
+  );
 }
 
 async function recompute(client: PoolClient, tagIds: string[], buckets: Date[]): Promise<void> {

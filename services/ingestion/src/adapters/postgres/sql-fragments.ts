@@ -48,19 +48,6 @@ export function rollupStatsSelect(r = 'r'): string {
     (array_agg(${r}.last_value ORDER BY ${r}.last_time DESC) FILTER (WHERE ${r}.last_time IS NOT NULL))[1] AS last_value`;
 }
 
-/** ON CONFLICT clause that merges a delta of newly inserted samples into a rollup row `t`. */
-export const MERGE_ROLLUP = `ON CONFLICT (tag_id, bucket) DO UPDATE SET
-    sample_count = t.sample_count + excluded.sample_count,
-    good_count = t.good_count + excluded.good_count,
-    usable_count = t.usable_count + excluded.usable_count,
-    value_sum = t.value_sum + excluded.value_sum,
-    value_min = least(t.value_min, excluded.value_min),
-    value_max = greatest(t.value_max, excluded.value_max),
-    first_time = least(t.first_time, excluded.first_time),
-    first_value = CASE WHEN t.first_time IS NULL OR excluded.first_time < t.first_time THEN excluded.first_value ELSE t.first_value END,
-    last_time = greatest(t.last_time, excluded.last_time),
-    last_value = CASE WHEN t.last_time IS NULL OR excluded.last_time >= t.last_time THEN excluded.last_value ELSE t.last_value END`;
-
 /** ON CONFLICT clause that overwrites a rollup row with a recomputed one. */
 export const OVERWRITE_ROLLUP = `ON CONFLICT (tag_id, bucket) DO UPDATE SET
     sample_count = excluded.sample_count, good_count = excluded.good_count, usable_count = excluded.usable_count,
@@ -68,5 +55,8 @@ export const OVERWRITE_ROLLUP = `ON CONFLICT (tag_id, bucket) DO UPDATE SET
     first_time = excluded.first_time, first_value = excluded.first_value,
     last_time = excluded.last_time, last_value = excluded.last_value`;
 
-/** Advisory lock key (shared by writers, exclusive for recomputation) guarding the rollups. */
+/** Advisory lock key held shared by writers, exclusively to move the watermark or recompute buckets. */
 export const ROLLUP_LOCK = `hashtext('reflux_ingestion_rollups')`;
+
+/** Advisory lock key serialising rollup materialisation and recomputation. */
+export const MAINTENANCE_LOCK = `hashtext('reflux_ingestion_rollup_maintenance')`;

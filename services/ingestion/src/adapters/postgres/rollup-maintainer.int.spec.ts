@@ -1,0 +1,54 @@
+import { DEFAULT_READ_LIMITS } from '../../domain/read-limits';
+import { HistoryReader } from '../../application/history-reader';
+import { createTestDatabase, openStack, tag, type IngestionStack } from '../../../test/fixture';
+
+const MINUTE = 60_000;
+
+describe('native rollup maintenance', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: IngestionStack;
+  let rawOnly: HistoryReader;
+  beforeAll(async () => {
+    db = await createTestDatabase('ingestion_rollups');
+    stack = await openStack(db.url, [tag('TI-1'), tag('TI-2')]);
+    rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+  });
+
+  const state = async () => (await stack.pool.query<{ watermark: Date; folded_to: Date }>(`SELECT watermark, folded_to FROM ingestion_rollup_state`)).rows[0];
+  const rollupRows = async (table: string) => (await stack.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+
+  it('writes on-time samples without touching the rollups, folds them once closed, and reads the same statistics before and after', async () => {
+    const { watermark } = await state();
+    const start = watermark.getTime();
+    const samples = Array.from({ length: 120 }, (_, i) => ({ tagId: i % 2 ? 'TI-1' : 'TI-2', timeMs: start + i * 1000, value: i, quality: i % 7 === 0 ? 0x40000000 : 0 }));
+    await stack.writer.write({ clientBatchId: 'on-time', samples });
+    expect(await rollupRows('ingestion_rollup_1m')).toBe(0);
+    expect(await rollupRows('ingestion_rollup_dirty')).toBe(0);
+
+    const q = { tagIds: ['TI-1', 'TI-2'], fromMs: start - 60 * MINUTE, toMs: start + 60 * MINUTE, bucketS: 60, functions: ['avg' as const] };
+    const beforeFold = await stack.reader.readAggregates(q);
+    const folded = await stack.storage.rollups!.fold(start + 10 * MINUTE);
+    expect(folded.getTime()).toBe(start + 8 * MINUTE);
+    expect(await rollupRows('ingestion_rollup_1m')).toBe(4);
+    expect(await rollupRows('ingestion_rollup_1h')).toBeGreaterThanOrEqual(2);
+    const afterFold = await stack.reader.readAggregates(q);
+    expect(afterFold).toEqual(beforeFold);
+    expect(afterFold).toEqual(await rawOnly.readAggregates(q));
+    expect(afterFold.get('TI-1')![0]).toMatchObject({ startMs: start, count: 30, avg: 30 });
+  });
+
+  it('queues a late sample before the watermark and recomputes its buckets before the ack', async () => {
+    const { folded_to } = await state();
+    const late = folded_to.getTime() - 5 * MINUTE + 500;
+    await stack.writer.write({ clientBatchId: 'late', samples: [{ tagId: 'TI-1', timeMs: late, value: -1000 }] });
+    expect(await rollupRows('ingestion_rollup_dirty')).toBe(0);
+    const q = { tagIds: ['TI-1'], fromMs: folded_to.getTime() - 3 * 3_600_000, toMs: folded_to.getTime(), bucketS: 3600, functions: ['avg' as const] };
+    const viaRollups = await stack.reader.readAggregates(q);
+    expect(viaRollups).toEqual(await rawOnly.readAggregates(q));
+    expect(viaRollups.get('TI-1')!.map((b) => b.min)).toContain(-1000);
+  });
+});
