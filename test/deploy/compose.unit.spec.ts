@@ -1,4 +1,4 @@
-import { SERVICES, type ServiceName, configProblems, isPinned, readYaml, unknownVariables } from './deploy-fixtures';
+import { SERVICES, type ServiceName, configProblems, isPinned, missingPaths, readYaml, unknownVariables } from './deploy-fixtures';
 
 interface ComposeService {
   image?: string;
@@ -52,6 +52,7 @@ describe('docker-compose.yml', () => {
     const env = envOf(s);
     expect(unknownVariables(service, env)).toEqual([]);
     expect(configProblems(service, env)).toEqual([]);
+    expect(missingPaths(env)).toEqual([]);
   });
 
   it.each(Object.entries(SERVICES))('publishes and health-checks %s on its gRPC port %i', (name, port) => {

@@ -58,3 +58,20 @@ export function isPinned(image: string): boolean {
   const tag = /:([^/:]+)$/.exec(image)?.[1];
   return tag !== undefined && tag !== 'latest' && /\d/.test(tag);
 }
+
+/**
+ * Absolute paths in an environment (also inside comma-separated lists) that will not exist in the
+ * container: files of the image (`/app/…`) must exist in the repository, other paths must lie
+ * under one of `mounts`.
+ */
+export function missingPaths(env: Record<string, string>, mounts: readonly string[] = []): string[] {
+  const missing: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    for (const item of value.split(',').map((s) => s.trim())) {
+      if (!item.startsWith('/')) continue;
+      const ok = item.startsWith('/app/') ? existsSync(join(ROOT, item.slice('/app/'.length))) : mounts.some((m) => item.startsWith(`${m.replace(/\/$/, '')}/`));
+      if (!ok) missing.push(`${name}=${item}`);
+    }
+  }
+  return missing;
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SERVICES, type ServiceName, configProblems, isPinned, readYaml, readYamlDocuments, unknownVariables } from './deploy-fixtures';
+import { ROOT, SERVICES, type ServiceName, configProblems, isPinned, missingPaths, readYaml, readYamlDocuments, unknownVariables } from './deploy-fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are walked as plain YAML */
 type K8s = Record<string, any>;
@@ -75,6 +75,7 @@ describe('Kubernetes manifests (k8s/)', () => {
       expect(env.GRPC_PORT).toBe(String(port));
       expect(env.GRPC_HOST).toBe('0.0.0.0');
       expect(env.DATABASE_MIGRATE_ON_START).toBe('false');
+      expect(missingPaths(env, (container.volumeMounts ?? []).map((m: K8s) => m.mountPath))).toEqual([]);
     });
 
     it('runs the service entry point and exposes gRPC and metrics ports', () => {
@@ -137,6 +138,7 @@ describe('Kubernetes manifests (k8s/)', () => {
       expect(unknownVariables(name, env)).toEqual([]);
       expect(configProblems(name, env)).toEqual([]);
       expect(env.METRICS_PORT).toBe('0');
+      expect(missingPaths(env, (jobContainer.volumeMounts ?? []).map((m: K8s) => m.mountPath))).toEqual([]);
       expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
     });
   });
