@@ -2,6 +2,7 @@ import { parse, stringify } from 'yaml';
 import { SMALL_PLANT_YAML } from './plant-model.fixture';
 import { checkPlantModel, parsePlantModel } from './plant-model.parse';
 import type { PlantModelIssue } from './plant-model.issues';
+import { plantModelJsonSchema } from './plant-model.schema';
 
 // a test mutates the decoded YAML freely to break it in specific places
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -120,5 +121,13 @@ describe('parsePlantModel', () => {
     if (!first.ok) throw new Error('fixture invalid');
     const second = parsePlantModel(stringify(first.model), 'yaml');
     expect(second).toEqual(first);
+  });
+});
+
+describe('plantModelJsonSchema', () => {
+  it('describes the document with its required top-level fields and stream ends', () => {
+    const schema = plantModelJsonSchema() as { required: string[]; properties: Record<string, { items?: { properties?: Record<string, unknown> } }> };
+    expect(schema.required).toEqual(expect.arrayContaining(['schemaVersion', 'plantId', 'name', 'sites']));
+    expect(Object.keys(schema.properties.streams.items!.properties!)).toEqual(expect.arrayContaining(['from', 'to', 'nominal']));
   });
 });

@@ -8,3 +8,4 @@ export * from './production-rate';
 export * from './process-state';
 export * from './inventory-integrator';
 export * from './sample-generator';
+export * from './exception-reporting';

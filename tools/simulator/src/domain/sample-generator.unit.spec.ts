@@ -181,3 +181,13 @@ describe('sample generator', () => {
     expect(sample).toMatchObject({ quality: 'uncertain', statusCode: 'Uncertain_EngineeringUnitsExceeded', value: graph.tag('FI-1001').range.max });
   });
 });
+
+describe.each(['petrochemical', 'steelworks'] as const)('the %s demo plant at its nominal state', (name) => {
+  it('reads every tag with good quality within its range', () => {
+    const plant = new PlantGraph(loadDemoPlant(name));
+    const g = createSampleGenerator(plant, scenarioSchema.parse({ seed: 3, epoch: EPOCH }));
+    const samples = [0, 600, 3600].flatMap((s) => g.samplesAt(at(s)));
+    expect(samples.filter((s) => s.quality !== 'good')).toEqual([]);
+    expect(samples).toHaveLength(3 * plant.tags().length);
+  });
+});
