@@ -3,5 +3,7 @@ export * from './logger.factory';
 export * from './metrics.registry';
 export * from './metrics.server';
 export * from './observability';
+export * from './observability.di-tokens';
+export * from './observability.module';
 export * from './trace-context';
 export * from './tracing';
