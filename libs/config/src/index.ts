@@ -1,5 +1,6 @@
 export * from './api-keys';
 export * from './config.error';
+export * from './connection-options';
 export * from './config.module';
 export * from './config.warnings';
 export * from './env';

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, type ConfigIssue } from './config.error';
+import type { PlatformConfig } from './platform.config';
+
+type ReadFile = (path: string) => Buffer;
+
+/** kafkajs-compatible connection options (structural, so this library does not depend on kafkajs). */
+export interface KafkaConnectionOptions {
+  readonly clientId: string;
+  readonly brokers: string[];
+  readonly ssl?: boolean | { readonly ca: string[] };
+  readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
+}
+
+/**
+ * Kafka connection options from the platform variables: KAFKA_CLIENT_ID (default SERVICE_NAME),
+ * KAFKA_BROKERS, KAFKA_SSL with the optional KAFKA_SSL_CA_FILE (read now, so a missing file stops
+ * the start naming the variable) and the KAFKA_SASL_* triple.
+ */
+export function kafkaConnectionOptions(
+  config: Pick<PlatformConfig, 'SERVICE_NAME' | 'EVENT_BUS' | 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>,
+  readFile: ReadFile = readFileSync,
+): KafkaConnectionOptions {
+  if (config.EVENT_BUS !== 'kafka' || !config.KAFKA_BROKERS) {
+    throw new ConfigError([{ variable: 'EVENT_BUS', message: `Kafka options requested but EVENT_BUS=${config.EVENT_BUS}` }]);
+  }
+  const issues: ConfigIssue[] = [];
+  let ssl: KafkaConnectionOptions['ssl'] = config.KAFKA_SSL || undefined;
+  if (config.KAFKA_SSL && config.KAFKA_SSL_CA_FILE) {
+    const ca = readText(config.KAFKA_SSL_CA_FILE, 'KAFKA_SSL_CA_FILE', issues, readFile);
+    if (ca !== undefined) ssl = { ca: [ca] };
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  const sasl =
+    config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+      ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
+      : undefined;
+  return {
+    clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME,
+    brokers: [...config.KAFKA_BROKERS],
+    ...(ssl !== undefined && { ssl }),
+    ...(sasl && { sasl }),
+  };
+}
+
+/** PEM contents for the gRPC server's TLS, or undefined when TLS_CERT_FILE is not set. */
+export interface GrpcTlsMaterial {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** CA that signs client certificates (mTLS), when TLS_CLIENT_CA_FILE is set. */
+  readonly clientCa?: Buffer;
+  readonly requireClientCert: boolean;
+}
+
+/**
+ * Reads TLS_CERT_FILE, TLS_KEY_FILE and TLS_CLIENT_CA_FILE at start. Every unreadable or non-PEM
+ * file is reported at once, by variable name, in a ConfigError.
+ */
+export function grpcTlsMaterial(
+  config: Pick<PlatformConfig, 'TLS_CERT_FILE' | 'TLS_KEY_FILE' | 'TLS_CLIENT_CA_FILE' | 'TLS_REQUIRE_CLIENT_CERT'>,
+  readFile: ReadFile = readFileSync,
+): GrpcTlsMaterial | undefined {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
+  const issues: ConfigIssue[] = [];
+  const cert = readPem(config.TLS_CERT_FILE, 'TLS_CERT_FILE', issues, readFile);
+  const key = readPem(config.TLS_KEY_FILE, 'TLS_KEY_FILE', issues, readFile);
+  const clientCa = config.TLS_CLIENT_CA_FILE ? readPem(config.TLS_CLIENT_CA_FILE, 'TLS_CLIENT_CA_FILE', issues, readFile) : undefined;
+  if (issues.length > 0 || !cert || !key) throw new ConfigError(issues);
+  return { cert, key, ...(clientCa && { clientCa }), requireClientCert: config.TLS_REQUIRE_CLIENT_CERT };
+}
+
+function readPem(path: string, variable: string, issues: ConfigIssue[], readFile: ReadFile): Buffer | undefined {
+  const text = readText(path, variable, issues, readFile);
+  if (text === undefined) return undefined;
+  if (!text.includes('-----BEGIN ')) {
+    issues.push({ variable, message: `${path} is not a PEM file (no "-----BEGIN" line)` });
+    return undefined;
+  }
+  return Buffer.from(text, 'utf8');
+}
+
+function readText(path: string, variable: string, issues: ConfigIssue[], readFile: ReadFile): string | undefined {
+  try {
+    return readFile(path).toString('utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    issues.push({ variable, message: `cannot read ${path}${code ? ` (${code})` : ''}` });
+    return undefined;
+  }
+}
