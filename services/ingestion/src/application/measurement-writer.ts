@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { resolveBatchDuplicates, type StorableSample } from '../domain/duplicate-resolution';
+import type { StorableSample } from '../domain/duplicate-resolution';
 import { ExceptionFilter } from '../domain/exception-filter';
 import { StorageUnavailableError, IngestionError, WriterClosedError } from '../domain/ingestion.errors';
 import type { BatchAck, Sample, SampleBatch } from '../domain/sample';
@@ -161,13 +161,20 @@ export class MeasurementWriter {
       maxFutureSkewMs: this.config.maxFutureSkewS * 1000,
       backfillHorizonMs: this.config.backfillHorizonS * 1000,
     });
-    const tagOf = (id: string): TagDefinition | undefined => tags.get(id);
-    const passed = this.filter.apply(
-      valid.map((v) => v.sample),
-      tagOf,
-    );
-    const storable: StorableSample[] = passed.map((s) => ({ ...s, policy: tags.get(s.tagId)?.duplicatePolicy ?? this.config.defaultDuplicatePolicy }));
-    const toStore = resolveBatchDuplicates(storable);
+    // Exception filtering only when a tag of this batch has a deadband (it sorts the batch).
+    let withDeadband = false;
+    for (const t of tags.values()) if (t.deadband !== undefined) withDeadband = true;
+    const passed = withDeadband
+      ? this.filter.apply(
+          valid.map((v) => v.sample),
+          (id: string): TagDefinition | undefined => tags.get(id),
+        )
+      : valid.map((v) => v.sample);
+    const toStore: StorableSample[] = new Array(passed.length);
+    for (let i = 0; i < passed.length; i++) {
+      const s = passed[i];
+      toStore[i] = { tagId: s.tagId, timeMs: s.timeMs, value: s.value, quality: s.quality, policy: tags.get(s.tagId)?.duplicatePolicy ?? this.config.defaultDuplicatePolicy };
+    }
     const ack: BatchAck = {
       clientBatchId: batch.clientBatchId,
       acceptedCount: valid.length,
@@ -210,9 +217,9 @@ function newestPerTag(samples: readonly Sample[]): Sample[] {
   const newest = new Map<string, Sample>();
   for (const s of samples) {
     const cur = newest.get(s.tagId);
-    if (!cur || s.timeMs >= cur.timeMs) newest.set(s.tagId, { tagId: s.tagId, timeMs: s.timeMs, value: s.value, quality: s.quality });
+    if (!cur || s.timeMs >= cur.timeMs) newest.set(s.tagId, s);
   }
-  return [...newest.values()];
+  return [...newest.values()].map((s) => ({ tagId: s.tagId, timeMs: s.timeMs, value: s.value, quality: s.quality }));
 }
 
 function asIngestionError(error: unknown): IngestionError {

@@ -29,7 +29,8 @@ export interface RawPosition {
 /** Write side of the time-series store. */
 export interface SampleWriteStore {
   /**
-   * Commits the samples and the batch's acknowledgement in one transaction. When the batch id was
+   * Commits the samples and the batch's acknowledgement in one transaction; samples sharing tag
+   * and time within the batch are resolved by their duplicate policy (resolveBatchDuplicates). When the batch id was
    * committed before, nothing is written and the stored acknowledgement comes back with
    * `duplicate: true`.
    */

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from 'pino';
-import type { StorableSample } from '../../domain/duplicate-resolution';
+import { resolveBatchDuplicates, type StorableSample } from '../../domain/duplicate-resolution';
 import { toSignedInt32 } from '../../domain/quality';
 import type { BatchAck } from '../../domain/sample';
 import type { SampleWriteStore } from '../../application/sample-store.port';
@@ -61,7 +61,7 @@ export class PostgresSampleStore implements SampleWriteStore {
         if (await this.tryDirectCopy(client, samples)) {
           if (watermark) dirty = await queueLateBuckets(client, samples, watermark.getTime());
         } else {
-          await this.copyToStaging(client, samples);
+          await this.copyToStaging(client, resolveBatchDuplicates(samples));
           const { rows } = await client.query<{ dirty: number }>(native ? NATIVE_MERGE : TIMESCALE_MERGE, native ? [watermark] : []);
           dirty = rows[0]?.dirty ?? 0;
         }
@@ -104,9 +104,16 @@ export class PostgresSampleStore implements SampleWriteStore {
     await client.query('SAVEPOINT direct_copy');
     try {
       const lines: string[] = new Array(samples.length);
+      // Samples of one scan share timestamps: format each distinct instant once.
+      let lastMs = Number.NaN;
+      let lastIso = '';
       for (let i = 0; i < samples.length; i++) {
         const s = samples[i];
-        lines[i] = `${copyText(s.tagId)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\t${toSignedInt32(s.quality)}\n`;
+        if (s.timeMs !== lastMs) {
+          lastMs = s.timeMs;
+          lastIso = new Date(lastMs).toISOString();
+        }
+        lines[i] = `${copyText(s.tagId)}\t${lastIso}\t${s.value}\t${toSignedInt32(s.quality)}\n`;
       }
       await copyLines(client, 'COPY ingestion_samples (tag_id, time, value, quality) FROM STDIN', lines);
     } catch (error) {
