@@ -90,7 +90,7 @@ export async function solveBoundedQp(m: CompiledModel): Promise<{ x: Float64Arra
     },
     (model) => {
       // The active-set QP works in the null space of the active constraints: allow all of it.
-      model.options.set({ output_flag: false, primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10, qp_nullspace_limit: Math.max(4000, n), qp_iteration_limit: Math.max(10_000, 20 * n) });
+      model.options.set({ output_flag: false, qp_nullspace_limit: Math.max(4000, n), qp_iteration_limit: Math.max(10_000, 20 * n) });
       try {
         model.run();
       } catch (error) {

@@ -42,6 +42,12 @@ export interface LinearSolution {
   /** Raw group imbalance (in − out of measured flows) and its standard deviation, per vertex group root. */
   readonly groupResidual: Float64Array;
   readonly groupResidualSd: Float64Array;
+  /** The estimate of variable e as a linear functional of the measured values (null: unobservable). */
+  functional(e: number): Map<number, number> | null;
+  /** Cov(x̂_m, gᵀ x̂_m) for every measured variable (0 elsewhere). */
+  covarianceColumn(g: Map<number, number>): Float64Array;
+  /** Recomputes the unmeasured estimates in `x` from its measured entries. */
+  reestimate(x: Float64Array): void;
 }
 
 export function solveLinear(m: CompiledModel, options: { unmeasuredSigmas: boolean }): LinearSolution {
@@ -262,7 +268,33 @@ export function solveLinear(m: CompiledModel, options: { unmeasuredSigmas: boole
     leakSigma[i] = 1 / Math.sqrt(z);
   }
 
-  estimateUnmeasured(m, cls, x, sd, options.unmeasuredSigmas ? { rowFrom, rowTo, quadForm } : null);
+  const cuts = new Map<number, Map<number, number>>();
+  estimateUnmeasured(m, cls, x, sd, options.unmeasuredSigmas ? { rowFrom, rowTo, quadForm } : null, cuts);
+
+  const sigmaTimes = (g: Map<number, number>): Float64Array => {
+    const c = new Float64Array(n);
+    for (const [j, gj] of g) {
+      c[j] += m.sigma[j] * m.sigma[j] * gj;
+      const cov = hasCovariance ? m.covariance.get(j) : undefined;
+      if (cov) for (const [i, v] of cov) if (m.measured[i]) c[i] += v * gj;
+    }
+    return c;
+  };
+  const covarianceColumn = (g: Map<number, number>): Float64Array => {
+    const c = sigmaTimes(g);
+    const w = new Float64Array(rows);
+    for (let j = 0; j < n; j++) {
+      if (!redundant[j] || c[j] === 0) continue;
+      if (rowTo[j] >= 0) w[rowTo[j]] += c[j];
+      if (rowFrom[j] >= 0) w[rowFrom[j]] -= c[j];
+    }
+    const s = solve(w);
+    const bts = new Map<number, number>();
+    for (let j = 0; j < n; j++) if (redundant[j]) bts.set(j, bDot(j, s));
+    const correction = sigmaTimes(bts);
+    for (let j = 0; j < n; j++) c[j] = m.measured[j] ? c[j] - correction[j] : 0;
+    return c;
+  };
 
   return {
     classification: cls,
@@ -281,5 +313,8 @@ export function solveLinear(m: CompiledModel, options: { unmeasuredSigmas: boole
     leakSigma,
     groupResidual,
     groupResidualSd,
+    functional: (e) => (m.measured[e] ? new Map([[e, 1]]) : (cuts.get(e) ?? null)),
+    covarianceColumn,
+    reestimate: (values) => estimateUnmeasured(m, cls, values, new Float64Array(n), null),
   };
 }

@@ -4,6 +4,7 @@ import type { Network, ReconcileOptions } from '../network/network.types';
 import { ReconciliationError, ReconciliationErrorCode } from '../reconciliation.error';
 import { chiSquareQuantile, chiSquareSurvival } from '../stats/chi-square';
 import { normalQuantile } from '../stats/normal';
+import { enforceBoundsByConditioning } from './bounded-conditioning';
 import { solveBoundedQp } from './bounded-qp';
 import { type LinearSolution, solveLinear } from './linear-solution';
 import type { ActiveBound, GrossErrorResult, NodeResult, ReconciliationResult, StreamClassification, StreamResult, TestResult } from './reconciliation-result.types';
@@ -79,10 +80,12 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
   const activeBounds: ActiveBound[] = [];
   let objective = weightedObjective(model, x);
   if (useBounds && (options.forceQp || violatesBounds(model, current))) {
-    const qp = await solveBoundedQp(model);
-    x = Float64Array.from(current.x, (v, i) => (Number.isNaN(v) ? NaN : qp.x[i]));
+    // Default: exact bounded solution conditioned on the violated estimates (small HiGHS QP).
+    // forceQp: the full QP over every flow (HiGHS active set), a cross-check for small networks.
+    const bounded = options.forceQp ? await solveBoundedQp(model) : await enforceBoundsByConditioning(model, current);
+    x = Float64Array.from(current.x, (v, i) => (Number.isNaN(v) ? NaN : bounded.x[i]));
     solver = 'qp';
-    objective = qp.objective;
+    objective = bounded.objective;
     for (let e = 0; e < model.ids.length; e++) {
       if (Number.isNaN(x[e]) || model.kinds[e] === 'leak') continue;
       const tol = (b: number): number => 1e-6 * Math.max(1, Math.abs(b));

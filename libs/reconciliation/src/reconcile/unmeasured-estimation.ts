@@ -17,9 +17,17 @@ export interface CovarianceContext {
  * tree at the part holding the boundary (or anywhere if it has none). For a bridge above subtree T,
  * the balance of T (a set of nodes without the boundary) gives its flow as a signed sum of the
  * measured flows crossing the cut of T: x_b = kᵀ x̂. Then Var(x_b) = kᵀ Σ k − wᵀ M⁻¹ w with
- * w = B Σ k (one sparse solve per bridge).
+ * w = B Σ k (one reach-limited sparse forward solve per bridge). The cut coefficients k of each
+ * bridge are recorded in `cuts` when given (the bounded solution conditions on them).
  */
-export function estimateUnmeasured(m: CompiledModel, cls: Classification, x: Float64Array, sd: Float64Array, ctx: CovarianceContext | null): void {
+export function estimateUnmeasured(
+  m: CompiledModel,
+  cls: Classification,
+  x: Float64Array,
+  sd: Float64Array,
+  ctx: CovarianceContext | null,
+  cuts?: Map<number, Map<number, number>>,
+): void {
   const n = m.ids.length;
   const V = m.nodeCount + 1;
   const { bridge } = cls;
@@ -125,7 +133,7 @@ export function estimateUnmeasured(m: CompiledModel, cls: Classification, x: Flo
       const s = subtreeSum.get(child) as number;
       const sign = entersSubtree ? -1 : 1;
       x[e] = sign * s;
-      if (!ctx) continue;
+      if (!ctx && !cuts) continue;
       // Cut coefficients k over measured edges leaving or entering the subtree.
       const lo = i;
       const hi = end.get(child) as number;
@@ -145,7 +153,8 @@ export function estimateUnmeasured(m: CompiledModel, cls: Classification, x: Flo
           }
         }
       }
-      sd[e] = Math.sqrt(Math.max(0, cutVariance(m, cls, k, ctx)));
+      cuts?.set(e, k);
+      if (ctx) sd[e] = Math.sqrt(Math.max(0, cutVariance(m, cls, k, ctx)));
     }
   }
 }
