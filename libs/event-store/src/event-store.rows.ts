@@ -5,7 +5,8 @@ import type { UpcasterRegistry } from './upcaster.registry';
 export const EVENT_COLUMNS = `stream_id, stream_version::float8, global_position::float8, event_id, type, schema_version, data, metadata,
   extract(epoch FROM recorded_at)::float8 * 1000`;
 
-export type EventRow = [string, number, number, string, string, number, unknown, EventMetadata, number];
+/** recorded_at: epoch milliseconds (row reads) or ISO 8601 text with offset (JSON batch reads). */
+export type EventRow = [string, number, number, string, string, number, unknown, EventMetadata, number | string];
 
 export function toRecordedEvent(row: EventRow, upcasters: UpcasterRegistry): RecordedEvent {
   const event: RecordedEvent = {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from './event-store.port';
+import type { EventMetadata, RecordedEvent } from './event-store.port';
 import { toRecordedEvent, type EventRow } from './event-store.rows';
 import type { UpcasterRegistry } from './upcaster.registry';
 import { categoryPattern } from './event-store.validation';
@@ -54,16 +54,16 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     conditions.push(`AND type = ANY($${params.length + 3}::text[])`);
   }
   const filtered = conditions.length > 0;
-  // The batch comes back as one JSON document (json_agg): one JSON.parse per batch instead of
-  // per-row, per-column parsing in the driver, about 3x faster for catch-up.
+  // The batch comes back as one JSON document: one JSON.parse per batch instead of per-row,
+  // per-column parsing in the driver (about 3x faster catch-up). string_agg keeps the order of
+  // the sorted subquery in practice; `ensureOrder` checks it, so correctness never depends on it.
   const text = `WITH h AS MATERIALIZED (
       SELECT s.xmin, EXISTS (SELECT 1 FROM reflux_events x WHERE x.transaction_id >= s.xmin) AS blocked
       FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) s
     )
     SELECT h.xmin::text, h.blocked, (
-      SELECT json_agg(json_build_array(b.stream_id, b.stream_version, b.global_position, b.event_id, b.type, b.schema_version,
-                                       b.data, b.metadata, extract(epoch FROM b.recorded_at) * 1000, b.transaction_id::text)
-                      ORDER BY b.transaction_id, b.global_position)::text
+      SELECT '[' || string_agg(json_build_array(b.stream_id, b.stream_version, b.global_position, b.event_id, b.type, b.schema_version,
+                                                b.data, b.metadata, b.recorded_at, b.transaction_id::text)::text, ',') || ']'
       FROM (
         SELECT stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id
         FROM reflux_events
@@ -80,7 +80,7 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
       rowMode: 'array',
     });
     const [horizon, blocked, json] = result.rows[0];
-    const rows = json === null ? [] : (JSON.parse(json) as [...EventRow, string][]);
+    const rows = json === null ? [] : ensureOrder(JSON.parse(json) as BatchRow[]);
     const events = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
     const full = rows.length === limit;
     let next = from;
@@ -94,4 +94,24 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     const advanced = next !== from;
     return { events, next, advanced, full, blocked };
   };
+}
+
+/** [stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id] */
+type BatchRow = [string, number, number, string, string, number, unknown, EventMetadata, string, string];
+
+/** Compares two xid8 values in decimal text form numerically. */
+function compareXid(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRows(a: BatchRow, b: BatchRow): number {
+  return compareXid(a[9], b[9]) || a[2] - b[2];
+}
+
+/** Rows in (transaction_id, global_position) order: a linear check, sorting only if needed. */
+export function ensureOrder(rows: BatchRow[]): BatchRow[] {
+  for (let i = 1; i < rows.length; i++) {
+    if (compareRows(rows[i - 1], rows[i]) > 0) return rows.sort(compareRows);
+  }
+  return rows;
 }
