@@ -44,7 +44,7 @@ export function unknownVariables(service: string, env: Record<string, string>): 
 /** Loads the service configuration from a manifest's environment; returns the problems, or [] . */
 export function configProblems(service: string, env: Record<string, string>): string[] {
   try {
-    loadConfig(schemaFor(service), env);
+    loadConfig(schemaFor(service) as unknown as Parameters<typeof loadConfig>[0], env);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.issues.map((i) => `${i.variable}: ${i.message}`);
