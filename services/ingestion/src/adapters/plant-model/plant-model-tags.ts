@@ -1,0 +1,15 @@
+import type { PlantModel } from '@reflux/plant-model';
+import type { TagDefinition } from '../../domain/tag-definition';
+
+/** The ingestion view of a plant model's tags: unit, range, sampling period and exception settings. */
+export function tagDefinitionsFromPlantModel(model: PlantModel): TagDefinition[] {
+  return model.tags.map((t) => ({
+    id: t.id,
+    plantId: model.plantId,
+    unit: t.unit,
+    min: t.range.min,
+    max: t.range.max,
+    samplingPeriodS: t.samplingPeriodS,
+    ...(t.exception ? { deadband: t.exception.deadband, exceptionMaxS: t.exception.maxIntervalS } : {}),
+  }));
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Role } from '@reflux/grpc';
+import { loadConfigOrExit } from '@reflux/config';
+import { createLogger } from '@reflux/observability';
+import { InvalidPlantModelError, parsePlantModel } from '@reflux/plant-model';
+import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
+import { tagDefinitionsFromPlantModel } from './adapters/plant-model/plant-model-tags';
+import { startIngestionApp } from './ingestion.app';
+import { ingestionConfigSchema } from './ingestion.config';
+
+/** Process entry: configuration (exit 78 naming every bad variable), tag catalog, storage, gRPC, SIGTERM drain. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(ingestionConfigSchema);
+  const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const tags = config.PLANT_MODEL_FILES.flatMap((path) => {
+    const parsed = parsePlantModel(readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
+    if (!parsed.ok) throw new InvalidPlantModelError(parsed.issues);
+    return tagDefinitionsFromPlantModel(parsed.model);
+  });
+  const app = await startIngestionApp({
+    databaseUrl: config.DATABASE_URL,
+    databasePoolMax: config.DATABASE_POOL_MAX,
+    storage: {
+      timescale: config.INGESTION_TIMESCALE,
+      retentionDays: config.INGESTION_RETENTION_DAYS,
+      compressAfterDays: config.INGESTION_COMPRESS_AFTER_DAYS,
+      partitionsAheadDays: config.INGESTION_PARTITIONS_AHEAD_DAYS,
+      batchIdRetentionS: config.INGESTION_BATCH_ID_RETENTION_S,
+      rollupLagS: config.INGESTION_ROLLUP_LAG_S,
+    },
+    writer: {
+      maxFutureSkewS: config.INGESTION_MAX_FUTURE_SKEW_S,
+      backfillHorizonS: config.INGESTION_BACKFILL_HORIZON_S,
+      defaultDuplicatePolicy: config.INGESTION_DUPLICATE_POLICY,
+      maxBatchSamples: config.INGESTION_MAX_BATCH_SAMPLES,
+      maxInFlightSamples: config.INGESTION_MAX_IN_FLIGHT_SAMPLES,
+    },
+    grpc: {
+      host: config.GRPC_HOST,
+      port: config.GRPC_PORT,
+      maxReceiveMessageBytes: config.GRPC_MAX_RECEIVE_MESSAGE_BYTES,
+      maxSendMessageBytes: config.GRPC_MAX_SEND_MESSAGE_BYTES,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      auth: {
+        disabled: config.AUTH_DISABLED,
+        ...(config.AUTH_JWT_SECRET || config.AUTH_JWT_PUBLIC_KEY_FILE
+          ? {
+              jwt: {
+                hs256Secrets: config.AUTH_JWT_SECRET ? [config.AUTH_JWT_SECRET] : [],
+                publicKeys: config.AUTH_JWT_PUBLIC_KEY_FILE ? [{ pem: readFileSync(config.AUTH_JWT_PUBLIC_KEY_FILE) }] : [],
+                issuer: config.AUTH_JWT_ISSUER,
+                audience: config.AUTH_JWT_AUDIENCE,
+              },
+            }
+          : {}),
+        apiKeys: (config.AUTH_API_KEYS ?? []).map((k) => ({ id: k.name, sha256: k.sha256Hex, roles: k.roles as Role[] })),
+      },
+    },
+    catalog: new InMemoryTagCatalog(tags),
+    logger,
+    maintenanceIntervalMs: config.INGESTION_MAINTENANCE_INTERVAL_S * 1000,
+  });
+  logger.info({ port: app.port, mode: app.storage.mode, tags: tags.length }, 'ingestion service started');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'ingestion service stopping');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'ingestion service stopped with an error');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'ingestion service failed to start', err: String((error as Error)?.stack ?? error) })}\n`);
+  process.exit(1);
+});
