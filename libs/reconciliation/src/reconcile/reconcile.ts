@@ -174,14 +174,13 @@ function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean
   }
   if (!leaks) return out;
   const { group } = s.classification;
-  const seenRow = new Set<number>();
   for (let v = 0; v < m.nodeCount; v++) {
     if (!m.leakCandidate[v] || existingLeaks.includes(v)) continue;
     const row = s.rowOfGroup[group[v]];
-    if (row < 0) continue;
+    // A leak loses material: a hypothesis whose estimate is a gain is not physical.
+    if (row < 0 || !(s.leakEstimate[row] > 0)) continue;
     // Every node of a balance group has the same leak signature: offer each, ties are reported.
     out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row], estimate: s.leakEstimate[row], sigma: s.leakSigma[row] });
-    seenRow.add(row);
   }
   return out;
 }
