@@ -49,3 +49,44 @@ describe('reconcileNetworkDocument', () => {
     await expect(reconcileNetworkDocument(doc({ nodes: [], streams: [] }), { alpha: 0 })).rejects.toMatchObject({ code: ReconciliationErrorCode.invalidOptions });
   });
 });
+
+describe('reconcileNetworkDocument: full documents', () => {
+  it('accepts tanks, covariances and meter ranges and reports active bounds', async () => {
+    const result = await reconcileNetworkDocument(
+      doc({
+        flowUnit: 'kg/s',
+        nodes: [{ id: 'TK', accumulation: { measured: true, value: 1, sigma: 0.2 } }, { id: 'MIX' }],
+        streams: [
+          { id: 'A', from: null, to: 'TK', measured: true, value: 10, sigma: 0.2, upper: 10.1 },
+          { id: 'B', from: 'TK', to: 'MIX', measured: true, value: 9.5, sigma: 0.2 },
+          { id: 'C', from: null, to: 'MIX', measured: true, value: 3, sigma: 0.1 },
+          { id: 'D', from: 'MIX', to: null, measured: true, value: 12.2, sigma: 0.3 },
+        ],
+        covariance: [{ a: 'B', b: 'D', value: 0.02 }],
+      }),
+    );
+    expect(result.counts).toMatchObject({ streams: 5, measured: 5, redundant: 5 });
+    const tank = result.nodes.find((n) => n.id === 'TK');
+    expect(tank?.imbalanceAfter).toBeCloseTo(0, 6);
+    for (const s of result.streams) if (s.id === 'A') expect(s.reconciled as number).toBeLessThanOrEqual(10.1 + 1e-9);
+  });
+
+  it('rejects a covariance that names an unmeasured stream or exceeds the sigmas', async () => {
+    const error = await reconcileNetworkDocument(
+      doc({
+        nodes: [{ id: 'N' }],
+        streams: [
+          { id: 'A', from: null, to: 'N', measured: true, value: 1, sigma: 0.1 },
+          { id: 'B', from: 'N', to: null, measured: false },
+          { id: 'C', from: 'N', to: null, measured: true, value: 1, sigma: 0.1 },
+        ],
+        covariance: [
+          { a: 'A', b: 'B', value: 0.001 },
+          { a: 'A', b: 'C', value: 0.5 },
+        ],
+      }),
+    ).catch((e: unknown) => e);
+    const fields = (error as { violations: { field: string }[] }).violations.map((v) => v.field);
+    expect(fields).toEqual(expect.arrayContaining(['covariance[0].b', 'covariance[1].value']));
+  });
+});
