@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const ECHOED = new Set(['warn', 'error', 'fatal']);
 
 /**
  * A service run as its own Node.js process. Its JSON log goes to `logFile`; warnings and errors
@@ -61,19 +62,21 @@ export class ChildService {
 
   private handleLine(line: string): void {
     this.log?.write(line + '\n');
-    let parsed: { level?: number; msg?: string; err?: { message?: string } } | undefined;
+    let parsed: { level?: number | string; msg?: string; err?: { message?: string } } | undefined;
     try {
       parsed = JSON.parse(line);
     } catch {
       parsed = undefined;
     }
-    if (!parsed || typeof parsed.level !== 'number') {
+    // pino writes numeric levels by default; Reflux's logger writes their names.
+    const level = typeof parsed?.level === 'number' ? LEVELS[parsed.level] : parsed?.level;
+    if (!parsed || typeof level !== 'string') {
       if (line.trim()) this.echo(`[${this.name}] ${line}`);
       return;
     }
-    if (parsed.level >= 40) {
+    if (ECHOED.has(level)) {
       const detail = parsed.err?.message ? `: ${parsed.err.message}` : '';
-      this.echo(`[${this.name}] ${LEVELS[parsed.level] ?? parsed.level} ${parsed.msg ?? ''}${detail}`);
+      this.echo(`[${this.name}] ${level.toUpperCase()} ${parsed.msg ?? ''}${detail}`);
     }
   }
 }

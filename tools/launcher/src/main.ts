@@ -6,12 +6,13 @@
  *
  * Environment (all optional): REFLUX_HOME (data directory, default ./.reflux), REFLUX_PG_PORT
  * (default 54329), REFLUX_<SERVICE>_PORT (gRPC ports, defaults 50051…50055), REFLUX_DEMO_PLANT
- * (`petrochemical` or `steel`, default petrochemical), REFLUX_SIMULATOR=off to run without it.
+ * (`petrochemical` or `steelworks`, default petrochemical), REFLUX_SIMULATOR=off to run without it.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createDevelopmentToken, ROLES } from '@reflux/grpc';
+import { DEMO_PLANTS, demoPlantPath, type DemoPlantName } from '@reflux/plant-model';
 import { startEmbeddedPostgres, type PostgresServer } from '@reflux/testing';
 import { ChildService } from './child-service';
 import { loadOrCreateDevSecret } from './dev-secret';
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o755 });
   const pgPort = Number(env['REFLUX_PG_PORT'] ?? 54329);
   const plant = env['REFLUX_DEMO_PLANT'] ?? 'petrochemical';
-  const plantFile = join(root, 'libs', 'plant-model', 'plants', `${plant}.yaml`);
+  if (!(plant in DEMO_PLANTS)) throw new Error(`REFLUX_DEMO_PLANT: expected one of ${Object.keys(DEMO_PLANTS).join(', ')}, got "${plant}"`);
+  const plantFile = demoPlantPath(plant as DemoPlantName);
   const services = discoverServices(root);
   const children: ChildService[] = [];
   const running: { postgres?: PostgresServer } = {};

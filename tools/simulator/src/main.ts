@@ -1,0 +1,100 @@
+/**
+ * The demo-plant simulator: streams realistic measurements of a plant model into the ingestion
+ * service over its public gRPC API, as a plant's historian connector would.
+ *
+ * Environment: INGESTION_ADDRESS (127.0.0.1:50051), REFLUX_TOKEN (a token with the `ingest` role),
+ * PLANT_MODEL_FILE (default: the demo petrochemical site), SIMULATOR_SEED (42),
+ * SIMULATOR_BACKFILL_S (history written at start, default 7200 s), LOG_LEVEL.
+ *
+ * Data come in 5-second batches aligned to the clock; each batch id names the plant and its time
+ * slot, so a restart or a reconnect re-sends nothing twice. Scenario: see daily-scenario.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { createLogger } from '@reflux/observability';
+import { demoPlantPath, parsePlantModel, PlantGraph } from '@reflux/plant-model';
+import type { refluxIngestionV1 as v1 } from '@reflux/proto';
+import { IngestionWriter } from './adapters/ingestion-writer';
+import { opcUaStatusCode } from './adapters/opc-ua-status';
+import { dailyDemoScenario, dayStartMs } from './application/daily-scenario';
+import { createSampleGenerator, type SampleGenerator } from './domain';
+
+const SLOT_MS = 5_000;
+
+function intVariable(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}: expected an integer ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger({ service: 'simulator', level: (process.env['LOG_LEVEL'] as 'info') ?? 'info' });
+  const address = process.env['INGESTION_ADDRESS'] ?? '127.0.0.1:50051';
+  const token = process.env['REFLUX_TOKEN'];
+  if (!token) throw new Error('REFLUX_TOKEN: required (a bearer token with the ingest role; `npx reflux token --roles ingest`)');
+  const plantFile = process.env['PLANT_MODEL_FILE'] || demoPlantPath('petrochemical');
+  const seed = intVariable('SIMULATOR_SEED', 42, 0);
+  const backfillMs = intVariable('SIMULATOR_BACKFILL_S', 7200, 0) * 1000;
+
+  const parsed = parsePlantModel(readFileSync(plantFile, 'utf8'), plantFile.endsWith('.json') ? 'json' : 'yaml');
+  if (!parsed.ok) throw new Error(`PLANT_MODEL_FILE ${plantFile}: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  const graph = new PlantGraph(parsed.model);
+  const plantId = parsed.model.plantId;
+  const generators = new Map<number, SampleGenerator>();
+  const generatorFor = (timeMs: number) => {
+    const day = dayStartMs(timeMs);
+    let generator = generators.get(day);
+    if (!generator) {
+      generator = createSampleGenerator(graph, dailyDemoScenario(graph, day, seed));
+      generators.clear();
+      generators.set(day, generator);
+    }
+    return generator;
+  };
+
+  const writer = new IngestionWriter(address, token, logger);
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  let cursor = Math.floor((Date.now() - backfillMs) / SLOT_MS) * SLOT_MS;
+  logger.info({ plantId, address, backfillS: backfillMs / 1000, tags: parsed.model.tags.length }, 'simulator streaming');
+  let written = 0;
+  let lastReport = Date.now();
+  while (!stopping) {
+    const now = Date.now();
+    while (!stopping && cursor + SLOT_MS <= now) {
+      const slotEnd = cursor + SLOT_MS;
+      const samples: v1.Sample[] = generatorFor(cursor)
+        .samplesBetween(cursor, slotEnd)
+        .map((s) => ({
+          tagId: s.tagId,
+          time: { seconds: String(Math.floor(s.timestampMs / 1000)), nanos: (s.timestampMs % 1000) * 1e6 },
+          value: s.value,
+          quality: opcUaStatusCode(s.statusCode, s.quality),
+        }));
+      // Not awaited: the writer keeps a bounded number of batches in flight and blocks here when full.
+      void writer.write({ clientBatchId: `sim-${plantId}-${cursor}`, samples });
+      written += samples.length;
+      cursor = slotEnd;
+      await writer.waitForCapacity();
+    }
+    if (Date.now() - lastReport > 60_000) {
+      logger.info({ samplesWritten: written, upTo: new Date(cursor).toISOString() }, 'simulator progress');
+      lastReport = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, Math.max(50, cursor + SLOT_MS - Date.now())));
+  }
+  await Promise.race([writer.flush(), new Promise((r) => setTimeout(r, 5000))]);
+  writer.close();
+  logger.info({ samplesWritten: written }, 'simulator stopped');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
