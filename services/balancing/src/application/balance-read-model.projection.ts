@@ -110,20 +110,20 @@ async function applyBalance(event: RecordedEvent, tx: PoolClient): Promise<void>
     );
   if (record.yields.length > 0)
     await tx.query(
-      `INSERT INTO balancing_yields (plant_id, window_start, window_end, unit_id, stream_id, medium, yield_ratio, mass_flow_kg_per_s, sigma_ratio)
+      `INSERT INTO balancing_yields (plant_id, window_start, window_end, unit_id, stream_id, medium, yield_ratio, mass_flow_kg_per_s, sigma_ratio, basis)
        SELECT $1, $2, $3, y.* FROM jsonb_to_recordset($4::jsonb) AS y(unit_id text, stream_id text, medium text, yield_ratio double precision,
-         mass_flow_kg_per_s double precision, sigma_ratio double precision)`,
+         mass_flow_kg_per_s double precision, sigma_ratio double precision, basis text)`,
       [
         ...key,
         JSON.stringify(
-          record.yields.map((y) => ({ unit_id: y.unitId, stream_id: y.streamId, medium: y.medium, yield_ratio: y.ratio, mass_flow_kg_per_s: y.massFlowKgPerS, sigma_ratio: y.sigmaRatio })),
+          record.yields.map((y) => ({ unit_id: y.unitId, stream_id: y.streamId, medium: y.medium, yield_ratio: y.ratio, mass_flow_kg_per_s: y.massFlowKgPerS, sigma_ratio: y.sigmaRatio, basis: y.basis })),
         ),
       ],
     );
   await tx.query(
-    `INSERT INTO balancing_energy_kpis (plant_id, window_start, window_end, energy_import_w, product_kg_per_s, specific_energy_gj_per_t, headers)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [...key, record.energy.energyImportW, record.energy.productKgPerS, record.energy.specificEnergyGjPerT, JSON.stringify(record.energy.headers)],
+    `INSERT INTO balancing_energy_kpis (plant_id, window_start, window_end, energy_import_w, energy_export_w, product_kg_per_s, specific_energy_gj_per_t, headers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [...key, record.energy.energyImportW, record.energy.energyExportW, record.energy.productKgPerS, record.energy.specificEnergyGjPerT, JSON.stringify(record.energy.headers)],
   );
 }
 

@@ -1,4 +1,4 @@
-import { carriesMass, type PlantGraph } from '@reflux/plant-model';
+import { carriesMass, type PlantGraph, type Stream } from '@reflux/plant-model';
 import type { ReconciliationResult, StreamResult, TestResult } from '@reflux/reconciliation';
 import type { BalanceRecord, GrossErrorRecord, LossRecord, MeasurementSourceName, StreamRecord, TestSummary, UnitClosureRecord, YieldRecord } from './balance-record';
 import type { WindowIso } from './balance-window';
@@ -124,26 +124,36 @@ const sumOrNull = (values: readonly (number | null)[]): number | null =>
   values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0);
 
 /**
- * Reconciled yields: each mass outlet of a unit over the unit's total reconciled mass inlet. The
+ * Reconciled yields: each outlet of a unit over the unit's total reconciled inlet (material streams
+ * for process units, every mass-carrying stream for utility units). The
  * standard deviation is first order, treating outlet and inlet total as independent (it
- * overstates the spread a little where they share measurements).
+ * overstates the spread a little where they share measurements). When the feed of a unit is not
+ * observable (an unmeasured charge), the yields are relative to the sum of its outlets instead.
  */
 function unitYields(graph: PlantGraph, mapping: PlantNetwork, results: ReadonlyMap<string, StreamResult>): YieldRecord[] {
   const yields: YieldRecord[] = [];
   const unitIds = [...new Set(mapping.streams.flatMap((s) => [s.from, s.to]).filter((id): id is string => id !== null))];
   for (const unitId of unitIds) {
-    const inlets = graph.streamsIn(unitId).filter(carriesMass).map((s) => results.get(s.id));
-    if (inlets.length === 0 || inlets.some((r) => r === undefined || r.reconciled === null)) continue;
-    const total = inlets.reduce((a, r) => a + (r!.reconciled as number), 0);
+    // Process units: material feeds and products (steam, cooling water and fuel are not yields);
+    // utility units (headers, boilers): every mass-carrying stream.
+    const material = graph.streamsIn(unitId).some((s) => s.kind === 'material');
+    const counts = (s: Stream): boolean => (material ? s.kind === 'material' : carriesMass(s));
+    const inlets = graph.streamsIn(unitId).filter(counts).map((s) => results.get(s.id));
+    const outlets = graph.streamsOut(unitId).filter(counts).map((s) => ({ stream: s, result: results.get(s.id) }));
+    if (inlets.length === 0 || outlets.length === 0) continue;
+    const known = (r: StreamResult | undefined): r is StreamResult & { reconciled: number } => r !== undefined && r.reconciled !== null;
+    const basis: 'inlet' | 'outlet' = inlets.every(known) ? 'inlet' : 'outlet';
+    const base = basis === 'inlet' ? inlets : outlets.map((o) => o.result);
+    if (!base.every(known)) continue;
+    const total = base.reduce((a, r) => a + r!.reconciled!, 0);
     if (!(total > 0)) continue;
-    const totalVariance = inlets.reduce((a, r) => a + (r!.sigma ?? 0) ** 2, 0);
-    for (const outlet of graph.streamsOut(unitId).filter(carriesMass)) {
-      const r = results.get(outlet.id);
-      if (!r || r.reconciled === null) continue;
+    const totalVariance = base.reduce((a, r) => a + (r!.sigma ?? 0) ** 2, 0);
+    for (const { stream, result: r } of outlets) {
+      if (!known(r)) continue;
       const ratio = r.reconciled / total;
       const relOut = r.reconciled !== 0 && r.sigma !== null ? (r.sigma / r.reconciled) ** 2 : 0;
       const sigmaRatio = r.sigma === null ? null : Math.abs(ratio) * Math.sqrt(relOut + totalVariance / (total * total));
-      yields.push({ unitId, streamId: outlet.id, medium: outlet.medium, ratio, massFlowKgPerS: r.reconciled, sigmaRatio });
+      yields.push({ unitId, streamId: stream.id, medium: stream.medium, ratio, massFlowKgPerS: r.reconciled, sigmaRatio, basis });
     }
   }
   return yields;

@@ -47,6 +47,8 @@ export interface YieldRecord {
   readonly ratio: number;
   readonly massFlowKgPerS: number;
   readonly sigmaRatio: number | null;
+  /** `inlet`: over the total feed; `outlet`: over the sum of the outlets (the feed is not observable). */
+  readonly basis: 'inlet' | 'outlet';
 }
 
 export interface GrossErrorRecord {
@@ -83,6 +85,7 @@ export interface HeaderRecord {
 
 export interface EnergyRecord {
   readonly energyImportW: number | null;
+  readonly energyExportW: number | null;
   readonly productKgPerS: number | null;
   readonly specificEnergyGjPerT: number | null;
   readonly headers: readonly HeaderRecord[];

@@ -23,7 +23,7 @@ const record = (version: number, overrides: Partial<BalanceRecord> = {}): Balanc
     { tagId: 'FI-1', streamId: 's1', biasKgPerS: 1, sigmaKgPerS: 0.1, biasTagUnit: 3.6, tagUnit: 't/h', relativePercent: 10, testStatistic: 25, criticalValue: 8, equivalentIds: [] },
   ],
   losses: [{ unitId: 'U-1', lossKgPerS: 0.5, sigmaKgPerS: 0.05, testStatistic: 20, criticalValue: 8, equivalentIds: [] }],
-  energy: { energyImportW: null, productKgPerS: null, specificEnergyGjPerT: null, headers: [] },
+  energy: { energyImportW: null, energyExportW: null, productKgPerS: null, specificEnergyGjPerT: null, headers: [] },
   solver: 'closed-form',
   warnings: [],
   ...overrides,

@@ -5,14 +5,22 @@ import type { TagAverage } from './tag-average';
 /** J/kg per GJ/t. */
 const J_PER_KG_PER_GJ_PER_T = 1e6;
 
+/** Media bought or sold as energy: their flows across the plant boundary make up the net energy import. */
+export const ENERGY_CARRIER_MEDIA: ReadonlySet<string> = new Set(['electricity', 'steam', 'naturalGas', 'fuelGas', 'fuelOil', 'heat', 'hotWater']);
+
+/** Boundary outlets that are emissions or waste, not product: left out of the product tonnage. */
+export const NON_PRODUCT_MEDIA: ReadonlySet<string> = new Set(['sourWater', 'acidGas', 'flueGas', 'slag', 'dust', 'scale', 'water', 'wasteWater', 'sludge']);
+
 /**
  * Energy figures of a window from reconciled mass flows, the plant model's nominal specific
  * enthalpies (fuels at lower heating value) and measured power:
- * - energy import: every energy stream entering across the plant boundary (steam, fuel gas,
- *   natural gas, electricity…) — mass-carrying ones as reconciled flow × specific enthalpy, power
- *   streams from their power tag (window average), else left out;
- * - product: the material streams leaving across the boundary;
- * - specific energy consumption = import / product, GJ/t;
+ * - energy import and export: energy carriers (ENERGY_CARRIER_MEDIA) entering and leaving across
+ *   the plant boundary — mass-carrying ones as reconciled flow × specific enthalpy, power streams
+ *   from their power tag's window average; a carrier without a known value is left out;
+ * - product: material streams leaving across the boundary, emissions and waste excluded;
+ * - specific energy consumption = import / product, GJ/t (null when either is unknown); exports
+ *   are reported beside it, not credited (a site exporting steam raised from its own off-gas
+ *   would otherwise show a negative consumption);
  * - the mass balance of each header (steam, fuel gas) before and after reconciliation.
  */
 export function energyFigures(
@@ -31,11 +39,20 @@ export function energyFigures(
     return powerTag ? toSI(averages.get(powerTag.id)!.value, powerTag.unit) : null;
   };
 
-  const imports = graph.streams().filter((s) => s.kind === 'energy' && s.from === null && s.to !== null).map(energyOf);
-  const known = imports.filter((e): e is number => e !== null);
-  const energyImportW = known.length > 0 ? known.reduce((a, b) => a + b, 0) : null;
+  const carriers = graph.streams().filter((s) => ENERGY_CARRIER_MEDIA.has(s.medium) && (s.from === null) !== (s.to === null));
+  let energyImportW: number | null = null;
+  let energyExportW: number | null = null;
+  for (const s of carriers) {
+    const e = energyOf(s);
+    if (e === null) continue;
+    if (s.from === null) energyImportW = (energyImportW ?? 0) + e;
+    else energyExportW = (energyExportW ?? 0) + e;
+  }
 
-  const products = graph.streams().filter((s) => s.kind === 'material' && s.to === null && s.from !== null).map((s) => reconciled.get(s.id) ?? null);
+  const products = graph
+    .streams()
+    .filter((s) => s.kind === 'material' && s.to === null && s.from !== null && !NON_PRODUCT_MEDIA.has(s.medium))
+    .map((s) => reconciled.get(s.id) ?? null);
   const productKgPerS = products.length > 0 && products.every((p) => p !== null) ? (products as number[]).reduce((a, b) => a + b, 0) : null;
   const specificEnergyGjPerT = energyImportW !== null && productKgPerS !== null && productKgPerS > 0 ? energyImportW / productKgPerS / J_PER_KG_PER_GJ_PER_T : null;
 
@@ -58,7 +75,7 @@ export function energyFigures(
         supplyEnergyW: supplyEnergy.every((e) => e !== null) && supplyEnergy.length > 0 ? (supplyEnergy as number[]).reduce((a, b) => a + b, 0) : null,
       };
     });
-  return { energyImportW, productKgPerS, specificEnergyGjPerT, headers };
+  return { energyImportW, energyExportW, productKgPerS, specificEnergyGjPerT, headers };
 }
 
 function dominantMedium(streams: readonly Stream[]): string {

@@ -92,12 +92,13 @@ export class BalanceReadModel {
         ),
       yields: yields.rows
         .filter((y) => !unitId || y.unit_id === unitId)
-        .map((y): YieldRecord => ({ unitId: y.unit_id, streamId: y.stream_id, medium: y.medium, ratio: Number(y.yield_ratio), massFlowKgPerS: Number(y.mass_flow_kg_per_s), sigmaRatio: num(y.sigma_ratio) })),
+        .map((y): YieldRecord => ({ unitId: y.unit_id, streamId: y.stream_id, medium: y.medium, ratio: Number(y.yield_ratio), massFlowKgPerS: Number(y.mass_flow_kg_per_s), sigmaRatio: num(y.sigma_ratio), basis: y.basis })),
       grossErrors: row.record.grossErrors.filter((g) => !unitId || streams.rows.some((s) => s.stream_id === g.streamId && touches(s))),
       losses: row.record.losses.filter((l) => !unitId || l.unitId === unitId),
       energy: e
         ? {
             energyImportW: num(e.energy_import_w),
+            energyExportW: num(e.energy_export_w),
             productKgPerS: num(e.product_kg_per_s),
             specificEnergyGjPerT: num(e.specific_energy_gj_per_t),
             headers: (e.headers as HeaderRecord[]).filter((h) => !unitId || h.unitId === unitId),

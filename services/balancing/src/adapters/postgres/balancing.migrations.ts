@@ -71,6 +71,7 @@ export const BALANCING_MIGRATIONS = {
          yield_ratio double precision NOT NULL,
          mass_flow_kg_per_s double precision NOT NULL,
          sigma_ratio double precision,
+         basis text NOT NULL,
          PRIMARY KEY (plant_id, window_start, window_end, unit_id, stream_id)
        )`,
       `CREATE TABLE IF NOT EXISTS balancing_energy_kpis (
@@ -78,6 +79,7 @@ export const BALANCING_MIGRATIONS = {
          window_start timestamptz NOT NULL,
          window_end timestamptz NOT NULL,
          energy_import_w double precision,
+         energy_export_w double precision,
          product_kg_per_s double precision,
          specific_energy_gj_per_t double precision,
          headers jsonb NOT NULL,

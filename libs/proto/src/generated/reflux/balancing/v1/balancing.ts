@@ -38,6 +38,15 @@ export enum SuspectKind {
   SUSPECT_KIND_LOSS = "SUSPECT_KIND_LOSS",
 }
 
+/** What a yield is relative to. */
+export enum YieldBasis {
+  YIELD_BASIS_UNSPECIFIED = "YIELD_BASIS_UNSPECIFIED",
+  /** YIELD_BASIS_INLET - The unit's total reconciled feed. */
+  YIELD_BASIS_INLET = "YIELD_BASIS_INLET",
+  /** YIELD_BASIS_OUTLET - The sum of the unit's reconciled outlets, when its feed is not observable. */
+  YIELD_BASIS_OUTLET = "YIELD_BASIS_OUTLET",
+}
+
 /** One measurement given in a Reconcile request: the average of a tag over the window. */
 export interface Measurement {
   /** Tag of the plant model (a mass, volumetric or normal volumetric flow, a level or a power tag). */
@@ -156,7 +165,10 @@ export interface UnitClosure {
   suspect: boolean;
 }
 
-/** Reconciled yield of one outlet of a unit: outlet mass flow / total inlet mass flow. */
+/**
+ * Reconciled yield of one outlet of a unit: outlet mass flow / total inlet mass flow (material
+ * streams for process units; steam, cooling water and fuel are not yields).
+ */
 export interface Yield {
   unitId: string;
   streamId: string;
@@ -164,6 +176,7 @@ export interface Yield {
   yieldRatio: number;
   massFlowKgPerS: number;
   standardDeviationRatio?: number | null | undefined;
+  basis: YieldBasis;
 }
 
 export interface GrossError {
@@ -199,7 +212,10 @@ export interface Loss {
 
 /** Energy figures of a window, where the plant model gives enthalpies or power tags. */
 export interface EnergyKpis {
-  /** Energy imported across the plant boundary (fuels at lower heating value, steam, electricity), W. */
+  /**
+   * Energy carriers bought across the plant boundary (natural gas and fuels at lower heating value,
+   * steam, electricity), W.
+   */
   energyImportW?:
     | number
     | null
@@ -209,13 +225,15 @@ export interface EnergyKpis {
     | number
     | null
     | undefined;
-  /** Specific energy consumption, GJ per tonne of product. */
+  /** Specific energy consumption: energy import per tonne of product, GJ/t. */
   specificEnergyConsumptionGjPerT?:
     | number
     | null
     | undefined;
   /** Mass balance of each steam and fuel header. */
   headers: HeaderBalance[];
+  /** Energy carriers sold across the plant boundary (steam and electricity exports), W. */
+  energyExportW?: number | null | undefined;
 }
 
 export interface HeaderBalance {

@@ -1,0 +1,71 @@
+import { unary, type ServiceImplementation } from '@reflux/grpc';
+import type { refluxBalancingV1 as v1 } from '@reflux/proto';
+import type { BalanceReconciler } from '../../application/balance-reconciler';
+import type { ClassificationQuery } from '../../application/classification.query';
+import type { PlantModelRegistry } from '../../application/plant-model.registry';
+import { BalancingError, BalancingErrorCode, invalidRequest } from '../../domain/balancing.errors';
+import type { BalanceReadModel } from '../postgres/balance-read-model.queries';
+import { balanceResultOf, classificationOf, suspectOf } from './balancing.grpc-mapper';
+import { parseGetBalanceRequest, parseListSuspectsRequest, parseReconcileRequest, plantIdViolations } from './balancing.grpc-requests';
+
+export const BALANCING_PROTO = 'reflux/balancing/v1/balancing.proto';
+export const BALANCING_SERVICE = 'reflux.balancing.v1.BalancingService';
+
+const WRITERS = ['operator', 'planner'] as const;
+const READERS = ['viewer', 'operator', 'planner', 'integrator'] as const;
+
+export interface BalancingGrpcDeps {
+  readonly reconciler: BalanceReconciler;
+  readonly readModel: BalanceReadModel;
+  readonly classification: ClassificationQuery;
+  readonly models: PlantModelRegistry;
+}
+
+/** The BalancingService RPCs (admins pass every role check). */
+export function balancingServiceImplementation(deps: BalancingGrpcDeps): ServiceImplementation {
+  const graphOf = (plantId: string) => (deps.models.has(plantId) ? deps.models.current(plantId).graph : undefined);
+  return {
+    Reconcile: unary<v1.ReconcileRequest, v1.ReconcileResponse>(WRITERS, async (request, ctx) => {
+      const input = parseReconcileRequest(request, graphOf);
+      const result = await deps.reconciler.reconcileWindow({
+        plantId: input.plantId,
+        window: input.window,
+        measurements: input.measurements,
+        alpha: input.alpha,
+        dryRun: input.dryRun,
+        trigger: 'grpc',
+        actor: ctx.principal.subject,
+        correlationId: ctx.traceId,
+        signal: ctx.signal,
+      });
+      return { result: balanceResultOf(result.record, result.reconciledAt), replayed: result.replayed };
+    }),
+
+    GetBalance: unary<v1.GetBalanceRequest, v1.GetBalanceResponse>(READERS, async (request) => {
+      const query = parseGetBalanceRequest(request);
+      if (query.unitId !== undefined && deps.models.has(query.plantId) && !deps.models.current(query.plantId).graph.hasUnit(query.unitId))
+        throw new BalancingError(BalancingErrorCode.unknownUnit, `plant "${query.plantId}" has no unit "${query.unitId}"`, {
+          violations: [{ field: 'unit_id', description: `unknown unit "${query.unitId}"` }],
+        });
+      const stored = await deps.readModel.getBalance(query.plantId, query.start, query.end, query.unitId);
+      if (!stored)
+        throw new BalancingError(
+          BalancingErrorCode.balanceNotFound,
+          `no reconciled balance of plant "${query.plantId}" for the window starting ${query.start.toISOString()}${query.end ? ` and ending ${query.end.toISOString()}` : ''}`,
+        );
+      return { result: balanceResultOf(stored.record, stored.reconciledAt) };
+    }),
+
+    ListSuspects: unary<v1.ListSuspectsRequest, v1.ListSuspectsResponse>(READERS, async (request) => {
+      const query = parseListSuspectsRequest(request);
+      const page = await deps.readModel.listSuspects(query.plantId, query.from, query.to, query.kind, query.pageSize, query.pageToken);
+      return { suspects: page.suspects.map(suspectOf), nextPageToken: page.nextPageToken };
+    }),
+
+    GetClassification: unary<v1.GetClassificationRequest, v1.GetClassificationResponse>(READERS, async (request) => {
+      const violations = plantIdViolations(request.plantId);
+      if (violations.length > 0) throw invalidRequest(violations);
+      return classificationOf(await deps.classification.classify(request.plantId));
+    }),
+  };
+}

@@ -1,0 +1,166 @@
+import { EVENT_TYPES } from '@reflux/contracts';
+import { PostgresEventStore, rebuildProjection, startProjection, type Subscription } from '@reflux/event-store';
+import { INTEGRATION_CATEGORY, PostgresEventBus } from '@reflux/messaging';
+import { plantModelStreamName } from '@reflux/plant-model';
+import { createTestDatabase } from '@reflux/testing';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { BIASED_STREAM, BIASED_TAG, demoDocument, demoGraph, DEMO_PLANT_ID, eventually, FakeHistorySource, faultyDemoAverages, LEAKING_UNIT, LEAK_KG_PER_S } from '../../test/fixtures/demo-scenario';
+import { BalanceReadModel } from '../adapters/postgres/balance-read-model.queries';
+import { migrateBalancing } from '../adapters/postgres/balancing.migrations';
+import { subscribeMeasurementsIngested } from '../adapters/bus/measurements-ingested.consumer';
+import { balanceStreamId, type BalanceWindow } from '../domain/balance-window';
+import { BalanceReconciler } from './balance-reconciler';
+import { balanceReadModelProjection } from './balance-read-model.projection';
+import { publishPlantModel } from './plant-model.publisher';
+import { PlantModelRegistry } from './plant-model.registry';
+import { WindowTrigger } from './window-trigger';
+
+const logger = pino({ enabled: false });
+const HOUR: BalanceWindow = { start: new Date('2026-11-23T10:00:00Z'), end: new Date('2026-11-23T11:00:00Z') };
+
+describe('balance reconciler on PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: Pool;
+  let store: PostgresEventStore;
+  let bus: PostgresEventBus;
+  let models: PlantModelRegistry;
+  let history: FakeHistorySource;
+  let reconciler: BalanceReconciler;
+  let readModel: BalanceReadModel;
+  let projection: Subscription | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('balancing_reconciler');
+    pool = new Pool({ connectionString: db.url, max: 6 });
+    await migrateBalancing(pool);
+    store = new PostgresEventStore({ pool, logger, pollIntervalMs: 100 });
+    bus = new PostgresEventBus({ eventStore: store, logger });
+    models = new PlantModelRegistry();
+    await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    history = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
+    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5 } });
+    readModel = new BalanceReadModel(pool);
+  });
+
+  afterAll(async () => {
+    await projection?.stop();
+    await bus.close();
+    await store.close();
+    await pool.end();
+    await db.drop();
+  });
+
+  it('registers the plant model as version 1 once, however often the same document is published', async () => {
+    const again = await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    expect(again).toEqual({ version: 1, published: false });
+    expect((await store.readStream(plantModelStreamName(DEMO_PLANT_ID))).map((e) => e.type)).toEqual(['PlantModelVersionPublished']);
+    const published = await store.readAll({ category: INTEGRATION_CATEGORY, eventTypes: [EVENT_TYPES.PlantModelVersioned] });
+    expect(published.map((e) => (e.data as { version: number }).version)).toEqual([1]);
+  });
+
+  it('stores the balance of a window from the history with a suspect event for the biased meter and for the leaking unit', async () => {
+    const result = await reconciler.reconcileWindow({ plantId: DEMO_PLANT_ID, window: HOUR, trigger: 'test' });
+    expect(result.replayed).toBe(false);
+    expect(history.queries).toHaveLength(1);
+    expect(history.queries[0].window).toEqual(HOUR);
+
+    const events = await store.readStream(balanceStreamId(DEMO_PLANT_ID, HOUR));
+    expect(events.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
+    const gross = events[1].data as { grossError: { tagId: string; streamId: string; biasKgPerS: number; tagUnit: string; biasTagUnit: number; relativePercent: number } };
+    expect(gross.grossError).toMatchObject({ tagId: BIASED_TAG, streamId: BIASED_STREAM, tagUnit: 't/h' });
+    expect(gross.grossError.biasKgPerS).toBeCloseTo(12, 1); // 8 % of 150 kg/s
+    expect(gross.grossError.biasTagUnit).toBeCloseTo(43.2, 0); // the same in t/h
+    expect(gross.grossError.relativePercent).toBeCloseTo(8, 0);
+    const loss = events[2].data as { loss: { unitId: string; lossKgPerS: number } };
+    expect(loss.loss.unitId).toBe(LEAKING_UNIT);
+    expect(loss.loss.lossKgPerS).toBeCloseTo(LEAK_KG_PER_S, 1);
+
+    const integration = await store.readStream(`${INTEGRATION_CATEGORY}${balanceStreamId(DEMO_PLANT_ID, HOUR)}`);
+    expect(integration.map((e) => e.type)).toEqual([EVENT_TYPES.BalanceReconciled, EVENT_TYPES.GrossErrorSuspected, EVENT_TYPES.LossSuspected]);
+    expect(integration[0].data).toMatchObject({ plantId: DEMO_PLANT_ID, plantModelVersion: 1, window: { start: HOUR.start.toISOString(), end: HOUR.end.toISOString() }, summary: { rejected: true } });
+    expect(integration[1].data).toMatchObject({ tagId: BIASED_TAG, streamId: BIASED_STREAM, estimatedBias: { unit: 't/h' } });
+    expect(integration[2].data).toMatchObject({ unitId: LEAKING_UNIT });
+  });
+
+  it('does not append or publish anything when the same window is triggered again', async () => {
+    const again = await reconciler.reconcileWindow({ plantId: DEMO_PLANT_ID, window: HOUR, trigger: 'test' });
+    expect(again.replayed).toBe(true);
+    expect(again.record.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
+    expect(history.queries).toHaveLength(1); // the stored result was returned without reading the history
+    expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, HOUR))).toHaveLength(3);
+    expect(await store.readStream(`${INTEGRATION_CATEGORY}${balanceStreamId(DEMO_PLANT_ID, HOUR)}`)).toHaveLength(3);
+  });
+
+  it('stores one result when several triggers race for the same window', async () => {
+    const window = { start: new Date('2026-11-23T12:00:00Z'), end: new Date('2026-11-23T13:00:00Z') };
+    const results = await Promise.all([1, 2, 3].map(() => reconciler.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'race' })));
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toHaveLength(3);
+  });
+
+  it('projects reconciled values, closures, yields, energy figures and suspects into the read model', async () => {
+    projection = await startProjection(store, balanceReadModelProjection);
+    await projection.caughtUp;
+    const stored = await eventually(() => readModel.getBalance(DEMO_PLANT_ID, HOUR.start, HOUR.end), 10_000, 'the projected window');
+    const charge = stored.record.streams.find((s) => s.streamId === BIASED_STREAM)!;
+    expect(charge).toMatchObject({ measured: true, grossError: true, tagIds: [BIASED_TAG] });
+    expect(charge.reconciledKgPerS).toBeCloseTo(150, 0); // the biased reading is replaced by the balance
+    const pv = stored.record.units.find((u) => u.unitId === LEAKING_UNIT)!;
+    expect(pv.imbalanceBeforeKgPerS).toBeCloseTo(LEAK_KG_PER_S, 1);
+    expect(pv.suspect).toBe(true);
+    const column = stored.record.yields.filter((y) => y.unitId === 'C-1001');
+    expect(column.map((y) => y.streamId)).toEqual(expect.arrayContaining(['cdu-naphtha', 'cdu-kerosene', 'cdu-diesel', 'cdu-residue']));
+    for (const y of column) expect(y).toMatchObject({ basis: 'outlet' }); // the column's charge (crude-transfer) is unmeasured behind a furnace with unmeasured flue gas
+    expect(column.reduce((a, y) => a + y.ratio, 0)).toBeCloseTo(1, 9);
+    expect(stored.record.yields.find((y) => y.unitId === 'C-2001' && y.streamId === 'nht-product')).toMatchObject({ basis: 'inlet' });
+    expect(stored.record.energy.headers.map((h) => h.unitId)).toEqual(expect.arrayContaining(['HDR-4001', 'HDR-4002', 'HDR-4003']));
+    expect(stored.record.energy.specificEnergyGjPerT).toBeGreaterThan(0);
+
+    const page = await readModel.listSuspects(DEMO_PLANT_ID, new Date('2026-11-23T00:00:00Z'), new Date('2026-11-24T00:00:00Z'), null, 10, '');
+    expect(page.suspects.map((s) => s.kind)).toEqual(['gross-error', 'loss', 'gross-error', 'loss']);
+  });
+
+  it('rebuilds the read model from the events to the same content', async () => {
+    const before = await readModel.getBalance(DEMO_PLANT_ID, HOUR.start, HOUR.end);
+    await pool.query(`UPDATE balancing_stream_values SET reconciled_kg_per_s = -1`); // damage it
+    const rebuilt = await rebuildProjection(store, balanceReadModelProjection);
+    expect(rebuilt.eventsApplied).toBe(6);
+    expect(await readModel.getBalance(DEMO_PLANT_ID, HOUR.start, HOUR.end)).toEqual(before);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM balancing_suspects`);
+    expect(rows[0].n).toBe(4);
+  });
+
+  it('reconciles the windows a MeasurementsIngested batch completes', async () => {
+    const trigger = new WindowTrigger(reconciler, models, { windowS: 3600, settleS: 300, lookbackWindows: 1 }, logger);
+    const consumer = await subscribeMeasurementsIngested(bus, trigger);
+    try {
+      await bus.publish({
+        eventId: '5b0d9c3e-3f7a-4d52-9a53-2f6f0e0c1a01',
+        type: EVENT_TYPES.MeasurementsIngested,
+        schemaVersion: 1,
+        source: 'ingestion',
+        subject: 'ingestion-batch-1',
+        occurredAt: new Date().toISOString(),
+        correlationId: 'batch-1',
+        data: { plantId: DEMO_PLANT_ID, batchId: 'batch-1', tagIds: [BIASED_TAG], timeRange: { start: '2026-11-23T14:30:00Z', end: '2026-11-23T15:00:00Z' }, samplesAccepted: 10, samplesRejected: 0 },
+      });
+      const completed = { start: new Date('2026-11-23T14:00:00Z'), end: new Date('2026-11-23T15:00:00Z') };
+      const events = await eventually(async () => {
+        const e = await store.readStream(balanceStreamId(DEMO_PLANT_ID, completed));
+        return e.length > 0 ? e : undefined;
+      }, 15_000, 'the window completed by the batch');
+      expect(events[0].type).toBe('BalanceReconciled');
+      expect(events[0].metadata).toMatchObject({ trigger: 'measurements-ingested', correlationId: 'batch-1' });
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('refuses a window without any usable flow measurement and stores nothing', async () => {
+    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5 } });
+    const window = { start: new Date('2026-11-23T20:00:00Z'), end: new Date('2026-11-23T21:00:00Z') };
+    await expect(empty.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'test' })).rejects.toMatchObject({ code: 'BALANCING.NO_MEASUREMENTS' });
+    expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toEqual([]);
+  });
+});

@@ -1,0 +1,25 @@
+import { env, loadConfigOrExit } from '@reflux/config';
+import { Pool } from 'pg';
+import { z } from 'zod';
+import { migrateBalancing } from './adapters/postgres/balancing.migrations';
+
+/**
+ * `node -r ./scripts/register.cjs services/balancing/src/migrate.ts`: applies the event-store and
+ * balancing schema migrations and exits (a Kubernetes Job before a rollout). The service runs the
+ * same migrations at start; both are advisory-locked, so they may race safely.
+ */
+async function migrate(): Promise<void> {
+  const config = loadConfigOrExit(z.object({ DATABASE_URL: env.url(['postgres', 'postgresql']) }));
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1 });
+  try {
+    await migrateBalancing(pool);
+    process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'balancing-migrate', msg: 'migrations applied' })}\n`);
+  } finally {
+    await pool.end();
+  }
+}
+
+migrate().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'migration failed', err: String((error as Error)?.stack ?? error) })}\n`);
+  process.exit(1);
+});
