@@ -12,5 +12,5 @@ export { networkDocumentSchema, type NetworkDocument } from './document/network-
 export { SeededRandom } from './simulation/seeded-random';
 export { generatePlantNetwork, resampleMeasurements, type PlantNetworkSpec, type SimulatedPlant } from './simulation/plant-network.generator';
 export * from './steam/iapws-if97';
-export { reconcileNonlinear, type NonlinearConstraints, type NonlinearResult, type NonlinearVariable, type NonlinearVariableResult } from './energy/nonlinear-reconcile';
+export { reconcileNonlinear, type NonlinearConstraints, type NonlinearGrossError, type NonlinearOptions, type NonlinearResult, type NonlinearVariable, type NonlinearVariableResult } from './energy/nonlinear-reconcile';
 export { reconcileEnergyNetwork, type BalanceKind, type EnergyNetwork, type EnergyNode, type EnergyStream, type Quantity } from './energy/energy-network';

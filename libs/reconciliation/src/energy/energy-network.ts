@@ -2,7 +2,7 @@ import type { Dense } from '../linalg/dense';
 import { zeros } from '../linalg/dense';
 import { invalidNetwork, type FieldViolation } from '../reconciliation.error';
 import { steamPT } from '../steam/iapws-if97';
-import { type NonlinearResult, type NonlinearVariable, reconcileNonlinear } from './nonlinear-reconcile';
+import { type NonlinearOptions, type NonlinearResult, type NonlinearVariable, reconcileNonlinear } from './nonlinear-reconcile';
 
 /** A measured or unmeasured quantity; `initial` seeds an unmeasured one. */
 export interface Quantity {
@@ -53,7 +53,7 @@ const ENERGY_SCALE = 1e-6;
  * solved by successive linearisation with the usual statistics. Variable ids are
  * `<stream>.flow`, `<stream>.temperature`, `<stream>.w.<component>`, `<node>.heat`.
  */
-export function reconcileEnergyNetwork(network: EnergyNetwork, options: { alpha?: number; maxIterations?: number } = {}): NonlinearResult {
+export function reconcileEnergyNetwork(network: EnergyNetwork, options: NonlinearOptions = {}): NonlinearResult {
   const violations: FieldViolation[] = [];
   const nodeIndex = new Map(network.nodes.map((n, i) => [n.id, i]));
   const balances = network.nodes.map((n) => new Set(n.balances ?? ['mass', 'energy']));

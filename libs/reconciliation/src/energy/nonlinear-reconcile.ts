@@ -30,8 +30,19 @@ export interface NonlinearVariableResult {
   readonly classification: 'redundant' | 'nonredundant' | 'observable' | 'unobservable';
 }
 
+export interface NonlinearGrossError {
+  readonly id: string;
+  /** measured − estimate once the measurement is dropped (positive = reads high). */
+  readonly magnitude: number | null;
+  readonly sigma: number | null;
+  /** Measurement test of this variable when it was identified. */
+  readonly measurementTest: number;
+}
+
 export interface NonlinearResult {
   readonly variables: readonly NonlinearVariableResult[];
+  /** Measurements removed by serial elimination, in order (empty unless maxEliminations > 0). */
+  readonly grossErrors: readonly NonlinearGrossError[];
   readonly globalTest: { statistic: number; dof: number; critical: number; pValue: number; rejected: boolean };
   readonly iterations: number;
   readonly constraintResidualMax: number;
@@ -46,7 +57,49 @@ export interface NonlinearResult {
  * (global test with dof = rank of P J_x, measurement tests with a Šidák threshold, covariances) are
  * those of the linearisation at the solution.
  */
-export function reconcileNonlinear(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: { alpha?: number; maxIterations?: number; tolerance?: number } = {}): NonlinearResult {
+export interface NonlinearOptions {
+  readonly alpha?: number;
+  readonly maxIterations?: number;
+  readonly tolerance?: number;
+  /**
+   * Serial elimination (Narasimhan & Jordache ch. 8): while the global test rejects, drop the
+   * measurement with the largest measurement test (it becomes unmeasured) and reconcile again, at
+   * most this many times. Default 0 (off).
+   */
+  readonly maxEliminations?: number;
+}
+
+export function reconcileNonlinear(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions = {}): NonlinearResult {
+  const maxEliminations = options.maxEliminations ?? 0;
+  let current = [...variables];
+  let result = reconcileOnce(current, constraints, options);
+  const removed: { index: number; mt: number }[] = [];
+  while (result.globalTest.rejected && removed.length < maxEliminations) {
+    let worst = -1;
+    let worstMt = 0;
+    result.variables.forEach((v, i) => {
+      if (v.measurementTest !== null && v.measurementTest > worstMt) [worst, worstMt] = [i, v.measurementTest];
+    });
+    if (worst < 0 || !(worstMt > result.measurementTestCritical)) break;
+    removed.push({ index: worst, mt: worstMt });
+    const estimate = result.variables[worst].reconciled as number;
+    current = current.map((v, i) => (i === worst ? { id: v.id, measured: false, initial: estimate } : v));
+    result = reconcileOnce(current, constraints, options);
+  }
+  const grossErrors = removed.map(({ index, mt }) => {
+    const v = result.variables[index];
+    const original = variables[index];
+    return {
+      id: original.id,
+      magnitude: v.reconciled === null ? null : (original.value as number) - v.reconciled,
+      sigma: v.sigma === null ? null : Math.sqrt((original.sigma as number) ** 2 + v.sigma ** 2),
+      measurementTest: mt,
+    };
+  });
+  return { ...result, grossErrors };
+}
+
+function reconcileOnce(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions): Omit<NonlinearResult, 'grossErrors'> {
   const alpha = options.alpha ?? 0.05;
   const maxIterations = options.maxIterations ?? 50;
   const tol = options.tolerance ?? 1e-9;
