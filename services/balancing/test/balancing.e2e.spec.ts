@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { PostgresEventStore } from '@reflux/event-store';
+import { createDevelopmentToken } from '@reflux/grpc';
+import { demoPlantPath } from '@reflux/plant-model';
+import { loadProtoPackage } from '@reflux/proto';
+import { createTestDatabase, freePort, spawnUntilReady, type RunningProcess } from '@reflux/testing';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { balancingClient, callBalancing } from '../src/adapters/grpc/balancing.grpc-client';
+import { balanceStreamId } from '../src/domain/balance-window';
+import { BIASED_TAG, demoGraph, DEMO_PLANT_ID, faultyDemoAverages, LEAKING_UNIT } from './fixtures/demo-scenario';
+
+type UnaryMethod = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res: never) => void) => void;
+
+const SECRET = 'balancing-e2e-secret-of-at-least-32-characters';
+const root = join(__dirname, '../../..');
+const HOUR_MS = 3_600_000;
+
+function startService(name: 'ingestion' | 'balancing', env: NodeJS.ProcessEnv, readyLine: string): Promise<RunningProcess> {
+  return spawnUntilReady(process.execPath, ['-r', join(root, 'scripts/register.cjs'), join(root, 'services', name, 'src/main.ts')], (line) => (line.includes(readyLine) ? true : undefined), {
+    timeoutMs: 90_000,
+    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info', ...env },
+  }).then((r) => r.process);
+}
+
+describe('balancing with ingestion, as processes', () => {
+  it('reconciles a window of demo-plant history written through ingestion and flags the biased meter and the leaking unit', async () => {
+    const db = await createTestDatabase('balancing_e2e');
+    const [ingestionPort, balancingPort] = [await freePort(), await freePort()];
+    const running: RunningProcess[] = [];
+    let ingestion: (Client & Record<string, UnaryMethod>) | undefined;
+    const balancing = balancingClient(`127.0.0.1:${balancingPort}`);
+    try {
+      running.push(await startService('ingestion', { DATABASE_URL: db.url, GRPC_PORT: String(ingestionPort) }, 'ingestion service started'));
+      running.push(
+        await startService(
+          'balancing',
+          { DATABASE_URL: db.url, GRPC_PORT: String(balancingPort), INGESTION_ADDRESS: `127.0.0.1:${ingestionPort}`, BALANCE_SCHEDULE_INTERVAL_S: '0' },
+          'balancing service started',
+        ),
+      );
+
+      // One hour of the faulty demo plant (FI-1005 reads 8 % high, PV-4001 leaks 1 kg/s), a sample
+      // a minute per tag from a minute before to a minute after the window; levels ramp.
+      const end = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
+      const start = end - HOUR_MS;
+      const averages = faultyDemoAverages(demoGraph(), 3600);
+      const samples: unknown[] = [];
+      for (let t = start - 60_000; t <= end + 60_000; t += 60_000) {
+        const time = { seconds: String(t / 1000), nanos: 0 };
+        for (const [tagId, a] of averages) {
+          const value = a.levelChange === undefined ? a.value : a.value + (a.levelChange * (t - start)) / HOUR_MS;
+          samples.push({ tagId, time, value, quality: 0 });
+        }
+      }
+      const pkg = loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as {
+        reflux: { ingestion: { v1: { IngestionService: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, UnaryMethod> } } };
+      };
+      ingestion = new pkg.reflux.ingestion.v1.IngestionService(`127.0.0.1:${ingestionPort}`, credentials.createInsecure());
+      const md = new Metadata();
+      md.set('authorization', `Bearer ${createDevelopmentToken(SECRET, ['ingest'], 'e2e-writer')}`);
+      const ack = await new Promise<{ ack: { acceptedCount: number; rejected: unknown[] } }>((resolve, reject) =>
+        ingestion!.Write({ batch: { clientBatchId: 'balancing-e2e-1', samples } }, md, (err, res) => (err ? reject(err) : resolve(res))),
+      );
+      expect(ack.ack.rejected).toEqual([]);
+
+      const operator = createDevelopmentToken(SECRET, ['operator'], 'e2e-operator');
+      const window = { startTime: { seconds: String(start / 1000), nanos: 0 }, endTime: { seconds: String(end / 1000), nanos: 0 } };
+      const response = await callBalancing(balancing, balancing.reconcile, { plantId: DEMO_PLANT_ID, window, measurements: [], dryRun: false }, operator, 60_000);
+      const result = response.result!;
+      expect(result.warnings).toEqual([]);
+      expect(result.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
+      expect(result.grossErrors[0].relativeBiasPercent).toBeCloseTo(8, 0);
+      expect(result.losses.map((l) => l.unitId)).toEqual([LEAKING_UNIT]);
+      expect(result.losses[0].estimatedLossKgPerS).toBeCloseTo(1, 1);
+
+      // The events are in the shared database, with their integration events.
+      const pool = new Pool({ connectionString: db.url, max: 2 });
+      const store = new PostgresEventStore({ pool, logger: pino({ enabled: false }) });
+      try {
+        const streamId = balanceStreamId(DEMO_PLANT_ID, { start: new Date(start), end: new Date(end) });
+        const events = await store.readStream(streamId);
+        expect(events.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
+        expect((events[1].data as { grossError: { tagId: string } }).grossError.tagId).toBe(BIASED_TAG);
+        expect((events[2].data as { loss: { unitId: string } }).loss.unitId).toBe(LEAKING_UNIT);
+        const integration = await store.readStream(`integration-${streamId}`);
+        expect(integration.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
+      } finally {
+        await store.close();
+        await pool.end();
+      }
+    } finally {
+      ingestion?.close();
+      balancing.close();
+      for (const p of running.reverse()) await p.stop('SIGTERM', 20_000);
+      await db.drop();
+    }
+  }, 180_000);
+});
