@@ -43,6 +43,7 @@ export interface SafeBatch {
  * hold the horizon back).
  */
 export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry) {
+  // Parameters: $1 limit, $2 and $3 the start (checkpoint, or subscription id and unused), then filters.
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (filter.category !== undefined) {
@@ -54,44 +55,54 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     conditions.push(`AND type = ANY($${params.length + 3}::text[])`);
   }
   const filtered = conditions.length > 0;
+  // Start either at an explicit checkpoint or at the one stored for a subscription (read in the
+  // same statement, saving a round trip on the live path).
+  const explicitStart = `SELECT $2::xid8 AS tid, $3::bigint AS pos`;
+  const storedStart = `SELECT coalesce((SELECT transaction_id FROM reflux_subscription_checkpoints WHERE subscription_id = $2), '0'::xid8) AS tid,
+                              coalesce((SELECT global_position FROM reflux_subscription_checkpoints WHERE subscription_id = $2), 0::bigint) AS pos
+                       WHERE $3::int IS NULL`;
   // The batch comes back as one JSON document: one JSON.parse per batch instead of per-row,
   // per-column parsing in the driver (about 3x faster catch-up). string_agg keeps the order of
   // the sorted subquery in practice; `ensureOrder` checks it, so correctness never depends on it.
-  const text = `WITH h AS MATERIALIZED (
+  const query = (start: string): string => `WITH h AS MATERIALIZED (
       SELECT s.xmin, EXISTS (SELECT 1 FROM reflux_events x WHERE x.transaction_id >= s.xmin) AS blocked
       FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) s
-    )
-    SELECT h.xmin::text, h.blocked, (
+    ), c AS MATERIALIZED (${start})
+    SELECT h.xmin::text, h.blocked, c.tid::text, c.pos::float8, (
       SELECT '[' || string_agg(json_build_array(b.stream_id, b.stream_version, b.global_position, b.event_id, b.type, b.schema_version,
                                                 b.data, b.metadata, b.recorded_at, b.transaction_id::text)::text, ',') || ']'
       FROM (
         SELECT stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id
         FROM reflux_events
-        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < h.xmin ${conditions.join(' ')}
+        WHERE (transaction_id, global_position) > (c.tid, c.pos) AND transaction_id < h.xmin ${conditions.join(' ')}
         ORDER BY transaction_id, global_position
-        LIMIT $3
+        LIMIT $1
       ) b
-    ) FROM h`;
+    ) FROM h, c`;
+  const fromCheckpoint = query(explicitStart);
+  const fromSubscription = query(storedStart);
 
-  return async function readSafeBatch(client: PoolClient, from: Checkpoint, limit: number): Promise<SafeBatch> {
-    const result = await client.query<[string, boolean, string | null]>({
-      text,
-      values: [from.transactionId, from.globalPosition, limit, ...params],
-      rowMode: 'array',
-    });
-    const [horizon, blocked, json] = result.rows[0];
+  /** `from`: a checkpoint, or the id of the subscription whose stored checkpoint to start at. */
+  return async function readSafeBatch(client: PoolClient, from: Checkpoint | { readonly subscriptionId: string }, limit: number): Promise<SafeBatch> {
+    const result = await client.query<[string, boolean, string, number, string | null]>(
+      'subscriptionId' in from
+        ? { text: fromSubscription, values: [limit, from.subscriptionId, null, ...params], rowMode: 'array' }
+        : { text: fromCheckpoint, values: [limit, from.transactionId, from.globalPosition, ...params], rowMode: 'array' },
+    );
+    const [horizon, blocked, startTransactionId, startPosition, json] = result.rows[0];
+    const start: Checkpoint = { transactionId: startTransactionId, globalPosition: startPosition };
     const rows = json === null ? [] : ensureOrder(JSON.parse(json) as BatchRow[]);
     const events = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
     const full = rows.length === limit;
-    let next = from;
+    let next = start;
     if (full) {
       const last = rows[rows.length - 1];
       next = { transactionId: last[9], globalPosition: last[2] };
-    } else if (events.length > 0 || (filtered && BigInt(horizon) > BigInt(from.transactionId))) {
+    } else if (events.length > 0 || (filtered && compareXid(horizon, start.transactionId) > 0)) {
       // Every event below the horizon has been seen (and filtered): jump to it.
       next = { transactionId: horizon, globalPosition: 0 };
     }
-    const advanced = next !== from;
+    const advanced = next !== start;
     return { events, next, advanced, full, blocked };
   };
 }

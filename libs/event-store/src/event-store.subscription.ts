@@ -24,6 +24,11 @@ export async function lockSubscription(client: PoolClient, subscriptionId: strin
   await client.query({ name: 'reflux_lock_subscription', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', values: [`reflux_subscription:${subscriptionId}`] });
 }
 
+/** BEGIN and the subscription lock in one round trip (simple protocol, the key as an escaped literal). */
+async function beginLocked(client: PoolClient, subscriptionId: string): Promise<void> {
+  await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`reflux_subscription:${subscriptionId}`)}, 7))`);
+}
+
 export async function readCheckpoint(client: PoolClient | Pool, subscriptionId: string): Promise<Checkpoint> {
   const { rows } = await client.query<[string, number]>({
     name: 'reflux_read_checkpoint',
@@ -130,11 +135,9 @@ export class PostgresSubscription implements Subscription {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
       try {
-        await lockSubscription(client, this.options.subscriptionId);
-        const from = await readCheckpoint(client, this.options.subscriptionId);
-        const batch = await this.readBatch(client, from, this.batchSize);
+        await beginLocked(client, this.options.subscriptionId);
+        const batch = await this.readBatch(client, { subscriptionId: this.options.subscriptionId }, this.batchSize);
         if (batch.events.length > 0) await this.handler(batch.events as readonly RecordedEvent[], client);
         if (batch.advanced) await writeCheckpoint(client, this.options.subscriptionId, batch.next);
         await client.query('COMMIT');
