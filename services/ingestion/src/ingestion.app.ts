@@ -16,6 +16,10 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from './domain/read-limits';
 export interface IngestionAppOptions {
   readonly databaseUrl: string;
   readonly databasePoolMax?: number;
+  readonly databaseStatementTimeoutMs?: number;
+  readonly databaseConnectTimeoutMs?: number;
+  /** Apply pending schema migrations at start (default); otherwise refuse to start while any are pending. */
+  readonly migrateOnStart?: boolean;
   readonly storage?: Partial<StorageOptions>;
   readonly writer?: Partial<MeasurementWriterConfig>;
   readonly readLimits?: Partial<ReadLimits>;
@@ -46,10 +50,15 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
   if (storageOptions.backfillHorizonS >= storageOptions.retentionDays * 86_400) {
     throw new Error('the backfill horizon must be shorter than the retention period');
   }
-  const pool = new Pool({ connectionString: o.databaseUrl, max: o.databasePoolMax ?? 10 });
+  const pool = new Pool({
+    connectionString: o.databaseUrl,
+    max: o.databasePoolMax ?? 10,
+    ...(o.databaseStatementTimeoutMs ? { statement_timeout: o.databaseStatementTimeoutMs } : {}),
+    ...(o.databaseConnectTimeoutMs ? { connectionTimeoutMillis: o.databaseConnectTimeoutMs } : {}),
+  });
   pool.on('error', (error) => o.logger.error({ err: error }, 'idle PostgreSQL connection failed'));
   try {
-    const storage = await openIngestionStorage(pool, storageOptions, o.logger);
+    const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true);
     const stopMaintenance = storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000);
     const cache = o.cache ?? new InProcessLatestValueCache();
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);

@@ -6,8 +6,8 @@ import type { z } from 'zod';
 export const ingestionConfigSchema = extendPlatformConfig(
   {
     GRPC_PORT: env.port({ default: 50051 }),
-    /** Plant-model documents whose tags form the tag catalog. */
-    PLANT_MODEL_FILES: env.list({ expected: 'absolute paths of plant-model YAML/JSON files', test: (s) => isAbsolute(s) }),
+    /** Plant-model documents whose tags form the tag catalog; the shipped demo plants when unset. */
+    PLANT_MODEL_FILES: env.list({ expected: 'absolute paths of plant-model YAML/JSON files', test: (s) => isAbsolute(s) }, { optional: true }),
     INGESTION_TIMESCALE: env.oneOf(['auto', 'timescaledb', 'native'] as const, { default: 'auto' }),
     INGESTION_RETENTION_DAYS: env.int({ min: 1, max: 36_500 }, { default: 400 }),
     INGESTION_COMPRESS_AFTER_DAYS: env.int({ min: 1, max: 36_500 }, { default: 35 }),

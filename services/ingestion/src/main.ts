@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import type { Role } from '@reflux/grpc';
 import { loadConfigOrExit } from '@reflux/config';
 import { createLogger } from '@reflux/observability';
-import { InvalidPlantModelError, parsePlantModel } from '@reflux/plant-model';
+import { DEMO_PLANTS, demoPlantPath, InvalidPlantModelError, parsePlantModel, type DemoPlantName } from '@reflux/plant-model';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
 import { tagDefinitionsFromPlantModel } from './adapters/plant-model/plant-model-tags';
 import { startIngestionApp } from './ingestion.app';
@@ -13,7 +13,9 @@ import { ingestionConfigSchema } from './ingestion.config';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(ingestionConfigSchema);
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
-  const tags = config.PLANT_MODEL_FILES.flatMap((path) => {
+  const files = config.PLANT_MODEL_FILES ?? Object.keys(DEMO_PLANTS).map((name) => demoPlantPath(name as DemoPlantName));
+  if (!config.PLANT_MODEL_FILES) logger.warn({ files }, 'PLANT_MODEL_FILES is not set: the tag catalog holds the demo plants');
+  const tags = files.flatMap((path) => {
     const parsed = parsePlantModel(readFileSync(path, 'utf8'), extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
     if (!parsed.ok) throw new InvalidPlantModelError(parsed.issues);
     return tagDefinitionsFromPlantModel(parsed.model);
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
   const app = await startIngestionApp({
     databaseUrl: config.DATABASE_URL,
     databasePoolMax: config.DATABASE_POOL_MAX,
+    databaseStatementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseConnectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    migrateOnStart: config.DATABASE_MIGRATE_ON_START,
     storage: {
       timescale: config.INGESTION_TIMESCALE,
       retentionDays: config.INGESTION_RETENTION_DAYS,

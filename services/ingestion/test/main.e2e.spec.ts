@@ -5,6 +5,8 @@ import { demoPlantPath, loadDemoPlant } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
 import { createTestDatabase, freePort, spawnUntilReady } from '@reflux/testing';
 
+type UnaryMethod = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res: never) => void) => void;
+
 const SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
 const root = join(__dirname, '../../..');
 
@@ -30,13 +32,13 @@ describe('ingestion service process', () => {
       },
     );
     const pkg = loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as {
-      reflux: { ingestion: { v1: { IngestionService: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, Function> } } };
+      reflux: { ingestion: { v1: { IngestionService: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, UnaryMethod> } } };
     };
     const client = new pkg.reflux.ingestion.v1.IngestionService(`127.0.0.1:${port}`, credentials.createInsecure());
     const md = new Metadata();
     md.set('authorization', `Bearer ${createDevelopmentToken(SECRET, ['ingest', 'viewer'], 'e2e')}`);
     const call = <T>(method: string, req: unknown) =>
-      new Promise<T>((resolve, reject) => client[method](req, md, (err: ServiceError | null, res: T) => (err ? reject(err) : resolve(res))));
+      new Promise<T>((resolve, reject) => client[method](req, md, (err, res) => (err ? reject(err) : resolve(res as T))));
     try {
       const tag = loadDemoPlant('petrochemical').tags[0];
       const now = Date.now();

@@ -19,9 +19,9 @@ export interface IngestionStorage {
   startMaintenance(intervalMs: number): () => void;
 }
 
-/** Migrates the schema (detecting TimescaleDB), then builds the stores for the chosen mode. */
-export async function openIngestionStorage(pool: Pool, options: StorageOptions, logger: Logger): Promise<IngestionStorage> {
-  const mode = await migrateIngestionSchema(pool, options);
+/** Migrates (or, with `migrate` false, checks) the schema, detecting TimescaleDB, then builds the stores for the mode. */
+export async function openIngestionStorage(pool: Pool, options: StorageOptions, logger: Logger, migrate = true): Promise<IngestionStorage> {
+  const mode = await migrateIngestionSchema(pool, options, migrate);
   const partitions = mode === 'native' ? new PartitionManager(pool) : undefined;
   const rollups = mode === 'native' ? new RollupMaintainer(pool, options.rollupLagS * 1000) : undefined;
   const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger);

@@ -38,8 +38,12 @@ export async function detectTimescale(pool: Pool): Promise<{ installed: string |
   return { installed: installed.rows[0]?.extversion ?? null, available: available.rows[0]?.default_version ?? null };
 }
 
-/** Decides the storage mode and brings the schema up to date. Returns the mode in use. */
-export async function migrateIngestionSchema(pool: Pool, options: StorageOptions): Promise<StorageMode> {
+/**
+ * Decides the storage mode and brings the schema up to date (`apply`), or — when a migration job
+ * owns the schema (DATABASE_MIGRATE_ON_START=false) — checks that nothing is pending and refuses to
+ * start otherwise. Returns the mode in use.
+ */
+export async function migrateIngestionSchema(pool: Pool, options: StorageOptions, apply = true): Promise<StorageMode> {
   const recorded = await pool
     .query<{ id: string }>(`SELECT id FROM reflux_schema_migrations WHERE module = 'ingestion' AND id LIKE '0002_%'`)
     .then((r) => r.rows[0]?.id, () => undefined);
@@ -53,7 +57,17 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
     mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
   }
   const migrations: Migration[] = mode === 'timescaledb' ? [common, timescaleSamples(options)] : [common, nativeSamples, nativeRollupWatermark];
-  await runMigrations(pool, { module: 'ingestion', migrations });
+  if (apply) {
+    await runMigrations(pool, { module: 'ingestion', migrations });
+  } else {
+    const applied = await pool
+      .query<{ id: string }>(`SELECT id FROM reflux_schema_migrations WHERE module = 'ingestion'`)
+      .then((r) => new Set(r.rows.map((row) => row.id)), () => new Set<string>());
+    const pending = migrations.map((m) => m.id).filter((id) => !applied.has(id));
+    if (pending.length > 0) {
+      throw new Error(`ingestion schema migrations pending (${pending.join(', ')}): run services/ingestion/src/migrate.ts, or set DATABASE_MIGRATE_ON_START=true`);
+    }
+  }
   return mode;
 }
 

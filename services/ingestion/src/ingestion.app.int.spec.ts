@@ -1,0 +1,30 @@
+import { Pool } from 'pg';
+import { createTestDatabase, logger } from '../test/fixture';
+import { DEFAULT_STORAGE_OPTIONS, migrateIngestionSchema } from './adapters/postgres/ingestion.schema';
+import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
+import { startIngestionApp } from './ingestion.app';
+
+describe('startIngestionApp with DATABASE_MIGRATE_ON_START=false', () => {
+  it('refuses to start while migrations are pending, naming the migration command, and starts once they are applied', async () => {
+    const db = await createTestDatabase('ingestion_app');
+    const options = {
+      databaseUrl: db.url,
+      migrateOnStart: false,
+      storage: { timescale: 'native' as const },
+      grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
+      catalog: new InMemoryTagCatalog(),
+      logger,
+    };
+    try {
+      await expect(startIngestionApp(options)).rejects.toThrow(/migrations pending \(0001_batches, 0002_native_samples, 0003_native_rollup_watermark\).*migrate\.ts/);
+      const pool = new Pool({ connectionString: db.url, max: 1 });
+      expect(await migrateIngestionSchema(pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: 'auto' })).toBe('native');
+      await pool.end();
+      const app = await startIngestionApp(options);
+      expect(app.storage.mode).toBe('native');
+      await app.stop();
+    } finally {
+      await db.drop();
+    }
+  });
+});

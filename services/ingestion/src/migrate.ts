@@ -1,0 +1,31 @@
+import { Pool } from 'pg';
+import { loadConfigOrExit } from '@reflux/config';
+import { DEFAULT_STORAGE_OPTIONS, migrateIngestionSchema } from './adapters/postgres/ingestion.schema';
+import { ingestionConfigSchema } from './ingestion.config';
+
+/**
+ * `node -r ./scripts/register.cjs services/ingestion/src/migrate.ts`: detects TimescaleDB and applies
+ * the ingestion schema migrations, then exits (a Kubernetes Job / compose one-shot before the
+ * service starts with DATABASE_MIGRATE_ON_START=false). Advisory-locked, so it may race replicas.
+ */
+async function migrate(): Promise<void> {
+  const config = loadConfigOrExit(ingestionConfigSchema);
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS });
+  try {
+    const mode = await migrateIngestionSchema(pool, {
+      ...DEFAULT_STORAGE_OPTIONS,
+      timescale: config.INGESTION_TIMESCALE,
+      retentionDays: config.INGESTION_RETENTION_DAYS,
+      compressAfterDays: config.INGESTION_COMPRESS_AFTER_DAYS,
+      backfillHorizonS: config.INGESTION_BACKFILL_HORIZON_S,
+    });
+    process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: config.SERVICE_NAME, mode, msg: 'migrations applied' })}\n`);
+  } finally {
+    await pool.end();
+  }
+}
+
+migrate().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'ingestion migration failed', err: String((error as Error)?.stack ?? error) })}\n`);
+  process.exit(1);
+});
