@@ -5,6 +5,7 @@
  */
 import { Pool } from 'pg';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { startEmbeddedPostgres } from '@reflux/testing';
 import { PostgresEventStore } from '@reflux/event-store';
 
@@ -38,6 +39,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = loadavg()[0];
   const server = await startEmbeddedPostgres();
   const pool = new Pool({ connectionString: server.url, max: 16 });
   pool.on('error', () => undefined); // idle connections end when the server stops
@@ -134,6 +136,9 @@ async function main(): Promise<void> {
         liveRatePerSecond: LIVE_RATE_PER_S,
         postgresVersion,
         totalRuntimeSeconds: round((performance.now() - started) / 1000, 1),
+        // Context: the machine is shared; 1-minute load average (2 cores) at start and end.
+        loadAverage1mAtStart: round(loadAtStart, 1),
+        loadAverage1mAtEnd: round(loadavg()[0], 1),
       }),
     );
   } finally {

@@ -81,9 +81,14 @@ export interface ReadAllOptions {
 /** A checkpointed consumer of the global log. */
 export interface SubscriptionHandler {
   /**
-   * Called with events in global-position order, inside the transaction that also stores the
-   * subscription's checkpoint: write read models with `transaction` and a crash can neither skip
-   * nor double-apply an event.
+   * Called inside the transaction that also stores the subscription's checkpoint: write read
+   * models with `transaction` and a crash can neither skip nor double-apply an event.
+   *
+   * Order: commit-safe order, (transaction id, global position). The events of one stream arrive
+   * strictly in stream-version order and those of one transaction in global-position order; events
+   * of different streams written by concurrent transactions may arrive in an order that differs
+   * from their global positions (positions are allocated before commit, so a lower position can
+   * commit later; it is delivered, never skipped).
    */
   (events: readonly RecordedEvent[], transaction: PoolClient): Promise<void>;
 }
@@ -99,7 +104,10 @@ export interface SubscriptionOptions {
 export interface Subscription {
   /** Resolves once the subscription has caught up with the log as it was when it started. */
   readonly caughtUp: Promise<void>;
-  /** Position of the last event handled and checkpointed. */
+  /**
+   * Global position of the last event handled and checkpointed by this instance (0 before the
+   * first). Follows delivery order, so it is not monotonic across concurrent transactions.
+   */
   position(): number;
   stop(): Promise<void>;
 }
