@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 
 const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
-const PROBABILITY = /^(0?\.\d*[1-9]\d*|0\.5|\.5)$/;
+const DECIMAL_FRACTION = /^0?\.\d+$/;
 
 /**
  * Environment of the balancing service: the platform variables plus these (see README.md).
@@ -19,7 +19,7 @@ export const balancingConfigSchema = extendPlatformConfig(
     BALANCE_WINDOW_S: env.int({ min: 60, max: 604_800 }, { default: 3600 }),
     BALANCE_SIGMA_SOURCE: env.oneOf(['tag', 'window'] as const, { default: 'tag' }),
     BALANCE_SPREAD_BUCKETS: env.int({ min: 2, max: 240 }, { default: 12 }),
-    BALANCE_ALPHA: env.text({ default: '0.05', pattern: PROBABILITY, patternName: 'a probability in (0, 0.5]' }),
+    BALANCE_ALPHA: env.text({ default: '0.05', pattern: DECIMAL_FRACTION, patternName: 'a decimal fraction such as 0.05' }),
     BALANCE_MIN_GOOD_SHARE: env.text({ default: '0.5', pattern: /^(0(\.\d+)?|1(\.0+)?)$/, patternName: 'a fraction 0..1' }),
     BALANCE_SCHEDULE_INTERVAL_S: env.int({ min: 0, max: 86_400 }, { default: 60 }),
     BALANCE_SETTLE_S: env.int({ min: 0, max: 86_400 }, { default: 300 }),
@@ -27,6 +27,9 @@ export const balancingConfigSchema = extendPlatformConfig(
     BALANCE_TRIGGER_ON_INGEST: env.bool({ default: true }),
   },
   (c, ctx) => {
+    const alpha = typeof c.BALANCE_ALPHA === 'string' ? Number(c.BALANCE_ALPHA) : undefined;
+    if (alpha !== undefined && !(alpha > 0 && alpha <= 0.5))
+      ctx.addIssue({ code: 'custom', path: ['BALANCE_ALPHA'], message: 'must be a significance level in (0, 0.5]' });
     if (c.AUTH_JWT_SECRET === undefined && c.INGESTION_TOKEN === undefined && c.AUTH_DISABLED !== true)
       ctx.addIssue({
         code: 'custom',
