@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from './event-store.port';
 import { EVENT_STORE_ERROR_CODES, EventStoreError } from './event-store.errors';
 import type { EventNotifier } from './event-store.notifier';
-import { safeBatchReader, START_CHECKPOINT, type Checkpoint, type SafeBatch } from './event-store.safe-read';
+import { safeBatchReader, type Checkpoint, type SafeBatch } from './event-store.safe-read';
 import type { UpcasterRegistry } from './upcaster.registry';
 
 export interface SubscriptionRuntime {
@@ -27,16 +27,6 @@ export async function lockSubscription(client: PoolClient, subscriptionId: strin
 /** BEGIN and the subscription lock in one round trip (simple protocol, the key as an escaped literal). */
 async function beginLocked(client: PoolClient, subscriptionId: string): Promise<void> {
   await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`reflux_subscription:${subscriptionId}`)}, 7))`);
-}
-
-export async function readCheckpoint(client: PoolClient | Pool, subscriptionId: string): Promise<Checkpoint> {
-  const { rows } = await client.query<[string, number]>({
-    name: 'reflux_read_checkpoint',
-    text: 'SELECT transaction_id::text, global_position::float8 FROM reflux_subscription_checkpoints WHERE subscription_id = $1',
-    values: [subscriptionId],
-    rowMode: 'array',
-  });
-  return rows.length === 0 ? START_CHECKPOINT : { transactionId: rows[0][0], globalPosition: rows[0][1] };
 }
 
 export async function writeCheckpoint(client: PoolClient, subscriptionId: string, checkpoint: Checkpoint): Promise<void> {
