@@ -10,6 +10,7 @@ export interface BalancingClient extends grpc.Client {
   getBalance: Unary<v1.GetBalanceRequest, v1.GetBalanceResponse>;
   listSuspects: Unary<v1.ListSuspectsRequest, v1.ListSuspectsResponse>;
   getClassification: Unary<v1.GetClassificationRequest, v1.GetClassificationResponse>;
+  getYields: Unary<v1.GetYieldsRequest, v1.GetYieldsResponse>;
 }
 
 export function balancingClient(address: string): BalancingClient {

@@ -1,6 +1,6 @@
 import { refluxBalancingV1 as v1 } from '@reflux/proto';
 import type { StreamClassification } from '@reflux/reconciliation';
-import type { BalanceRecord, GrossErrorRecord, LossRecord, TestSummary } from '../../domain/balance-record';
+import type { BalanceRecord, GrossErrorRecord, LossRecord, TestSummary, YieldRecord } from '../../domain/balance-record';
 import type { SuspectRow } from '../postgres/balance-read-model.queries';
 import type { ClassificationView } from '../../application/classification.query';
 import { dateToTimestamp } from './balancing.grpc-requests';
@@ -37,6 +37,16 @@ export const lossOf = (l: LossRecord): v1.Loss => ({
   testStatistic: l.testStatistic,
   criticalValue: l.criticalValue,
   equivalentIds: [...l.equivalentIds],
+});
+
+export const yieldOf = (y: YieldRecord): v1.Yield => ({
+  unitId: y.unitId,
+  streamId: y.streamId,
+  medium: y.medium,
+  yieldRatio: y.ratio,
+  massFlowKgPerS: y.massFlowKgPerS,
+  standardDeviationRatio: opt(y.sigmaRatio),
+  basis: y.basis === 'inlet' ? v1.YieldBasis.YIELD_BASIS_INLET : v1.YieldBasis.YIELD_BASIS_OUTLET,
 });
 
 export function balanceResultOf(record: BalanceRecord, reconciledAt: string): v1.BalanceResult {
@@ -76,15 +86,7 @@ export function balanceResultOf(record: BalanceRecord, reconciledAt: string): v1
       nodalTestStatistic: opt(u.nodalTest),
       suspect: u.suspect,
     })),
-    yields: record.yields.map((y) => ({
-      unitId: y.unitId,
-      streamId: y.streamId,
-      medium: y.medium,
-      yieldRatio: y.ratio,
-      massFlowKgPerS: y.massFlowKgPerS,
-      standardDeviationRatio: opt(y.sigmaRatio),
-      basis: y.basis === 'inlet' ? v1.YieldBasis.YIELD_BASIS_INLET : v1.YieldBasis.YIELD_BASIS_OUTLET,
-    })),
+    yields: record.yields.map(yieldOf),
     grossErrors: record.grossErrors.map(grossErrorOf),
     losses: record.losses.map(lossOf),
     energy: {

@@ -5,8 +5,8 @@ import type { ClassificationQuery } from '../../application/classification.query
 import type { PlantModelRegistry } from '../../application/plant-model.registry';
 import { BalancingError, BalancingErrorCode, invalidRequest } from '../../domain/balancing.errors';
 import type { BalanceReadModel } from '../postgres/balance-read-model.queries';
-import { balanceResultOf, classificationOf, suspectOf } from './balancing.grpc-mapper';
-import { parseGetBalanceRequest, parseListSuspectsRequest, parseReconcileRequest, plantIdViolations } from './balancing.grpc-requests';
+import { balanceResultOf, classificationOf, suspectOf, yieldOf } from './balancing.grpc-mapper';
+import { dateToTimestamp, parseGetBalanceRequest, parseListSuspectsRequest, parseReconcileRequest, plantIdViolations, timestampToDate } from './balancing.grpc-requests';
 
 export const BALANCING_PROTO = 'reflux/balancing/v1/balancing.proto';
 export const BALANCING_SERVICE = 'reflux.balancing.v1.BalancingService';
@@ -66,6 +66,21 @@ export function balancingServiceImplementation(deps: BalancingGrpcDeps): Service
       const violations = plantIdViolations(request.plantId);
       if (violations.length > 0) throw invalidRequest(violations);
       return classificationOf(await deps.classification.classify(request.plantId));
+    }),
+
+    GetYields: unary<v1.GetYieldsRequest, v1.GetYieldsResponse>(READERS, async (request) => {
+      const violations = plantIdViolations(request.plantId);
+      const start = request.windowStartTime ? timestampToDate(request.windowStartTime) : null;
+      if (request.windowStartTime && !start) violations.push({ field: 'window_start_time', description: 'is not a valid instant' });
+      if (violations.length > 0) throw invalidRequest(violations);
+      const found = await deps.readModel.getYields(request.plantId, start, request.unitId === '' ? undefined : request.unitId);
+      if (!found)
+        throw new BalancingError(BalancingErrorCode.balanceNotFound, `no reconciled window of plant "${request.plantId}"${start ? ` starting ${start.toISOString()}` : ''}`);
+      return {
+        window: { startTime: dateToTimestamp(found.window.start), endTime: dateToTimestamp(found.window.end) },
+        plantModelVersion: found.plantModelVersion,
+        yields: found.yields.map(yieldOf),
+      };
     }),
   };
 }

@@ -91,6 +91,17 @@ describe('BalancingService over gRPC', () => {
     expect(nht.yieldRatio).toBeGreaterThan(0.9);
   });
 
+  it('serves the reconciled yields of the latest window for planning', async () => {
+    const latest = await callBalancing(client, client.getYields, { plantId: DEMO_PLANT_ID, unitId: 'C-2001', windowStartTime: null }, viewer);
+    expect(latest.window).toEqual(WINDOW);
+    expect(latest.plantModelVersion).toBe(1);
+    expect(latest.yields.map((y) => y.streamId).sort()).toEqual(['nht-acid-gas', 'nht-offgas', 'nht-product', 'nht-sour-water']);
+    const total = latest.yields.reduce((a, y) => a + y.yieldRatio, 0);
+    expect(total).toBeGreaterThan(0.95); // the stripper's products account for its reconciled feed
+    const none = await rejection(callBalancing(client, client.getYields, { plantId: 'elsewhere', unitId: '', windowStartTime: null }, viewer));
+    expect(none.status).toBe(status.NOT_FOUND);
+  });
+
   it('answers NOT_FOUND for a window that was never reconciled', async () => {
     const error = await rejection(callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window: { startTime: ts('2020-01-01T00:00:00Z'), endTime: null }, unitId: '' }, viewer));
     expect(error.status).toBe(status.NOT_FOUND);

@@ -24,6 +24,17 @@ export interface SuspectPage {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a balancing_yields row
+const yieldOf = (y: any): YieldRecord => ({
+  unitId: y.unit_id,
+  streamId: y.stream_id,
+  medium: y.medium,
+  ratio: Number(y.yield_ratio),
+  massFlowKgPerS: Number(y.mass_flow_kg_per_s),
+  sigmaRatio: num(y.sigma_ratio),
+  basis: y.basis,
+});
+
 /** Queries of the balancing read models (tables written by balanceReadModelProjection). */
 export class BalanceReadModel {
   constructor(private readonly pool: Pool) {}
@@ -92,7 +103,7 @@ export class BalanceReadModel {
         ),
       yields: yields.rows
         .filter((y) => !unitId || y.unit_id === unitId)
-        .map((y): YieldRecord => ({ unitId: y.unit_id, streamId: y.stream_id, medium: y.medium, ratio: Number(y.yield_ratio), massFlowKgPerS: Number(y.mass_flow_kg_per_s), sigmaRatio: num(y.sigma_ratio), basis: y.basis })),
+        .map(yieldOf),
       grossErrors: row.record.grossErrors.filter((g) => !unitId || streams.rows.some((s) => s.stream_id === g.streamId && touches(s))),
       losses: row.record.losses.filter((l) => !unitId || l.unitId === unitId),
       energy: e
@@ -106,6 +117,29 @@ export class BalanceReadModel {
         : row.record.energy,
     };
     return { record, reconciledAt: row.reconciled_at.toISOString() };
+  }
+
+  /**
+   * Yields of one window (the latest reconciled one of the plant when `start` is null), with the
+   * window and the plant-model version they were reconciled under.
+   */
+  async getYields(plantId: string, start: Date | null, unitId?: string): Promise<{ window: { start: string; end: string }; plantModelVersion: number; yields: YieldRecord[] } | undefined> {
+    const windows = await this.pool.query<{ window_start: Date; window_end: Date; plant_model_version: number }>(
+      `SELECT window_start, window_end, plant_model_version FROM balancing_windows
+       WHERE plant_id = $1 AND ($2::timestamptz IS NULL OR window_start = $2) ORDER BY window_start DESC, window_end DESC LIMIT 1`,
+      [plantId, start],
+    );
+    const w = windows.rows[0];
+    if (!w) return undefined;
+    const rows = await this.pool.query(
+      `SELECT * FROM balancing_yields WHERE plant_id = $1 AND window_start = $2 AND window_end = $3 AND ($4::text IS NULL OR unit_id = $4) ORDER BY unit_id, stream_id`,
+      [plantId, w.window_start, w.window_end, unitId ?? null],
+    );
+    return {
+      window: { start: w.window_start.toISOString(), end: w.window_end.toISOString() },
+      plantModelVersion: w.plant_model_version,
+      yields: rows.rows.map(yieldOf),
+    };
   }
 
   /** Suspects of windows starting in [from, to), oldest window first, paged by an opaque token. */

@@ -355,3 +355,17 @@ export interface GetClassificationResponse {
   /** Degrees of freedom of the global test (independent balance checks on the measurements). */
   degreesOfFreedom: number;
 }
+
+export interface GetYieldsRequest {
+  plantId: string;
+  /** Only this unit's outlets; empty: every unit. */
+  unitId: string;
+  /** The window starting at this instant; unset: the latest reconciled window of the plant. */
+  windowStartTime?: Timestamp | null;
+}
+
+export interface GetYieldsResponse {
+  window?: TimeRange | null;
+  plantModelVersion: number;
+  yields: Yield[];
+}
