@@ -13,13 +13,15 @@ export function spawnUntilReady<T>(
   command: string,
   args: readonly string[],
   ready: (line: string) => T | undefined,
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore' } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; detached?: boolean } = {},
 ): Promise<{ process: RunningProcess; value: T }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
       env: options.env ?? process.env,
+      // Own process group: a terminal's Ctrl-C reaches only the owner, which stops it in order.
+      detached: options.detached ?? false,
     });
     let output = '';
     let settled = false;

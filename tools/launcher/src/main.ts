@@ -8,7 +8,7 @@
  * (default 54329), REFLUX_<SERVICE>_PORT (gRPC ports, defaults 50051…50055), REFLUX_DEMO_PLANT
  * (`petrochemical` or `steelworks`, default petrochemical), REFLUX_SIMULATOR=off to run without it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createDevelopmentToken, ROLES } from '@reflux/grpc';
@@ -41,6 +41,8 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
 
 async function main(): Promise<void> {
   mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o755 });
+  // As root, PostgreSQL runs as the `postgres` user, who must be able to enter the data directory.
+  if (process.getuid?.() === 0 && (statSync(home).mode & 0o005) !== 0o005) chmodSync(home, statSync(home).mode | 0o005);
   const pgPort = Number(env['REFLUX_PG_PORT'] ?? 54329);
   const plant = env['REFLUX_DEMO_PLANT'] ?? 'petrochemical';
   if (!(plant in DEMO_PLANTS)) throw new Error(`REFLUX_DEMO_PLANT: expected one of ${Object.keys(DEMO_PLANTS).join(', ')}, got "${plant}"`);
@@ -62,10 +64,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+  process.on('exit', () => children.forEach((c) => c.kill()));
 
   say(`Reflux: starting the embedded default (data in ${home})`);
   const firstStart = !existsSync(join(home, 'postgres', 'PG_VERSION'));
-  const postgres = await startEmbeddedPostgres({ dataDir: join(home, 'postgres'), port: pgPort, persistent: true });
+  const postgres = await startEmbeddedPostgres({ dataDir: join(home, 'postgres'), port: pgPort, persistent: true, detached: true });
   running.postgres = postgres;
   say(`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')} (${firstStart ? 'new cluster' : 'existing data reused'})`);
   const databaseUrl = await ensureDatabase(postgres.url, 'reflux');

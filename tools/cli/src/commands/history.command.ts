@@ -17,6 +17,17 @@ function connect(options: CommonOptions): { client: IngestionClient; metadata: R
   return { client: ingestionClient(options.address), metadata: callCredentials(resolveToken(options)) };
 }
 
+async function allTags(client: IngestionClient, metadata: ReturnType<typeof callCredentials>, plantId = ''): Promise<v1.Tag[]> {
+  const tags: v1.Tag[] = [];
+  let pageToken = '';
+  do {
+    const page = await unary(client.listTags, client, { plantId, pageSize: 1000, pageToken }, metadata);
+    tags.push(...page.tags);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return tags;
+}
+
 function common(command: Command): Command {
   return command
     .option('--address <host:port>', 'ingestion gRPC address', process.env['REFLUX_INGESTION_ADDRESS'] ?? '127.0.0.1:50051')
@@ -30,13 +41,7 @@ export function registerHistoryCommands(program: Command): void {
     .option('--plant <id>', 'only this plant')
     .action(async (o: CommonOptions & { plant?: string }) => {
       const { client, metadata } = connect(o);
-      const tags: v1.Tag[] = [];
-      let pageToken = '';
-      do {
-        const page = await unary(client.listTags, client, { plantId: o.plant ?? '', pageSize: 1000, pageToken }, metadata);
-        tags.push(...page.tags);
-        pageToken = page.nextPageToken;
-      } while (pageToken);
+      const tags = await allTags(client, metadata, o.plant);
       client.close();
       createOutput(o.json === true).result(tags, () => table(['tag', 'plant', 'unit', 'min', 'max', 'period s'], tags.map((t) => [t.id, t.plantId, t.unit, t.min, t.max, t.samplingPeriodS])));
     });
@@ -47,7 +52,12 @@ export function registerHistoryCommands(program: Command): void {
     .option('--tags <ids>', 'comma-separated tag ids')
     .action(async (o: CommonOptions & { tags?: string }) => {
       const { client, metadata } = connect(o);
-      const { samples } = await unary(client.getLatest, client, { tagIds: list(o.tags) }, metadata);
+      let tagIds = list(o.tags);
+      if (tagIds.length === 0) tagIds = (await allTags(client, metadata)).map((t) => t.id);
+      const samples: v1.Sample[] = [];
+      for (let i = 0; i < tagIds.length; i += 500) {
+        samples.push(...(await unary(client.getLatest, client, { tagIds: tagIds.slice(i, i + 500) }, metadata)).samples);
+      }
       client.close();
       const rows = samples.map((s) => ({ tagId: s.tagId, time: fromTimestamp(s.time), value: s.value, quality: s.quality, unit: s.unit ?? null }));
       createOutput(o.json === true).result(rows, () => table(['tag', 'time', 'value', 'unit', 'quality'], rows.map((r) => [r.tagId, r.time, r.value, r.unit, r.quality])));
