@@ -1,7 +1,10 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
+import { KafkaEventBus, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
 import { loadProtoPackage } from '@reflux/proto';
+import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { HistoryReader } from './application/history-reader';
 import { InProcessLatestValueCache } from './application/in-process-latest-value-cache';
 import type { LatestValueCache } from './application/latest-value-cache.port';
@@ -30,6 +33,11 @@ export interface IngestionAppOptions {
   /** Period of partition, retention, batch-id and rollup upkeep, ms (default 30 s). */
   readonly maintenanceIntervalMs?: number;
   readonly onCommitted?: MeasurementWriterDeps['onCommitted'];
+  /**
+   * Where MeasurementsIngested goes (transactional outbox, same transaction as the samples): the
+   * PostgreSQL event log, or Kafka through an outbox relay. Not published when absent.
+   */
+  readonly bus?: { readonly kind: 'postgres' } | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly clientId: string };
 }
 
 export interface IngestionApp {
@@ -39,11 +47,11 @@ export interface IngestionApp {
   readonly writer: MeasurementWriter;
   readonly reader: HistoryReader;
   readonly server: GrpcPlatformServer;
-  /** Drains gRPC calls, waits for in-flight batches, closes the pool. */
+  /** Drains gRPC calls, waits for in-flight batches, stops maintenance and the bus, closes the pool. */
   stop(): Promise<void>;
 }
 
-/** Composition root: PostgreSQL storage, writer and reader, and the IngestionService on gRPC. */
+/** Composition root: event outbox, PostgreSQL storage, writer and reader, and the IngestionService on gRPC. */
 export async function startIngestionApp(o: IngestionAppOptions): Promise<IngestionApp> {
   const writerConfig = { ...DEFAULT_WRITER_CONFIG, ...o.writer };
   const storageOptions = { ...DEFAULT_STORAGE_OPTIONS, backfillHorizonS: writerConfig.backfillHorizonS, ...o.storage };
@@ -57,15 +65,41 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     ...(o.databaseConnectTimeoutMs ? { connectionTimeoutMillis: o.databaseConnectTimeoutMs } : {}),
   });
   pool.on('error', (error) => o.logger.error({ err: error }, 'idle PostgreSQL connection failed'));
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((error: unknown) => o.logger.error({ err: error }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+  cleanups.push(() => pool.end());
   try {
-    const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true);
-    const stopMaintenance = storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000);
+    let outbox: MeasurementsIngestedOutbox | undefined;
+    if (o.bus) {
+      if (o.migrateOnStart ?? true) await migrateEventStore(pool);
+      const eventStore = new PostgresEventStore({ pool, logger: o.logger });
+      cleanups.push(() => eventStore.close());
+      if (o.bus.kind === 'kafka') {
+        const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, logger: o.logger });
+        cleanups.push(() => bus.close());
+        const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, subscriptionId: 'ingestion-outbox-relay' });
+        relay.start();
+        cleanups.push(() => relay.stop());
+        outbox = new MeasurementsIngestedOutbox(new TransactionalOutbox({ eventStore }));
+      } else {
+        const bus = new PostgresEventBus({ eventStore, logger: o.logger });
+        cleanups.push(() => bus.close());
+        outbox = new MeasurementsIngestedOutbox(bus.outbox);
+      }
+    }
+    const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true, outbox);
+    cleanups.push(storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000));
     const cache = o.cache ?? new InProcessLatestValueCache();
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);
     const reader = new HistoryReader({ store: storage.history, cache, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
+    cleanups.push(() => writer.close());
     const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger });
     server.addService(loadProtoPackage(INGESTION_PROTO), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));
     const port = await server.start();
+    cleanups.push(() => server.shutdown());
     return {
       port,
       pool,
@@ -73,15 +107,10 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       writer,
       reader,
       server,
-      async stop() {
-        await server.shutdown();
-        stopMaintenance();
-        await writer.close();
-        await pool.end();
-      },
+      stop: stopAll,
     };
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await stopAll();
     throw error;
   }
 }

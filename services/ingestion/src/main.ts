@@ -62,6 +62,10 @@ async function main(): Promise<void> {
         apiKeys: (config.AUTH_API_KEYS ?? []).map((k) => ({ id: k.name, sha256: k.sha256Hex, roles: k.roles as Role[] })),
       },
     },
+    bus:
+      config.EVENT_BUS === 'kafka'
+        ? { kind: 'kafka', brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `ingestion-${process.pid}` }
+        : { kind: 'postgres' },
     catalog: new InMemoryTagCatalog(tags),
     logger,
     maintenanceIntervalMs: config.INGESTION_MAINTENANCE_INTERVAL_S * 1000,

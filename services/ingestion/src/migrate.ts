@@ -1,17 +1,19 @@
 import { Pool } from 'pg';
 import { loadConfigOrExit } from '@reflux/config';
+import { migrateEventStore } from '@reflux/event-store';
 import { DEFAULT_STORAGE_OPTIONS, migrateIngestionSchema } from './adapters/postgres/ingestion.schema';
 import { ingestionConfigSchema } from './ingestion.config';
 
 /**
- * `node -r ./scripts/register.cjs services/ingestion/src/migrate.ts`: detects TimescaleDB and applies
- * the ingestion schema migrations, then exits (a Kubernetes Job / compose one-shot before the
+ * `node -r ./scripts/register.cjs services/ingestion/src/migrate.ts`: applies the event-store
+ * migrations (outbox), detects TimescaleDB and applies the ingestion schema migrations, then exits (a Kubernetes Job / compose one-shot before the
  * service starts with DATABASE_MIGRATE_ON_START=false). Advisory-locked, so it may race replicas.
  */
 async function migrate(): Promise<void> {
   const config = loadConfigOrExit(ingestionConfigSchema);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS });
   try {
+    await migrateEventStore(pool);
     const mode = await migrateIngestionSchema(pool, {
       ...DEFAULT_STORAGE_OPTIONS,
       timescale: config.INGESTION_TIMESCALE,

@@ -6,6 +6,7 @@ import type { BatchAck, Sample, SampleBatch } from '../domain/sample';
 import { assertBatchEnvelope, validateSamples } from '../domain/sample-validation';
 import type { DuplicatePolicy, TagDefinition } from '../domain/tag-definition';
 import { InFlightLimiter } from './in-flight-limiter';
+import { ingestedSummaries } from './ingested-summary';
 import type { LatestValueCache } from './latest-value-cache.port';
 import type { SampleWriteStore } from './sample-store.port';
 import type { TagCatalog } from './tag-catalog.port';
@@ -43,7 +44,7 @@ export interface MeasurementWriterDeps {
   readonly cache: LatestValueCache;
   readonly logger: Logger;
   readonly clock?: () => number;
-  /** Called after each commit (not for replays), e.g. to publish MeasurementsIngested. */
+  /** Called after each commit (not for replays); MeasurementsIngested goes through the store's outbox instead. */
   readonly onCommitted?: (ack: BatchAck, stored: readonly Sample[]) => Promise<void> | void;
 }
 
@@ -184,7 +185,7 @@ export class MeasurementWriter {
     };
     let result: BatchAck;
     try {
-      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, ack);
+      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, ack, ingestedSummaries(batch.clientBatchId, valid, rejected, tags));
     } catch (error) {
       for (const id of tagIds) this.filter.forget(id);
       if (error instanceof IngestionError) throw error;

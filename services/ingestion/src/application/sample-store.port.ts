@@ -1,5 +1,6 @@
 import type { StorableSample } from '../domain/duplicate-resolution';
 import type { BatchAck, Sample } from '../domain/sample';
+import type { IngestedSummary } from './ingested-summary';
 
 /** A stored sample; `seq` orders samples that share a timestamp (keep-both policy), 0 otherwise. */
 export interface StoredSample extends Sample {
@@ -32,9 +33,9 @@ export interface SampleWriteStore {
    * Commits the samples and the batch's acknowledgement in one transaction; samples sharing tag
    * and time within the batch are resolved by their duplicate policy (resolveBatchDuplicates). When the batch id was
    * committed before, nothing is written and the stored acknowledgement comes back with
-   * `duplicate: true`.
+   * `duplicate: true`. `summaries` are published (MeasurementsIngested) in the same transaction.
    */
-  commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck): Promise<BatchAck>;
+  commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck, summaries?: readonly IngestedSummary[]): Promise<BatchAck>;
 }
 
 /** Read side of the time-series store. */

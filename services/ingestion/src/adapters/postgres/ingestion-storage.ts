@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { IngestionEventOutbox } from '../bus/measurements-ingested.outbox';
 import { migrateIngestionSchema, type StorageMode, type StorageOptions } from './ingestion.schema';
 import { PartitionManager } from './partition-manager';
 import { PostgresHistoryStore } from './postgres-history-store';
@@ -20,11 +21,17 @@ export interface IngestionStorage {
 }
 
 /** Migrates (or, with `migrate` false, checks) the schema, detecting TimescaleDB, then builds the stores for the mode. */
-export async function openIngestionStorage(pool: Pool, options: StorageOptions, logger: Logger, migrate = true): Promise<IngestionStorage> {
+export async function openIngestionStorage(
+  pool: Pool,
+  options: StorageOptions,
+  logger: Logger,
+  migrate = true,
+  outbox?: IngestionEventOutbox,
+): Promise<IngestionStorage> {
   const mode = await migrateIngestionSchema(pool, options, migrate);
   const partitions = mode === 'native' ? new PartitionManager(pool) : undefined;
   const rollups = mode === 'native' ? new RollupMaintainer(pool, options.rollupLagS * 1000) : undefined;
-  const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger);
+  const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger, outbox);
   const history = new PostgresHistoryStore(pool, mode);
   logger.info({ mode }, 'ingestion storage ready');
 

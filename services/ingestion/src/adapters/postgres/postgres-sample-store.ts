@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { resolveBatchDuplicates, type StorableSample } from '../../domain/duplicate-resolution';
 import { toSignedInt32 } from '../../domain/quality';
 import type { BatchAck } from '../../domain/sample';
+import type { IngestedSummary } from '../../application/ingested-summary';
 import type { SampleWriteStore } from '../../application/sample-store.port';
+import type { IngestionEventOutbox } from '../bus/measurements-ingested.outbox';
 import { copyText } from './copy-encoding';
 import type { StorageMode } from './ingestion.schema';
 import type { PartitionManager } from './partition-manager';
@@ -21,6 +23,7 @@ const MINUTE_MS = 60_000;
  * and one INSERT … ON CONFLICT per duplicate policy, sorted by key so that concurrent writers lock
  * rows in the same order. On native PostgreSQL, samples before the rollup watermark queue their
  * 1-minute buckets for recomputation in the same transaction; those are recomputed before the ack.
+ * MeasurementsIngested events go into the outbox in the same transaction.
  */
 export class PostgresSampleStore implements SampleWriteStore {
   private readonly staged = new WeakSet<PoolClient>();
@@ -31,9 +34,10 @@ export class PostgresSampleStore implements SampleWriteStore {
     private readonly partitions: PartitionManager | undefined,
     private readonly rollups: RollupMaintainer | undefined,
     private readonly logger: Logger,
+    private readonly outbox?: IngestionEventOutbox,
   ) {}
 
-  async commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck): Promise<BatchAck> {
+  async commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck, summaries: readonly IngestedSummary[] = []): Promise<BatchAck> {
     if (this.partitions && samples.length > 0) await this.partitions.ensureFor(samples.map((s) => s.timeMs));
     const native = this.mode === 'native';
     const client = await this.pool.connect();
@@ -66,6 +70,7 @@ export class PostgresSampleStore implements SampleWriteStore {
           dirty = rows[0]?.dirty ?? 0;
         }
       }
+      if (this.outbox && summaries.length > 0) await this.outbox.enqueueIngested(summaries, client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
