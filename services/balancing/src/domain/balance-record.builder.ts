@@ -105,7 +105,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     alpha: input.alpha,
     globalTest: summary(result.globalTest),
     globalTestAfter: summary(result.globalTestAfter),
-    measurementTestCritical: result.measurementTestCritical,
+    measurementTestCritical: Number.isFinite(result.measurementTestCritical) ? result.measurementTestCritical : null,
     counts: { ...result.counts, balanceEquations: result.nodes.length },
     streams,
     units,
@@ -118,7 +118,9 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
   };
 }
 
-const summary = (t: TestResult): TestSummary => ({ statistic: t.statistic, dof: t.dof, critical: t.critical, pValue: t.pValue, rejected: t.rejected });
+/** Without redundancy (dof 0) the library may give no finite critical value: stored as 0 (nothing to test). */
+const finiteOr = (v: number, fallback: number): number => (Number.isFinite(v) ? v : fallback);
+const summary = (t: TestResult): TestSummary => ({ statistic: finiteOr(t.statistic, 0), dof: t.dof, critical: finiteOr(t.critical, 0), pValue: finiteOr(t.pValue, 1), rejected: t.rejected });
 
 const sumOrNull = (values: readonly (number | null)[]): number | null =>
   values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0);

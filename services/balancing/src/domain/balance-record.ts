@@ -101,7 +101,8 @@ export interface BalanceRecord {
   readonly alpha: number;
   readonly globalTest: TestSummary;
   readonly globalTestAfter: TestSummary;
-  readonly measurementTestCritical: number;
+  /** Šidák-corrected critical value of the measurement tests; null when no measurement is redundant. */
+  readonly measurementTestCritical: number | null;
   readonly counts: {
     readonly streams: number;
     readonly measured: number;

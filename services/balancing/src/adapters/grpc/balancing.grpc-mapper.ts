@@ -57,7 +57,7 @@ export function balanceResultOf(record: BalanceRecord, reconciledAt: string): v1
     source: record.source === 'request' ? v1.MeasurementSource.MEASUREMENT_SOURCE_REQUEST : v1.MeasurementSource.MEASUREMENT_SOURCE_HISTORY,
     globalTest: testOf(record.globalTest),
     globalTestAfter: testOf(record.globalTestAfter),
-    measurementTestCriticalValue: record.measurementTestCritical,
+    measurementTestCriticalValue: record.measurementTestCritical ?? 0,
     streams: record.streams.map((s) => ({
       streamId: s.streamId,
       fromUnitId: s.from ?? '',

@@ -258,7 +258,10 @@ export interface BalanceResult {
   source: MeasurementSource;
   /** Global test on the raw measurements, and after the gross errors were removed. */
   globalTest?: GlobalTest | null;
-  globalTestAfter?: GlobalTest | null;
+  globalTestAfter?:
+    | GlobalTest
+    | null;
+  /** Critical value of the measurement tests (Šidák-corrected); 0 when no measurement is redundant. */
   measurementTestCriticalValue: number;
   streams: StreamBalance[];
   units: UnitClosure[];
