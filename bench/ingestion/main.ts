@@ -1,6 +1,7 @@
 /**
  * Ingestion throughput and latency through the real gRPC API into a real PostgreSQL (embedded,
- * native partitioning and service-kept rollups, folded every 5 s during the run).
+ * native partitioning, service-kept rollups folded every 5 s during the run, MeasurementsIngested
+ * written to the PostgreSQL outbox in each batch's transaction).
  *
  * The client runs in a worker thread (load-generator.ts) over a loopback socket:
  * 1. Saturation: one WriteMeasurements stream with up to WINDOW batches in flight for SATURATE_S
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
     logger: pino({ level: 'warn' }),
     writer: { maxInFlightSamples: BATCH * WINDOW, maxBatchSamples: Math.max(BATCH, 50_000) },
     storage: { rollupLagS: 5 },
+    // As deployed: MeasurementsIngested per batch into the PostgreSQL event log, same transaction.
+    bus: { kind: 'postgres' },
     maintenanceIntervalMs: 5_000,
   });
   const settings: LoadSettings = {

@@ -4,7 +4,9 @@ import type { Role } from '@reflux/grpc';
 import { loadConfigOrExit } from '@reflux/config';
 import { createLogger } from '@reflux/observability';
 import { DEMO_PLANTS, demoPlantPath, InvalidPlantModelError, parsePlantModel, type DemoPlantName } from '@reflux/plant-model';
+import { createRedisClient } from '@reflux/redis';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
+import { RedisLatestValueCache } from './adapters/redis/redis-latest-value-cache';
 import { tagDefinitionsFromPlantModel } from './adapters/plant-model/plant-model-tags';
 import { startIngestionApp } from './ingestion.app';
 import { ingestionConfigSchema } from './ingestion.config';
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     if (!parsed.ok) throw new InvalidPlantModelError(parsed.issues);
     return tagDefinitionsFromPlantModel(parsed.model);
   });
+  const redis = config.REDIS_URL ? createRedisClient({ url: config.REDIS_URL, connectionName: config.SERVICE_NAME, logger }) : undefined;
   const app = await startIngestionApp({
     databaseUrl: config.DATABASE_URL,
     databasePoolMax: config.DATABASE_POOL_MAX,
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
         ? { kind: 'kafka', brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `ingestion-${process.pid}` }
         : { kind: 'postgres' },
     catalog: new InMemoryTagCatalog(tags),
+    ...(redis ? { cache: new RedisLatestValueCache(redis) } : {}),
     logger,
     maintenanceIntervalMs: config.INGESTION_MAINTENANCE_INTERVAL_S * 1000,
   });
@@ -76,13 +80,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'ingestion service stopping');
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'ingestion service stopped with an error');
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      .then(() => redis?.quit())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'ingestion service stopped with an error');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
