@@ -91,6 +91,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       }
     }
     const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true, outbox);
+    cleanups.push(() => storage.publisher?.drain());
     cleanups.push(storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000));
     const cache = o.cache ?? new InProcessLatestValueCache();
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);

@@ -6,7 +6,7 @@ import { startIngestionApp, type IngestionApp } from '../../ingestion.app';
 import { createTestDatabase, logger, tag } from '../../../test/fixture';
 
 describe('MeasurementsIngested through the PostgreSQL outbox', () => {
-  it('publishes one event per plant for a committed batch, and nothing again for its retry', async () => {
+  it('publishes one event per plant for each committed batch, also for concurrent batches of one plant, and nothing again for a retry', async () => {
     const db = await createTestDatabase('ingestion_outbox');
     let app: IngestionApp | undefined;
     const store = { close: async () => undefined } as { close(): Promise<void> };
@@ -31,6 +31,10 @@ describe('MeasurementsIngested through the PostgreSQL outbox', () => {
       };
       await app.writer.write(batch);
       await app.writer.write(batch);
+      const concurrent = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => app!.writer.write({ clientBatchId: `ob-c${i}`, samples: [{ tagId: 'FI-1', timeMs: t + 10_000 + i, value: i }] })),
+      );
+      expect(concurrent.every((a) => a.acceptedCount === 1)).toBe(true);
 
       const eventStore = new PostgresEventStore({ pool: app.pool, logger });
       store.close = () => eventStore.close();
@@ -38,12 +42,14 @@ describe('MeasurementsIngested through the PostgreSQL outbox', () => {
       const received: IntegrationEvent[] = [];
       const sub = await bus.subscribe({ group: 'test.ingested', types: ['MeasurementsIngested'], handler: async (e) => void received.push(e) });
       const deadline = Date.now() + 10_000;
-      while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (received.length < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
       await sub.stop();
       await bus.close();
-      const byPlant = Object.fromEntries(received.map((e) => [(e.data as { plantId: string }).plantId, e]));
-      expect(received).toHaveLength(2);
+      expect(received).toHaveLength(12);
+      expect(new Set(received.map((e) => (e.data as { batchId: string }).batchId)).size).toBe(11);
+      const first = received.filter((e) => (e.data as { batchId: string }).batchId === 'ob-1');
+      const byPlant = Object.fromEntries(first.map((e) => [(e.data as { plantId: string }).plantId, e]));
       expect(byPlant.alpha.data).toEqual({
         plantId: 'alpha',
         batchId: 'ob-1',

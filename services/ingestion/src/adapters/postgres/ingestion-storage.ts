@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { IngestedEventPublisher } from '../bus/ingested-event.publisher';
 import type { IngestionEventOutbox } from '../bus/measurements-ingested.outbox';
 import { migrateIngestionSchema, type StorageMode, type StorageOptions } from './ingestion.schema';
 import { PartitionManager } from './partition-manager';
@@ -14,6 +15,8 @@ export interface IngestionStorage {
   /** Native mode only. */
   readonly partitions?: PartitionManager;
   readonly rollups?: RollupMaintainer;
+  /** With an outbox: appends committed batches' MeasurementsIngested events to the event log. */
+  readonly publisher?: IngestedEventPublisher;
   /** Partitions ahead, retention, expired batch ids, left-over dirty rollup buckets. */
   maintain(nowMs?: number): Promise<{ droppedPartitions: string[]; expiredBatchIds: number; recomputedBuckets: number }>;
   /** Runs `maintain` every `intervalMs` until the returned function is called. */
@@ -28,10 +31,11 @@ export async function openIngestionStorage(
   migrate = true,
   outbox?: IngestionEventOutbox,
 ): Promise<IngestionStorage> {
+  const publisher = outbox ? new IngestedEventPublisher(pool, outbox, logger) : undefined;
   const mode = await migrateIngestionSchema(pool, options, migrate);
   const partitions = mode === 'native' ? new PartitionManager(pool) : undefined;
   const rollups = mode === 'native' ? new RollupMaintainer(pool, options.rollupLagS * 1000) : undefined;
-  const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger, outbox);
+  const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger, publisher);
   const history = new PostgresHistoryStore(pool, mode);
   logger.info({ mode }, 'ingestion storage ready');
 
@@ -47,6 +51,7 @@ export async function openIngestionStorage(
       recomputedBuckets = await rollups.recomputeDirty();
       await rollups.fold(nowMs);
     }
+    if (publisher) await publisher.drain();
     const expiredBatchIds = await store.expireBatchIds(options.batchIdRetentionS);
     return { droppedPartitions, expiredBatchIds, recomputedBuckets };
   };
@@ -58,6 +63,7 @@ export async function openIngestionStorage(
     history,
     partitions,
     rollups,
+    publisher,
     maintain,
     startMaintenance(intervalMs) {
       let running = false;

@@ -56,7 +56,8 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
     if (options.timescale === 'timescaledb' && !offered) throw new Error('INGESTION_TIMESCALE=timescaledb but the timescaledb extension is not available on this server');
     mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
   }
-  const migrations: Migration[] = mode === 'timescaledb' ? [common, timescaleSamples(options)] : [common, nativeSamples, nativeRollupWatermark];
+  const migrations: Migration[] =
+    mode === 'timescaledb' ? [common, timescaleSamples(options), batchEvents] : [common, nativeSamples, nativeRollupWatermark, batchEvents];
   if (apply) {
     await runMigrations(pool, { module: 'ingestion', migrations });
   } else {
@@ -81,6 +82,16 @@ const common = sqlMigration(
   `CREATE INDEX ingestion_batches_committed_at ON ingestion_batches (committed_at)`,
   // Distinguishes samples that share tag and time under the keep-both policy.
   `CREATE SEQUENCE ingestion_sample_seq`,
+);
+
+/**
+ * MeasurementsIngested summaries of a batch, committed with it; `published` turns true once they
+ * are appended to the event log (IngestedEventPublisher), so a crash in between loses nothing.
+ */
+const batchEvents = sqlMigration(
+  '0004_batch_events',
+  `ALTER TABLE ingestion_batches ADD COLUMN events jsonb, ADD COLUMN published boolean NOT NULL DEFAULT true`,
+  `CREATE INDEX ingestion_batches_unpublished ON ingestion_batches (committed_at) WHERE NOT published`,
 );
 
 const sampleColumns = `tag_id text NOT NULL,

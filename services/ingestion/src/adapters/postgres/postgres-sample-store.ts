@@ -6,7 +6,7 @@ import { toSignedInt32 } from '../../domain/quality';
 import type { BatchAck } from '../../domain/sample';
 import type { IngestedSummary } from '../../application/ingested-summary';
 import type { SampleWriteStore } from '../../application/sample-store.port';
-import type { IngestionEventOutbox } from '../bus/measurements-ingested.outbox';
+import type { IngestedEventPublisher } from '../bus/ingested-event.publisher';
 import { copyText } from './copy-encoding';
 import type { StorageMode } from './ingestion.schema';
 import type { PartitionManager } from './partition-manager';
@@ -23,7 +23,8 @@ const MINUTE_MS = 60_000;
  * and one INSERT … ON CONFLICT per duplicate policy, sorted by key so that concurrent writers lock
  * rows in the same order. On native PostgreSQL, samples before the rollup watermark queue their
  * 1-minute buckets for recomputation in the same transaction; those are recomputed before the ack.
- * MeasurementsIngested events go into the outbox in the same transaction.
+ * The batch's MeasurementsIngested summaries are stored with its id, in the same transaction, for
+ * the IngestedEventPublisher.
  */
 export class PostgresSampleStore implements SampleWriteStore {
   private readonly staged = new WeakSet<PoolClient>();
@@ -34,12 +35,13 @@ export class PostgresSampleStore implements SampleWriteStore {
     private readonly partitions: PartitionManager | undefined,
     private readonly rollups: RollupMaintainer | undefined,
     private readonly logger: Logger,
-    private readonly outbox?: IngestionEventOutbox,
+    private readonly publisher?: IngestedEventPublisher,
   ) {}
 
   async commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck, summaries: readonly IngestedSummary[] = []): Promise<BatchAck> {
     if (this.partitions && samples.length > 0) await this.partitions.ensureFor(samples.map((s) => s.timeMs));
     const native = this.mode === 'native';
+    const publish = this.publisher !== undefined && summaries.length > 0;
     const client = await this.pool.connect();
     let dirty = 0;
     try {
@@ -50,11 +52,12 @@ export class PostgresSampleStore implements SampleWriteStore {
       if (native) await client.query(`SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
       const claim = await client.query<{ claimed: number; watermark: Date | null }>(
         `WITH claim AS (
-           INSERT INTO ingestion_batches (client_batch_id, ack) VALUES ($1, $2) ON CONFLICT (client_batch_id) DO NOTHING RETURNING 1
+           INSERT INTO ingestion_batches (client_batch_id, ack, events, published) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (client_batch_id) DO NOTHING RETURNING 1
          )
          SELECT (SELECT count(*) FROM claim)::int AS claimed,
                 ${native ? '(SELECT watermark FROM ingestion_rollup_state)' : 'NULL::timestamptz'} AS watermark`,
-        [clientBatchId, JSON.stringify(ack)],
+        [clientBatchId, JSON.stringify(ack), publish ? JSON.stringify(summaries) : null, !publish],
       );
       if (claim.rows[0].claimed === 0) {
         await client.query('ROLLBACK');
@@ -70,7 +73,6 @@ export class PostgresSampleStore implements SampleWriteStore {
           dirty = rows[0]?.dirty ?? 0;
         }
       }
-      if (this.outbox && summaries.length > 0) await this.outbox.enqueueIngested(summaries, client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -78,6 +80,7 @@ export class PostgresSampleStore implements SampleWriteStore {
     } finally {
       client.release();
     }
+    if (publish) this.publisher!.kick();
     if (dirty > 0 && this.rollups) {
       // Before the ack, so whoever saw the ack reads exact rollups; after a crash here the queue
       // survives and the maintenance loop recomputes the buckets.
@@ -88,7 +91,7 @@ export class PostgresSampleStore implements SampleWriteStore {
 
   /** Deletes batch ids committed longer ago than the retention; returns how many. */
   async expireBatchIds(olderThanS: number): Promise<number> {
-    const r = await this.pool.query(`DELETE FROM ingestion_batches WHERE committed_at < now() - $1 * INTERVAL '1 second'`, [olderThanS]);
+    const r = await this.pool.query(`DELETE FROM ingestion_batches WHERE committed_at < now() - $1 * INTERVAL '1 second' AND published`, [olderThanS]);
     return r.rowCount ?? 0;
   }
 
