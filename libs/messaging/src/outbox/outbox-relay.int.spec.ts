@@ -64,11 +64,12 @@ describe('outbox relay to Kafka', () => {
       types: ['PlantModelVersioned'],
       retry: { maxAttempts: 3, initialDelayMs: 20 },
       handler: async (event, delivery) => {
-        deliveries.push(event.eventId);
         await idempotentHandler(env.pool, async (e, d) => {
           const data = e.data as { plantId: string; version: number };
           await d.transaction.query('INSERT INTO plant_model_cache VALUES ($1, $2) ON CONFLICT (plant_id) DO UPDATE SET version = plant_model_cache.version + 1', [data.plantId, data.version]);
         })(event, delivery);
+        // Recorded once the handler's transaction has committed, so the test reads what it wrote.
+        deliveries.push(event.eventId);
       },
     });
     return deliveries;
