@@ -11,6 +11,7 @@ import { balanceWindowDecider, type BalanceWindowEvent } from '../domain/balance
 import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
 import { deterministicUuid } from '../domain/deterministic-id';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';
+import { WATER_MEDIA } from '../domain/steam-energy-balance';
 import type { SigmaSource, TagAverage } from '../domain/tag-average';
 import type { HistorySource } from './history-source.port';
 import type { PlantModelRegistry } from './plant-model.registry';
@@ -114,11 +115,15 @@ export class BalanceReconciler {
     const { graph } = this.deps.models.current(command.plantId);
     const tags = graph.tags();
     const flowTagIds = tags.filter((t) => t.streamId !== undefined && ['massFlow', 'volumetricFlow', 'normalVolumetricFlow', 'power'].includes(t.kind)).map((t) => t.id);
+    // temperatures and pressures of water and steam streams, for the steam energy balance
+    const stateTagIds = tags
+      .filter((t) => (t.kind === 'temperature' || t.kind === 'pressure') && t.streamId !== undefined && WATER_MEDIA.has(graph.stream(t.streamId).medium))
+      .map((t) => t.id);
     const levelTagIds = tags.filter((t) => t.kind === 'level' && t.unitId !== undefined && graph.unit(t.unitId).inventory !== undefined).map((t) => t.id);
     try {
       return await this.deps.history.readWindow({
         plantId: command.plantId,
-        tagIds: flowTagIds,
+        tagIds: [...flowTagIds, ...stateTagIds],
         levelTagIds,
         window: command.window,
         spreadBuckets: this.deps.settings.sigmaSource === 'window' ? this.deps.settings.spreadBuckets : 1,

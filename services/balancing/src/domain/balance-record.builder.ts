@@ -5,6 +5,7 @@ import type { WindowIso } from './balance-window';
 import { energyFigures } from './energy-kpis';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
+import { steamEnergyBalance } from './steam-energy-balance';
 import { kgPerSToTagUnit } from './tag-conversion';
 
 export interface BuildRecordInput {
@@ -97,6 +98,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
   }
 
   const reconciled = new Map<string, number | null>(result.streams.map((s) => [s.id, s.reconciled]));
+  const steam = steamEnergyBalance(graph, mapping, input.averages, input.alpha);
   return {
     plantId: graph.plantId,
     plantModelVersion: input.plantModelVersion,
@@ -113,8 +115,9 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     grossErrors,
     losses,
     energy: energyFigures(graph, reconciled, input.averages, units),
+    steamBalance: steam.record ?? null,
     solver: result.solver,
-    warnings: mapping.warnings,
+    warnings: [...mapping.warnings, ...steam.warnings],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { StreamClassification } from '@reflux/reconciliation';
 import type { WindowIso } from './balance-window';
+import type { SteamBalanceRecord } from './steam-energy-balance';
 
 /** What a reconciled window holds; plain JSON, stored in the `BalanceReconciled` event. All flows kg/s. */
 export interface TestSummary {
@@ -118,6 +119,8 @@ export interface BalanceRecord {
   readonly grossErrors: readonly GrossErrorRecord[];
   readonly losses: readonly LossRecord[];
   readonly energy: EnergyRecord;
+  /** Joint mass and energy reconciliation of the steam headers and letdowns; null when none qualifies. */
+  readonly steamBalance: SteamBalanceRecord | null;
   readonly solver: string;
   readonly warnings: readonly string[];
 }

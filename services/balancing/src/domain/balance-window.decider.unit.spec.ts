@@ -24,6 +24,7 @@ const record = (version: number, overrides: Partial<BalanceRecord> = {}): Balanc
   ],
   losses: [{ unitId: 'U-1', lossKgPerS: 0.5, sigmaKgPerS: 0.05, testStatistic: 20, criticalValue: 8, equivalentIds: [] }],
   energy: { energyImportW: null, energyExportW: null, productKgPerS: null, specificEnergyGjPerT: null, headers: [] },
+  steamBalance: null,
   solver: 'closed-form',
   warnings: [],
   ...overrides,

@@ -51,6 +51,9 @@ export class BalancingError extends DomainError {
 export const invalidRequest = (violations: readonly FieldViolation[]): BalancingError =>
   new BalancingError(
     BalancingErrorCode.invalidRequest,
-    `invalid request: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`,
+    `invalid request: ${violations
+      .slice(0, 5)
+      .map((v) => `${v.field}: ${v.description}`)
+      .join('; ')}${violations.length > 5 ? ` (+${violations.length - 5} more)` : ''}`,
     { violations },
   );

@@ -104,6 +104,23 @@ export function balanceResultOf(record: BalanceRecord, reconciledAt: string): v1
         supplyEnergyW: opt(h.supplyEnergyW),
       })),
     },
+    steamBalance: record.steamBalance
+      ? {
+          unitIds: [...record.steamBalance.unitIds],
+          globalTest: testOf(record.steamBalance.globalTest),
+          temperatures: record.steamBalance.temperatures.map((t) => ({
+            streamId: t.streamId,
+            tagIds: [...t.tagIds],
+            measuredTemperatureK: opt(t.measuredK),
+            reconciledTemperatureK: opt(t.reconciledK),
+            standardDeviationK: opt(t.sigmaK),
+            measurementTestStatistic: opt(t.measurementTest),
+            classification: CLASSIFICATION[t.classification as StreamClassification] ?? v1.Classification.CLASSIFICATION_UNSPECIFIED,
+            suspect: t.suspect,
+          })),
+          measurementTestCriticalValue: record.steamBalance.measurementTestCritical ?? 0,
+        }
+      : null,
     solver: record.solver,
     reconciledTime: dateToTimestamp(reconciledAt),
     warnings: [...record.warnings],

@@ -29,7 +29,7 @@ describe('Reconcile request parsing', () => {
     expect(input.window).toEqual({ start: new Date('2026-11-23T10:00:00Z'), end: new Date('2026-11-23T11:00:00Z') });
   });
 
-  it('reports a missing window, a repeated tag and a non-balance tag with their paths', () => {
+  it('reports a missing window, a repeated tag and a composition tag (no component balances) with their paths', () => {
     const fields = violationsOf(() =>
       parseReconcileRequest(
         {
@@ -40,7 +40,7 @@ describe('Reconcile request parsing', () => {
           measurements: [
             { tagId: 'FI-1005', value: 1, unit: '', standardDeviation: null, levelChange: null },
             { tagId: 'FI-1005', value: 2, unit: '', standardDeviation: null, levelChange: null },
-            { tagId: 'TI-5002', value: 20, unit: '', standardDeviation: null, levelChange: null },
+            { tagId: 'AI-2003', value: 20, unit: '', standardDeviation: null, levelChange: null },
           ],
         },
         graphOf,

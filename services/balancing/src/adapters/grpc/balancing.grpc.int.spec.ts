@@ -70,6 +70,10 @@ describe('BalancingService over gRPC', () => {
     expect(result.streams.find((s) => s.streamId === 'crude-transfer')).toMatchObject({ classification: v1.Classification.CLASSIFICATION_UNOBSERVABLE, measured: false });
     expect(result.streams.find((s) => s.streamId === 'crude-charge')?.reconciledMassFlowKgPerS).toBeCloseTo(150, 0);
     expect(history.queries).toHaveLength(0); // nothing was read from the history
+    // the steam system's mass and energy balances see the letdown leak too
+    expect(result.steamBalance!.unitIds).toEqual(['HDR-4001', 'HDR-4002', 'HDR-4003', 'PV-4001', 'PV-4002']);
+    expect(result.steamBalance!.temperatures.find((t) => t.streamId === 'hp-pv4001')?.measuredTemperatureK).toBeCloseTo(673.15, 6);
+    expect(result.steamBalance!.globalTest!.rejected).toBe(true);
 
     const again = await callBalancing(client, client.reconcile, { plantId: DEMO_PLANT_ID, window: WINDOW, measurements: measurements(), dryRun: false }, operator);
     expect(again.replayed).toBe(true);

@@ -49,7 +49,10 @@ export enum YieldBasis {
 
 /** One measurement given in a Reconcile request: the average of a tag over the window. */
 export interface Measurement {
-  /** Tag of the plant model (a mass, volumetric or normal volumetric flow, a level or a power tag). */
+  /**
+   * Tag of the plant model: a mass, volumetric or normal volumetric flow, a level, power,
+   * temperature or pressure tag.
+   */
   tagId: string;
   /** Value in `unit`, or in the tag's engineering unit when `unit` is empty. */
   value: number;
@@ -279,6 +282,38 @@ export interface BalanceResult {
   /** Problems met while building the balance (tags without a usable average, missing densities). */
   warnings: string[];
   alpha: number;
+  /**
+   * Mass and energy balances of the steam headers and letdown stations (IAPWS-IF97 enthalpies),
+   * reconciled with the stream temperatures; absent when the plant model allows none.
+   */
+  steamBalance?: SteamBalance | null;
+}
+
+/**
+ * Joint mass and energy reconciliation of the steam system: informational (suspect meters and
+ * leaks are those of the mass balance; no serial elimination here).
+ */
+export interface SteamBalance {
+  unitIds: string[];
+  globalTest?: GlobalTest | null;
+  temperatures: StreamTemperature[];
+  /** Critical value of the temperature measurement tests; 0 when none is redundant. */
+  measurementTestCriticalValue: number;
+}
+
+export interface StreamTemperature {
+  streamId: string;
+  tagIds: string[];
+  measuredTemperatureK?: number | null | undefined;
+  reconciledTemperatureK?: number | null | undefined;
+  standardDeviationK?: number | null | undefined;
+  measurementTestStatistic?: number | null | undefined;
+  classification: Classification;
+  /**
+   * Measurement test above its critical value. The thermometers of one balance share their test
+   * statistic: this flags the balance (or its flows), not one instrument.
+   */
+  suspect: boolean;
 }
 
 export interface GetBalanceRequest {
