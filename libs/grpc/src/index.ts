@@ -14,5 +14,6 @@ export { defaultPropagator, extractTraceContext, injectTraceContext } from './te
 export * from './server/grpc-platform.config';
 export { GrpcPlatformServer, type GrpcPlatformServerOptions } from './server/grpc-platform.server';
 export { readTlsFiles, serverCredentials } from './server/tls';
+export { grpcPlatformConfigFromEnv } from './server/grpc-platform.from-env';
 export { GRPC_LIB_PROTO_ROOT, loadPlatformProto } from './platform-protos';
 export * from './nest/grpc-platform.module';

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { grpcTlsMaterial, type PlatformConfig } from '@reflux/config';
+import type { Role } from '../auth/roles';
+import type { GrpcPlatformConfigInput } from './grpc-platform.config';
+
+type GrpcEnvironment = Pick<
+  PlatformConfig,
+  | 'GRPC_HOST'
+  | 'GRPC_PORT'
+  | 'GRPC_MAX_RECEIVE_MESSAGE_BYTES'
+  | 'GRPC_MAX_SEND_MESSAGE_BYTES'
+  | 'SHUTDOWN_GRACE_MS'
+  | 'AUTH_DISABLED'
+  | 'AUTH_JWT_SECRET'
+  | 'AUTH_JWT_PUBLIC_KEY_FILE'
+  | 'AUTH_JWT_ISSUER'
+  | 'AUTH_JWT_AUDIENCE'
+  | 'AUTH_API_KEYS'
+  | 'TLS_CERT_FILE'
+  | 'TLS_KEY_FILE'
+  | 'TLS_CLIENT_CA_FILE'
+  | 'TLS_REQUIRE_CLIENT_CERT'
+>;
+
+/**
+ * The gRPC server settings of a service from its validated platform configuration (the GRPC_*,
+ * AUTH_*, TLS_* and SHUTDOWN_GRACE_MS variables), so that every service reads them the same way.
+ * Key and certificate files are read here; an unreadable one raises the config error naming it.
+ */
+export function grpcPlatformConfigFromEnv(config: GrpcEnvironment, readFile: (path: string) => Buffer = readFileSync): GrpcPlatformConfigInput {
+  const hasJwt = Boolean(config.AUTH_JWT_SECRET || config.AUTH_JWT_PUBLIC_KEY_FILE);
+  const tls = grpcTlsMaterial(config, readFile);
+  return {
+    host: config.GRPC_HOST,
+    port: config.GRPC_PORT,
+    maxReceiveMessageBytes: config.GRPC_MAX_RECEIVE_MESSAGE_BYTES,
+    maxSendMessageBytes: config.GRPC_MAX_SEND_MESSAGE_BYTES,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    auth: {
+      disabled: config.AUTH_DISABLED,
+      ...(hasJwt
+        ? {
+            jwt: {
+              hs256Secrets: config.AUTH_JWT_SECRET ? [config.AUTH_JWT_SECRET] : [],
+              publicKeys: config.AUTH_JWT_PUBLIC_KEY_FILE ? [{ pem: readFile(config.AUTH_JWT_PUBLIC_KEY_FILE) }] : [],
+              ...(config.AUTH_JWT_ISSUER ? { issuer: config.AUTH_JWT_ISSUER } : {}),
+              ...(config.AUTH_JWT_AUDIENCE ? { audience: config.AUTH_JWT_AUDIENCE } : {}),
+            },
+          }
+        : {}),
+      apiKeys: (config.AUTH_API_KEYS ?? []).map((k) => ({ id: k.name, sha256: k.sha256Hex, roles: k.roles as Role[] })),
+    },
+    ...(tls ? { tls: { certChain: tls.cert, privateKey: tls.key, ...(tls.clientCa ? { clientCa: tls.clientCa } : {}), requireClientCert: tls.requireClientCert } } : {}),
+  };
+}

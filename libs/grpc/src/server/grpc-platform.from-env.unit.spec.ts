@@ -1,0 +1,47 @@
+import { ConfigError } from '@reflux/config';
+import { grpcPlatformConfigSchema } from './grpc-platform.config';
+import { grpcPlatformConfigFromEnv } from './grpc-platform.from-env';
+
+const base = {
+  GRPC_HOST: '127.0.0.1',
+  GRPC_PORT: 50051,
+  GRPC_MAX_RECEIVE_MESSAGE_BYTES: 16 * 1024 * 1024,
+  GRPC_MAX_SEND_MESSAGE_BYTES: 16 * 1024 * 1024,
+  SHUTDOWN_GRACE_MS: 5000,
+  AUTH_DISABLED: false,
+  TLS_REQUIRE_CLIENT_CERT: false,
+} as const;
+const PEM = (name: string) => Buffer.from(`-----BEGIN ${name}-----\nAAAA\n-----END ${name}-----\n`);
+
+describe('grpcPlatformConfigFromEnv', () => {
+  it('maps the JWT secret, issuer and API keys into a valid server configuration', () => {
+    const config = grpcPlatformConfigSchema.parse(
+      grpcPlatformConfigFromEnv({
+        ...base,
+        AUTH_JWT_SECRET: 'x'.repeat(32),
+        AUTH_JWT_ISSUER: 'reflux',
+        AUTH_API_KEYS: [{ name: 'historian', sha256Hex: 'a'.repeat(64), roles: ['ingest'] }],
+      } as Parameters<typeof grpcPlatformConfigFromEnv>[0]),
+    );
+    expect(config.auth.jwt?.hs256Secrets).toEqual(['x'.repeat(32)]);
+    expect(config.auth.jwt?.issuer).toBe('reflux');
+    expect(config.auth.apiKeys).toEqual([{ id: 'historian', sha256: 'a'.repeat(64), roles: ['ingest'] }]);
+    expect(config.tls).toBeUndefined();
+    expect(config.shutdownGraceMs).toBe(5000);
+  });
+
+  it('reads TLS and mutual-TLS files when configured', () => {
+    const files: Record<string, Buffer> = { '/c.pem': PEM('CERTIFICATE'), '/k.pem': PEM('PRIVATE KEY'), '/ca.pem': PEM('CERTIFICATE') };
+    const config = grpcPlatformConfigFromEnv(
+      { ...base, AUTH_DISABLED: true, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem', TLS_CLIENT_CA_FILE: '/ca.pem', TLS_REQUIRE_CLIENT_CERT: true } as Parameters<typeof grpcPlatformConfigFromEnv>[0],
+      (path) => files[path] ?? Buffer.alloc(0),
+    );
+    expect(config.tls).toEqual({ certChain: files['/c.pem'], privateKey: files['/k.pem'], clientCa: files['/ca.pem'], requireClientCert: true });
+  });
+
+  it('names the variable of a certificate file that is not PEM', () => {
+    expect(() =>
+      grpcPlatformConfigFromEnv({ ...base, AUTH_DISABLED: true, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' } as Parameters<typeof grpcPlatformConfigFromEnv>[0], () => Buffer.from('junk')),
+    ).toThrow(ConfigError);
+  });
+});
