@@ -11,6 +11,7 @@ const base = {
   AUTH_DISABLED: false,
   TLS_REQUIRE_CLIENT_CERT: false,
 } as const;
+type Env = Parameters<typeof grpcPlatformConfigFromEnv>[0];
 const PEM = (name: string) => Buffer.from(`-----BEGIN ${name}-----\nAAAA\n-----END ${name}-----\n`);
 
 describe('grpcPlatformConfigFromEnv', () => {
@@ -21,7 +22,7 @@ describe('grpcPlatformConfigFromEnv', () => {
         AUTH_JWT_SECRET: 'x'.repeat(32),
         AUTH_JWT_ISSUER: 'reflux',
         AUTH_API_KEYS: [{ name: 'historian', sha256Hex: 'a'.repeat(64), roles: ['ingest'] }],
-      } as Parameters<typeof grpcPlatformConfigFromEnv>[0]),
+      } as unknown as Env),
     );
     expect(config.auth.jwt?.hs256Secrets).toEqual(['x'.repeat(32)]);
     expect(config.auth.jwt?.issuer).toBe('reflux');
@@ -33,7 +34,7 @@ describe('grpcPlatformConfigFromEnv', () => {
   it('reads TLS and mutual-TLS files when configured', () => {
     const files: Record<string, Buffer> = { '/c.pem': PEM('CERTIFICATE'), '/k.pem': PEM('PRIVATE KEY'), '/ca.pem': PEM('CERTIFICATE') };
     const config = grpcPlatformConfigFromEnv(
-      { ...base, AUTH_DISABLED: true, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem', TLS_CLIENT_CA_FILE: '/ca.pem', TLS_REQUIRE_CLIENT_CERT: true } as Parameters<typeof grpcPlatformConfigFromEnv>[0],
+      { ...base, AUTH_DISABLED: true, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem', TLS_CLIENT_CA_FILE: '/ca.pem', TLS_REQUIRE_CLIENT_CERT: true } as unknown as Env,
       (path) => files[path] ?? Buffer.alloc(0),
     );
     expect(config.tls).toEqual({ certChain: files['/c.pem'], privateKey: files['/k.pem'], clientCa: files['/ca.pem'], requireClientCert: true });
@@ -41,7 +42,7 @@ describe('grpcPlatformConfigFromEnv', () => {
 
   it('names the variable of a certificate file that is not PEM', () => {
     expect(() =>
-      grpcPlatformConfigFromEnv({ ...base, AUTH_DISABLED: true, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' } as Parameters<typeof grpcPlatformConfigFromEnv>[0], () => Buffer.from('junk')),
+      grpcPlatformConfigFromEnv({ ...base, AUTH_DISABLED: true, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' } as unknown as Env, () => Buffer.from('junk')),
     ).toThrow(ConfigError);
   });
 });
