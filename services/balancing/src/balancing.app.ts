@@ -104,6 +104,7 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
       sigmaSource: config.BALANCE_SIGMA_SOURCE,
       spreadBuckets: config.BALANCE_SPREAD_BUCKETS,
       minGoodShare: Number(config.BALANCE_MIN_GOOD_SHARE),
+      minCoverage: Number(config.BALANCE_MIN_COVERAGE),
     },
     trigger: { windowS: config.BALANCE_WINDOW_S, settleS: config.BALANCE_SETTLE_S, lookbackWindows: config.BALANCE_LOOKBACK_WINDOWS },
     scheduleIntervalMs: config.BALANCE_SCHEDULE_INTERVAL_S * 1000,

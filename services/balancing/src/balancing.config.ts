@@ -21,6 +21,7 @@ export const balancingConfigSchema = extendPlatformConfig(
     BALANCE_SPREAD_BUCKETS: env.int({ min: 2, max: 240 }, { default: 12 }),
     BALANCE_ALPHA: env.text({ default: '0.05', pattern: DECIMAL_FRACTION, patternName: 'a decimal fraction such as 0.05' }),
     BALANCE_MIN_GOOD_SHARE: env.text({ default: '0.5', pattern: /^(0(\.\d+)?|1(\.0+)?)$/, patternName: 'a fraction 0..1' }),
+    BALANCE_MIN_COVERAGE: env.text({ default: '0.9', pattern: /^(0(\.\d+)?|1(\.0+)?)$/, patternName: 'a fraction 0..1' }),
     BALANCE_SCHEDULE_INTERVAL_S: env.int({ min: 0, max: 86_400 }, { default: 60 }),
     BALANCE_SETTLE_S: env.int({ min: 0, max: 86_400 }, { default: 300 }),
     BALANCE_LOOKBACK_WINDOWS: env.int({ min: 1, max: 168 }, { default: 3 }),

@@ -39,7 +39,7 @@ describe('balance reconciler on PostgreSQL', () => {
     models = new PlantModelRegistry();
     await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     history = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
-    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5 } });
+    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 } });
     readModel = new BalanceReadModel(pool);
   });
 
@@ -158,7 +158,7 @@ describe('balance reconciler on PostgreSQL', () => {
   });
 
   it('refuses a window without any usable flow measurement and stores nothing', async () => {
-    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5 } });
+    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 } });
     const window = { start: new Date('2026-11-23T20:00:00Z'), end: new Date('2026-11-23T21:00:00Z') };
     await expect(empty.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'test' })).rejects.toMatchObject({ code: 'BALANCING.NO_MEASUREMENTS' });
     expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toEqual([]);

@@ -23,6 +23,8 @@ export interface ReconcilerSettings {
   /** Sub-windows for the window spread (sigma source `window`). */
   readonly spreadBuckets: number;
   readonly minGoodShare: number;
+  /** Share of the window a history average must cover. */
+  readonly minCoverage: number;
 }
 
 export interface ReconcileWindowCommand {
@@ -83,6 +85,7 @@ export class BalanceReconciler {
       windowS: windowSeconds(command.window),
       sigmaSource: command.measurements ? 'tag' : this.deps.settings.sigmaSource,
       minGoodShare: this.deps.settings.minGoodShare,
+      minCoverage: this.deps.settings.minCoverage,
     });
     if (!mapping.streams.some((s) => s.measured))
       throw new BalancingError(
@@ -126,7 +129,7 @@ export class BalanceReconciler {
         tagIds: [...flowTagIds, ...stateTagIds],
         levelTagIds,
         window: command.window,
-        spreadBuckets: this.deps.settings.sigmaSource === 'window' ? this.deps.settings.spreadBuckets : 1,
+        spreadBuckets: this.deps.settings.spreadBuckets,
         signal: command.signal,
       });
     } catch (error) {

@@ -8,8 +8,9 @@ export interface HistoryQuery {
   readonly levelTagIds: readonly string[];
   readonly window: BalanceWindow;
   /**
-   * When > 1, also estimate the uncertainty of each average from the spread of this many equal
-   * sub-window averages (standard error of their mean), for BALANCE_SIGMA_SOURCE=window.
+   * Sub-windows to read: their coverage says how much of the window has data, and their spread
+   * estimates the uncertainty of each average (standard error of their mean), used with
+   * BALANCE_SIGMA_SOURCE=window.
    */
   readonly spreadBuckets: number;
   readonly signal?: AbortSignal;

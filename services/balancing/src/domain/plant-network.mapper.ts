@@ -43,6 +43,8 @@ export interface MappingOptions {
   readonly sigmaSource: SigmaSource;
   /** Averages from fewer good samples than this share are not used. Default 0.5. */
   readonly minGoodShare?: number;
+  /** Averages covering less of the window than this share are not used. Default 0.9. */
+  readonly minCoverage?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export interface MappingOptions {
  */
 export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
   const minGoodShare = options.minGoodShare ?? 0.5;
+  const minCoverage = options.minCoverage ?? 0.9;
   const warnings: string[] = [];
   const massStreams = graph.massStreams().filter((s) => s.from !== null || s.to !== null);
   const nodeIds = new Set<string>();
@@ -74,6 +77,10 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
     }
     if (average.sampleCount === 0) {
       warnings.push(`tag ${tag.id}: no samples in the window; not used`);
+      return undefined;
+    }
+    if (average.coverage !== undefined && average.coverage < minCoverage) {
+      warnings.push(`tag ${tag.id}: data covers only ${(100 * average.coverage).toFixed(0)} % of the window; not used`);
       return undefined;
     }
     if (average.goodShare !== undefined && average.goodShare < minGoodShare) {

@@ -97,6 +97,13 @@ describe('plant model → reconciliation network', () => {
     expect(network.nodes.find((n) => n.id === 'TK-1')?.accumulation).toMatchObject({ measured: false });
   });
 
+  it('leaves a tag out when its history covers too little of the window', () => {
+    const averages = new Map([avg('FI-bottom', 7, { coverage: 0.4 }), avg('FI-charge', 36, { coverage: 0.95 })]);
+    const { network, warnings } = buildPlantNetwork(graph, averages, { windowS: HOUR_S, sigmaSource: 'tag' });
+    expect(network.streams.filter((s) => s.measured).map((s) => s.id)).toEqual(['charge']);
+    expect(warnings).toEqual(['tag FI-bottom: data covers only 40 % of the window; not used']);
+  });
+
   it('uses the window spread as sigma only when configured to', () => {
     const averages = new Map([avg('FI-bottom', 7, { standardDeviation: 0.02 })]);
     const byTag = buildPlantNetwork(graph, averages, { windowS: HOUR_S, sigmaSource: 'tag' });

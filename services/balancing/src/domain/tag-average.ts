@@ -13,6 +13,8 @@ export interface TagAverage {
   readonly levelChange?: number;
   /** Samples in the window (any quality); 0 = no data. */
   readonly sampleCount?: number;
+  /** Share of the window the history has values for (history sources), 0..1. */
+  readonly coverage?: number;
   /** Share of good-quality samples, 0..1. */
   readonly goodShare?: number;
 }

@@ -42,7 +42,7 @@ describe('BalancingService over gRPC', () => {
       plantModels: [{ document: demoDocument(), format: 'yaml', origin: 'demo' }],
       history,
       logger: pino({ enabled: false }),
-      reconciler: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5 },
+      reconciler: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 },
       trigger: { windowS: 3600, settleS: 300, lookbackWindows: 1 },
       scheduleIntervalMs: 0,
       triggerOnIngest: false,

@@ -26,8 +26,9 @@ const tsMs = (t: { seconds: string; nanos: number } | null | undefined): number 
 
 /**
  * Window averages from the ingestion service: ReadAggregates (time-weighted average, count and good
- * share per bucket; one bucket per window, or `spreadBuckets` sub-windows whose spread gives the
- * uncertainty of the average), ReadInterpolated at the window edges for level changes. Buckets are
+ * share of `spreadBuckets` sub-windows: their weighted mean is the window average, the share of the
+ * window they cover its coverage, their spread the uncertainty of the average), ReadInterpolated at
+ * the window edges for level changes. Buckets are
  * aligned by ingestion to multiples of their width; each contributes with the part of it that lies
  * in the window, so unaligned windows average correctly.
  */

@@ -10,13 +10,14 @@ export interface BucketAggregate {
  * Combines bucket aggregates into the window's time-weighted average: each bucket weighs with the
  * part of it inside [fromMs, toMs). With two or more buckets holding a value, the uncertainty of
  * the average is the weighted standard deviation of the bucket averages over √(effective count)
- * (their standard error). Undefined when no bucket has a value.
+ * (their standard error). `coverage` is the share of the window covered by buckets holding a
+ * value. Undefined when no bucket has a value.
  */
 export function windowAverage(
   buckets: readonly BucketAggregate[],
   fromMs: number,
   toMs: number,
-): { value: number; standardDeviation?: number; sampleCount: number; goodShare?: number } | undefined {
+): { value: number; standardDeviation?: number; sampleCount: number; goodShare?: number; coverage: number } | undefined {
   let weight = 0;
   let sum = 0;
   let count = 0;
@@ -41,5 +42,5 @@ export function windowAverage(
     const effective = (weight * weight) / sumW2;
     standardDeviation = Math.sqrt(variance / Math.max(1, effective - 1));
   }
-  return { value, standardDeviation, sampleCount: count, goodShare: count > 0 ? good / count : undefined };
+  return { value, standardDeviation, sampleCount: count, goodShare: count > 0 ? good / count : undefined, coverage: Math.min(1, weight / (toMs - fromMs)) };
 }

@@ -18,6 +18,12 @@ describe('window average from ingestion buckets', () => {
     expect(average?.value).toBeCloseTo(150, 9);
     expect(average?.sampleCount).toBe(120);
     expect(average?.goodShare).toBeCloseTo(0.75, 9);
+    expect(average?.coverage).toBe(1);
+  });
+
+  it('reports how much of the window the buckets with values cover', () => {
+    const buckets = [undefined, 7, 7, 7].map((twa, i) => ({ startMs: i * 15 * MIN, endMs: (i + 1) * 15 * MIN, count: twa === undefined ? 0 : 15, twa }));
+    expect(windowAverage(buckets, 0, 60 * MIN)?.coverage).toBeCloseTo(0.75, 9);
   });
 
   it('estimates the uncertainty of the average as the standard error of the sub-window averages', () => {
