@@ -166,7 +166,11 @@ export class HistoryReader {
   }
 
   private async withTwa(tagId: string, q: AggregatesQuery, bucketMs: number, buckets: AggregateBucket[], stepped: boolean): Promise<AggregateBucket[]> {
-    const w = await this.deps.store.window(tagId, q.fromMs, q.toMs);
+    // The time-weighted average reads raw samples: bounded like any response.
+    const w = await this.deps.store.window(tagId, q.fromMs, q.toMs, this.limits.maxPoints + 1);
+    if (w.inside.length > this.limits.maxPoints) {
+      throwIfAny([{ field: 'functions', description: `the time-weighted average of ${tagId} would read more than ${this.limits.maxPoints} raw samples; narrow the range` }]);
+    }
     const byStart = new Map(buckets.map((b) => [b.startMs, b]));
     const out: AggregateBucket[] = [];
     let i = 0;

@@ -44,8 +44,8 @@ export interface SampleHistoryStore {
   readRaw(tagIds: readonly string[], fromMs: number, toMs: number, after: RawPosition | undefined, limit: number): Promise<StoredSample[]>;
   /** The newest sample of each tag that has one. */
   latest(tagIds: readonly string[]): Promise<Map<string, Sample>>;
-  /** Usable samples of one tag: the last before `fromMs`, those in [fromMs, toMs), and the first at or after `toMs`. */
-  window(tagId: string, fromMs: number, toMs: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }>;
+  /** Usable samples of one tag: the last before `fromMs`, at most `maxInside` in [fromMs, toMs), and the first at or after `toMs`. */
+  window(tagId: string, fromMs: number, toMs: number, maxInside: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }>;
   /**
    * Statistics per tag and epoch-aligned bucket of `bucketMs` over [fromMs, toMs): from the
    * 1-hour and 1-minute rollups where their buckets fit (and are materialised), from raw samples

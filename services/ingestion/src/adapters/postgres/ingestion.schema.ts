@@ -57,7 +57,7 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
     mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
   }
   const migrations: Migration[] =
-    mode === 'timescaledb' ? [common, timescaleSamples(options), batchEvents] : [common, nativeSamples, nativeRollupWatermark, batchEvents];
+    mode === 'timescaledb' ? [common, timescaleSamples(options), batchEvents] : [common, nativeSamples, nativeRollupWatermark, batchEvents, nativeDirtyQueue];
   if (apply) {
     await runMigrations(pool, { module: 'ingestion', migrations });
   } else {
@@ -154,6 +154,18 @@ const nativeRollupWatermark = sqlMigration(
    )`,
   `INSERT INTO ingestion_rollup_state (watermark, folded_to)
    SELECT b, b FROM date_bin(INTERVAL '1 minute', now(), TIMESTAMPTZ '1970-01-01 00:00:00+00') AS b`,
+);
+
+/**
+ * The dirty-bucket queue becomes append-only (no unique key): a writer always adds its own row, so
+ * a recomputation that does not see the row (not yet committed) cannot delete it, and the bucket
+ * is recomputed again later. Readers treat queued buckets as not materialised.
+ */
+const nativeDirtyQueue = sqlMigration(
+  '0005_native_dirty_queue',
+  `ALTER TABLE ingestion_rollup_dirty DROP CONSTRAINT ingestion_rollup_dirty_pkey`,
+  `ALTER TABLE ingestion_rollup_dirty ADD COLUMN id bigserial PRIMARY KEY`,
+  `CREATE INDEX ingestion_rollup_dirty_tag_bucket ON ingestion_rollup_dirty (tag_id, bucket)`,
 );
 
 /**

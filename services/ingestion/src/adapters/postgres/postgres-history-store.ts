@@ -82,7 +82,7 @@ export class PostgresHistoryStore implements SampleHistoryStore {
     return new Map(rows.map((r) => [r.tag_id, toSample(r)]));
   }
 
-  async window(tagId: string, fromMs: number, toMs: number, maxInside = 5_000_000): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }> {
+  async window(tagId: string, fromMs: number, toMs: number, maxInside: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }> {
     const [b, i, a] = await Promise.all([
       this.pool.query<SampleRow>(
         `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time < $2 AND ${USABLE()} ORDER BY time DESC, seq DESC LIMIT 1`,
@@ -104,16 +104,42 @@ export class PostgresHistoryStore implements SampleHistoryStore {
     const materialisedTo = useRollups ? await this.materialisedTo(toMs) : fromMs;
     const parts = planSources(fromMs, toMs, bucketMs, materialisedTo);
     const params: unknown[] = [tagIds, bucketMs];
-    const selects = parts.map((p) => {
+    const dirtyNative = this.mode === 'native';
+    const queued = (r: string, lo: string, hi: string) =>
+      `EXISTS (SELECT 1 FROM ingestion_rollup_dirty d WHERE d.tag_id = ${r}.tag_id AND d.bucket >= ${lo} AND d.bucket < ${hi})`;
+    const selects = parts.flatMap((p) => {
       params.push(new Date(p.lo), new Date(p.hi));
       const lo = `$${params.length - 1}`;
       const hi = `$${params.length}`;
       if (p.source === 'raw') {
-        return `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
-                FROM ingestion_samples r WHERE r.tag_id = ANY($1) AND r.time >= ${lo} AND r.time < ${hi} GROUP BY 1, 2`;
+        return [
+          `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
+           FROM ingestion_samples r WHERE r.tag_id = ANY($1) AND r.time >= ${lo} AND r.time < ${hi} GROUP BY 1, 2`,
+        ];
       }
-      const table = p.source === '1h' ? 'ingestion_rollup_1h' : 'ingestion_rollup_1m';
-      return `SELECT ${ROLLUP_COLUMNS} FROM ${table} WHERE tag_id = ANY($1) AND bucket >= ${lo} AND bucket < ${hi}`;
+      const inRange = `r.tag_id = ANY($1) AND r.bucket >= ${lo} AND r.bucket < ${hi}`;
+      if (!dirtyNative) {
+        return [`SELECT ${ROLLUP_COLUMNS} FROM ${p.source === '1h' ? 'ingestion_rollup_1h' : 'ingestion_rollup_1m'} r WHERE ${inRange}`];
+      }
+      // Queued (dirty) minutes are read from raw samples; hours holding one from the 1-minute rollup.
+      const hourOf = `date_bin(INTERVAL '1 hour', r.bucket, ${ORIGIN})`;
+      const notQueuedMinute = `NOT ${queued('r', 'r.bucket', "r.bucket + INTERVAL '1 minute'")}`;
+      const out = [
+        `SELECT s.tag_id, date_bin($2 * INTERVAL '1 millisecond', s.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('s')}
+         FROM (SELECT DISTINCT tag_id, bucket FROM ingestion_rollup_dirty WHERE tag_id = ANY($1) AND bucket >= ${lo} AND bucket < ${hi}) q
+         JOIN ingestion_samples s ON s.tag_id = q.tag_id AND s.time >= q.bucket AND s.time < q.bucket + INTERVAL '1 minute'
+         GROUP BY 1, 2`,
+      ];
+      if (p.source === '1m') {
+        out.push(`SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange} AND ${notQueuedMinute}`);
+      } else {
+        out.push(
+          `SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1h r WHERE ${inRange} AND NOT ${queued('r', 'r.bucket', "r.bucket + INTERVAL '1 hour'")}`,
+          `SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange}
+             AND ${queued('r', hourOf, `${hourOf} + INTERVAL '1 hour'`)} AND ${notQueuedMinute}`,
+        );
+      }
+      return out;
     });
     const { rows } = await this.pool.query<StatsRow>(
       `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.bucket, ${ORIGIN}) AS bucket, ${rollupStatsSelect('r')}

@@ -22,7 +22,8 @@ const MINUTE_MS = 60_000;
  * clashes (the common case, as fast as a raw COPY), else by COPY into a session-local staging table
  * and one INSERT … ON CONFLICT per duplicate policy, sorted by key so that concurrent writers lock
  * rows in the same order. On native PostgreSQL, samples before the rollup watermark queue their
- * 1-minute buckets for recomputation in the same transaction; those are recomputed before the ack.
+ * 1-minute buckets for recomputation in the same transaction; RollupMaintainer recomputes them soon
+ * after, in bulk.
  * The batch's MeasurementsIngested summaries are stored with its id, in the same transaction, for
  * the IngestedEventPublisher.
  */
@@ -81,11 +82,9 @@ export class PostgresSampleStore implements SampleWriteStore {
       client.release();
     }
     if (publish) this.publisher!.kick();
-    if (dirty > 0 && this.rollups) {
-      // Before the ack, so whoever saw the ack reads exact rollups; after a crash here the queue
-      // survives and the maintenance loop recomputes the buckets.
-      await this.rollups.recomputeDirty().catch((error: unknown) => this.logger.warn({ err: error }, 'rollup recomputation deferred'));
-    }
+    // Readers treat queued buckets as not materialised, so statistics are exact meanwhile; the
+    // queue is durable, and the maintenance loop also drains it.
+    if (dirty > 0 && this.rollups) this.rollups.kick();
     return ack;
   }
 
@@ -173,8 +172,7 @@ async function queueLateBuckets(client: PoolClient, samples: readonly StorableSa
   if (keys.size === 0) return 0;
   const sorted = [...keys.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
   await client.query(
-    `INSERT INTO ingestion_rollup_dirty (tag_id, bucket)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ingestion_rollup_dirty (tag_id, bucket) SELECT * FROM unnest($1::text[], $2::timestamptz[])`,
     [sorted.map((k) => k[0]), sorted.map((k) => new Date(k[1]))],
   );
   return sorted.length;
@@ -203,8 +201,7 @@ const INSERT_CTES = `
 const NATIVE_MERGE = `WITH ${INSERT_CTES},
   queued AS (
     INSERT INTO ingestion_rollup_dirty (tag_id, bucket)
-    SELECT DISTINCT tag_id, date_bin(INTERVAL '1 minute', time, ${ORIGIN}) FROM ch WHERE time < $1 ORDER BY 1, 2
-    ON CONFLICT DO NOTHING
+    SELECT DISTINCT tag_id, date_bin(INTERVAL '1 minute', time, ${ORIGIN}) FROM ch WHERE time < $1
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM ch WHERE time < $1)::int AS dirty`;

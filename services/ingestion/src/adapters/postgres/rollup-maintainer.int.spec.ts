@@ -41,14 +41,31 @@ describe('native rollup maintenance', () => {
     expect(afterFold.get('TI-1')![0]).toMatchObject({ startMs: start, count: 30, avg: 30 });
   });
 
-  it('queues a late sample before the watermark and recomputes its buckets before the ack', async () => {
+  it('queues the bucket of a late sample, reads it exactly while queued, and recomputes it in bulk', async () => {
     const { folded_to } = await state();
     const late = folded_to.getTime() - 5 * MINUTE + 500;
-    await stack.writer.write({ clientBatchId: 'late', samples: [{ tagId: 'TI-1', timeMs: late, value: -1000 }] });
-    expect(await rollupRows('ingestion_rollup_dirty')).toBe(0);
     const q = { tagIds: ['TI-1'], fromMs: folded_to.getTime() - 3 * 3_600_000, toMs: folded_to.getTime(), bucketS: 3600, functions: ['avg' as const] };
-    const viaRollups = await stack.reader.readAggregates(q);
-    expect(viaRollups).toEqual(await rawOnly.readAggregates(q));
-    expect(viaRollups.get('TI-1')!.map((b) => b.min)).toContain(-1000);
+    const hoursQ = { ...q, fromMs: Math.floor(q.fromMs / 3_600_000) * 3_600_000, toMs: Math.floor(q.toMs / 3_600_000) * 3_600_000 };
+    // Hold the maintenance lock so the queued bucket stays queued while we read.
+    const holder = await stack.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query(`SELECT pg_advisory_xact_lock(hashtext('reflux_ingestion_rollup_maintenance'))`);
+    try {
+      await stack.writer.write({ clientBatchId: 'late', samples: [{ tagId: 'TI-1', timeMs: late, value: -1000 }] });
+      expect(await rollupRows('ingestion_rollup_dirty')).toBe(1);
+      for (const query of [q, hoursQ]) {
+        const whileQueued = await stack.reader.readAggregates(query);
+        expect(whileQueued).toEqual(await rawOnly.readAggregates(query));
+      }
+      expect((await stack.reader.readAggregates(q)).get('TI-1')!.map((b) => b.min)).toContain(-1000);
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    await stack.storage.rollups!.recomputeDirty();
+    expect(await rollupRows('ingestion_rollup_dirty')).toBe(0);
+    expect(await stack.reader.readAggregates(q)).toEqual(await rawOnly.readAggregates(q));
+    const { rows } = await stack.pool.query(`SELECT value_min FROM ingestion_rollup_1m WHERE tag_id = 'TI-1' AND bucket = $1`, [new Date(Math.floor(late / MINUTE) * MINUTE)]);
+    expect(rows[0].value_min).toBe(-1000);
   });
 });

@@ -11,15 +11,18 @@ import { MAINTENANCE_LOCK, ORIGIN, OVERWRITE_ROLLUP, ROLLUP_COLUMNS, ROLLUP_LOCK
  *   pays nothing for rollups. A crash between the steps leaves `folded_to` behind; the next fold
  *   resumes from it.
  * - Writes before the watermark (late, backfilled, replaced samples) queue their 1-minute buckets
- *   in `ingestion_rollup_dirty`; `recomputeDirty()` recomputes them and the hours containing them.
- * - Readers take the rollups before `folded_to` and raw samples after it.
+ *   in `ingestion_rollup_dirty`; `recomputeDirty()` (kicked by writers, and run by the maintenance
+ *   loop) recomputes them and the hours containing them, in bulk.
+ * - Readers take the rollups before `folded_to` — except queued buckets and the hours holding them,
+ *   read from finer rollups and raw samples — and raw samples after `folded_to`.
  *
  * Locks: writers hold the rollup advisory lock shared for their whole transaction; moving the
- * watermark and recomputing dirty buckets take it exclusively, so they run between write
- * transactions and see every committed sample. Materialising and recomputing are serialised by a
- * second (maintenance) lock, taken first, so a recomputation always runs after the materialisation
- * that could otherwise overwrite it with an older snapshot.
+ * watermark takes it exclusively (briefly), so every writer either finished before or sees the new
+ * watermark. Materialising and recomputing are serialised by a second (maintenance) lock, and each
+ * takes fresh snapshots, so the later of two always writes the more complete result.
  */
+const DIRTY_CHUNK = 20_000;
+
 export class RollupMaintainer {
   constructor(
     private readonly pool: Pool,
@@ -27,13 +30,41 @@ export class RollupMaintainer {
     private readonly lagMs = 120_000,
   ) {}
 
-  /** Recomputes all queued buckets; returns how many 1-minute buckets were recomputed. */
+  private running?: Promise<unknown>;
+  private again = false;
+
+  /** Recomputes the queued buckets soon, in the background (coalesced). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.recomputeDirty().catch(() => undefined);
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+  }
+
+  /**
+   * Recomputes all queued buckets, in chunks; returns how many queue entries were processed.
+   * Needs no lock against writers: a queue entry this run cannot see (uncommitted) stays queued,
+   * and every entry it deletes belongs to a committed write its later statements see.
+   */
   async recomputeDirty(): Promise<number> {
-    return this.transaction({ maintenance: true, writers: 'exclusive' }, async (client) => {
-      const { rows } = await client.query<{ tag_id: string; bucket: Date }>(`DELETE FROM ingestion_rollup_dirty RETURNING tag_id, bucket`);
-      if (rows.length > 0) await recompute(client, rows.map((r) => r.tag_id), rows.map((r) => r.bucket));
-      return rows.length;
-    });
+    let total = 0;
+    for (;;) {
+      const n = await this.transaction({ maintenance: true, writers: 'none' }, async (client) => {
+        const { rows } = await client.query<{ tag_id: string; bucket: Date }>(
+          `DELETE FROM ingestion_rollup_dirty WHERE id IN (SELECT id FROM ingestion_rollup_dirty ORDER BY id LIMIT ${DIRTY_CHUNK}) RETURNING tag_id, bucket`,
+        );
+        if (rows.length > 0) await recompute(client, rows.map((r) => r.tag_id), rows.map((r) => r.bucket));
+        return rows.length;
+      });
+      total += n;
+      if (n < DIRTY_CHUNK) return total;
+    }
   }
 
   /** Folds closed minutes up to `nowMs − lag` into the rollups; returns the new `folded_to`. */
