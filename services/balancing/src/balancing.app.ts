@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createDevelopmentToken, GrpcPlatformServer, type GrpcPlatformConfigInput, type Role } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { KafkaEventBus, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus } from '@reflux/messaging';
+import { KafkaEventBus, OUTBOX_CATEGORY, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
+import type { SASLOptions } from 'kafkajs';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { subscribeMeasurementsIngested } from './adapters/bus/measurements-ingested.consumer';
@@ -20,6 +21,9 @@ import { publishPlantModel } from './application/plant-model.publisher';
 import { PlantModelRegistry } from './application/plant-model.registry';
 import { WindowTrigger, type WindowTriggerSettings } from './application/window-trigger';
 import type { BalancingConfig } from './balancing.config';
+
+/** Outbox streams of this service when EVENT_BUS=kafka: `outbox-balancing-<subject>`. */
+export const BALANCING_OUTBOX_CATEGORY = `${OUTBOX_CATEGORY}balancing-`;
 
 export interface PlantModelSource {
   readonly document: string;
@@ -42,7 +46,13 @@ export interface BalancingAppOptions {
   /** Consume `MeasurementsIngested` and reconcile the windows it completes. */
   readonly triggerOnIngest: boolean;
   /** Default: the PostgreSQL bus on the same database. */
-  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly kafka?: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    /** Idempotent producer (default true; off only for brokers that hand out no producer ids). */
+    readonly idempotent?: boolean;
+    readonly client?: KafkaEventBusConfig['client'];
+  };
   readonly now?: () => Date;
 }
 
@@ -109,8 +119,30 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
     trigger: { windowS: config.BALANCE_WINDOW_S, settleS: config.BALANCE_SETTLE_S, lookbackWindows: config.BALANCE_LOOKBACK_WINDOWS },
     scheduleIntervalMs: config.BALANCE_SCHEDULE_INTERVAL_S * 1000,
     triggerOnIngest: config.BALANCE_TRIGGER_ON_INGEST,
-    ...(config.EVENT_BUS === 'kafka' && { kafka: { brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `balancing-${process.pid}` } }),
+    ...(config.EVENT_BUS === 'kafka' && {
+      kafka: {
+        brokers: config.KAFKA_BROKERS ?? [],
+        clientId: config.KAFKA_CLIENT_ID ?? `balancing-${process.pid}`,
+        client: {
+          ...(config.KAFKA_SSL && { ssl: config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : true }),
+          ...(config.KAFKA_SASL_MECHANISM &&
+            config.KAFKA_SASL_USERNAME &&
+            config.KAFKA_SASL_PASSWORD && { sasl: saslOptions(config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD) }),
+        },
+      },
+    }),
   };
+}
+
+function saslOptions(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username: string, password: string): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }
 
 /**
@@ -135,9 +167,10 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     let bus: EventBus;
     let outbox: TransactionalOutbox;
     if (o.kafka) {
-      bus = new KafkaEventBus({ brokers: o.kafka.brokers, clientId: o.kafka.clientId, logger });
-      outbox = new TransactionalOutbox({ eventStore: store });
-      const relay = new OutboxRelay({ eventStore: store, bus, logger, subscriptionId: 'balancing-outbox-relay' });
+      bus = new KafkaEventBus({ brokers: o.kafka.brokers, clientId: o.kafka.clientId, logger, idempotent: o.kafka.idempotent, client: o.kafka.client });
+      // A category of its own: several services may share the database, each relays its own outbox.
+      outbox = new TransactionalOutbox({ eventStore: store, category: BALANCING_OUTBOX_CATEGORY });
+      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: BALANCING_OUTBOX_CATEGORY, subscriptionId: 'balancing-outbox-relay' });
       relay.start();
       cleanups.push(() => relay.stop());
     } else {
