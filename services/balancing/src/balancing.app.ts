@@ -6,6 +6,8 @@ import { KafkaEventBus, OUTBOX_CATEGORY, OutboxRelay, PostgresEventBus, Transact
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
 import type { SASLOptions } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { PrometheusReconciliationMetrics } from './adapters/metrics/prometheus-reconciliation.metrics';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { subscribeMeasurementsIngested } from './adapters/bus/measurements-ingested.consumer';
@@ -54,6 +56,8 @@ export interface BalancingAppOptions {
     readonly client?: KafkaEventBusConfig['client'];
   };
   readonly now?: () => Date;
+  /** Prometheus registry for gRPC and reconciliation metrics (served by main.ts on METRICS_PORT). */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface BalancingApp {
@@ -187,7 +191,8 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
       await publishPlantModel({ store, outbox, registry: models, logger }, parsed.model.plantId, source.document, source.format);
     }
 
-    const reconciler = new BalanceReconciler({ store, outbox, models, history: o.history, logger, settings: o.reconciler, now: o.now });
+    const metrics = o.metricsRegistry ? new PrometheusReconciliationMetrics(o.metricsRegistry) : undefined;
+    const reconciler = new BalanceReconciler({ store, outbox, models, history: o.history, logger, settings: o.reconciler, now: o.now, metrics });
     const readModel = new BalanceReadModel(pool);
     const classification = new ClassificationQuery(models, o.trigger.windowS);
     const projection = await startProjection(store, balanceReadModelProjection);
@@ -209,7 +214,7 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
       cleanups.push(() => clearInterval(timer));
     }
 
-    const server = new GrpcPlatformServer({ config: o.grpc, logger });
+    const server = new GrpcPlatformServer({ config: o.grpc, logger, metricsRegistry: o.metricsRegistry });
     server.addService(loadProtoPackage(BALANCING_PROTO), BALANCING_SERVICE, balancingServiceImplementation({ reconciler, readModel, classification, models }));
     const port = await server.start();
     cleanups.push(() => server.shutdown());

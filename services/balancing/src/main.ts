@@ -1,18 +1,39 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@reflux/config';
-import { createLogger } from '@reflux/observability';
+import { startObservability } from '@reflux/observability';
 import { balancingAppOptions } from './balancing.app';
 import { balancingConfigSchema } from './balancing.config';
 import { BalancingModule } from './balancing.module';
 
-/** Process entry: configuration (exit 78 naming every bad variable), logger, Nest context, SIGTERM drain. */
+/**
+ * Process entry: configuration (exit 78 naming every bad variable), logs, metrics (METRICS_PORT)
+ * and traces, the Nest application context, and a drain on SIGTERM/SIGINT.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(balancingConfigSchema);
-  const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
-  const app = await NestFactory.createApplicationContext(BalancingModule.forRoot(balancingAppOptions(config, logger)), { logger: false });
-  app.enableShutdownHooks();
+  const observability = await startObservability(config);
+  const { logger } = observability;
+  const app = await NestFactory.createApplicationContext(BalancingModule.forRoot({ ...balancingAppOptions(config, logger), metricsRegistry: observability.registry }), { logger: false });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'balancing service stopping');
+    void app
+      .close()
+      .then(() => observability.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,7 @@ import { WATER_MEDIA } from '../domain/steam-energy-balance';
 import type { SigmaSource, TagAverage } from '../domain/tag-average';
 import type { HistorySource } from './history-source.port';
 import type { PlantModelRegistry } from './plant-model.registry';
+import { noMetrics, type ReconcileOutcome, type ReconciliationMetrics } from './reconciliation-metrics.port';
 
 export interface ReconcilerSettings {
   /** Significance level of the tests. */
@@ -57,6 +58,7 @@ export interface BalanceReconcilerDeps {
   readonly logger: Logger;
   readonly settings: ReconcilerSettings;
   readonly now?: () => Date;
+  readonly metrics?: ReconciliationMetrics;
 }
 
 /**
@@ -72,6 +74,21 @@ export class BalanceReconciler {
   }
 
   async reconcileWindow(command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
+    const started = process.hrtime.bigint();
+    const metrics = this.deps.metrics ?? noMetrics;
+    const observe = (outcome: ReconcileOutcome, record?: BalanceRecord) =>
+      metrics.observe({ plantId: command.plantId, trigger: command.trigger, outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9, record });
+    try {
+      const result = await this.run(command);
+      observe(result.replayed ? 'replayed' : command.dryRun ? 'dry-run' : 'stored', result.record);
+      return result;
+    } catch (error) {
+      observe((error as { code?: unknown }).code === BalancingErrorCode.noMeasurements ? 'no-measurements' : 'failed');
+      throw error;
+    }
+  }
+
+  private async run(command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
     const { graph, version } = this.deps.models.current(command.plantId);
     const streamId = balanceStreamId(command.plantId, command.window);
     if (!command.dryRun) {

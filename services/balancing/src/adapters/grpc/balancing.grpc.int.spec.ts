@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { createDevelopmentToken, decodeGrpcError } from '@reflux/grpc';
 import { refluxBalancingV1 as v1 } from '@reflux/proto';
+import { createMetricsRegistry } from '@reflux/observability';
 import { createTestDatabase } from '@reflux/testing';
 import pino from 'pino';
 import { BIASED_TAG, demoDocument, demoGraph, DEMO_PLANT_ID, eventually, FakeHistorySource, faultyDemoAverages, LEAKING_UNIT } from '../../../test/fixtures/demo-scenario';
@@ -32,6 +33,7 @@ describe('BalancingService over gRPC', () => {
   let app: BalancingApp;
   let client: BalancingClient;
   let history: FakeHistorySource;
+  const registry = createMetricsRegistry({ service: 'balancing-test', defaultMetrics: false });
 
   beforeAll(async () => {
     db = await createTestDatabase('balancing_grpc');
@@ -46,6 +48,7 @@ describe('BalancingService over gRPC', () => {
       trigger: { windowS: 3600, settleS: 300, lookbackWindows: 1 },
       scheduleIntervalMs: 0,
       triggerOnIngest: false,
+      metricsRegistry: registry,
     });
     client = balancingClient(`127.0.0.1:${app.port}`);
   });
@@ -183,5 +186,13 @@ describe('BalancingService over gRPC', () => {
     expect(response.result!.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
     expect(response.result!.losses).toEqual([]);
     expect(history.queries).toHaveLength(1);
+  });
+
+  it('counts the windows it handled and the calls it served in Prometheus metrics', async () => {
+    const text = await registry.metrics();
+    expect(text).toMatch(/balancing_reconciliations_total\{[^}]*outcome="stored"[^}]*\} 2/);
+    expect(text).toMatch(/balancing_reconciliations_total\{[^}]*outcome="replayed"[^}]*\} 1/);
+    expect(text).toMatch(/balancing_suspects_total\{[^}]*kind="loss"[^}]*\} 1/);
+    expect(text).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="Reconcile"/);
   });
 });
