@@ -8,7 +8,8 @@ import { loadProtoPackage } from '@reflux/proto';
 import type { SASLOptions } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { PrometheusReconciliationMetrics } from './adapters/metrics/prometheus-reconciliation.metrics';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPgPool, pgPoolOptionsFromConfig, type PgPoolOptions } from '@reflux/database';
 import type { Logger } from 'pino';
 import { subscribeMeasurementsIngested } from './adapters/bus/measurements-ingested.consumer';
 import { BALANCING_PROTO, BALANCING_SERVICE, balancingServiceImplementation } from './adapters/grpc/balancing.grpc-service';
@@ -36,7 +37,10 @@ export interface PlantModelSource {
 
 export interface BalancingAppOptions {
   readonly databaseUrl: string;
-  readonly databasePoolMax?: number;
+  /** Pool settings (timeouts, size, application name); see `createPgPool`. */
+  readonly pool?: Partial<Omit<PgPoolOptions, 'url'>>;
+  /** Apply the schema migrations at start (DATABASE_MIGRATE_ON_START); otherwise run migrate.ts first. Default true. */
+  readonly migrateOnStart?: boolean;
   readonly grpc: GrpcPlatformConfigInput;
   readonly plantModels: readonly PlantModelSource[];
   readonly history: HistorySource;
@@ -88,7 +92,8 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
       : () => '';
   return {
     databaseUrl: config.DATABASE_URL,
-    databasePoolMax: config.DATABASE_POOL_MAX,
+    pool: pgPoolOptionsFromConfig(config, logger),
+    migrateOnStart: config.DATABASE_MIGRATE_ON_START,
     grpc: {
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
@@ -155,8 +160,7 @@ function saslOptions(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', use
  */
 export async function startBalancingApp(o: BalancingAppOptions): Promise<BalancingApp> {
   const logger = o.logger;
-  const pool = new Pool({ connectionString: o.databaseUrl, max: o.databasePoolMax ?? 10 });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL connection failed'));
+  const pool = createPgPool({ applicationName: 'balancing', logger, ...o.pool, url: o.databaseUrl });
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
@@ -164,7 +168,7 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
   };
   cleanups.push(() => pool.end());
   try {
-    await migrateBalancing(pool);
+    if (o.migrateOnStart !== false) await migrateBalancing(pool);
     const store = new PostgresEventStore({ pool, logger });
     cleanups.push(() => store.close());
 

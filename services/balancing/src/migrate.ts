@@ -1,5 +1,5 @@
 import { env, loadConfigOrExit } from '@reflux/config';
-import { Pool } from 'pg';
+import { createPgPool } from '@reflux/database';
 import { z } from 'zod';
 import { migrateBalancing } from './adapters/postgres/balancing.migrations';
 
@@ -10,7 +10,8 @@ import { migrateBalancing } from './adapters/postgres/balancing.migrations';
  */
 async function migrate(): Promise<void> {
   const config = loadConfigOrExit(z.object({ DATABASE_URL: env.url(['postgres', 'postgresql']) }));
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1 });
+  // No statement timeout: a migration may rewrite a large table.
+  const pool = createPgPool({ url: config.DATABASE_URL, applicationName: 'balancing-migrate', max: 1, statementTimeoutMs: 0 });
   try {
     await migrateBalancing(pool);
     process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'balancing-migrate', msg: 'migrations applied' })}\n`);
