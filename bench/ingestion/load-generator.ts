@@ -6,7 +6,7 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProtoPackage } from '@reflux/proto';
-import { makeBatch, type LoadSettings, type LoadResult } from './workload';
+import { makeBatch, RoundClock, type LoadSettings, type LoadResult } from './workload';
 
 interface Ack {
   ack: { clientBatchId: string; acceptedCount: number; rejected: unknown[]; error: { code: string; message: string } | null };
@@ -25,6 +25,7 @@ async function run(o: LoadSettings): Promise<LoadResult> {
 
   let batchNo = 0;
   let sampleNo = 0;
+  const clock = new RoundClock();
   const stream = client.WriteMeasurements(md);
   // The open-loop phase may have many writes waiting for the same drain.
   stream.setMaxListeners(0);
@@ -49,7 +50,7 @@ async function run(o: LoadSettings): Promise<LoadResult> {
   });
   const send = (): Promise<void> => {
     const id = `bench-${batchNo++}`;
-    const samples = makeBatch(o, sampleNo);
+    const samples = makeBatch(o, sampleNo, clock);
     sampleNo += o.batch;
     sentAt.set(id, performance.now());
     const acked = new Promise<void>((resolve) => waiting.set(id, resolve));

@@ -25,7 +25,7 @@ import { startEmbeddedPostgres } from '@reflux/testing';
 import { InMemoryTagCatalog } from '../../services/ingestion/src/application/in-memory-tag-catalog';
 import { startIngestionApp } from '../../services/ingestion/src/ingestion.app';
 import { dayStart, partitionName } from '../../services/ingestion/src/adapters/postgres/partition-manager';
-import { makeBatch, tagId, type LoadResult, type LoadSettings } from './workload';
+import { makeBatch, RoundClock, tagId, type LoadResult, type LoadSettings } from './workload';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const TAGS = num('BENCH_TAGS', 2000);
@@ -51,21 +51,22 @@ function runLoad(settings: LoadSettings): Promise<LoadResult> {
   });
 }
 
-async function rawCopy(url: string, rows: number, baseMs: number, spacingMs: number): Promise<number> {
+async function rawCopy(url: string, rows: number, baseMs: number): Promise<number> {
   const raw = new PgClient({ connectionString: url });
   await raw.connect();
   try {
     await raw.query(`CREATE TABLE bench_raw_copy (LIKE ingestion_samples INCLUDING DEFAULTS, PRIMARY KEY (tag_id, time, seq)) PARTITION BY RANGE (time)`);
-    for (let d = dayStart(baseMs) - DAY; d <= dayStart(Date.now()) + DAY; d += DAY) {
+    for (let d = dayStart(baseMs) - DAY; d <= dayStart(Date.now()) + 2 * DAY; d += DAY) {
       await raw.query(
         `CREATE TABLE ${partitionName(d).replace('ingestion_samples', 'bench_raw_copy')} PARTITION OF bench_raw_copy FOR VALUES FROM ('${new Date(d).toISOString()}') TO ('${new Date(d + DAY).toISOString()}')`,
       );
     }
     const batches = Math.ceil(rows / BATCH);
+    const clock = new RoundClock();
     const start = performance.now();
     for (let b = 0; b < batches; b++) {
       let text = '';
-      for (const s of makeBatch({ tags: TAGS, batch: BATCH, baseMs, spacingMs }, b * BATCH)) {
+      for (const s of makeBatch({ tags: TAGS, batch: BATCH }, b * BATCH, clock)) {
         text += `${s.tagId}\t${new Date(Number(s.time.seconds) * 1000 + s.time.nanos / 1e6).toISOString()}\t${s.value}\t${s.quality}\n`;
       }
       const copy = raw.query(copyFrom('COPY bench_raw_copy (tag_id, time, value, quality) FROM STDIN'));
@@ -105,9 +106,8 @@ async function main(): Promise<void> {
     saturateS: num('BENCH_SATURATE_S', 15),
     fixedS: num('BENCH_FIXED_S', 15),
     offered: num('BENCH_OFFERED', 100_000),
-    baseMs: Date.now(),
-    spacingMs: 10,
   };
+  const baseMs = Date.now();
   let result: LoadResult;
   let stored: number;
   let rawCopyRowsPerSecond: number;
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     result = await runLoad(settings);
     stored = Number((await app.pool.query(`SELECT count(*) AS n FROM ingestion_samples`)).rows[0].n);
     await app.stop();
-    rawCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, settings.baseMs, settings.spacingMs);
+    rawCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, baseMs);
   } finally {
     await app.stop().catch(() => undefined);
     await pg.stop();

@@ -1,4 +1,4 @@
-/** The benchmark's synthetic plant: TAGS flow tags, each sampled every spacingMs from `baseMs`. */
+/** The benchmark's synthetic plant: TAGS flow tags scanned round-robin, stamped with the wall clock. */
 export interface LoadSettings {
   readonly address: string;
   readonly token: string;
@@ -8,8 +8,6 @@ export interface LoadSettings {
   readonly saturateS: number;
   readonly fixedS: number;
   readonly offered: number;
-  readonly baseMs: number;
-  readonly spacingMs: number;
 }
 
 export interface LoadResult {
@@ -31,12 +29,30 @@ export interface PbSample {
 
 export const tagId = (i: number) => `FI-${String(i).padStart(5, '0')}.PV`;
 
+/**
+ * Timestamps of scan rounds: each round (one sample of every tag) gets the wall clock when it
+ * starts, at least 1 ms after the previous round, so data time follows real time as from a live
+ * plant and every (tag, time) is distinct.
+ */
+export class RoundClock {
+  private lastRound = -1;
+  private lastMs = 0;
+
+  at(round: number): number {
+    if (round !== this.lastRound) {
+      this.lastRound = round;
+      this.lastMs = Math.max(Date.now(), this.lastMs + 1);
+    }
+    return this.lastMs;
+  }
+}
+
 /** Samples `from` … `from + batch − 1`: tags round-robin, all (tag, time) distinct. */
-export function makeBatch(o: Pick<LoadSettings, 'tags' | 'batch' | 'baseMs' | 'spacingMs'>, from: number): PbSample[] {
+export function makeBatch(o: Pick<LoadSettings, 'tags' | 'batch'>, from: number, clock: RoundClock): PbSample[] {
   const out: PbSample[] = new Array(o.batch);
   for (let i = 0; i < o.batch; i++) {
     const n = from + i;
-    const ms = o.baseMs + Math.floor(n / o.tags) * o.spacingMs;
+    const ms = clock.at(Math.floor(n / o.tags));
     out[i] = { tagId: tagId(n % o.tags), time: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 }, value: 50 + 10 * Math.sin(n / 1000), quality: 0 };
   }
   return out;
