@@ -157,6 +157,29 @@ describe('balance reconciler on PostgreSQL', () => {
     }
   });
 
+  it('reconciles a window again under a new plant-model version, and the read model keeps the newer one', async () => {
+    const changed = demoDocument().replace(/^name: .*$/m, 'name: Demo petrochemical site (revised)');
+    expect(await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, changed, 'yaml')).toEqual({ version: 2, published: true });
+    const result = await reconciler.reconcileWindow({ plantId: DEMO_PLANT_ID, window: HOUR, trigger: 'test' });
+    expect(result).toMatchObject({ replayed: false, record: { plantModelVersion: 2 } });
+    expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, HOUR))).map((e) => e.type)).toEqual([
+      'BalanceReconciled',
+      'GrossErrorSuspected',
+      'LossSuspected',
+      'BalanceReconciled',
+      'GrossErrorSuspected',
+      'LossSuspected',
+    ]);
+    const stored = await eventually(async () => {
+      const b = await readModel.getBalance(DEMO_PLANT_ID, HOUR.start, HOUR.end);
+      return b?.record.plantModelVersion === 2 ? b : undefined;
+    }, 10_000, 'the version-2 balance in the read model');
+    expect(stored.record.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
+    // replaying everything from scratch ends with version 2 as well (version 1 arrives first and is replaced)
+    await rebuildProjection(store, balanceReadModelProjection);
+    expect((await readModel.getBalance(DEMO_PLANT_ID, HOUR.start, HOUR.end))?.record.plantModelVersion).toBe(2);
+  });
+
   it('refuses a window without any usable flow measurement and stores nothing', async () => {
     const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 } });
     const window = { start: new Date('2026-11-23T20:00:00Z'), end: new Date('2026-11-23T21:00:00Z') };
