@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { balancingClient, callBalancing } from '../src/adapters/grpc/balancing.grpc-client';
 import { balanceStreamId } from '../src/domain/balance-window';
-import { BIASED_TAG, demoGraph, DEMO_PLANT_ID, faultyDemoAverages, LEAKING_UNIT } from './fixtures/demo-scenario';
+import { BIASED_TAG, demoGraph, DEMO_PLANT_ID, eventually, faultyDemoAverages, LEAKING_UNIT } from './fixtures/demo-scenario';
 
 type UnaryMethod = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res: never) => void) => void;
 
@@ -31,6 +31,8 @@ describe('balancing with ingestion, as processes', () => {
     const running: RunningProcess[] = [];
     let ingestion: (Client & Record<string, UnaryMethod>) | undefined;
     const balancing = balancingClient(`127.0.0.1:${balancingPort}`);
+    const pool = new Pool({ connectionString: db.url, max: 2 });
+    const store = new PostgresEventStore({ pool, logger: pino({ enabled: false }) });
     try {
       running.push(await startService('ingestion', { DATABASE_URL: db.url, GRPC_PORT: String(ingestionPort) }, 'ingestion service started'));
       running.push(
@@ -65,10 +67,25 @@ describe('balancing with ingestion, as processes', () => {
       );
       expect(ack.ack.rejected).toEqual([]);
 
+      // Ingestion announces the batch (MeasurementsIngested, PostgreSQL bus); its time range reaches
+      // the window end, so balancing reconciles the window on its own.
+      const streamId = balanceStreamId(DEMO_PLANT_ID, { start: new Date(start), end: new Date(end) });
+      const triggered = await eventually(async () => {
+        const events = await store.readStream(streamId);
+        return events.length > 0 ? events : undefined;
+      }, 30_000, 'the window reconciled on MeasurementsIngested');
+      expect(triggered[0].metadata).toMatchObject({ trigger: 'measurements-ingested' });
+
       const operator = createDevelopmentToken(SECRET, ['operator'], 'e2e-operator');
       const window = { startTime: { seconds: String(start / 1000), nanos: 0 }, endTime: { seconds: String(end / 1000), nanos: 0 } };
+      // A fresh computation from ingestion's history (dry run), then the stored result.
+      const fresh = await callBalancing(balancing, balancing.reconcile, { plantId: DEMO_PLANT_ID, window, measurements: [], dryRun: true }, operator, 60_000);
+      expect(fresh.replayed).toBe(false);
+      expect(fresh.result!.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
+      expect(fresh.result!.losses.map((l) => l.unitId)).toEqual([LEAKING_UNIT]);
       const response = await callBalancing(balancing, balancing.reconcile, { plantId: DEMO_PLANT_ID, window, measurements: [], dryRun: false }, operator, 60_000);
       const result = response.result!;
+      expect(response.replayed).toBe(true); // the stored result of the triggered reconciliation
       expect(result.warnings).toEqual([]);
       expect(result.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
       expect(result.grossErrors[0].relativeBiasPercent).toBeCloseTo(8, 0);
@@ -76,23 +93,17 @@ describe('balancing with ingestion, as processes', () => {
       expect(result.losses[0].estimatedLossKgPerS).toBeCloseTo(1, 1);
 
       // The events are in the shared database, with their integration events.
-      const pool = new Pool({ connectionString: db.url, max: 2 });
-      const store = new PostgresEventStore({ pool, logger: pino({ enabled: false }) });
-      try {
-        const streamId = balanceStreamId(DEMO_PLANT_ID, { start: new Date(start), end: new Date(end) });
-        const events = await store.readStream(streamId);
-        expect(events.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
-        expect((events[1].data as { grossError: { tagId: string } }).grossError.tagId).toBe(BIASED_TAG);
-        expect((events[2].data as { loss: { unitId: string } }).loss.unitId).toBe(LEAKING_UNIT);
-        const integration = await store.readStream(`integration-${streamId}`);
-        expect(integration.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
-      } finally {
-        await store.close();
-        await pool.end();
-      }
+      const events = await store.readStream(streamId);
+      expect(events.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
+      expect((events[1].data as { grossError: { tagId: string } }).grossError.tagId).toBe(BIASED_TAG);
+      expect((events[2].data as { loss: { unitId: string } }).loss.unitId).toBe(LEAKING_UNIT);
+      const integration = await store.readStream(`integration-${streamId}`);
+      expect(integration.map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected']);
     } finally {
       ingestion?.close();
       balancing.close();
+      await store.close();
+      await pool.end();
       for (const p of running.reverse()) await p.stop('SIGTERM', 20_000);
       await db.drop();
     }
