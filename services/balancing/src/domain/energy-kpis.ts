@@ -5,8 +5,11 @@ import type { TagAverage } from './tag-average';
 /** J/kg per GJ/t. */
 const J_PER_KG_PER_GJ_PER_T = 1e6;
 
-/** Media bought or sold as energy: their flows across the plant boundary make up the net energy import. */
-export const ENERGY_CARRIER_MEDIA: ReadonlySet<string> = new Set(['electricity', 'steam', 'naturalGas', 'fuelGas', 'fuelOil', 'heat', 'hotWater']);
+/** Media bought as energy: their flows into the plant make up the energy import. */
+export const ENERGY_CARRIER_MEDIA: ReadonlySet<string> = new Set(['electricity', 'steam', 'naturalGas', 'fuelGas', 'fuelOil', 'hotWater']);
+/** Media sold as energy, when the stream leaving the plant is named an export (`mp-export`, `el-grid-export`). */
+export const EXPORTED_MEDIA: ReadonlySet<string> = new Set(['electricity', 'steam', 'hotWater']);
+const EXPORT_NAME = /export/i;
 
 /** Boundary outlets that are emissions or waste, not product: left out of the product tonnage. */
 export const NON_PRODUCT_MEDIA: ReadonlySet<string> = new Set(['sourWater', 'acidGas', 'flueGas', 'slag', 'dust', 'scale', 'water', 'wasteWater', 'sludge']);
@@ -14,9 +17,10 @@ export const NON_PRODUCT_MEDIA: ReadonlySet<string> = new Set(['sourWater', 'aci
 /**
  * Energy figures of a window from reconciled mass flows, the plant model's nominal specific
  * enthalpies (fuels at lower heating value) and measured power:
- * - energy import and export: energy carriers (ENERGY_CARRIER_MEDIA) entering and leaving across
- *   the plant boundary — mass-carrying ones as reconciled flow × specific enthalpy, power streams
- *   from their power tag's window average; a carrier without a known value is left out;
+ * - energy import: energy carriers (ENERGY_CARRIER_MEDIA) entering across the plant boundary;
+ *   export: steam, hot water and electricity leaving it on a stream named an export — mass-carrying
+ *   ones as reconciled flow × specific enthalpy, power streams from their power tag's window
+ *   average; a carrier without a known value is left out;
  * - product: material streams leaving across the boundary, emissions and waste excluded;
  * - specific energy consumption = import / product, GJ/t (null when either is unknown); exports
  *   are reported beside it, not credited (a site exporting steam raised from its own off-gas
@@ -39,7 +43,14 @@ export function energyFigures(
     return powerTag ? toSI(averages.get(powerTag.id)!.value, powerTag.unit) : null;
   };
 
-  const carriers = graph.streams().filter((s) => ENERGY_CARRIER_MEDIA.has(s.medium) && (s.from === null) !== (s.to === null));
+  // Heat losses and electricity to loads outside the model also leave the boundary: not exports.
+  const carriers = graph
+    .streams()
+    .filter(
+      (s) =>
+        (s.from === null && s.to !== null && ENERGY_CARRIER_MEDIA.has(s.medium)) ||
+        (s.to === null && s.from !== null && EXPORTED_MEDIA.has(s.medium) && (EXPORT_NAME.test(s.id) || EXPORT_NAME.test(s.name))),
+    );
   let energyImportW: number | null = null;
   let energyExportW: number | null = null;
   for (const s of carriers) {
