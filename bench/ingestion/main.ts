@@ -12,7 +12,7 @@
  * size, one transaction per batch, into an identical partitioned table with the same
  * (tag_id, time, seq) primary key → rawCopyRowsPerSecond, and ratioToRawCopy.
  *
- * Env: BENCH_TAGS (2000), BENCH_BATCH (5000), BENCH_WINDOW (8), BENCH_SATURATE_S (15),
+ * Env: BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_SATURATE_S (15),
  * BENCH_FIXED_S (15), BENCH_OFFERED (100000).
  */
 import { join } from 'node:path';
@@ -29,8 +29,8 @@ import { makeBatch, RoundClock, tagId, type LoadResult, type LoadSettings } from
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const TAGS = num('BENCH_TAGS', 2000);
-const BATCH = num('BENCH_BATCH', 5000);
-const WINDOW = num('BENCH_WINDOW', 8);
+const BATCH = num('BENCH_BATCH', 10_000);
+const WINDOW = num('BENCH_WINDOW', 4);
 const SECRET = 'bench-secret-of-at-least-thirty-two-characters!';
 const DAY = 86_400_000;
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const catalog = new InMemoryTagCatalog(Array.from({ length: TAGS }, (_, i) => ({ id: tagId(i), plantId: 'bench', unit: 'kg/s' })));
   const app = await startIngestionApp({
     databaseUrl: pg.url,
-    databasePoolMax: 8,
+    databasePoolMax: num('BENCH_POOL', 4),
     grpc: { host: '127.0.0.1', port: 0, maxReceiveMessageBytes: 64 * 1024 * 1024, auth: { jwt: { hs256Secrets: [SECRET] } } },
     catalog,
     logger: pino({ level: 'warn' }),
