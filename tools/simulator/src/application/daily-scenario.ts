@@ -8,8 +8,14 @@ const DAY_MS = 86_400_000;
 export interface DemoTargets {
   /** A unit that leaks part of its throughput (LossSuspected). */
   readonly leakUnit: string;
-  /** A flow transmitter that reads high (GrossErrorSuspected). */
+  /** Fraction of the unit's throughput lost while the leak is on. */
+  readonly leakFraction: number;
+  /**
+   * A flow transmitter on a main, redundantly measured line that reads high (GrossErrorSuspected);
+   * a meter on a small stream beside large ones would be below what any balance can detect.
+   */
   readonly biasedTag: string;
+  readonly biasPercentOfSpan: number;
   /** A heat exchanger that fouls over the day. */
   readonly foulingExchanger: string;
   /** A machine that trips twice a day for 20 minutes. */
@@ -17,8 +23,12 @@ export interface DemoTargets {
 }
 
 export const DEMO_TARGETS: Readonly<Record<string, DemoTargets>> = {
-  'demo-petrochemical-site': { leakUnit: 'C-1001', biasedTag: 'FI-2005', foulingExchanger: 'E-1001', trippingMachine: 'K-2001' },
-  'demo-steelworks': { leakUnit: 'MX-8001', biasedTag: 'FI-7004', foulingExchanger: 'CD-9001', trippingMachine: 'BL-6001' },
+  // TK-5101: the crude tank, whose inflow, outflow and level are all measured (a leak in a unit
+  // merged with its neighbours by an unmeasured stream could not be located).
+  // FI-1043: crude between the preheat exchangers, 540 t/h on a 0-1000 t/h meter: 4 % of span = 7 %.
+  'demo-petrochemical-site': { leakUnit: 'TK-5101', leakFraction: 0.08, biasedTag: 'FI-1043', biasPercentOfSpan: 4, foulingExchanger: 'E-1001', trippingMachine: 'K-2001' },
+  // FI-7005: crude steel from the converter, 108 t/h on a 0-800 t/h meter: 1.5 % of span = 11 %.
+  'demo-steelworks': { leakUnit: 'MX-8001', leakFraction: 0.08, biasedTag: 'FI-7005', biasPercentOfSpan: 1.5, foulingExchanger: 'CD-9001', trippingMachine: 'BL-6001' },
 };
 
 /** UTC midnight of the day that contains `timeMs`. */
@@ -28,8 +38,8 @@ export function dayStartMs(timeMs: number): number {
 
 /**
  * The demo's scenario for one UTC day. Incidents recur on a four-hour cycle so that any hourly
- * window of the recent past shows at least one of them: a 3 % leak in hours 0–1 of each cycle, a
- * transmitter reading 4 % of span high in hours 1–3, a compressor trip at hour 3 for 20 minutes,
+ * window of the recent past shows at least one of them: a leak (8 % of the unit's throughput) in hours
+ * 0–1 of each cycle, a flow transmitter reading high in hours 1–3, a compressor trip at hour 3 for 20 minutes,
  * and exchanger fouling building up over the day. Rate changes and drifts come from the seed. The
  * same day and seed always give the same data, so restarting the simulator rewrites nothing new.
  */
@@ -40,8 +50,8 @@ export function dailyDemoScenario(graph: PlantGraph, dayStart: number, seed: num
     for (let cycle = 0; cycle < 6; cycle++) {
       const base = cycle * 4 * HOUR_S;
       incidents.push(
-        { kind: 'leak', target: targets.leakUnit, startS: base, durationS: 2 * HOUR_S, fraction: 0.03 },
-        { kind: 'transmitterFailure', target: targets.biasedTag, startS: base + HOUR_S, durationS: 3 * HOUR_S, biasPercentOfSpan: 4 },
+        { kind: 'leak', target: targets.leakUnit, startS: base, durationS: 2 * HOUR_S, fraction: targets.leakFraction },
+        { kind: 'transmitterFailure', target: targets.biasedTag, startS: base + HOUR_S, durationS: 3 * HOUR_S, biasPercentOfSpan: targets.biasPercentOfSpan },
         { kind: 'trip', target: targets.trippingMachine, startS: base + 3 * HOUR_S, durationS: 1200, residualFraction: 0.02 },
       );
     }
