@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { Role } from '@reflux/grpc';
+import { grpcPlatformConfigFromEnv } from '@reflux/grpc';
 import { loadConfigOrExit } from '@reflux/config';
 import { createLogger } from '@reflux/observability';
 import { DEMO_PLANTS, demoPlantPath, InvalidPlantModelError, parsePlantModel, type DemoPlantName } from '@reflux/plant-model';
@@ -44,27 +44,7 @@ async function main(): Promise<void> {
       maxBatchSamples: config.INGESTION_MAX_BATCH_SAMPLES,
       maxInFlightSamples: config.INGESTION_MAX_IN_FLIGHT_SAMPLES,
     },
-    grpc: {
-      host: config.GRPC_HOST,
-      port: config.GRPC_PORT,
-      maxReceiveMessageBytes: config.GRPC_MAX_RECEIVE_MESSAGE_BYTES,
-      maxSendMessageBytes: config.GRPC_MAX_SEND_MESSAGE_BYTES,
-      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      auth: {
-        disabled: config.AUTH_DISABLED,
-        ...(config.AUTH_JWT_SECRET || config.AUTH_JWT_PUBLIC_KEY_FILE
-          ? {
-              jwt: {
-                hs256Secrets: config.AUTH_JWT_SECRET ? [config.AUTH_JWT_SECRET] : [],
-                publicKeys: config.AUTH_JWT_PUBLIC_KEY_FILE ? [{ pem: readFileSync(config.AUTH_JWT_PUBLIC_KEY_FILE) }] : [],
-                issuer: config.AUTH_JWT_ISSUER,
-                audience: config.AUTH_JWT_AUDIENCE,
-              },
-            }
-          : {}),
-        apiKeys: (config.AUTH_API_KEYS ?? []).map((k) => ({ id: k.name, sha256: k.sha256Hex, roles: k.roles as Role[] })),
-      },
-    },
+    grpc: grpcPlatformConfigFromEnv(config),
     bus:
       config.EVENT_BUS === 'kafka'
         ? { kind: 'kafka', brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `ingestion-${process.pid}` }
