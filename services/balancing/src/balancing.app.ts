@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { createDevelopmentToken, GrpcPlatformServer, type GrpcPlatformConfigInput, type Role } from '@reflux/grpc';
+import { createDevelopmentToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
 import { KafkaEventBus, OUTBOX_CATEGORY, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
@@ -24,6 +24,7 @@ import { publishPlantModel } from './application/plant-model.publisher';
 import { PlantModelRegistry } from './application/plant-model.registry';
 import { WindowTrigger, type WindowTriggerSettings } from './application/window-trigger';
 import type { BalancingConfig } from './balancing.config';
+import { kafkaConnectionOptions, type KafkaConnectionOptions } from '@reflux/config';
 
 /** Outbox streams of this service when EVENT_BUS=kafka: `outbox-balancing-<subject>`. */
 export const BALANCING_OUTBOX_CATEGORY = `${OUTBOX_CATEGORY}balancing-`;
@@ -94,27 +95,8 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
     databaseUrl: config.DATABASE_URL,
     pool: pgPoolOptionsFromConfig(config, logger),
     migrateOnStart: config.DATABASE_MIGRATE_ON_START,
-    grpc: {
-      host: config.GRPC_HOST,
-      port: config.GRPC_PORT,
-      maxReceiveMessageBytes: config.GRPC_MAX_RECEIVE_MESSAGE_BYTES,
-      maxSendMessageBytes: config.GRPC_MAX_SEND_MESSAGE_BYTES,
-      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      auth: {
-        disabled: config.AUTH_DISABLED,
-        ...(config.AUTH_JWT_SECRET || config.AUTH_JWT_PUBLIC_KEY_FILE
-          ? {
-              jwt: {
-                hs256Secrets: config.AUTH_JWT_SECRET ? [config.AUTH_JWT_SECRET] : [],
-                publicKeys: config.AUTH_JWT_PUBLIC_KEY_FILE ? [{ pem: readFileSync(config.AUTH_JWT_PUBLIC_KEY_FILE) }] : [],
-                issuer: config.AUTH_JWT_ISSUER,
-                audience: config.AUTH_JWT_AUDIENCE,
-              },
-            }
-          : {}),
-        apiKeys: (config.AUTH_API_KEYS ?? []).map((k) => ({ id: k.name, sha256: k.sha256Hex, roles: k.roles as Role[] })),
-      },
-    },
+    // GRPC_*, AUTH_*, TLS_* and SHUTDOWN_GRACE_MS, read as every service reads them
+    grpc: grpcPlatformConfigFromEnv(config),
     plantModels: readPlantModelFiles(config.PLANT_MODEL_FILES),
     history: new IngestionHistorySource({ address: config.INGESTION_ADDRESS, token, timeoutMs: config.INGESTION_TIMEOUT_MS, logger }),
     logger,
@@ -128,18 +110,16 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
     trigger: { windowS: config.BALANCE_WINDOW_S, settleS: config.BALANCE_SETTLE_S, lookbackWindows: config.BALANCE_LOOKBACK_WINDOWS },
     scheduleIntervalMs: config.BALANCE_SCHEDULE_INTERVAL_S * 1000,
     triggerOnIngest: config.BALANCE_TRIGGER_ON_INGEST,
-    ...(config.EVENT_BUS === 'kafka' && {
-      kafka: {
-        brokers: config.KAFKA_BROKERS ?? [],
-        clientId: config.KAFKA_CLIENT_ID ?? `balancing-${process.pid}`,
-        client: {
-          ...(config.KAFKA_SSL && { ssl: config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : true }),
-          ...(config.KAFKA_SASL_MECHANISM &&
-            config.KAFKA_SASL_USERNAME &&
-            config.KAFKA_SASL_PASSWORD && { sasl: saslOptions(config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD) }),
-        },
-      },
-    }),
+    ...(config.EVENT_BUS === 'kafka' && { kafka: kafkaOptions(kafkaConnectionOptions(config)) }),
+  };
+}
+
+/** The platform's Kafka connection options in the form of the Kafka bus (kafkajs SASL is a discriminated union). */
+function kafkaOptions(c: KafkaConnectionOptions): NonNullable<BalancingAppOptions['kafka']> {
+  return {
+    brokers: c.brokers,
+    clientId: c.clientId,
+    client: { ...(c.ssl !== undefined && { ssl: typeof c.ssl === 'boolean' ? c.ssl : { ca: [...c.ssl.ca] } }), ...(c.sasl && { sasl: saslOptions(c.sasl.mechanism, c.sasl.username, c.sasl.password) }) },
   };
 }
 
