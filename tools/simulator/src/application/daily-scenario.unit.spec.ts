@@ -12,11 +12,11 @@ describe.each(Object.keys(DEMO_PLANTS) as DemoPlantName[])('daily demo scenario 
     expect(() => dailyDemoScenario(graph, DAY, 42)).not.toThrow();
   });
 
-  it('has a leak or a biased transmitter in every hour of the day', () => {
+  it('has exactly one leak or biased transmitter in every hour of the day', () => {
     const scenario = dailyDemoScenario(graph, DAY, 42);
     for (let hour = 0; hour < 24; hour++) {
-      const active = scenario.incidents.filter((i) => (i.kind === 'leak' || i.kind === 'transmitterFailure') && i.startS <= hour * 3600 && i.startS + i.durationS >= (hour + 1) * 3600);
-      expect(active.length).toBeGreaterThan(0);
+      const overlapping = scenario.incidents.filter((i) => (i.kind === 'leak' || i.kind === 'transmitterFailure') && i.startS < (hour + 1) * 3600 && i.startS + i.durationS > hour * 3600);
+      expect(overlapping).toHaveLength(1);
     }
   });
 
