@@ -125,6 +125,16 @@ export class BalanceReconciler {
     return this.store(streamId, record, reconciledAt, command);
   }
 
+  /**
+   * The newest stored result of a window straight from its event stream (read-your-writes, for
+   * when the read model has not caught up yet).
+   */
+  async latestStoredResult(plantId: string, window: BalanceWindow): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
+    const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(balanceStreamId(plantId, window))).map(toDomainEvent));
+    const newest = Math.max(0, ...state.reconciled.keys());
+    return state.reconciled.get(newest);
+  }
+
   /** The stored result of a window under a plant-model version, if any. */
   async storedResult(streamId: string, version: number): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
     const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(streamId)).map(toDomainEvent));

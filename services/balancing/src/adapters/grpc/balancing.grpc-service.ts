@@ -3,6 +3,7 @@ import type { refluxBalancingV1 as v1 } from '@reflux/proto';
 import type { BalanceReconciler } from '../../application/balance-reconciler';
 import type { ClassificationQuery } from '../../application/classification.query';
 import type { PlantModelRegistry } from '../../application/plant-model.registry';
+import { recordOfUnit } from '../../domain/balance-record.filter';
 import { BalancingError, BalancingErrorCode, invalidRequest } from '../../domain/balancing.errors';
 import type { BalanceReadModel } from '../postgres/balance-read-model.queries';
 import { balanceResultOf, classificationOf, suspectOf, yieldOf } from './balancing.grpc-mapper';
@@ -47,7 +48,13 @@ export function balancingServiceImplementation(deps: BalancingGrpcDeps): Service
         throw new BalancingError(BalancingErrorCode.unknownUnit, `plant "${query.plantId}" has no unit "${query.unitId}"`, {
           violations: [{ field: 'unit_id', description: `unknown unit "${query.unitId}"` }],
         });
-      const stored = await deps.readModel.getBalance(query.plantId, query.start, query.end, query.unitId);
+      // The read model, or — when its projection has not caught up yet — the window's event stream.
+      const fromEvents = async () => {
+        if (!query.end) return undefined;
+        const latest = await deps.reconciler.latestStoredResult(query.plantId, { start: query.start, end: query.end });
+        return latest && { ...latest, record: query.unitId ? recordOfUnit(latest.record, query.unitId) : latest.record };
+      };
+      const stored = (await deps.readModel.getBalance(query.plantId, query.start, query.end, query.unitId)) ?? (await fromEvents());
       if (!stored)
         throw new BalancingError(
           BalancingErrorCode.balanceNotFound,

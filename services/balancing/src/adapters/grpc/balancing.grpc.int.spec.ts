@@ -195,4 +195,16 @@ describe('BalancingService over gRPC', () => {
     expect(text).toMatch(/balancing_suspects_total\{[^}]*kind="loss"[^}]*\} 1/);
     expect(text).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="Reconcile"/);
   });
+
+  it('serves a just-stored balance from its event stream while the read model lags behind', async () => {
+    await app.projection.stop(); // the read model stops here
+    const window = { startTime: ts('2026-11-23T18:00:00Z'), endTime: ts('2026-11-23T19:00:00Z') };
+    history.averages = faultyDemoAverages(demoGraph(), 3600);
+    await callBalancing(client, client.reconcile, { plantId: DEMO_PLANT_ID, window, measurements: [], dryRun: false }, operator);
+    const unit = await callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window, unitId: LEAKING_UNIT }, viewer);
+    expect(unit.result!.units.map((u) => u.unitId)).toEqual([LEAKING_UNIT]);
+    expect(unit.result!.losses.map((l) => l.unitId)).toEqual([LEAKING_UNIT]);
+    expect(unit.result!.grossErrors).toEqual([]); // the biased crude meter is elsewhere
+    expect(unit.result!.streams.every((s) => s.fromUnitId === LEAKING_UNIT || s.toUnitId === LEAKING_UNIT)).toBe(true);
+  });
 });
