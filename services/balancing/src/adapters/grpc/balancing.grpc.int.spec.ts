@@ -90,7 +90,12 @@ describe('BalancingService over gRPC', () => {
     );
     expect(plant.result!.streams.length).toBeGreaterThan(60);
     expect(plant.result!.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);
-    const unit = await callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window: { startTime: WINDOW.startTime, endTime: null }, unitId: 'C-2001' }, viewer);
+    // without an end time the window is looked up in the read model, once the projection has it
+    const unit = await eventually(
+      () => callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window: { startTime: WINDOW.startTime, endTime: null }, unitId: 'C-2001' }, viewer).then((r) => r, () => undefined),
+      10_000,
+      'the projected balance of C-2001',
+    );
     expect(unit.result!.units.map((u) => u.unitId)).toEqual(['C-2001']);
     expect(unit.result!.streams.every((s) => s.fromUnitId === 'C-2001' || s.toUnitId === 'C-2001')).toBe(true);
     const nht = unit.result!.yields.find((y) => y.streamId === 'nht-product')!;
