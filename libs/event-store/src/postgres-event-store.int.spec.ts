@@ -15,6 +15,9 @@ describe('PostgresEventStore', () => {
   beforeAll(async () => {
     db = await createTestDatabase('event_store');
     pool = new Pool({ connectionString: db.url, max: 12 });
+    // An idle connection that the server closes is replaced, as in production (see createPgPool);
+    // without a listener the pool's 'error' event would fail whichever test runs at that moment.
+    pool.on('error', () => undefined);
     store = new PostgresEventStore({ pool });
     await store.migrate();
   });
