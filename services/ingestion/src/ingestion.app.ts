@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
-import { KafkaEventBus, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
+import { KafkaEventBus, OUTBOX_CATEGORY, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
 import { loadProtoPackage } from '@reflux/proto';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { HistoryReader } from './application/history-reader';
@@ -15,6 +15,9 @@ import { openIngestionStorage, type IngestionStorage } from './adapters/postgres
 import { createIngestionHandlers } from './adapters/grpc/ingestion.grpc-handlers';
 import { INGESTION_PROTO, INGESTION_SERVICE, ingestionServiceImplementation } from './adapters/grpc/ingestion.grpc-service';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './domain/read-limits';
+
+/** Outbox streams of this service when EVENT_BUS=kafka: `outbox-ingestion-<subject>`. */
+export const INGESTION_OUTBOX_CATEGORY = `${OUTBOX_CATEGORY}ingestion-`;
 
 export interface IngestionAppOptions {
   readonly databaseUrl: string;
@@ -80,10 +83,12 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       if (o.bus.kind === 'kafka') {
         const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, logger: o.logger });
         cleanups.push(() => bus.close());
-        const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, subscriptionId: 'ingestion-outbox-relay' });
+        // Its own outbox category: the bare `outbox-` prefix would also match other services' outboxes.
+        const category = INGESTION_OUTBOX_CATEGORY;
+        const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, category, subscriptionId: 'ingestion-outbox-relay' });
         relay.start();
         cleanups.push(() => relay.stop());
-        outbox = new MeasurementsIngestedOutbox(new TransactionalOutbox({ eventStore }));
+        outbox = new MeasurementsIngestedOutbox(new TransactionalOutbox({ eventStore, category }));
       } else {
         const bus = new PostgresEventBus({ eventStore, logger: o.logger });
         cleanups.push(() => bus.close());
