@@ -31,15 +31,22 @@ export async function runMigrations(pool: Pool, set: MigrationSet): Promise<stri
   const client = await pool.connect();
   const applied: string[] = [];
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS reflux_schema_migrations (
-      module text NOT NULL,
-      id text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (module, id)
-    )`).catch((e: { code?: string }) => {
-      // Two first-time starters may race on CREATE TABLE IF NOT EXISTS; the loser sees 23505/42P07.
-      if (e.code !== '23505' && e.code !== '42P07') throw e;
-    });
+    // CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin (the loser fails on the
+    // table's row type), so first-time starters take turns under an advisory lock.
+    await client.query('BEGIN');
+    try {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('reflux_migrations'))");
+      await client.query(`CREATE TABLE IF NOT EXISTS reflux_schema_migrations (
+        module text NOT NULL,
+        id text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (module, id)
+      )`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
     for (const migration of sorted) {
       await client.query('BEGIN');
       try {

@@ -283,8 +283,13 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       await h().bus.publish(marker);
       await waitFor(() => applied.includes(marker.eventId), 'the marker event');
       expect(applied).toEqual([event.eventId, marker.eventId]);
-      const { rows } = await h().pool.query('SELECT event_id FROM messaging_processed_events WHERE consumer_group = $1 ORDER BY processed_at', [group]);
-      expect(rows.map((r: { event_id: string }) => r.event_id)).toEqual([event.eventId, marker.eventId]);
+      // The handler has run; its transaction (with the processed-event record) commits just after.
+      const processed = async () => {
+        const { rows } = await h().pool.query('SELECT event_id FROM messaging_processed_events WHERE consumer_group = $1 ORDER BY processed_at', [group]);
+        return rows.map((r: { event_id: string }) => r.event_id);
+      };
+      await waitFor(async () => (await processed()).length >= 2, 'the processed-event records');
+      expect(await processed()).toEqual([event.eventId, marker.eventId]);
     });
   });
 }
