@@ -1,8 +1,7 @@
-import { Pool } from 'pg';
-import { createTestDatabase } from '@reflux/testing';
 import type { Decider } from '@reflux/decider';
-import { PostgresEventStore } from './postgres-event-store';
+import { type PostgresEventStore } from './postgres-event-store';
 import { handleCommand } from './command-handler';
+import { useEventStoreDatabase } from './testing/event-store.fixture';
 
 type Command = { type: 'ReceiveBatch'; data: { massKg: number } };
 type Event = { type: 'BatchReceived'; data: { massKg: number; inventoryAfterKg: number } };
@@ -15,21 +14,9 @@ const silo: Decider<Command, Event, State> = {
 };
 
 describe('handleCommand on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let pool: Pool;
+  const env = useEventStoreDatabase('event_store_cmd');
   let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('event_store_cmd');
-    pool = new Pool({ connectionString: db.url, max: 12 });
-    store = new PostgresEventStore({ pool });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store.close();
-    await pool.end();
-    await db.drop();
-  });
+  beforeAll(() => ({ store } = env));
 
   it('applies every one of many concurrent commands exactly once by retrying version conflicts', async () => {
     const results = await Promise.all(

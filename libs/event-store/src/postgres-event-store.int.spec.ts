@@ -1,31 +1,17 @@
-import { Pool } from 'pg';
-import { createTestDatabase } from '@reflux/testing';
+import { type Pool } from 'pg';
 import { PostgresEventStore } from './postgres-event-store';
 import { EVENT_STORE_ERROR_CODES, WrongExpectedVersionError, type EventStoreError } from './event-store.errors';
 import { defineUpcaster, UpcasterRegistry } from './upcaster.registry';
 import type { NewEvent } from './event-store.port';
+import { useEventStoreDatabase } from './testing/event-store.fixture';
 
 const levelMeasured = (levelM: number, eventId?: string): NewEvent => ({ eventId, type: 'TankLevelMeasured', data: { levelM } });
 
 describe('PostgresEventStore', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const env = useEventStoreDatabase('event_store');
   let pool: Pool;
   let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('event_store');
-    pool = new Pool({ connectionString: db.url, max: 12 });
-    // An idle connection that the server closes is replaced, as in production (see createPgPool);
-    // without a listener the pool's 'error' event would fail whichever test runs at that moment.
-    pool.on('error', () => undefined);
-    store = new PostgresEventStore({ pool });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store.close();
-    await pool.end();
-    await db.drop();
-  });
+  beforeAll(() => ({ pool, store } = env));
 
   describe('appending', () => {
     it('stores every field of an event and numbers stream versions from 0', async () => {

@@ -1,8 +1,8 @@
-import { Pool } from 'pg';
-import { createTestDatabase } from '@reflux/testing';
-import { PostgresEventStore } from './postgres-event-store';
+import { type Pool } from 'pg';
+import { type PostgresEventStore } from './postgres-event-store';
 import { defineProjection, rebuildProjection, startProjection, type ProjectionDefinition } from './projection';
 import { EVENT_STORE_ERROR_CODES } from './event-store.errors';
+import { useEventStoreDatabase } from './testing/event-store.fixture';
 
 async function waitFor(what: string, predicate: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -13,21 +13,10 @@ async function waitFor(what: string, predicate: () => Promise<boolean>, timeoutM
 }
 
 describe('projections', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const env = useEventStoreDatabase('event_store_projection', 10);
   let pool: Pool;
   let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('event_store_projection');
-    pool = new Pool({ connectionString: db.url, max: 10 });
-    store = new PostgresEventStore({ pool });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store.close();
-    await pool.end();
-    await db.drop();
-  });
+  beforeAll(() => ({ pool, store } = env));
 
   // Read model: current level and number of readings per tank.
   const tankLevels = (factor: number): ProjectionDefinition => ({
