@@ -9,6 +9,7 @@ export * from './model/plant-model.validate';
 export * from './model/plant-model.parse';
 export * from './graph/plant-graph';
 export * from './balance/unit-balance';
+export * from './balance/component-balance';
 export * from './versioning/canonical-json';
 export * from './versioning/plant-model-version.decider';
 export * from './demo/demo-plants';

@@ -1,5 +1,6 @@
 import { PlantGraph } from '../graph/plant-graph';
 import { massBalance, nominalEnergyBalance } from '../balance/unit-balance';
+import { componentsAtUnit, nominalComponentBalance } from '../balance/component-balance';
 import { parsePlantModel } from '../model/plant-model.parse';
 import { unitFitsTagKind } from '../model/tag-kind';
 import { unitOfMeasure } from '../units/unit-of-measure.registry';
@@ -8,9 +9,11 @@ import { DEMO_PLANTS, loadDemoPlant, readDemoPlantDocument, type DemoPlantName }
 const MASS_TOLERANCE = (throughputKgPerS: number) => 1e-5 + 1e-9 * throughputKgPerS; // kg/s
 const ENERGY_TOLERANCE = (throughputW: number) => 20 + 1e-8 * throughputW; // W
 
-const expected: Record<DemoPlantName, { tags: [number, number]; energyChecked: number }> = {
-  petrochemical: { tags: [180, 220], energyChecked: 16 },
-  steelworks: { tags: [135, 170], energyChecked: 13 },
+const COMPONENT_TOLERANCE = (throughputKgPerS: number) => 1e-6 + 1e-6 * throughputKgPerS; // kg/s of the component
+
+const expected: Record<DemoPlantName, { tags: [number, number]; energyChecked: number; componentUnits: string[] }> = {
+  petrochemical: { tags: [180, 220], energyChecked: 16, componentUnits: ['D-3001', 'K-2001'] },
+  steelworks: { tags: [135, 170], energyChecked: 13, componentUnits: ['BL-6001', 'MX-8001'] },
 };
 
 describe.each(Object.keys(DEMO_PLANTS) as DemoPlantName[])('demo plant %s', (name) => {
@@ -48,6 +51,19 @@ describe.each(Object.keys(DEMO_PLANTS) as DemoPlantName[])('demo plant %s', (nam
       expect({ unit: unit.id, residualW: balance.residual, closes: Math.abs(balance.residual) <= ENERGY_TOLERANCE(balance.inflow) }).toMatchObject({ unit: unit.id, closes: true });
     }
     expect(checked).toBeGreaterThanOrEqual(expected[name].energyChecked);
+  });
+
+  it('closes the component balance (Σ F·w in = out) of every unit that conserves components and declares every composition', () => {
+    const checked = new Set<string>();
+    for (const unit of graph.units()) {
+      for (const component of componentsAtUnit(graph, unit.id)) {
+        const balance = nominalComponentBalance(graph, unit.id, component);
+        if (!balance) continue;
+        checked.add(unit.id);
+        expect({ unit: unit.id, component, residualKgPerS: balance.residual, closes: Math.abs(balance.residual) <= COMPONENT_TOLERANCE(balance.inflow) }).toMatchObject({ unit: unit.id, component, closes: true });
+      }
+    }
+    expect([...checked].sort()).toEqual(expect.arrayContaining(expected[name].componentUnits));
   });
 
   it('closes the whole-plant mass balance over the boundary streams', () => {

@@ -71,6 +71,17 @@ export const unitSchema = z.strictObject({
   operating: z
     .strictObject({ temperatureK: z.number().positive().optional(), pressurePa: z.number().positive().optional() })
     .optional(),
+  /**
+   * Components whose mass the unit conserves (no reaction, no generation), for component
+   * balances Σ in F·w = Σ out F·w. Absent: every component for non-reactive unit types, none for
+   * reactive ones (see `conservedComponents`); `[]` switches component balances off for the unit.
+   */
+  conservedComponents: z.array(z.string().min(1)).optional(),
+  /**
+   * Every outlet leaves with the same composition (a well-mixed drum, header, splitter, compressor).
+   * Absent: true for the well-mixed unit types (see `outletsShareComposition`).
+   */
+  outletsShareComposition: z.boolean().optional(),
 });
 
 export const areaSchema = z.strictObject({
