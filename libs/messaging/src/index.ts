@@ -6,6 +6,7 @@ export * from './kafka/kafka-message.codec';
 export * from './kafka/kafka.config';
 export * from './kafka/kafka.event-bus';
 export * from './messaging.error';
+export * from './outbox/outbox-category';
 export * from './outbox/outbox-relay';
 export * from './outbox/transactional-outbox';
 export * from './postgres/integration-event.codec';

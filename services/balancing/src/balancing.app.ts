@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createDevelopmentToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { KafkaEventBus, OUTBOX_CATEGORY, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
+import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
 import type { SASLOptions } from 'kafkajs';
@@ -27,7 +27,7 @@ import type { BalancingConfig } from './balancing.config';
 import { kafkaConnectionOptions, type KafkaConnectionOptions } from '@reflux/config';
 
 /** Outbox streams of this service when EVENT_BUS=kafka: `outbox-balancing-<subject>`. */
-export const BALANCING_OUTBOX_CATEGORY = `${OUTBOX_CATEGORY}balancing-`;
+export const BALANCING_OUTBOX_CATEGORY = outboxCategory('balancing');
 
 export interface PlantModelSource {
   readonly document: string;

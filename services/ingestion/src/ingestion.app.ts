@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
-import { KafkaEventBus, OUTBOX_CATEGORY, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
+import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
 import { loadProtoPackage } from '@reflux/proto';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { HistoryReader } from './application/history-reader';
@@ -17,7 +17,7 @@ import { INGESTION_PROTO, INGESTION_SERVICE, ingestionServiceImplementation } fr
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './domain/read-limits';
 
 /** Outbox streams of this service when EVENT_BUS=kafka: `outbox-ingestion-<subject>`. */
-export const INGESTION_OUTBOX_CATEGORY = `${OUTBOX_CATEGORY}ingestion-`;
+export const INGESTION_OUTBOX_CATEGORY = outboxCategory('ingestion');
 
 export interface IngestionAppOptions {
   readonly databaseUrl: string;
@@ -83,7 +83,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       if (o.bus.kind === 'kafka') {
         const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, logger: o.logger });
         cleanups.push(() => bus.close());
-        // Its own outbox category: the bare `outbox-` prefix would also match other services' outboxes.
+        // Its own outbox category, so its relay forwards no other service's outbox.
         const category = INGESTION_OUTBOX_CATEGORY;
         const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, category, subscriptionId: 'ingestion-outbox-relay' });
         relay.start();

@@ -7,6 +7,7 @@ import { idempotenceSupported, kafkaBrokers, testLogger } from '../kafka/kafka-t
 import { KafkaEventBus } from '../kafka/kafka.event-bus';
 import { deadLetterStreamId } from '../postgres/postgres-dead-letter';
 import { startTestStore, type TestStore } from '../postgres/postgres-test.support';
+import { outboxCategory } from './outbox-category';
 import { OutboxRelay } from './outbox-relay';
 import { TransactionalOutbox } from './transactional-outbox';
 
@@ -31,7 +32,7 @@ describe('outbox relay to Kafka', () => {
     // The real PlantModelVersioned schema on a topic of this test's own (the mock cluster is shared).
     registry = new ContractRegistry([defineEvent({ ...PlantModelVersionedContract, topic: `test.outbox.${randomUUID()}` })]);
     kafka = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-outbox-test', logger: testLogger, registry, idempotent: idempotenceSupported(), heartbeatIntervalMs: 300 });
-    category = `outbox${randomUUID().slice(0, 8)}-`;
+    category = outboxCategory(`t${randomUUID().slice(0, 8)}`);
     outbox = new TransactionalOutbox({ eventStore: env.store, registry, category });
   });
   afterEach(async () => {
@@ -39,8 +40,8 @@ describe('outbox relay to Kafka', () => {
     await kafka.close();
   });
 
-  const relay = (bus: EventBus, subscriptionId = `relay-${category}`) => {
-    const r = new OutboxRelay({ eventStore: env.store, bus, logger: testLogger, registry, category, subscriptionId, batchSize: 10 });
+  const relay = (bus: EventBus, subscriptionId = `relay-${category}`, relayCategory = category) => {
+    const r = new OutboxRelay({ eventStore: env.store, bus, logger: testLogger, registry, category: relayCategory, subscriptionId, batchSize: 10 });
     relays.push(r);
     r.start();
     return r;
@@ -178,5 +179,50 @@ describe('outbox relay to Kafka', () => {
     const letters = await env.store.readStream(deadLetterStreamId(subscriptionId));
     expect(letters).toHaveLength(1);
     expect(letters[0]!.data).toMatchObject({ info: { eventId: stale.eventId, reason: 'invalid-event', errorCode: CONTRACT_ERROR_CODES.INVALID_EVENT } });
+  });
+
+  it('forwards only its own outbox when two relays with two categories share the event store', async () => {
+    // Under the old rule `outbox-<x>-` was a prefix of `outbox-<x>-eu-`; the names now carry no "-".
+    const name = `t${randomUUID().slice(0, 8)}`;
+    const [categoryA, categoryB] = [outboxCategory(name), outboxCategory(`${name}eu`)];
+    const outboxA = new TransactionalOutbox({ eventStore: env.store, registry, category: categoryA });
+    const outboxB = new TransactionalOutbox({ eventStore: env.store, registry, category: categoryB });
+    const group = `both-${randomUUID()}`;
+    const consumed: string[] = [];
+    await kafka.subscribe({ group, types: ['PlantModelVersioned'], handler: async (e) => void consumed.push(e.eventId) });
+    /** The real Kafka bus, recording which relay published what. */
+    const recording = (published: string[]): EventBus => ({
+      publish: async (events) => {
+        const list = (Array.isArray(events) ? events : [events]) as readonly IntegrationEvent[];
+        await kafka.publish(list);
+        published.push(...list.map((e) => e.eventId));
+      },
+      subscribe: (o) => kafka.subscribe(o),
+      close: async () => undefined,
+    });
+    const [publishedA, publishedB] = [[] as string[], [] as string[]];
+    const enqueue = (outbox: TransactionalOutbox, plantId: string) =>
+      env.store.withTransaction(async (tx) => {
+        const event = versioned(plantId, 1);
+        await outbox.enqueue(event, tx);
+        return event.eventId;
+      });
+    const a = [await enqueue(outboxA, `a1-${name}`), await enqueue(outboxA, `a2-${name}`)];
+    const b = [await enqueue(outboxB, `b1-${name}`), await enqueue(outboxB, `b2-${name}`)];
+    const relayA = relay(recording(publishedA), `relay-a-${name}`, categoryA);
+    const relayB = relay(recording(publishedB), `relay-b-${name}`, categoryB);
+    await Promise.all([relayA.start().caughtUp, relayB.start().caughtUp]);
+    await waitFor(() => publishedA.length >= 2 && publishedB.length >= 2, 'both outboxes relayed');
+    await waitFor(() => consumed.length >= 4, 'four events consumed');
+    expect(publishedA).toEqual(a);
+    expect(publishedB).toEqual(b);
+    expect([...consumed].sort()).toEqual([...a, ...b].sort()); // each once: no relay forwarded the other's
+  });
+
+  it('refuses a relay or an outbox without a distinct outbox category', () => {
+    const make = (c: unknown) => () => new OutboxRelay({ eventStore: env.store, bus: kafka, logger: testLogger, category: c as string });
+    expect(make(undefined)).toThrow(expect.objectContaining({ code: 'MESSAGING.INVALID_CONFIG', details: { field: 'category', value: undefined } }));
+    for (const bad of ['outbox-', 'outbox-ingestion', 'outbox-ingestion-eu-', 'integration-']) expect(make(bad)).toThrow(/not an outbox category/);
+    expect(() => new TransactionalOutbox({ eventStore: env.store, category: 'outbox-' })).toThrow(/not an outbox category/);
   });
 });

@@ -5,7 +5,7 @@ import type { EventBus } from '../event-bus.port';
 import type { EventStore, RecordedEvent, Subscription } from '../event-store.types';
 import { fromStoredEvent } from '../postgres/integration-event.codec';
 import { deadLetterStreamId, toDeadLetterEvent } from '../postgres/postgres-dead-letter';
-import { OUTBOX_CATEGORY } from './transactional-outbox';
+import { assertOutboxCategory } from './outbox-category';
 
 export interface OutboxRelayOptions {
   readonly eventStore: EventStore;
@@ -13,8 +13,13 @@ export interface OutboxRelayOptions {
   readonly bus: EventBus;
   readonly logger: Logger;
   readonly registry?: ContractRegistry;
-  readonly category?: string;
-  /** Durable name of the relay's checkpoint; one relay per outbox category. Default `outbox-relay`. */
+  /**
+   * The outbox category to drain, required: `outbox-<name>-` as its `TransactionalOutbox` writes it
+   * (see `OUTBOX_CATEGORY_PATTERN`); no outbox category is a prefix of another, so the relay
+   * forwards this outbox only, even when several services share the event store.
+   */
+  readonly category: string;
+  /** Durable name of the relay's checkpoint; one relay per outbox category. Default `relay:<category>`. */
   readonly subscriptionId?: string;
   /** Events published per broker round trip (and per checkpoint). Default 100. */
   readonly batchSize?: number;
@@ -32,18 +37,21 @@ export class OutboxRelay {
   private readonly registry: ContractRegistry;
   private readonly logger: Logger;
   readonly subscriptionId: string;
+  readonly category: string;
 
   constructor(private readonly options: OutboxRelayOptions) {
+    assertOutboxCategory(options.category);
+    this.category = options.category;
     this.registry = options.registry ?? integrationEvents;
-    this.logger = options.logger.child({ component: 'outbox-relay' });
-    this.subscriptionId = options.subscriptionId ?? 'outbox-relay';
+    this.subscriptionId = options.subscriptionId ?? `relay:${options.category}`;
+    this.logger = options.logger.child({ component: 'outbox-relay', category: this.category });
   }
 
   /** Starts relaying; `caughtUp` resolves once the outbox as it was at start has been published. */
   start(): Subscription {
     if (this.subscription) return this.subscription;
     this.subscription = this.options.eventStore.subscribe(
-      { subscriptionId: this.subscriptionId, category: this.options.category ?? OUTBOX_CATEGORY, batchSize: this.options.batchSize ?? 100 },
+      { subscriptionId: this.subscriptionId, category: this.category, batchSize: this.options.batchSize ?? 100 },
       async (events, transaction) => {
         const publishable: IntegrationEvent[] = [];
         for (const recorded of events) {

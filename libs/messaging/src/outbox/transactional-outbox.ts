@@ -3,18 +3,18 @@ import type { PoolClient } from 'pg';
 import type { EventStore } from '../event-store.types';
 import { integrationStreamId, toStoredEvent } from '../postgres/integration-event.codec';
 import { withPublisherTraceContext } from '../trace-context';
-
-/** Category of the outbox streams the relay drains towards Kafka. */
-export const OUTBOX_CATEGORY = 'outbox-';
+import { assertWritableCategory } from './outbox-category';
 
 export interface TransactionalOutboxOptions {
   readonly eventStore: EventStore;
   readonly registry?: ContractRegistry;
   /**
-   * Stream-id prefix to write to. `OUTBOX_CATEGORY` when an `OutboxRelay` forwards to Kafka;
-   * `INTEGRATION_CATEGORY` with the PostgreSQL bus, whose consumers read the log directly.
+   * Stream-id prefix to write to, required: the service's own outbox category
+   * (`outboxCategory('ingestion')` → `outbox-ingestion-`) when its `OutboxRelay` forwards to Kafka;
+   * `INTEGRATION_CATEGORY` with the PostgreSQL bus, whose consumers read the log directly. Anything
+   * else throws `MESSAGING.INVALID_CONFIG` (see `OUTBOX_CATEGORY_PATTERN`).
    */
-  readonly category?: string;
+  readonly category: string;
 }
 
 /**
@@ -28,8 +28,9 @@ export class TransactionalOutbox {
   private readonly registry: ContractRegistry;
 
   constructor(private readonly options: TransactionalOutboxOptions) {
+    assertWritableCategory(options.category);
     this.registry = options.registry ?? integrationEvents;
-    this.category = options.category ?? OUTBOX_CATEGORY;
+    this.category = options.category;
   }
 
   async enqueue(events: IntegrationEvent | readonly IntegrationEvent[], transaction: PoolClient): Promise<void> {

@@ -1,6 +1,9 @@
 import type { IntegrationEvent } from '@reflux/contracts';
 import type { NewEvent, RecordedEvent } from '../event-store.types';
 
+/** Category of the integration-event streams of the PostgreSQL bus. */
+export const INTEGRATION_CATEGORY = 'integration-';
+
 /** Stream of an integration event in the event log: `<category><subject>`, so per-subject order holds. */
 export function integrationStreamId(category: string, event: Pick<IntegrationEvent, 'subject'>): string {
   return `${category}${event.subject}`;

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { describeEventBusContract, waitFor } from '../event-bus.contract';
 import { testLogger } from '../kafka/kafka-test.support';
 import { readPostgresDeadLetters, startTestStore, type TestStore } from './postgres-test.support';
-import { INTEGRATION_CATEGORY, PostgresEventBus } from './postgres.event-bus';
+import { INTEGRATION_CATEGORY } from './integration-event.codec';
+import { PostgresEventBus } from './postgres.event-bus';
 
 let env: TestStore;
 beforeAll(async () => {

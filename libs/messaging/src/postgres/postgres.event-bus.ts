@@ -8,11 +8,8 @@ import { MESSAGING_ERROR_CODES, MessagingError } from '../messaging.error';
 import { TransactionalOutbox } from '../outbox/transactional-outbox';
 import { DEFAULT_RETRY_POLICY } from '../retry';
 import { subscriptionTopics } from '../subscription-topics';
-import { fromStoredEvent, storedTopic } from './integration-event.codec';
+import { fromStoredEvent, INTEGRATION_CATEGORY, storedTopic } from './integration-event.codec';
 import { deadLetterStreamId, toDeadLetterEvent } from './postgres-dead-letter';
-
-/** Category of the integration-event streams of the PostgreSQL bus. */
-export const INTEGRATION_CATEGORY = 'integration-';
 
 export interface PostgresEventBusConfig {
   readonly eventStore: EventStore;
@@ -21,7 +18,6 @@ export interface PostgresEventBusConfig {
   readonly retry?: Partial<RetryPolicy>;
   /** Events per subscription batch (one transaction, one checkpoint). Default 100. */
   readonly batchSize?: number;
-  readonly category?: string;
 }
 
 /**
@@ -36,7 +32,7 @@ export class PostgresEventBus implements EventBus {
   private readonly registry: ContractRegistry;
   private readonly retry: RetryPolicy;
   private readonly logger: Logger;
-  private readonly category: string;
+  private readonly category = INTEGRATION_CATEGORY;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -44,7 +40,6 @@ export class PostgresEventBus implements EventBus {
     this.registry = config.registry ?? integrationEvents;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...config.retry };
     this.logger = config.logger.child({ component: 'postgres-event-bus' });
-    this.category = config.category ?? INTEGRATION_CATEGORY;
     this.outbox = new TransactionalOutbox({ eventStore: config.eventStore, registry: this.registry, category: this.category });
   }
 
