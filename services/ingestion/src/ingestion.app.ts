@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
 import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
-import { loadProtoPackage } from '@reflux/proto';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { HistoryReader } from './application/history-reader';
 import { InProcessLatestValueCache } from './application/in-process-latest-value-cache';
@@ -13,7 +12,7 @@ import type { TagCatalog } from './application/tag-catalog.port';
 import { DEFAULT_STORAGE_OPTIONS, type StorageOptions } from './adapters/postgres/ingestion.schema';
 import { openIngestionStorage, type IngestionStorage } from './adapters/postgres/ingestion-storage';
 import { createIngestionHandlers } from './adapters/grpc/ingestion.grpc-handlers';
-import { INGESTION_PROTO, INGESTION_SERVICE, ingestionServiceImplementation } from './adapters/grpc/ingestion.grpc-service';
+import { INGESTION_SERVICE, ingestionPackageDefinition, ingestionServiceImplementation } from './adapters/grpc/ingestion.grpc-service';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './domain/read-limits';
 
 /** Outbox streams of this service when EVENT_BUS=kafka: `outbox-ingestion-<subject>`. */
@@ -40,7 +39,15 @@ export interface IngestionAppOptions {
    * Where MeasurementsIngested goes (transactional outbox, same transaction as the samples): the
    * PostgreSQL event log, or Kafka through an outbox relay. Not published when absent.
    */
-  readonly bus?: { readonly kind: 'postgres' } | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly clientId: string };
+  readonly bus?:
+    | { readonly kind: 'postgres' }
+    | {
+        readonly kind: 'kafka';
+        readonly brokers: readonly string[];
+        readonly clientId: string;
+        /** Idempotent producer (KAFKA_PRODUCER_IDEMPOTENT, default true); off only for brokers without producer ids. */
+        readonly idempotent?: boolean;
+      };
 }
 
 export interface IngestionApp {
@@ -81,7 +88,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       const eventStore = new PostgresEventStore({ pool, logger: o.logger });
       cleanups.push(() => eventStore.close());
       if (o.bus.kind === 'kafka') {
-        const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, logger: o.logger });
+        const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, logger: o.logger, idempotent: o.bus.idempotent ?? true });
         cleanups.push(() => bus.close());
         // Its own outbox category, so its relay forwards no other service's outbox.
         const category = INGESTION_OUTBOX_CATEGORY;
@@ -103,7 +110,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     const reader = new HistoryReader({ store: storage.history, cache, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
     cleanups.push(() => writer.close());
     const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger });
-    server.addService(loadProtoPackage(INGESTION_PROTO), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));
+    server.addService(ingestionPackageDefinition(), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
     return {

@@ -20,6 +20,12 @@ export const ingestionConfigSchema = extendPlatformConfig(
     INGESTION_BATCH_ID_RETENTION_S: env.int({ min: 60, max: 31_536_000 }, { default: 7 * 86_400 }),
     INGESTION_ROLLUP_LAG_S: env.int({ min: 0, max: 86_400 }, { default: 120 }),
     INGESTION_MAINTENANCE_INTERVAL_S: env.int({ min: 1, max: 86_400 }, { default: 30 }),
+    /**
+     * EVENT_BUS=kafka: idempotent producer of the outbox relay (broker-side deduplication of retried
+     * produce requests). Turn off only for brokers that hand out no producer ids (the librdkafka mock
+     * cluster); acks=all and one request in flight still keep order and durability.
+     */
+    KAFKA_PRODUCER_IDEMPOTENT: env.bool({ default: true }),
   },
   (c, ctx) => {
     const horizon = c.INGESTION_BACKFILL_HORIZON_S as number | undefined;

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     grpc: grpcPlatformConfigFromEnv(config),
     bus:
       config.EVENT_BUS === 'kafka'
-        ? { kind: 'kafka', brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `ingestion-${process.pid}` }
+        ? { kind: 'kafka', brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `ingestion-${process.pid}`, idempotent: config.KAFKA_PRODUCER_IDEMPOTENT }
         : { kind: 'postgres' },
     catalog: new InMemoryTagCatalog(tags),
     ...(redis ? { cache: new RedisLatestValueCache(redis) } : {}),
