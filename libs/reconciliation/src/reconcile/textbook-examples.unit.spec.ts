@@ -99,13 +99,19 @@ describe('textbook example: cooling-water network (NCSU / U. Ottawa "Basic Conce
 });
 
 /**
- * VDI 2048 Part 1 ("Control and quality improvement of process data and their uncertainties by
- * means of correction calculation for operation and acceptance tests"), worked example: feedwater
- * and steam mass flows of a power-plant unit, kg/s. Data and results as encoded and printed in the
- * OpenModelica test suite, testsuite/openmodelica/dataReconciliation/
- * ModelicaDataReconciliationSimpleTests.Models.VDI2048.VDI2048Example.mos (expected output):
+ * VDI 2048 Part 1 ("Messunsicherheiten bei Abnahmemessungen an energie- und kraftwerkstechnischen
+ * Anlagen"), Annex A worked example: feedwater, steam and condensate mass flows of a power-plant
+ * unit, kg/s. The measured values and 95 % half-widths are those of Annex A (A6, with the widened
+ * feedwater half-widths of 2.5 kg/s of A24) as transcribed in ezander/dvrlib demo/vdi2048.cc; the
+ * reference results are the expected output of the OpenModelica test suite,
+ * testsuite/openmodelica/dataReconciliation/ModelicaDataReconciliationSimpleTests.Models.VDI2048.
+ * VDI2048Example.mos (input file .../NewDataReconciliationSimpleTests.VDI2048Example_Inputs.csv,
+ * columns "Measured value x; Half-width confidence interval"). That run does not pass the Annex A8
+ * correlation coefficients (ρ = 0.2 between the two feedwater meters, 0.4 between the two steam
+ * meters), so it is the uncorrelated variant of the example, and so is this test: the VDI's own
+ * correlated results (A34) were not available to us.
  *
- *   mFDKEL + mFDKELL + 0.4·mV − mSPL − mSPLL = 0
+ *   mFDKEL + mFDKELL + 0.4·mV − mSPL − mSPLL = 0          (feedwater = steam, with the 0.4·mV share)
  *   mSPL + mSPLL − mA5 − mA6 − mA7 − mHK − mV = 0
  *   mA5 + mA6 + mA7 − mHDNK = 0
  *
@@ -142,7 +148,7 @@ function vdi2048(): NonlinearResult {
   return reconcileNonlinear(variables, linear(VDI_A));
 }
 
-describe('textbook example: VDI 2048 Part 1 feedwater / steam flow example (OpenModelica reference output)', () => {
+describe('textbook example: VDI 2048 Part 1 Annex A feedwater / steam flows, uncorrelated variant (OpenModelica reference output)', () => {
   // Published: Estimated Value, Estimated Uncertainty, Local Quality (6 significant digits).
   const published: Record<string, [number, number, number]> = {
     mFDKEL: [44.6918, 1.78991, 0.887628],
