@@ -4,12 +4,19 @@ import type { BalanceWindowEvent } from '../domain/balance-window.decider';
 
 type Data<T extends BalanceWindowEvent['type']> = Extract<BalanceWindowEvent, { type: T }>['data'];
 
-const WINDOW_TABLES = ['balancing_stream_values', 'balancing_unit_closures', 'balancing_yields', 'balancing_energy_kpis'] as const;
+const WINDOW_TABLES = [
+  'balancing_stream_values',
+  'balancing_unit_closures',
+  'balancing_yields',
+  'balancing_energy_kpis',
+  'balancing_stream_compositions',
+  'balancing_component_closures',
+] as const;
 
 /**
  * Read models of reconciled windows, from the `balance-*` streams: the window summary (with the
- * full record for GetBalance), reconciled values per stream, unit closures, yields, energy figures
- * and the suspects. Idempotent: a window's rows are replaced by the newest plant-model version
+ * full record for GetBalance), reconciled values per stream, unit closures, yields, energy figures,
+ * reconciled compositions and component closures, and the suspects. Idempotent: a window's rows are replaced by the newest plant-model version
  * (an older version arriving late is ignored), suspects are keyed by event id.
  */
 export const balanceReadModelProjection: Projection = defineProjection({
@@ -117,6 +124,58 @@ async function applyBalance(event: RecordedEvent, tx: PoolClient): Promise<void>
         ...key,
         JSON.stringify(
           record.yields.map((y) => ({ unit_id: y.unitId, stream_id: y.streamId, medium: y.medium, yield_ratio: y.ratio, mass_flow_kg_per_s: y.massFlowKgPerS, sigma_ratio: y.sigmaRatio, basis: y.basis })),
+        ),
+      ],
+    );
+  const components = record.componentBalance ?? null;
+  if (components && components.compositions.length > 0)
+    await tx.query(
+      `INSERT INTO balancing_stream_compositions (plant_id, window_start, window_end, stream_id, component, tag_ids, measured, measured_mass_fraction,
+         reconciled_mass_fraction, sigma_mass_fraction, adjustment_mass_fraction, measurement_test, classification, gross_error)
+       SELECT $1, $2, $3, c.stream_id, c.component, ARRAY(SELECT jsonb_array_elements_text(c.tag_ids)), c.measured, c.measured_mass_fraction,
+         c.reconciled_mass_fraction, c.sigma_mass_fraction, c.adjustment_mass_fraction, c.measurement_test, c.classification, c.gross_error
+       FROM jsonb_to_recordset($4::jsonb) AS c(stream_id text, component text, tag_ids jsonb, measured boolean, measured_mass_fraction double precision,
+         reconciled_mass_fraction double precision, sigma_mass_fraction double precision, adjustment_mass_fraction double precision,
+         measurement_test double precision, classification text, gross_error boolean)`,
+      [
+        ...key,
+        JSON.stringify(
+          components.compositions.map((c) => ({
+            stream_id: c.streamId,
+            component: c.component,
+            tag_ids: c.tagIds,
+            measured: c.measured,
+            measured_mass_fraction: c.measuredFraction,
+            reconciled_mass_fraction: c.reconciledFraction,
+            sigma_mass_fraction: c.sigmaFraction,
+            adjustment_mass_fraction: c.adjustmentFraction,
+            measurement_test: c.measurementTest,
+            classification: c.classification,
+            gross_error: c.grossError,
+          })),
+        ),
+      ],
+    );
+  if (components && components.closures.length > 0)
+    await tx.query(
+      `INSERT INTO balancing_component_closures (plant_id, window_start, window_end, unit_id, component, imbalance_before_kg_per_s, imbalance_after_kg_per_s,
+         inflow_kg_per_s, outflow_kg_per_s, closure_before_ratio, closure_after_ratio)
+       SELECT $1, $2, $3, u.* FROM jsonb_to_recordset($4::jsonb) AS u(unit_id text, component text, imbalance_before_kg_per_s double precision,
+         imbalance_after_kg_per_s double precision, inflow_kg_per_s double precision, outflow_kg_per_s double precision,
+         closure_before_ratio double precision, closure_after_ratio double precision)`,
+      [
+        ...key,
+        JSON.stringify(
+          components.closures.map((u) => ({
+            unit_id: u.unitId,
+            component: u.component,
+            imbalance_before_kg_per_s: u.imbalanceBeforeKgPerS,
+            imbalance_after_kg_per_s: u.imbalanceAfterKgPerS,
+            inflow_kg_per_s: u.inflowKgPerS,
+            outflow_kg_per_s: u.outflowKgPerS,
+            closure_before_ratio: u.closureBeforeRatio,
+            closure_after_ratio: u.closureAfterRatio,
+          })),
         ),
       ],
     );

@@ -10,6 +10,7 @@ import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from 
 import { balanceWindowDecider, type BalanceWindowEvent } from '../domain/balance-window.decider';
 import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
 import { deterministicUuid } from '../domain/deterministic-id';
+import { planComponentBalances } from '../domain/component-balance.plan';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';
 import { WATER_MEDIA } from '../domain/steam-energy-balance';
 import type { SigmaSource, TagAverage } from '../domain/tag-average';
@@ -119,6 +120,11 @@ export class BalanceReconciler {
       mapping,
       averages,
       result,
+      averaging: {
+        sigmaSource: command.measurements ? 'tag' : this.deps.settings.sigmaSource,
+        minGoodShare: this.deps.settings.minGoodShare,
+        minCoverage: this.deps.settings.minCoverage,
+      },
     });
     const reconciledAt = this.now().toISOString();
     if (command.dryRun) return { record, reconciledAt, replayed: false, streamId };
@@ -149,11 +155,16 @@ export class BalanceReconciler {
     const stateTagIds = tags
       .filter((t) => (t.kind === 'temperature' || t.kind === 'pressure') && t.streamId !== undefined && WATER_MEDIA.has(graph.stream(t.streamId).medium))
       .map((t) => t.id);
+    // analysers on streams of units with a component balance
+    const balanced = new Set(planComponentBalances(graph).map((p) => p.unitId));
+    const compositionTagIds = tags
+      .filter((t) => t.kind === 'composition' && t.streamId !== undefined && [graph.stream(t.streamId).from, graph.stream(t.streamId).to].some((u) => u !== null && balanced.has(u)))
+      .map((t) => t.id);
     const levelTagIds = tags.filter((t) => t.kind === 'level' && t.unitId !== undefined && graph.unit(t.unitId).inventory !== undefined).map((t) => t.id);
     try {
       return await this.deps.history.readWindow({
         plantId: command.plantId,
-        tagIds: [...flowTagIds, ...stateTagIds],
+        tagIds: [...flowTagIds, ...stateTagIds, ...compositionTagIds],
         levelTagIds,
         window: command.window,
         spreadBuckets: this.deps.settings.spreadBuckets,

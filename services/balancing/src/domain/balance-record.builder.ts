@@ -2,6 +2,7 @@ import { carriesMass, type PlantGraph, type Stream } from '@reflux/plant-model';
 import type { ReconciliationResult, StreamResult, TestResult } from '@reflux/reconciliation';
 import type { BalanceRecord, GrossErrorRecord, LossRecord, MeasurementSourceName, StreamRecord, TestSummary, UnitClosureRecord, YieldRecord } from './balance-record';
 import type { WindowIso } from './balance-window';
+import { componentBalance } from './component-balance';
 import { energyFigures } from './energy-kpis';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
@@ -17,6 +18,8 @@ export interface BuildRecordInput {
   readonly mapping: PlantNetwork;
   readonly averages: ReadonlyMap<string, TagAverage>;
   readonly result: ReconciliationResult;
+  /** Sigma source and usability thresholds of the window averages (component balances). */
+  readonly averaging?: { readonly sigmaSource?: 'tag' | 'window'; readonly minGoodShare?: number; readonly minCoverage?: number };
 }
 
 /** Turns a reconciliation result into the stored balance: streams with their tags, closures, yields, suspects mapped to tags. */
@@ -99,6 +102,13 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
 
   const reconciled = new Map<string, number | null>(result.streams.map((s) => [s.id, s.reconciled]));
   const steam = steamEnergyBalance(graph, mapping, input.averages, input.alpha);
+  const components = componentBalance(graph, mapping, input.averages, {
+    alpha: input.alpha,
+    biasedFlowStreamIds: new Set(result.grossErrors.filter((e) => e.kind === 'bias').map((e) => e.id)),
+    flowEstimates: new Map(result.streams.map((s) => [s.id, s.reconciled])),
+    ...input.averaging,
+  });
+  grossErrors.push(...components.grossErrors);
   return {
     plantId: graph.plantId,
     plantModelVersion: input.plantModelVersion,
@@ -116,8 +126,9 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     losses,
     energy: energyFigures(graph, reconciled, input.averages, units),
     steamBalance: steam.record ?? null,
+    componentBalance: components.record ?? null,
     solver: result.solver,
-    warnings: [...mapping.warnings, ...steam.warnings],
+    warnings: [...mapping.warnings, ...steam.warnings, ...components.warnings],
   };
 }
 

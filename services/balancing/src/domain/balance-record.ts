@@ -1,5 +1,6 @@
 import type { StreamClassification } from '@reflux/reconciliation';
 import type { WindowIso } from './balance-window';
+import type { ComponentBalanceRecord } from './component-balance';
 import type { SteamBalanceRecord } from './steam-energy-balance';
 
 /** What a reconciled window holds; plain JSON, stored in the `BalanceReconciled` event. All flows kg/s. */
@@ -55,6 +56,12 @@ export interface YieldRecord {
 export interface GrossErrorRecord {
   readonly tagId: string;
   readonly streamId: string;
+  /** Set for a composition analyser: the component it measures (absent for flow meters and levels). */
+  readonly component?: string;
+  /** Analysers: bias and its sigma as mass fraction, kg/kg. */
+  readonly biasMassFraction?: number;
+  readonly sigmaMassFraction?: number;
+  /** Meters: bias of the flow; analysers: the bias as component mass flow (reconciled flow × fraction bias). */
   readonly biasKgPerS: number;
   readonly sigmaKgPerS: number;
   readonly biasTagUnit: number;
@@ -121,6 +128,11 @@ export interface BalanceRecord {
   readonly energy: EnergyRecord;
   /** Joint mass and energy reconciliation of the steam headers and letdowns; null when none qualifies. */
   readonly steamBalance: SteamBalanceRecord | null;
+  /**
+   * Component balances (flow × mass fraction) of the units the plant model allows, reconciled with
+   * their mass balances; null when none is planned. Absent in records stored before they existed.
+   */
+  readonly componentBalance?: ComponentBalanceRecord | null;
   readonly solver: string;
   readonly warnings: readonly string[];
 }

@@ -180,8 +180,8 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
 }
 
 /**
- * Tag averages at the plant model's nominal state (nominal flows, stream temperatures, pressures
- * and power in each tag's unit, tank levels moving at their nominal rate): what a perfectly instrumented plant at design would report. Used
+ * Tag averages at the plant model's nominal state (nominal flows, stream temperatures, pressures,
+ * compositions and power in each tag's unit, tank levels moving at their nominal rate): what a perfectly instrumented plant at design would report. Used
  * for the classification of the instrumentation and as a test fixture.
  */
 export function nominalTagAverages(graph: PlantGraph, windowS: number): Map<string, TagAverage> {
@@ -205,6 +205,9 @@ export function nominalTagAverages(graph: PlantGraph, windowS: number): Map<stri
     } else if (tag.kind === 'power' && tag.streamId !== undefined) {
       const power = graph.stream(tag.streamId).nominal.powerW;
       if (power !== undefined) averages.set(tag.id, { tagId: tag.id, value: fromSI(power, tag.unit) });
+    } else if (tag.kind === 'composition' && tag.streamId !== undefined && tag.component !== undefined) {
+      const fraction = graph.stream(tag.streamId).nominal.composition?.[tag.component];
+      if (fraction !== undefined) averages.set(tag.id, { tagId: tag.id, value: fromSI(fraction, tag.unit) });
     } else if ((tag.kind === 'temperature' || tag.kind === 'pressure') && tag.streamId !== undefined) {
       const nominal = graph.stream(tag.streamId).nominal;
       const si = tag.kind === 'temperature' ? nominal.temperatureK : nominal.pressurePa;

@@ -1,5 +1,6 @@
 import { refluxBalancingV1 as v1 } from '@reflux/proto';
 import type { StreamClassification } from '@reflux/reconciliation';
+import type { ComponentBalanceRecord } from '../../domain/component-balance';
 import type { BalanceRecord, GrossErrorRecord, LossRecord, TestSummary, YieldRecord } from '../../domain/balance-record';
 import type { SuspectRow } from '../postgres/balance-read-model.queries';
 import type { ClassificationView } from '../../application/classification.query';
@@ -28,6 +29,9 @@ export const grossErrorOf = (g: GrossErrorRecord): v1.GrossError => ({
   testStatistic: g.testStatistic,
   criticalValue: g.criticalValue,
   equivalentIds: [...g.equivalentIds],
+  component: g.component ?? '',
+  estimatedBiasMassFraction: opt(g.biasMassFraction),
+  standardDeviationMassFraction: opt(g.sigmaMassFraction),
 });
 
 export const lossOf = (l: LossRecord): v1.Loss => ({
@@ -121,12 +125,47 @@ export function balanceResultOf(record: BalanceRecord, reconciledAt: string): v1
           measurementTestCriticalValue: record.steamBalance.measurementTestCritical ?? 0,
         }
       : null,
+    componentBalance: componentBalanceOf(record.componentBalance ?? null),
     solver: record.solver,
     reconciledTime: dateToTimestamp(reconciledAt),
     warnings: [...record.warnings],
     alpha: record.alpha,
   };
 }
+
+const componentBalanceOf = (c: ComponentBalanceRecord | null): v1.ComponentBalance | null =>
+  c === null
+    ? null
+    : {
+        unitIds: [...c.unitIds],
+        components: [...c.components],
+        globalTest: testOf(c.globalTest),
+        globalTestAfter: testOf(c.globalTestAfter),
+        measurementTestCriticalValue: c.measurementTestCritical ?? 0,
+        compositions: c.compositions.map((w) => ({
+          streamId: w.streamId,
+          component: w.component,
+          tagIds: [...w.tagIds],
+          measured: w.measured,
+          measuredMassFraction: opt(w.measuredFraction),
+          reconciledMassFraction: opt(w.reconciledFraction),
+          standardDeviationMassFraction: opt(w.sigmaFraction),
+          adjustmentMassFraction: opt(w.adjustmentFraction),
+          measurementTestStatistic: opt(w.measurementTest),
+          classification: CLASSIFICATION[w.classification] ?? v1.Classification.CLASSIFICATION_UNSPECIFIED,
+          grossError: w.grossError,
+        })),
+        closures: c.closures.map((u) => ({
+          unitId: u.unitId,
+          component: u.component,
+          imbalanceBeforeKgPerS: opt(u.imbalanceBeforeKgPerS),
+          imbalanceAfterKgPerS: opt(u.imbalanceAfterKgPerS),
+          inflowKgPerS: opt(u.inflowKgPerS),
+          outflowKgPerS: opt(u.outflowKgPerS),
+          closureErrorBeforeRatio: opt(u.closureBeforeRatio),
+          closureErrorAfterRatio: opt(u.closureAfterRatio),
+        })),
+      };
 
 export function suspectOf(row: SuspectRow): v1.Suspect {
   return {

@@ -10,7 +10,7 @@ export const MAX_MEASUREMENTS = 10_000;
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 /** Besides flows: tank levels, power (energy figures), temperatures and pressures (steam energy balance). */
-const BALANCE_TAG_KINDS: ReadonlySet<string> = new Set(['level', 'power', 'temperature', 'pressure']);
+const BALANCE_TAG_KINDS: ReadonlySet<string> = new Set(['level', 'power', 'temperature', 'pressure', 'composition']);
 
 /** A protobuf Timestamp as a Date; null when absent or out of range. */
 export function timestampToDate(ts: { seconds: string; nanos: number } | null | undefined): Date | null {
@@ -92,7 +92,7 @@ function parseMeasurement(m: v1.Measurement, at: string, graph: PlantGraph, viol
   if (m.tagId === '') violations.push({ field: `${at}.tag_id`, description: 'is required' });
   else if (!tag) violations.push({ field: `${at}.tag_id`, description: `unknown tag "${m.tagId}" in plant ${graph.plantId}` });
   else if (!(isFlowTag(tag) || BALANCE_TAG_KINDS.has(tag.kind)))
-    violations.push({ field: `${at}.tag_id`, description: `tag "${m.tagId}" measures ${tag.kind}; a balance uses flow, level, power, temperature and pressure tags` });
+    violations.push({ field: `${at}.tag_id`, description: `tag "${m.tagId}" measures ${tag.kind}; a balance uses flow, level, power, temperature, pressure and composition tags` });
   if (!Number.isFinite(m.value)) violations.push({ field: `${at}.value`, description: 'must be a finite number' });
   const sd = m.standardDeviation ?? undefined;
   if (sd !== undefined && !(Number.isFinite(sd) && sd > 0)) violations.push({ field: `${at}.standard_deviation`, description: 'must be a finite number > 0' });

@@ -29,7 +29,7 @@ describe('Reconcile request parsing', () => {
     expect(input.window).toEqual({ start: new Date('2026-11-23T10:00:00Z'), end: new Date('2026-11-23T11:00:00Z') });
   });
 
-  it('reports a missing window, a repeated tag and a composition tag (no component balances) with their paths', () => {
+  it('reports a missing window, a repeated tag and an analyser value in a unit that is no fraction with their paths', () => {
     const fields = violationsOf(() =>
       parseReconcileRequest(
         {
@@ -40,13 +40,29 @@ describe('Reconcile request parsing', () => {
           measurements: [
             { tagId: 'FI-1005', value: 1, unit: '', standardDeviation: null, levelChange: null },
             { tagId: 'FI-1005', value: 2, unit: '', standardDeviation: null, levelChange: null },
-            { tagId: 'AI-2003', value: 20, unit: '', standardDeviation: null, levelChange: null },
+            { tagId: 'AI-2003', value: 20, unit: 'kg/s', standardDeviation: null, levelChange: null },
           ],
         },
         graphOf,
       ),
     );
-    expect(fields).toEqual(['window', 'measurements[1].tag_id', 'measurements[2].tag_id']);
+    expect(fields).toEqual(['window', 'measurements[1].tag_id', 'measurements[2].unit']);
+  });
+
+  it('accepts a composition analyser for the component balances and converts its value to the tag unit', () => {
+    const parsed = parseReconcileRequest(
+      {
+        plantId: graph.plantId,
+        window,
+        dryRun: true,
+        alpha: null,
+        measurements: [{ tagId: 'AI-2003', value: 0.55, unit: 'mass fraction', standardDeviation: 0.01, levelChange: null }],
+      },
+      graphOf,
+    );
+    const average = parsed.measurements!.get('AI-2003');
+    expect(average?.value).toBeCloseTo(55, 10); // the tag is in %
+    expect(average?.standardDeviation).toBeCloseTo(1, 10);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { StreamClassification } from '@reflux/reconciliation';
 import type { BalanceRecord, GrossErrorRecord, HeaderRecord, LossRecord, StreamRecord, UnitClosureRecord, YieldRecord } from '../../domain/balance-record';
 import { BalancingError, BalancingErrorCode } from '../../domain/balancing.errors';
+import type { ComponentClosureRecord, CompositionRecord } from '../../domain/component-balance';
 
 export interface StoredBalance {
   readonly record: BalanceRecord;
@@ -57,12 +58,20 @@ export class BalanceReadModel {
       });
     const row = windows.rows[0];
     const key = [plantId, row.window_start, row.window_end];
-    const [streams, units, yields, energy] = await Promise.all([
+    const [streams, units, yields, energy, compositions, componentClosures] = await Promise.all([
       this.pool.query(`SELECT * FROM balancing_stream_values WHERE plant_id = $1 AND window_start = $2 AND window_end = $3 ORDER BY stream_id`, key),
       this.pool.query(`SELECT * FROM balancing_unit_closures WHERE plant_id = $1 AND window_start = $2 AND window_end = $3 ORDER BY unit_id`, key),
       this.pool.query(`SELECT * FROM balancing_yields WHERE plant_id = $1 AND window_start = $2 AND window_end = $3 ORDER BY unit_id, stream_id`, key),
       this.pool.query(`SELECT * FROM balancing_energy_kpis WHERE plant_id = $1 AND window_start = $2 AND window_end = $3`, key),
+      this.pool.query(`SELECT * FROM balancing_stream_compositions WHERE plant_id = $1 AND window_start = $2 AND window_end = $3 ORDER BY stream_id, component`, key),
+      this.pool.query(`SELECT * FROM balancing_component_closures WHERE plant_id = $1 AND window_start = $2 AND window_end = $3 ORDER BY unit_id, component`, key),
     ]);
+    const streamEnds = new Map((row.record.streams ?? []).map((s) => [s.streamId, s]));
+    const touchesStream = (streamId: string) => {
+      const s = streamEnds.get(streamId);
+      return !unitId || (s !== undefined && (s.from === unitId || s.to === unitId));
+    };
+    const storedComponents = row.record.componentBalance ?? null;
     const touches = (s: { from_unit_id: string | null; to_unit_id: string | null }) => !unitId || s.from_unit_id === unitId || s.to_unit_id === unitId;
     const e = energy.rows[0];
     const record: BalanceRecord = {
@@ -105,6 +114,41 @@ export class BalanceReadModel {
         .filter((y) => !unitId || y.unit_id === unitId)
         .map(yieldOf),
       grossErrors: row.record.grossErrors.filter((g) => !unitId || streams.rows.some((s) => s.stream_id === g.streamId && touches(s))),
+      componentBalance: storedComponents && {
+        ...storedComponents,
+        compositions: compositions.rows
+          .filter((c) => touchesStream(c.stream_id))
+          .map(
+            (c): CompositionRecord => ({
+              streamId: c.stream_id,
+              component: c.component,
+              tagIds: c.tag_ids,
+              measured: c.measured,
+              measuredFraction: num(c.measured_mass_fraction),
+              reconciledFraction: num(c.reconciled_mass_fraction),
+              sigmaFraction: num(c.sigma_mass_fraction),
+              adjustmentFraction: num(c.adjustment_mass_fraction),
+              measurementTest: num(c.measurement_test),
+              classification: c.classification as StreamClassification,
+              grossError: c.gross_error,
+            }),
+          ),
+        closures: componentClosures.rows
+          .filter((u) => !unitId || u.unit_id === unitId)
+          .map(
+            (u): ComponentClosureRecord => ({
+              unitId: u.unit_id,
+              component: u.component,
+              imbalanceBeforeKgPerS: num(u.imbalance_before_kg_per_s),
+              imbalanceAfterKgPerS: num(u.imbalance_after_kg_per_s),
+              inflowKgPerS: num(u.inflow_kg_per_s),
+              outflowKgPerS: num(u.outflow_kg_per_s),
+              closureBeforeRatio: num(u.closure_before_ratio),
+              closureAfterRatio: num(u.closure_after_ratio),
+            }),
+          ),
+        flows: storedComponents.flows.filter((f) => touchesStream(f.streamId)),
+      },
       losses: row.record.losses.filter((l) => !unitId || l.unitId === unitId),
       energy: e
         ? {

@@ -101,6 +101,40 @@ export const BALANCING_MIGRATIONS = {
       `CREATE INDEX IF NOT EXISTS balancing_suspects_by_plant_window ON balancing_suspects (plant_id, window_start, global_position)`,
       `CREATE INDEX IF NOT EXISTS balancing_yields_by_unit ON balancing_yields (plant_id, unit_id, window_start DESC)`,
     ),
+    sqlMigration(
+      '0002_component_balances',
+      `CREATE TABLE IF NOT EXISTS balancing_stream_compositions (
+         plant_id text NOT NULL,
+         window_start timestamptz NOT NULL,
+         window_end timestamptz NOT NULL,
+         stream_id text NOT NULL,
+         component text NOT NULL,
+         tag_ids text[] NOT NULL,
+         measured boolean NOT NULL,
+         measured_mass_fraction double precision,
+         reconciled_mass_fraction double precision,
+         sigma_mass_fraction double precision,
+         adjustment_mass_fraction double precision,
+         measurement_test double precision,
+         classification text NOT NULL,
+         gross_error boolean NOT NULL,
+         PRIMARY KEY (plant_id, window_start, window_end, stream_id, component)
+       )`,
+      `CREATE TABLE IF NOT EXISTS balancing_component_closures (
+         plant_id text NOT NULL,
+         window_start timestamptz NOT NULL,
+         window_end timestamptz NOT NULL,
+         unit_id text NOT NULL,
+         component text NOT NULL,
+         imbalance_before_kg_per_s double precision,
+         imbalance_after_kg_per_s double precision,
+         inflow_kg_per_s double precision,
+         outflow_kg_per_s double precision,
+         closure_before_ratio double precision,
+         closure_after_ratio double precision,
+         PRIMARY KEY (plant_id, window_start, window_end, unit_id, component)
+       )`,
+    ),
   ],
 } as const;
 

@@ -51,7 +51,7 @@ export enum YieldBasis {
 export interface Measurement {
   /**
    * Tag of the plant model: a mass, volumetric or normal volumetric flow, a level, power,
-   * temperature or pressure tag.
+   * temperature, pressure or composition (mass fraction: `%`, `ppm`, `mass fraction`) tag.
    */
   tagId: string;
   /** Value in `unit`, or in the tag's engineering unit when `unit` is empty. */
@@ -201,6 +201,15 @@ export interface GrossError {
   criticalValue: number;
   /** Hypotheses the balances cannot tell apart from this one. */
   equivalentIds: string[];
+  /**
+   * Set for a composition analyser: the component it measures. For an analyser
+   * estimated_bias_kg_per_s is the bias as component mass flow (reconciled flow × fraction bias),
+   * test_statistic its measurement test and critical_value the Šidák-corrected threshold.
+   */
+  component: string;
+  /** Analyser bias (measured − reconciled) and its standard deviation as mass fraction, kg/kg. */
+  estimatedBiasMassFraction?: number | null | undefined;
+  standardDeviationMassFraction?: number | null | undefined;
 }
 
 export interface Loss {
@@ -286,7 +295,91 @@ export interface BalanceResult {
    * Mass and energy balances of the steam headers and letdown stations (IAPWS-IF97 enthalpies),
    * reconciled with the stream temperatures; absent when the plant model allows none.
    */
-  steamBalance?: SteamBalance | null;
+  steamBalance?:
+    | SteamBalance
+    | null;
+  /**
+   * Component balances (flow × mass fraction) of the units the plant model lets conserve
+   * components, reconciled with their mass balances; absent when the model has none.
+   */
+  componentBalance?: ComponentBalance | null;
+}
+
+/**
+ * Bilinear reconciliation of component balances Σ in F·w = Σ out F·w (F mass flow in kg/s, w mass
+ * fraction in kg/kg) with the mass balances of the same units. Biased analysers found by serial
+ * elimination are listed in BalanceResult.gross_errors with their component.
+ */
+export interface ComponentBalance {
+  unitIds: string[];
+  components: string[];
+  /** On the raw measurements, and after the biased instruments were left out. */
+  globalTest?: GlobalTest | null;
+  globalTestAfter?:
+    | GlobalTest
+    | null;
+  /** Critical value of the measurement tests (Šidák-corrected); 0 when none is redundant. */
+  measurementTestCriticalValue: number;
+  compositions: StreamComposition[];
+  closures: ComponentClosure[];
+}
+
+/** Mass fraction of one component in one stream. */
+export interface StreamComposition {
+  streamId: string;
+  component: string;
+  /** Composition tags of the stream for the component. */
+  tagIds: string[];
+  measured: boolean;
+  /** Window average of the analyser(s), kg/kg. */
+  measuredMassFraction?:
+    | number
+    | null
+    | undefined;
+  /** Reconciled (measured) or estimated (unmeasured) fraction, kg/kg; absent when unobservable. */
+  reconciledMassFraction?: number | null | undefined;
+  standardDeviationMassFraction?:
+    | number
+    | null
+    | undefined;
+  /** Reconciled minus measured, kg/kg. */
+  adjustmentMassFraction?:
+    | number
+    | null
+    | undefined;
+  /** Standardised adjustment; absent when not redundant. */
+  measurementTestStatistic?: number | null | undefined;
+  classification: Classification;
+  /** The analyser was identified as biased and left out of the final reconciliation. */
+  grossError: boolean;
+}
+
+/** Component balance of one unit, kg/s of the component. */
+export interface ComponentClosure {
+  unitId: string;
+  component: string;
+  /**
+   * From raw flows and analysers; absent when a term is unmeasured (an outlet of a well-mixed unit
+   * without an analyser takes the reading of the other outlets).
+   */
+  imbalanceBeforeKgPerS?:
+    | number
+    | null
+    | undefined;
+  /** From reconciled values; absent when a term is unobservable. */
+  imbalanceAfterKgPerS?:
+    | number
+    | null
+    | undefined;
+  /** Reconciled component inflow and outflow. */
+  inflowKgPerS?: number | null | undefined;
+  outflowKgPerS?:
+    | number
+    | null
+    | undefined;
+  /** imbalance / component inflow, before and after. */
+  closureErrorBeforeRatio?: number | null | undefined;
+  closureErrorAfterRatio?: number | null | undefined;
 }
 
 /**
