@@ -4,6 +4,7 @@ import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
 import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
+import { CachedLatestSamples } from './application/cached-latest-samples';
 import { HistoryReader } from './application/history-reader';
 import { InProcessLatestValueCache } from './application/in-process-latest-value-cache';
 import type { LatestValueCache } from './application/latest-value-cache.port';
@@ -106,7 +107,8 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     cleanups.push(() => storage.publisher?.drain());
     cleanups.push(storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000));
     const cache = o.cache ?? new InProcessLatestValueCache();
-    const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);
+    const latest = new CachedLatestSamples(cache, storage.history, o.logger);
+    const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, latest, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);
     const reader = new HistoryReader({ store: storage.history, cache, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
     cleanups.push(() => writer.close());
     const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger });

@@ -7,6 +7,7 @@ import { assertBatchEnvelope, validateSamples } from '../domain/sample-validatio
 import type { DuplicatePolicy, TagDefinition } from '../domain/tag-definition';
 import { InFlightLimiter } from './in-flight-limiter';
 import { ingestedSummaries } from './ingested-summary';
+import type { LatestSampleSource } from './latest-sample-source.port';
 import type { LatestValueCache } from './latest-value-cache.port';
 import type { SampleWriteStore } from './sample-store.port';
 import type { TagCatalog } from './tag-catalog.port';
@@ -44,6 +45,12 @@ export interface MeasurementWriterDeps {
   readonly cache: LatestValueCache;
   readonly logger: Logger;
   readonly clock?: () => number;
+  /**
+   * Seeds the exception filter of tags without state in this process (after a start, or after a
+   * failed commit) with their latest stored sample, loaded in bulk per batch for those tags only.
+   * Without it, the first sample of such a tag always passes.
+   */
+  readonly latest?: LatestSampleSource;
   /** Called after each commit (not for replays); MeasurementsIngested goes through the store's outbox instead. */
   readonly onCommitted?: (ack: BatchAck, stored: readonly Sample[]) => Promise<void> | void;
 }
@@ -165,12 +172,11 @@ export class MeasurementWriter {
     // Exception filtering only when a tag of this batch has a deadband (it sorts the batch).
     let withDeadband = false;
     for (const t of tags.values()) if (t.deadband !== undefined) withDeadband = true;
-    const passed = withDeadband
-      ? this.filter.apply(
-          valid.map((v) => v.sample),
-          (id: string): TagDefinition | undefined => tags.get(id),
-        )
-      : valid.map((v) => v.sample);
+    const incoming = valid.map((v) => v.sample);
+    if (withDeadband) await this.seedColdTags(incoming, tags);
+    const passed = withDeadband ? this.filter.apply(incoming, (id: string): TagDefinition | undefined => tags.get(id)) : incoming;
+    // Samples of this batch held back; `passed` may also carry a sample an earlier batch held.
+    const filteredCount = withDeadband ? incoming.length - countOwn(passed, incoming) : 0;
     const toStore: StorableSample[] = new Array(passed.length);
     for (let i = 0; i < passed.length; i++) {
       const s = passed[i];
@@ -179,7 +185,7 @@ export class MeasurementWriter {
     const ack: BatchAck = {
       clientBatchId: batch.clientBatchId,
       acceptedCount: valid.length,
-      filteredCount: valid.length - passed.length,
+      filteredCount,
       rejected,
       duplicate: false,
     };
@@ -198,6 +204,25 @@ export class MeasurementWriter {
     return result;
   }
 
+  /** One bulk lookup of the latest stored samples of the tags of `samples` the filter has no state for. */
+  private async seedColdTags(samples: readonly Sample[], tags: ReadonlyMap<string, TagDefinition>): Promise<void> {
+    const latest = this.deps.latest;
+    if (!latest) return;
+    const present = new Map<string, TagDefinition>();
+    for (const s of samples) {
+      const tag = tags.get(s.tagId);
+      if (tag && !present.has(tag.id)) present.set(tag.id, tag);
+    }
+    const cold = this.filter.coldTags(present.values());
+    if (cold.length === 0) return;
+    try {
+      this.filter.seed((await latest.latest(cold)).values());
+    } catch (error) {
+      // Unseeded, the first sample of each of these tags passes: more points stored, none lost.
+      this.deps.logger.warn({ err: error, tags: cold.length }, 'could not load the latest samples to seed the exception filter');
+    }
+  }
+
   private async afterCommit(ack: BatchAck, stored: readonly Sample[]): Promise<void> {
     try {
       await this.deps.cache.offer(newestPerTag(stored));
@@ -212,6 +237,14 @@ export class MeasurementWriter {
       }
     }
   }
+}
+
+/** How many of `passed` are samples of `batch` (the filter returns the batch's own objects). */
+function countOwn(passed: readonly Sample[], batch: readonly Sample[]): number {
+  const own = new Set(batch);
+  let n = 0;
+  for (const s of passed) if (own.has(s)) n++;
+  return n;
 }
 
 function newestPerTag(samples: readonly Sample[]): Sample[] {

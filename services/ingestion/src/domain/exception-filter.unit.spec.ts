@@ -29,4 +29,38 @@ describe('ExceptionFilter', () => {
     f.forget('T');
     expect(f.apply([at(2, 10.3)], tags)).toHaveLength(1);
   });
+
+  it('names the tags with a deadband and no state as cold, and only those', () => {
+    const f = new ExceptionFilter();
+    const other: TagDefinition = { ...tag, id: 'U' };
+    expect(f.coldTags([tag, plain, other])).toEqual(['T', 'U']);
+    f.apply([at(0, 10)], tags);
+    expect(f.coldTags([tag, plain, other])).toEqual(['U']);
+    f.forget('T');
+    expect(f.coldTags([tag])).toEqual(['T']);
+  });
+
+  it('compares the first sample of a seeded tag with the seed: within the deadband it is held back', () => {
+    const f = new ExceptionFilter();
+    f.seed([at(100, 10)]);
+    expect(f.coldTags([tag])).toEqual([]);
+    expect(f.apply([at(101, 10.4)], tags)).toEqual([]);
+    // 102 moves beyond the deadband from the seed: it passes with the held 101.
+    expect(f.apply([at(102, 11.5)], tags).map((x) => x.timeMs / 1000)).toEqual([101, 102]);
+  });
+
+  it('passes the first sample after a seed when its quality differs, exceptionMaxS elapsed, or it is older than the seed', () => {
+    const f = new ExceptionFilter();
+    f.seed([at(100, 10), at(100, 10, 0, 'U')]);
+    const u: TagDefinition = { ...tag, id: 'U' };
+    const both = (id: string) => (id === 'U' ? u : tags(id));
+    expect(f.apply([at(90, 10), at(101, 10, 0x40000000), at(110, 10, 0, 'U')], both).map((x) => `${x.tagId}${x.timeMs / 1000}`)).toEqual(['T90', 'T101', 'U110']);
+  });
+
+  it('does not overwrite a state set while the seeds were loading', () => {
+    const f = new ExceptionFilter();
+    f.apply([at(200, 50)], tags);
+    f.seed([at(100, 10)]);
+    expect(f.apply([at(201, 50.3)], tags)).toEqual([]);
+  });
 });
