@@ -203,6 +203,33 @@ describe('BalancingService over gRPC', () => {
     expect(text).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="Reconcile"/);
   });
 
+  it('returns reconciled compositions, component closures and a biased analyser through GetBalance', async () => {
+    const window = { startTime: ts('2026-11-23T20:00:00Z'), endTime: ts('2026-11-23T21:00:00Z') };
+    const given = measurements().map((m) => (m.tagId === 'AI-3007' ? { ...m, value: m.value * 1.3 } : m)); // fuel-gas H2 analyser reads 30 % high
+    await callBalancing(client, client.reconcile, { plantId: DEMO_PLANT_ID, window, measurements: given, dryRun: false }, operator);
+    const drum = await eventually(
+      () => callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window: { startTime: window.startTime, endTime: null }, unitId: 'D-3001' }, viewer).then((r) => r, () => undefined),
+      60_000,
+      'the projected balance of D-3001',
+    );
+    const components = drum.result!.componentBalance!;
+    expect(components.globalTest!.rejected).toBe(true);
+    expect(components.globalTestAfter!.rejected).toBe(false);
+    expect(components.closures.map((c) => c.component).sort()).toEqual(['C2H6', 'CH4', 'H2']);
+    const h2 = components.closures.find((c) => c.component === 'H2')!;
+    expect(h2.unitId).toBe('D-3001');
+    expect(Math.abs(h2.imbalanceAfterKgPerS!)).toBeLessThan(1e-9);
+    expect(Math.abs(h2.imbalanceBeforeKgPerS!)).toBeGreaterThan(1e-3); // 30 % of the H2 in 0.87 kg/s of boiler fuel
+    const boilerFuel = components.compositions.find((w) => w.streamId === 'fg-b4001' && w.component === 'H2')!;
+    expect(boilerFuel).toMatchObject({ tagIds: ['AI-3007'], measured: true, grossError: true });
+    expect(boilerFuel.reconciledMassFraction).toBeCloseTo(demoGraph().stream('fg-b4001').nominal.composition!.H2, 6);
+    expect(components.compositions.find((w) => w.streamId === 'fg-b4002' && w.component === 'H2')).toMatchObject({ measured: false, classification: v1.Classification.CLASSIFICATION_OBSERVABLE });
+    expect(drum.result!.grossErrors).toHaveLength(1);
+    expect(drum.result!.grossErrors[0]).toMatchObject({ tagId: 'AI-3007', streamId: 'fg-b4001', component: 'H2', tagUnit: '%' });
+    expect(drum.result!.grossErrors[0].relativeBiasPercent).toBeCloseTo(30, 0);
+    expect(drum.result!.grossErrors[0].estimatedBiasMassFraction).toBeCloseTo(0.3 * demoGraph().stream('fg-b4001').nominal.composition!.H2, 6);
+  }, 150_000);
+
   it('serves a just-stored balance from its event stream while the read model lags behind', async () => {
     await app.projection.stop(); // the read model stops here
     const window = { startTime: ts('2026-11-23T18:00:00Z'), endTime: ts('2026-11-23T19:00:00Z') };
