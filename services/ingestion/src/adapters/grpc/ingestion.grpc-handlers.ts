@@ -7,7 +7,6 @@ import { throwIfAny } from '../../domain/read-limits';
 import type { SampleBatch } from '../../domain/sample';
 import {
   ackToProto,
-  batchFromProto,
   bucketToProto,
   durationMs,
   errorAckToProto,
@@ -17,6 +16,11 @@ import {
   tagToProto,
   toMs,
 } from './ingestion.grpc-mappers';
+
+/** A write RPC's request as decodeSampleBatchRequest gives it. */
+export interface WriteRequestDecoded {
+  readonly batch: SampleBatch;
+}
 
 export const DEFAULT_RAW_PAGE_SIZE = 10_000;
 export const DEFAULT_TAG_PAGE_SIZE = 1_000;
@@ -47,17 +51,17 @@ export function createIngestionHandlers(deps: { writer: MeasurementWriter; reade
 
   return {
     /** Bidi: one acknowledgement per batch, in order; pulls the next batch only when admitted. */
-    async *writeMeasurements(requests: AsyncIterable<pb.WriteMeasurementsRequest>): AsyncIterable<pb.WriteMeasurementsResponse> {
+    async *writeMeasurements(requests: AsyncIterable<WriteRequestDecoded>): AsyncIterable<pb.WriteMeasurementsResponse> {
       async function* batches(): AsyncGenerator<SampleBatch> {
-        for await (const r of requests) yield batchFromProto(r.batch);
+        for await (const r of requests) yield r.batch;
       }
       for await (const r of deps.writer.writeStream(batches())) {
         yield { ack: r.ack ? ackToProto(r.ack) : errorAckToProto(r.clientBatchId, r.error!) };
       }
     },
 
-    async write(request: pb.WriteRequest): Promise<pb.WriteResponse> {
-      return { ack: ackToProto(await deps.writer.write(batchFromProto(request.batch))) };
+    async write(request: WriteRequestDecoded): Promise<pb.WriteResponse> {
+      return { ack: ackToProto(await deps.writer.write(request.batch)) };
     },
 
     async readRaw(request: pb.ReadRawRequest): Promise<pb.ReadRawResponse> {

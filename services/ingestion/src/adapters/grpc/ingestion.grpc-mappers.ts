@@ -2,7 +2,7 @@ import type { refluxIngestionV1 as pb } from '@reflux/proto';
 import type { AggregateBucket, InterpolatedValue } from '../../application/history-reader';
 import { InvalidRequestError, type FieldViolation, type IngestionError } from '../../domain/ingestion.errors';
 import type { AggregateFunction } from '../../domain/read-limits';
-import type { BatchAck, IncomingSample, Sample, SampleBatch } from '../../domain/sample';
+import type { BatchAck, Sample } from '../../domain/sample';
 import type { DuplicatePolicy, TagDefinition } from '../../domain/tag-definition';
 
 /** google.protobuf.Timestamp as proto-loader gives it: int64 seconds as a decimal string. */
@@ -16,15 +16,6 @@ export const toMs = (t: TimestampMsg | null | undefined): number => (t ? Number(
 export function toTimestamp(ms: number): { seconds: string; nanos: number } {
   const seconds = Math.floor(ms / 1000);
   return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
-}
-
-export function batchFromProto(batch: pb.SampleBatch | null | undefined): SampleBatch {
-  return {
-    clientBatchId: batch?.clientBatchId ?? '',
-    samples: (batch?.samples ?? []).map(
-      (s): IncomingSample => ({ tagId: s.tagId, timeMs: toMs(s.time), value: s.value, quality: s.quality, unit: s.unit ?? undefined }),
-    ),
-  };
 }
 
 export function ackToProto(ack: BatchAck): pb.BatchAck {
