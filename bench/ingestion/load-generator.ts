@@ -1,32 +1,52 @@
 /**
- * The benchmark's gRPC client, run in a worker thread so that encoding requests does not share the
- * server's event loop (a real client is another process). Receives its settings in workerData and
- * posts one result message.
+ * The benchmark's gRPC client, run as a child process (forked with IPC) so that encoding requests
+ * does not share the service's event loop and its CPU time is measured apart, as for a real
+ * client. Receives its settings as the first IPC message, reports the saturation phase's start
+ * and end, and sends one result message.
  */
-import { credentials, loadPackageDefinition, Metadata, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
-import { parentPort, workerData } from 'node:worker_threads';
+import { isDeepStrictEqual } from 'node:util';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/proto-loader';
 import { loadProtoPackage } from '@reflux/proto';
+import { encodeWriteRequest } from './sample-batch.encoder';
 import { makeBatch, RoundClock, type LoadSettings, type LoadResult } from './workload';
 
 interface Ack {
   ack: { clientBatchId: string; acceptedCount: number; rejected: unknown[]; error: { code: string; message: string } | null };
 }
 
-async function run(o: LoadSettings): Promise<LoadResult> {
-  const pkg = loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as {
-    reflux: { ingestion: { v1: { IngestionService: new (addr: string, creds: ReturnType<typeof credentials.createInsecure>, opts: object) => Client } } };
+const method = (loadProtoPackage('reflux/ingestion/v1/ingestion.proto')['reflux.ingestion.v1.IngestionService'] as ServiceDefinition).WriteMeasurements;
+
+/** The hand-written encoder must say exactly what protobufjs says. */
+function checkEncoder(): void {
+  const samples = makeBatch({ tags: 7, batch: 50 }, 0, new RoundClock()).map((s, i) => ({ ...s, timeMs: s.timeMs + (i % 3), quality: i % 5 === 0 ? 0x80000000 : 0 }));
+  const decoded = method.requestDeserialize(encodeWriteRequest('check-1', samples)) as { batch: { clientBatchId: string; samples: { tagId: string; time: { seconds: string; nanos: number }; value: number; quality: number }[] } };
+  const expected = { clientBatchId: 'check-1', samples: samples.map((s) => ({ tagId: s.tagId, timeMs: s.timeMs, value: s.value, quality: s.quality })) };
+  const actual = {
+    clientBatchId: decoded.batch.clientBatchId,
+    samples: decoded.batch.samples.map((s) => ({ tagId: s.tagId, timeMs: Number(s.time.seconds) * 1000 + s.time.nanos / 1e6, value: s.value, quality: s.quality })),
   };
-  const client = new pkg.reflux.ingestion.v1.IngestionService(o.address, credentials.createInsecure(), {
+  if (!isDeepStrictEqual(actual, expected)) throw new Error('the benchmark encoder disagrees with protobufjs');
+}
+
+async function run(o: LoadSettings): Promise<LoadResult> {
+  checkEncoder();
+  const client = new Client(o.address, credentials.createInsecure(), {
     'grpc.max_send_message_length': 64 * 1024 * 1024,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
-  }) as Client & { WriteMeasurements(md: Metadata): ClientDuplexStream<unknown, Ack> };
+  });
   const md = new Metadata();
   md.set('authorization', `Bearer ${o.token}`);
 
   let batchNo = 0;
   let sampleNo = 0;
   const clock = new RoundClock();
-  const stream = client.WriteMeasurements(md);
+  const stream = client.makeBidiStreamRequest<Buffer, Ack>(
+    method.path,
+    (encoded) => encoded,
+    (bytes) => method.responseDeserialize(bytes) as Ack,
+    md,
+  );
   // The open-loop phase may have many writes waiting for the same drain.
   stream.setMaxListeners(0);
   const sentAt = new Map<string, number>();
@@ -54,7 +74,7 @@ async function run(o: LoadSettings): Promise<LoadResult> {
     sampleNo += o.batch;
     sentAt.set(id, performance.now());
     const acked = new Promise<void>((resolve) => waiting.set(id, resolve));
-    if (!stream.write({ batch: { clientBatchId: id, samples } })) return new Promise((r) => stream.once('drain', r)).then(() => acked);
+    if (!stream.write(encodeWriteRequest(id, samples))) return new Promise((r) => stream.once('drain', r)).then(() => acked);
     return acked;
   };
 
@@ -62,6 +82,8 @@ async function run(o: LoadSettings): Promise<LoadResult> {
   await Promise.all(Array.from({ length: 4 }, send));
 
   // 1. Saturation with a window of in-flight batches.
+  await send_({ phase: 'saturation-start' });
+  const cpuStart = process.cpuUsage();
   const satStart = performance.now();
   const satBefore = committedSamples;
   const inflight = new Set<Promise<void>>();
@@ -73,6 +95,9 @@ async function run(o: LoadSettings): Promise<LoadResult> {
   await Promise.all(inflight);
   const saturatedSamples = committedSamples - satBefore;
   const saturatedSeconds = (performance.now() - satStart) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const clientCpuMs = (cpu.user + cpu.system) / 1000;
+  await send_({ phase: 'saturation-end' });
 
   // 2. Fixed offered load, open loop: a batch every batch/offered seconds, whatever the acks do.
   recordLatency = true;
@@ -91,12 +116,20 @@ async function run(o: LoadSettings): Promise<LoadResult> {
   stream.end();
   await ended;
   client.close();
-  return { saturatedSamples, saturatedSeconds, fixedSamples, fixedSeconds, latenciesMs: latencies, failedBatches, totalSamples: sampleNo };
+  return { saturatedSamples, saturatedSeconds, clientCpuMs, fixedSamples, fixedSeconds, latenciesMs: latencies, failedBatches, totalSamples: sampleNo };
 }
 
-run(workerData as LoadSettings).then(
-  (result) => parentPort!.postMessage(result),
-  (error: unknown) => {
-    throw error;
-  },
-);
+/** An IPC message to the parent, resolved once it is handed to the channel. */
+function send_(message: object): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(message, undefined, undefined, (error) => (error ? reject(error) : resolve())));
+}
+
+process.once('message', (settings: LoadSettings) => {
+  run(settings).then(
+    (result) => send_({ result }).then(() => process.disconnect()),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});

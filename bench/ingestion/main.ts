@@ -3,20 +3,22 @@
  * native partitioning, service-kept rollups folded every 5 s during the run, MeasurementsIngested
  * written to the PostgreSQL outbox in each batch's transaction).
  *
- * The client runs in a worker thread (load-generator.ts) over a loopback socket:
+ * The client runs as a child process (load-generator.ts) over a loopback socket:
  * 1. Saturation: one WriteMeasurements stream with up to WINDOW batches in flight for SATURATE_S
  *    seconds → samplesPerSecond (acknowledged, committed samples per second).
  * 2. Fixed load: OFFERED samples/s offered open-loop for FIXED_S seconds → p50/p99 of batch sent →
  *    acknowledged (p99AckMs).
  * Then, in the same run and database: raw COPY of as many rows as phase 1 committed, same batch
  * size, one transaction per batch, into an identical partitioned table with the same
- * (tag_id, time, seq) primary key → rawCopyRowsPerSecond, and ratioToRawCopy.
+ * (tag_id, time, seq) primary key, in PostgreSQL's binary format as the service sends it
+ * → rawCopyRowsPerSecond and ratioToRawCopy; and in text format → rawTextCopyRowsPerSecond.
  *
  * Env: BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_SATURATE_S (15),
  * BENCH_FIXED_S (15), BENCH_OFFERED (100000).
  */
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
@@ -24,6 +26,7 @@ import { createDevelopmentToken } from '@reflux/grpc';
 import { startEmbeddedPostgres } from '@reflux/testing';
 import { InMemoryTagCatalog } from '../../services/ingestion/src/application/in-memory-tag-catalog';
 import { startIngestionApp } from '../../services/ingestion/src/ingestion.app';
+import { BinaryCopyWriter } from '../../services/ingestion/src/adapters/postgres/copy-encoding';
 import { dayStart, partitionName } from '../../services/ingestion/src/adapters/postgres/partition-manager';
 import { makeBatch, RoundClock, tagId, type LoadResult, type LoadSettings } from './workload';
 
@@ -38,42 +41,92 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function runLoad(settings: LoadSettings): Promise<LoadResult> {
-  const register = join(__dirname, '../../scripts/register.cjs');
-  const generator = join(__dirname, 'load-generator.ts');
-  const worker = new Worker(`require(${JSON.stringify(register)}); require(${JSON.stringify(generator)});`, { eval: true, workerData: settings });
+/** CPU time of the whole PostgreSQL cluster (postmaster, live backends, exited backends), ms. */
+function postgresCpuMs(postmasterPid: number): number {
+  const ticks = (stat: string[], from: number, n: number) => stat.slice(from, from + n).reduce((a, x) => a + Number(x), 0);
+  const fields = (pid: string) => {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    } catch {
+      return undefined;
+    }
+  };
+  let total = 0;
+  const own = fields(String(postmasterPid));
+  if (!own) return Number.NaN;
+  total += ticks(own, 11, 4); // utime, stime, cutime, cstime (fields 14–17)
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const f = fields(pid);
+    if (f && Number(f[1]) === postmasterPid) total += ticks(f, 11, 2);
+  }
+  return (total * 1000) / CLOCK_TICKS_PER_S;
+}
+const CLOCK_TICKS_PER_S = 100;
+
+interface CpuSample {
+  processMs: number;
+  postgresMs: number;
+}
+
+function runLoad(settings: LoadSettings, postmasterPid: number): Promise<{ result: LoadResult; cpu: CpuSample }> {
+  const child = fork(join(__dirname, 'load-generator.ts'), [], { execArgv: ['-r', join(__dirname, '../../scripts/register.cjs')], stdio: 'inherit' });
+  const snapshot = (): CpuSample => {
+    const u = process.cpuUsage();
+    return { processMs: (u.user + u.system) / 1000, postgresMs: postgresCpuMs(postmasterPid) };
+  };
+  let start: CpuSample | undefined;
+  let cpu: CpuSample = { processMs: Number.NaN, postgresMs: Number.NaN };
   return new Promise((resolve, reject) => {
-    worker.once('message', (r: LoadResult) => {
-      resolve(r);
-      void worker.terminate();
+    child.on('message', (m: { phase?: string; result?: LoadResult }) => {
+      if (m.phase === 'saturation-start') start = snapshot();
+      else if (m.phase === 'saturation-end' && start) {
+        const end = snapshot();
+        cpu = { processMs: end.processMs - start.processMs, postgresMs: end.postgresMs - start.postgresMs };
+      } else if (m.result) resolve({ result: m.result, cpu });
     });
-    worker.once('error', reject);
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`the load generator exited with code ${code}`)));
+    child.send(settings);
   });
 }
 
-async function rawCopy(url: string, rows: number, baseMs: number): Promise<number> {
+/**
+ * The baseline: COPY of the same rows (scan order, one transaction per batch) into an identical
+ * table, encoded in this loop like a plain bulk loader would. `binary` is PostgreSQL's binary COPY
+ * format (what the service sends), `text` its text format.
+ */
+async function rawCopy(url: string, rows: number, baseMs: number, format: 'binary' | 'text'): Promise<number> {
   const raw = new PgClient({ connectionString: url });
   await raw.connect();
+  const table = `bench_raw_copy_${format}`;
   try {
-    await raw.query(`CREATE TABLE bench_raw_copy (LIKE ingestion_samples INCLUDING DEFAULTS, PRIMARY KEY (tag_id, time, seq)) PARTITION BY RANGE (time)`);
+    await raw.query(`CREATE TABLE ${table} (LIKE ingestion_samples INCLUDING DEFAULTS, PRIMARY KEY (tag_id, time, seq)) PARTITION BY RANGE (time)`);
     for (let d = dayStart(baseMs) - DAY; d <= dayStart(Date.now()) + 2 * DAY; d += DAY) {
       await raw.query(
-        `CREATE TABLE ${partitionName(d).replace('ingestion_samples', 'bench_raw_copy')} PARTITION OF bench_raw_copy FOR VALUES FROM ('${new Date(d).toISOString()}') TO ('${new Date(d + DAY).toISOString()}')`,
+        `CREATE TABLE ${partitionName(d).replace('ingestion_samples', table)} PARTITION OF ${table} FOR VALUES FROM ('${new Date(d).toISOString()}') TO ('${new Date(d + DAY).toISOString()}')`,
       );
     }
+    await raw.query('CHECKPOINT');
     const batches = Math.ceil(rows / BATCH);
     const clock = new RoundClock();
     const start = performance.now();
     for (let b = 0; b < batches; b++) {
-      let text = '';
-      for (const s of makeBatch({ tags: TAGS, batch: BATCH }, b * BATCH, clock)) {
-        text += `${s.tagId}\t${new Date(Number(s.time.seconds) * 1000 + s.time.nanos / 1e6).toISOString()}\t${s.value}\t${s.quality}\n`;
+      let payload: string | Buffer;
+      if (format === 'binary') {
+        const w = new BinaryCopyWriter(BATCH * 48);
+        for (const s of makeBatch({ tags: TAGS, batch: BATCH }, b * BATCH, clock)) w.row(4).text(s.tagId).timestampMs(s.timeMs).float64(s.value).int32(s.quality);
+        payload = w.finish();
+      } else {
+        payload = '';
+        for (const s of makeBatch({ tags: TAGS, batch: BATCH }, b * BATCH, clock)) payload += `${s.tagId}\t${new Date(s.timeMs).toISOString()}\t${s.value}\t${s.quality}\n`;
       }
-      const copy = raw.query(copyFrom('COPY bench_raw_copy (tag_id, time, value, quality) FROM STDIN'));
+      const copy = raw.query(copyFrom(`COPY ${table} (tag_id, time, value, quality) FROM STDIN${format === 'binary' ? ' (FORMAT binary)' : ''}`));
       await new Promise<void>((resolve, reject) => {
         copy.on('finish', resolve);
         copy.on('error', reject);
-        copy.end(text);
+        copy.end(payload);
       });
     }
     return (batches * BATCH) / ((performance.now() - start) / 1000);
@@ -109,13 +162,18 @@ async function main(): Promise<void> {
   };
   const baseMs = Date.now();
   let result: LoadResult;
+  let cpu: CpuSample;
   let stored: number;
   let rawCopyRowsPerSecond: number;
+  let rawTextCopyRowsPerSecond: number;
   try {
-    result = await runLoad(settings);
+    const dataDir = (await app.pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0].d;
+    const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    ({ result, cpu } = await runLoad(settings, postmasterPid));
     stored = Number((await app.pool.query(`SELECT count(*) AS n FROM ingestion_samples`)).rows[0].n);
     await app.stop();
-    rawCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, baseMs);
+    rawCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, baseMs, 'binary');
+    rawTextCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, baseMs, 'text');
   } finally {
     await app.stop().catch(() => undefined);
     await pg.stop();
@@ -124,7 +182,7 @@ async function main(): Promise<void> {
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
   console.log(
-    `ingestion via gRPC WriteMeasurements (client in a worker thread): ${TAGS} tags, batches of ${BATCH}, window ${WINDOW}; ` +
+    `ingestion via gRPC WriteMeasurements (client in its own process): ${TAGS} tags, batches of ${BATCH}, window ${WINDOW}; ` +
       `sent ${result.totalSamples}, stored ${stored}, failed or rejecting batches ${result.failedBatches}`,
   );
   console.log(
@@ -134,7 +192,15 @@ async function main(): Promise<void> {
       batchSamples: BATCH,
       samplesPerSecond: Math.round(samplesPerSecond),
       rawCopyRowsPerSecond: Math.round(rawCopyRowsPerSecond),
+      rawTextCopyRowsPerSecond: Math.round(rawTextCopyRowsPerSecond),
       ratioToRawCopy: round(samplesPerSecond / rawCopyRowsPerSecond, 3),
+      // CPU per 1,000 samples during saturation: the service (this process), the benchmark
+      // client (its own process), PostgreSQL (all its processes).
+      cpuMsPer1kSamples: {
+        service: round((cpu.processMs / result.saturatedSamples) * 1000, 2),
+        client: round((result.clientCpuMs / result.saturatedSamples) * 1000, 2),
+        postgres: round((cpu.postgresMs / result.saturatedSamples) * 1000, 2),
+      },
       offeredSamplesPerSecond: settings.offered,
       committedAtOfferedSamplesPerSecond: Math.round(result.fixedSamples / result.fixedSeconds),
       p50AckMs: round(percentile(sorted, 50)),

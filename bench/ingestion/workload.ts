@@ -13,6 +13,8 @@ export interface LoadSettings {
 export interface LoadResult {
   readonly saturatedSamples: number;
   readonly saturatedSeconds: number;
+  /** The client process's CPU time during saturation, ms. */
+  readonly clientCpuMs: number;
   readonly fixedSamples: number;
   readonly fixedSeconds: number;
   readonly latenciesMs: number[];
@@ -20,9 +22,10 @@ export interface LoadResult {
   readonly totalSamples: number;
 }
 
-export interface PbSample {
+export interface BenchSample {
   tagId: string;
-  time: { seconds: string; nanos: number };
+  /** Unix ms. */
+  timeMs: number;
   value: number;
   quality: number;
 }
@@ -48,12 +51,12 @@ export class RoundClock {
 }
 
 /** Samples `from` … `from + batch − 1`: tags round-robin, all (tag, time) distinct. */
-export function makeBatch(o: Pick<LoadSettings, 'tags' | 'batch'>, from: number, clock: RoundClock): PbSample[] {
-  const out: PbSample[] = new Array(o.batch);
+export function makeBatch(o: Pick<LoadSettings, 'tags' | 'batch'>, from: number, clock: RoundClock): BenchSample[] {
+  const out: BenchSample[] = new Array(o.batch);
   for (let i = 0; i < o.batch; i++) {
     const n = from + i;
     const ms = clock.at(Math.floor(n / o.tags));
-    out[i] = { tagId: tagId(n % o.tags), time: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 }, value: 50 + 10 * Math.sin(n / 1000), quality: 0 };
+    out[i] = { tagId: tagId(n % o.tags), timeMs: ms, value: 50 + 10 * Math.sin(n / 1000), quality: 0 };
   }
   return out;
 }
