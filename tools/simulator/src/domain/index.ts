@@ -8,4 +8,5 @@ export * from './production-rate';
 export * from './process-state';
 export * from './inventory-integrator';
 export * from './sample-generator';
+export * from './stream-composition';
 export * from './exception-reporting';

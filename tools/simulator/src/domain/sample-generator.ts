@@ -5,6 +5,7 @@ import { gaussian } from './random';
 import type { Sample } from './sample';
 import type { Scenario } from './scenario.schema';
 import { slowWave } from './slow-wave';
+import { streamCompositionsAt, type StreamCompositions } from './stream-composition';
 
 export interface SampleGenerator {
   /** Scenario time zero, ms since the Unix epoch. */
@@ -100,6 +101,17 @@ export const createSampleGenerator = (graph: PlantGraph, scenario: Scenario): Sa
 
 const clamp = (value: number, tag: Tag) => Math.min(tag.range.max, Math.max(tag.range.min, value));
 
+const compositionCache = new WeakMap<ProcessState, StreamCompositions>();
+/** Stream compositions of a state (mixing at well-mixed units), computed once per state. */
+const compositionsOf = (graph: PlantGraph, state: ProcessState): StreamCompositions => {
+  let compositions = compositionCache.get(state);
+  if (!compositions) {
+    compositions = streamCompositionsAt(graph, state);
+    compositionCache.set(state, compositions);
+  }
+  return compositions;
+};
+
 /** What the tag measures, SI, in a given process state. */
 const trueValueSI = (graph: PlantGraph, scenario: Scenario, integrator: InventoryIntegrator, tag: Tag, state: ProcessState): number => {
   if (tag.unitId !== undefined) {
@@ -139,7 +151,7 @@ const trueValueSI = (graph: PlantGraph, scenario: Scenario, integrator: Inventor
     case 'density':
       return n.densityKgPerM3!;
     case 'composition':
-      return n.composition![tag.component!];
+      return compositionsOf(graph, state).get(stream.id)?.[tag.component!] ?? 0;
     case 'level':
       throw new Error(`tag ${tag.id}: a level tag measures a unit`);
   }
