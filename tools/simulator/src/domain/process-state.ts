@@ -108,26 +108,50 @@ export const processStateAt = (graph: PlantGraph, scenario: Scenario, timeS: num
 };
 
 /**
- * Passes a flow change on through the unit the stream enters. Bounded: a recycle loop without
- * inventory stops after a fixed number of hops instead of circulating forever.
+ * Passes a flow change on through the unit the stream enters, and from there on downstream: a unit
+ * without inventory hands a change of inflow to its outlets of the same medium (else of the same
+ * stream kind) in proportion to their flows, until a tank, a holder or the plant boundary absorbs
+ * it. Every unit passes on exactly what it receives, so each one still balances.
+ *
+ * Changes wait at the unit they enter (one pending amount per unit and routing class) and are
+ * passed on breadth-first, so a unit reached along many paths forwards their sum once per round
+ * instead of once per path (a depth-first walk grows exponentially with the fan-out and had to be
+ * cut off, leaving units unbalanced). Through a recycle the pending amount shrinks by the loop's
+ * share each round; it is passed on until it is below 1e-14 of the plant's largest flow. A loop that
+ * returns everything it receives (nothing leaves it) has no steady state: after 1,000 rounds the rest
+ * is dropped.
  */
 const makePropagation = (graph: PlantGraph, mass: Map<string, number>) => {
-  let budget = 20 * graph.streams().length;
-  const propagate = (stream: Stream, delta: number): void => {
-    if (stream.to === null || Math.abs(delta) < 1e-12 || budget-- <= 0) return;
-    const unit = graph.unit(stream.to);
-    if (unit.inventory) return;
-    const outlets = graph.streamsOut(unit.id).filter(carriesMass);
-    let candidates = outlets.filter((s) => s.medium === stream.medium);
-    if (candidates.length === 0) candidates = outlets.filter((s) => s.kind === stream.kind);
-    const total = candidates.reduce((sum, s) => sum + mass.get(s.id)!, 0);
-    if (total <= 0) return;
-    for (const outlet of candidates) {
-      const before = mass.get(outlet.id)!;
-      const after = Math.max(0, before + delta * (before / total));
-      mass.set(outlet.id, after);
-      propagate(outlet, after - before);
+  const largest = Math.max(1, ...mass.values());
+  const tolerance = 1e-14 * largest;
+  return (stream: Stream, delta: number): void => {
+    // key: unit, medium and kind of the incoming change (they decide where it goes)
+    let pending = new Map<string, { unitId: string; medium: string; kind: string; delta: number }>();
+    const enter = (s: Stream, d: number) => {
+      if (s.to === null || d === 0 || graph.unit(s.to).inventory) return;
+      const key = `${s.to}\u0000${s.medium}\u0000${s.kind}`;
+      const entry = pending.get(key);
+      if (entry) entry.delta += d;
+      else pending.set(key, { unitId: s.to, medium: s.medium, kind: s.kind, delta: d });
+    };
+    enter(stream, delta);
+    for (let round = 0; round < 1000 && pending.size > 0; round++) {
+      const current = pending;
+      pending = new Map();
+      for (const { unitId, medium, kind, delta: d } of current.values()) {
+        if (Math.abs(d) <= tolerance) continue;
+        const outlets = graph.streamsOut(unitId).filter(carriesMass);
+        let candidates = outlets.filter((s) => s.medium === medium);
+        if (candidates.length === 0) candidates = outlets.filter((s) => s.kind === kind);
+        const total = candidates.reduce((sum, s) => sum + mass.get(s.id)!, 0);
+        if (total <= 0) continue;
+        for (const outlet of candidates) {
+          const before = mass.get(outlet.id)!;
+          const after = Math.max(0, before + d * (before / total));
+          mass.set(outlet.id, after);
+          enter(outlet, after - before);
+        }
+      }
     }
   };
-  return propagate;
 };
