@@ -131,3 +131,85 @@ function pathFromBoundary(network: Network, node: string): string[] {
   }
   return path;
 }
+
+describe('gross error identification (Monte Carlo)', () => {
+  /** Nodes whose every stream is measured and internal: a loss there has meters on every side. */
+  const internal = plant.network.nodes
+    .map((n) => n.id)
+    .filter((id) => plant.network.streams.every((s) => !((s.from === id && s.to === null) || (s.to === id && s.from === null))) && plant.network.streams.filter((s) => s.from === id || s.to === id).every((s) => s.measured));
+
+  /** True flows with `node` losing `fraction` of its inflow (supplied along a path from the boundary). */
+  function leakingTruth(node: string, fraction: number): { truth: Map<string, number>; leak: number } {
+    const inflow = plant.network.streams.filter((s) => s.to === node).reduce((a, s) => a + (plant.truth.get(s.id) as number), 0);
+    const leak = fraction * inflow;
+    const truth = new Map(plant.truth);
+    for (const id of pathFromBoundary(plant.network, node)) truth.set(id, (truth.get(id) as number) + leak);
+    return { truth, leak };
+  }
+  const isLeakAt = (g: { kind: string; id: string; equivalent: readonly string[] }, node: string): boolean => g.kind === 'leak' && (g.id === node || g.equivalent.includes(`leak:${node}`));
+  const isBiasOf = (g: { kind: string; id: string; equivalent: readonly string[] }, id: string): boolean => g.kind === 'bias' && (g.id === id || g.equivalent.includes(`bias:${id}`));
+
+  it('reports a leak at a node with meters on every side as that one leak, not a leak plus a meter bias', async () => {
+    const rnd = new SeededRandom(6);
+    let alone = 0;
+    let split = 0;
+    const runs = 120;
+    for (let run = 0; run < runs; run++) {
+      const node = internal[run % internal.length];
+      const { truth, leak } = leakingTruth(node, 0.15);
+      const r = await reconcile(resampleMeasurements(plant.network, truth, rnd), { bounds: false, unmeasuredSigmas: false });
+      const found = r.grossErrors.find((g) => isLeakAt(g, node));
+      if (found && r.grossErrors.length === 1) {
+        alone++;
+        expect(Math.abs((found.magnitude as number) - leak)).toBeLessThan(4.5 * (found.sigma as number));
+        expect(r.globalTestAfter.rejected).toBe(false);
+      } else if (found) split++;
+    }
+    expect(alone / runs).toBeGreaterThanOrEqual(0.8);
+    // a second finding beside the leak only as often as a false alarm
+    expect(split / runs).toBeLessThan(0.1);
+  });
+
+  it('finds both of two simultaneous gross errors, a biased meter and a leak elsewhere', async () => {
+    const rnd = new SeededRandom(9);
+    const base = await reconcile(plant.network, { maxEliminations: 0, bounds: false });
+    const meters = base.streams.filter((s) => s.classification === 'redundant' && (s.sigma as number) ** 2 < 0.4 * ((plant.network.streams.find((t) => t.id === s.id)?.sigma as number) ** 2)).map((s) => s.id);
+    const pairs = meters.flatMap((m) => {
+      const stream = plant.network.streams.find((s) => s.id === m);
+      return internal.filter((n) => stream?.from !== n && stream?.to !== n).map((n) => [m, n] as const);
+    });
+    let both = 0;
+    const runs = 150;
+    for (let run = 0; run < runs; run++) {
+      const [meter, node] = pairs[(run * 13) % pairs.length];
+      const sigma = plant.network.streams.find((s) => s.id === meter)?.sigma as number;
+      const { truth } = leakingTruth(node, 0.15);
+      const net = withBias(resampleMeasurements(plant.network, truth, rnd), meter, (run % 2 === 0 ? 6 : -6) * sigma);
+      const r = await reconcile(net, { bounds: false, unmeasuredSigmas: false });
+      if (r.grossErrors.some((g) => isBiasOf(g, meter)) && r.grossErrors.some((g) => isLeakAt(g, node))) both++;
+    }
+    expect(both / runs).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('finds both of two biased meters', async () => {
+    const rnd = new SeededRandom(8);
+    const base = await reconcile(plant.network, { maxEliminations: 0, bounds: false });
+    const meters = base.streams.filter((s) => s.classification === 'redundant' && (s.sigma as number) ** 2 < 0.4 * ((plant.network.streams.find((t) => t.id === s.id)?.sigma as number) ** 2)).map((s) => s.id);
+    let both = 0;
+    let exactlyTwo = 0;
+    const runs = 150;
+    for (let run = 0; run < runs; run++) {
+      const a = meters[run % meters.length];
+      const b = meters[(run * 7 + 3) % meters.length] === a ? meters[(run * 7 + 4) % meters.length] : meters[(run * 7 + 3) % meters.length];
+      const sigma = (id: string): number => plant.network.streams.find((s) => s.id === id)?.sigma as number;
+      const net = withBias(withBias(resampleMeasurements(plant.network, plant.truth, rnd), a, 6 * sigma(a)), b, -6 * sigma(b));
+      const r = await reconcile(net, { bounds: false, unmeasuredSigmas: false });
+      if (r.grossErrors.some((g) => isBiasOf(g, a)) && r.grossErrors.some((g) => isBiasOf(g, b))) {
+        both++;
+        if (r.grossErrors.length === 2) exactlyTwo++;
+      }
+    }
+    expect(both / runs).toBeGreaterThanOrEqual(0.85);
+    expect(exactlyTwo / both).toBeGreaterThanOrEqual(0.9);
+  });
+});

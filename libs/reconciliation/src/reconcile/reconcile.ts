@@ -1,24 +1,15 @@
-import { type CompiledModel, withChanges } from '../network/compiled-model';
+import type { CompiledModel } from '../network/compiled-model';
 import { compileNetwork } from '../network/compile-network';
 import type { Network, ReconcileOptions } from '../network/network.types';
 import { ReconciliationError, ReconciliationErrorCode } from '../reconciliation.error';
-import { chiSquareQuantile, chiSquareSurvival } from '../stats/chi-square';
 import { normalQuantile } from '../stats/normal';
 import { enforceBoundsByConditioning } from './bounded-conditioning';
 import { solveBoundedQp } from './bounded-qp';
+import { globalTest, identifyGrossErrors, sidak } from './gross-error-identification';
 import { type LinearSolution, solveLinear } from './linear-solution';
-import type { ActiveBound, GrossErrorResult, NodeResult, ReconciliationResult, StreamClassification, StreamResult, TestResult } from './reconciliation-result.types';
+import type { ActiveBound, GrossErrorResult, NodeResult, ReconciliationResult, StreamClassification, StreamResult } from './reconciliation-result.types';
 
-interface Hypothesis {
-  readonly kind: 'bias' | 'leak';
-  /** Variable index (bias) or node index (leak). */
-  readonly target: number;
-  readonly label: string;
-  readonly glr: number;
-  /** GLR estimate of the magnitude and its sigma, given the errors accepted before it. */
-  readonly estimate: number;
-  readonly sigma: number;
-}
+export { sidak } from './gross-error-identification';
 
 /**
  * Reconciles a material-balance network and detects gross errors:
@@ -30,6 +21,8 @@ interface Hypothesis {
  * 3. serial compensation while the global test rejects: the bias (per redundant meter) or leak
  *    (per balance group) hypothesis with the largest GLR statistic is accepted; a biased meter is
  *    dropped (becomes unmeasured), a leak becomes an unmeasured flow to the boundary; re-reconcile;
+ *    then errors the others already explain are pruned and each is exchanged for a better one
+ *    given the others (so one leak is not reported as a leak plus a neighbouring meter's bias);
  * 4. if a reconciled or estimated flow violates a bound, re-solve as a bounded convex QP (HiGHS).
  */
 export async function reconcile(network: Network, options: ReconcileOptions = {}): Promise<ReconciliationResult> {
@@ -48,31 +41,10 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
   const initial = solveLinear(base, { unmeasuredSigmas });
   const initialGlobal = globalTest(initial, alpha);
 
-  // Serial compensation.
-  let model = base;
-  let current = initial;
-  let currentGlobal = initialGlobal;
-  const removedBiases: number[] = [];
-  const leakNodes: number[] = [];
-  const accepted: { h: Hypothesis; critical: number; equivalent: string[] }[] = [];
-  while (accepted.length < maxEliminations && current.dof > 0) {
-    const hypotheses = candidateHypotheses(model, current, leaks, leakNodes);
-    if (hypotheses.length === 0) break;
-    hypotheses.sort((a, b) => b.glr - a.glr || (a.kind === b.kind ? a.target - b.target : a.kind === 'bias' ? -1 : 1));
-    const best = hypotheses[0];
-    const critical = chiSquareQuantile(1 - sidak(alpha, hypotheses.length), 1);
-    // Detection: the global test, or the maximum GLR statistic against its Šidák-corrected
-    // χ²(1) threshold (the more powerful test for a single gross error in a large network).
-    if (!currentGlobal.rejected && !(detection !== 'global' && best.glr > critical)) break;
-    const tie = (h: Hypothesis): boolean => Math.abs(h.glr - best.glr) <= 1e-9 * Math.max(1, best.glr);
-    const equivalent = hypotheses.slice(1).filter(tie).map((h) => (h.kind === 'bias' ? `bias:${h.label}` : `leak:${h.label}`));
-    accepted.push({ h: best, critical, equivalent });
-    if (best.kind === 'bias') removedBiases.push(best.target);
-    else leakNodes.push(best.target);
-    model = withChanges(base, removedBiases, leakNodes);
-    current = solveLinear(model, { unmeasuredSigmas });
-    currentGlobal = globalTest(current, alpha);
-  }
+  // Serial compensation with backward pruning and exchange (gross-error-identification.ts).
+  const identification = identifyGrossErrors(base, initial, initialGlobal, { alpha, maxEliminations, leaks, unmeasuredSigmas, detection });
+  const { model, solution: current, global: currentGlobal, removedBiases, leakNodes } = identification;
+  const accepted = identification.errors;
 
   // Bounds.
   let x = current.x;
@@ -154,35 +126,6 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
     objective,
     counts,
   };
-}
-
-export function sidak(alpha: number, m: number): number {
-  return m <= 1 ? alpha : -Math.expm1(Math.log1p(-alpha) / m);
-}
-
-function globalTest(s: LinearSolution, alpha: number): TestResult {
-  if (s.dof === 0) return { statistic: 0, dof: 0, critical: 0, pValue: 1, rejected: false };
-  const critical = chiSquareQuantile(1 - alpha, s.dof);
-  return { statistic: s.globalStatistic, dof: s.dof, critical, pValue: chiSquareSurvival(s.globalStatistic, s.dof), rejected: s.globalStatistic > critical };
-}
-
-function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean, existingLeaks: readonly number[]): Hypothesis[] {
-  const out: Hypothesis[] = [];
-  for (let e = 0; e < m.ids.length; e++) {
-    if (m.kinds[e] === 'leak' || Number.isNaN(s.biasGlr[e])) continue;
-    out.push({ kind: 'bias', target: e, label: m.ids[e], glr: s.biasGlr[e], estimate: s.biasEstimate[e], sigma: s.biasSigma[e] });
-  }
-  if (!leaks) return out;
-  const { group } = s.classification;
-  for (let v = 0; v < m.nodeCount; v++) {
-    if (!m.leakCandidate[v] || existingLeaks.includes(v)) continue;
-    const row = s.rowOfGroup[group[v]];
-    // A leak loses material: a hypothesis whose estimate is a gain is not physical.
-    if (row < 0 || !(s.leakEstimate[row] > 0)) continue;
-    // Every node of a balance group has the same leak signature: offer each, ties are reported.
-    out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row], estimate: s.leakEstimate[row], sigma: s.leakSigma[row] });
-  }
-  return out;
 }
 
 function violatesBounds(m: CompiledModel, s: LinearSolution): boolean {

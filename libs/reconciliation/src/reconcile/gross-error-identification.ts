@@ -1,0 +1,235 @@
+import { type CompiledModel, withChanges } from '../network/compiled-model';
+import { chiSquareQuantile, chiSquareSurvival } from '../stats/chi-square';
+import { type LinearSolution, solveLinear } from './linear-solution';
+import type { TestResult } from './reconciliation-result.types';
+
+/** One gross-error hypothesis: a bias in a measured variable, or a leak (loss) at a node. */
+export interface Hypothesis {
+  readonly kind: 'bias' | 'leak';
+  /** Variable index (bias) or node index (leak). */
+  readonly target: number;
+  readonly label: string;
+  readonly glr: number;
+  /** GLR estimate of the magnitude and its sigma, given the other errors compensated. */
+  readonly estimate: number;
+  readonly sigma: number;
+}
+
+export interface IdentifiedError {
+  readonly h: Hypothesis;
+  /** Šidák-corrected χ²(1) critical value over the hypotheses tested alongside it. */
+  readonly critical: number;
+  /** Hypotheses with the same statistic (the same signature): indistinguishable from this one. */
+  readonly equivalent: string[];
+}
+
+export interface IdentificationOptions {
+  readonly alpha: number;
+  readonly maxEliminations: number;
+  readonly leaks: boolean;
+  readonly unmeasuredSigmas: boolean;
+  readonly detection: 'global' | 'global-or-glr';
+}
+
+export interface Identification {
+  /** In the order they were first accepted; GLR, critical value and equivalents given the others. */
+  readonly errors: readonly IdentifiedError[];
+  readonly removedBiases: readonly number[];
+  readonly leakNodes: readonly number[];
+  /** The model with every identified error compensated, and its solution and global test. */
+  readonly model: CompiledModel;
+  readonly solution: LinearSolution;
+  readonly global: TestResult;
+}
+
+type Key = string;
+/** Hypotheses tried in place of a pair of accepted errors (the strongest given the rest). */
+const MERGE_CANDIDATES = 12;
+const keyOf = (h: { kind: 'bias' | 'leak'; target: number }): Key => `${h.kind}:${h.target}`;
+
+interface Context {
+  readonly model: CompiledModel;
+  readonly solution: LinearSolution;
+  readonly global: TestResult;
+  /** Candidate hypotheses, best first (ties ordered by preference), with the best one's critical value. */
+  readonly ranked: readonly Hypothesis[];
+  readonly critical: number;
+}
+
+/**
+ * Gross-error identification by serial compensation with backward pruning and exchange.
+ *
+ * 1. Forward selection: while the global test rejects (or, with `global-or-glr`, while the largest
+ *    GLR statistic beats its Šidák-corrected χ²(1) threshold), accept the hypothesis with the largest
+ *    GLR and compensate it (a biased meter becomes unmeasured, a leak an unmeasured flow to the
+ *    boundary).
+ * 2. Refinement, once two or more errors are accepted (greedy selection can split one error into
+ *    two: a leak next to a meter whose bias looks almost the same is taken as that bias, and the
+ *    rest of the loss as a second error):
+ *    - pruning: an accepted error without which the others already explain the data (the forward
+ *      step would have stopped there) is dropped, the least significant first;
+ *    - merging: two accepted errors are replaced by one hypothesis that explains the data with the
+ *      rest (a leak labelled at the neighbouring node of a merged balance group, plus the bias of
+ *      the meter between them, is one leak);
+ *    - exchange: each accepted error is replaced by the best hypothesis given the others when that
+ *      one has the larger GLR statistic. Every exchange lowers the global statistic by the gain in
+ *      GLR (the GLR statistic is the drop of the objective when the error is compensated), so it
+ *      cannot cycle.
+ *    They repeat until nothing changes: the result is a set from which no error can be left out, no
+ *    two can be merged and none improved alone — the smaller explanation wins over a split one.
+ * Hypotheses with the same statistic (equivalent: the same signature in the balances, N&J ch. 7) are
+ * listed with the chosen one. Among them a bias is preferred to a leak (nothing in the balances can
+ * tell them apart; instrument failures are the more frequent cause), then the lowest index — the
+ * same order whatever rounding makes one statistic a hair larger than the other.
+ */
+export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution, initialGlobal: TestResult, options: IdentificationOptions): Identification {
+  const contexts = new Map<Key, Context>();
+  const contextOf = (set: readonly Hypothesis[]): Context => {
+    const key = set.map(keyOf).sort().join(',');
+    let context = contexts.get(key);
+    if (!context) {
+      const biases = set.filter((h) => h.kind === 'bias').map((h) => h.target);
+      const leakNodes = set.filter((h) => h.kind === 'leak').map((h) => h.target);
+      const model = set.length === 0 ? base : withChanges(base, biases, leakNodes);
+      const solution = set.length === 0 ? initial : solveLinear(model, { unmeasuredSigmas: options.unmeasuredSigmas });
+      const global = set.length === 0 ? initialGlobal : globalTest(solution, options.alpha);
+      const ranked = rank(candidateHypotheses(model, solution, options.leaks, leakNodes));
+      const critical = chiSquareQuantile(1 - sidak(options.alpha, Math.max(1, ranked.length)), 1);
+      context = { model, solution, global, ranked, critical };
+      contexts.set(key, context);
+    }
+    return context;
+  };
+  /** Would serial compensation stop here (nothing left to explain)? */
+  const explained = (c: Context): boolean =>
+    c.solution.dof === 0 || c.ranked.length === 0 || (!c.global.rejected && !(options.detection !== 'global' && c.ranked[0].glr > c.critical));
+  const without = (set: readonly Hypothesis[], i: number): Hypothesis[] => set.filter((_, j) => j !== i);
+  /** The statistic of `h` given the errors of `c` compensated (0 when it is not a candidate there). */
+  const glrIn = (c: Context, h: Hypothesis): number => c.ranked.find((g) => g.kind === h.kind && g.target === h.target)?.glr ?? 0;
+
+  /** Drops the least significant error the others already explain without it. */
+  const prune = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
+    let best: { index: number; glr: number } | undefined;
+    for (let i = 0; i < set.length; i++) {
+      const c = contextOf(without(set, i));
+      if (!explained(c)) continue;
+      const g = glrIn(c, set[i]);
+      if (!best || g < best.glr) best = { index: i, glr: g };
+    }
+    return best && without(set, best.index);
+  };
+  /**
+   * Replaces two errors by one that explains the data with the rest (a leak split into the leak,
+   * labelled at a neighbour, and the bias of the meter between them): the replacement among the
+   * strongest `MERGE_CANDIDATES` hypotheses given the rest that leaves the smallest global statistic.
+   */
+  const merge = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
+    let best: { set: Hypothesis[]; statistic: number } | undefined;
+    for (let i = 0; i < set.length; i++) {
+      for (let j = i + 1; j < set.length; j++) {
+        const rest = set.filter((_, k) => k !== i && k !== j);
+        for (const h of contextOf(rest).ranked.slice(0, MERGE_CANDIDATES)) {
+          const candidate = [...rest, h];
+          const c = contextOf(candidate);
+          if (explained(c) && (!best || c.global.statistic < best.statistic)) best = { set: [...set.slice(0, i), h, ...set.slice(i + 1)].filter((_, k) => k !== j), statistic: c.global.statistic };
+        }
+      }
+    }
+    return best?.set;
+  };
+  /** Replaces one error by the best hypothesis given the others, when that one is stronger. */
+  const exchange = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
+    for (let i = 0; i < set.length; i++) {
+      const c = contextOf(without(set, i));
+      const best = c.ranked[0];
+      if (!best || keyOf(best) === keyOf(set[i])) continue;
+      const current = glrIn(c, set[i]);
+      if (best.glr > current + 1e-9 * Math.max(1, current)) return set.map((h, j) => (j === i ? best : h));
+    }
+    return undefined;
+  };
+
+  // 1. forward selection
+  let set: Hypothesis[] = [];
+  while (set.length < options.maxEliminations) {
+    const c = contextOf(set);
+    if (explained(c)) break;
+    set.push(c.ranked[0]);
+  }
+
+  // 2. pruning, merging and exchange
+  for (let round = 0; set.length >= 2 && round < 4 * options.maxEliminations + 4; round++) {
+    const reduced = prune(set) ?? merge(set);
+    if (reduced) {
+      set = reduced;
+      continue;
+    }
+    const exchanged = exchange(set);
+    if (!exchanged) break;
+    set = exchanged;
+  }
+
+  // Statistics of each error given the others, and its equivalents there.
+  const errors: IdentifiedError[] = set.map((h, i) => {
+    const c = contextOf(without(set, i));
+    const self = c.ranked.find((g) => keyOf(g) === keyOf(h)) ?? h;
+    const equivalent = c.ranked.filter((g) => keyOf(g) !== keyOf(h) && ties(g, self)).map((g) => `${g.kind}:${g.label}`);
+    return { h: self, critical: c.critical, equivalent };
+  });
+  const final = contextOf(set);
+  return {
+    errors,
+    removedBiases: set.filter((h) => h.kind === 'bias').map((h) => h.target),
+    leakNodes: set.filter((h) => h.kind === 'leak').map((h) => h.target),
+    model: final.model,
+    solution: final.solution,
+    global: final.global,
+  };
+}
+
+const ties = (a: Hypothesis, b: Hypothesis): boolean => Math.abs(a.glr - b.glr) <= 1e-9 * Math.max(1, a.glr, b.glr);
+
+/**
+ * Largest GLR first; among equal statistics (equivalent hypotheses) biases first — a failing meter
+ * is the more common cause in plant data — then by index.
+ */
+function rank(hypotheses: Hypothesis[]): Hypothesis[] {
+  const byStatistic = [...hypotheses].sort((a, b) => b.glr - a.glr);
+  const out: Hypothesis[] = [];
+  for (let i = 0; i < byStatistic.length; ) {
+    let j = i + 1;
+    while (j < byStatistic.length && ties(byStatistic[j], byStatistic[i])) j++;
+    out.push(...byStatistic.slice(i, j).sort((a, b) => (a.kind === b.kind ? a.target - b.target : a.kind === 'bias' ? -1 : 1)));
+    i = j;
+  }
+  return out;
+}
+
+export function sidak(alpha: number, m: number): number {
+  return m <= 1 ? alpha : -Math.expm1(Math.log1p(-alpha) / m);
+}
+
+export function globalTest(s: LinearSolution, alpha: number): TestResult {
+  if (s.dof === 0) return { statistic: 0, dof: 0, critical: 0, pValue: 1, rejected: false };
+  const critical = chiSquareQuantile(1 - alpha, s.dof);
+  return { statistic: s.globalStatistic, dof: s.dof, critical, pValue: chiSquareSurvival(s.globalStatistic, s.dof), rejected: s.globalStatistic > critical };
+}
+
+function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean, existingLeaks: readonly number[]): Hypothesis[] {
+  const out: Hypothesis[] = [];
+  for (let e = 0; e < m.ids.length; e++) {
+    if (m.kinds[e] === 'leak' || Number.isNaN(s.biasGlr[e])) continue;
+    out.push({ kind: 'bias', target: e, label: m.ids[e], glr: s.biasGlr[e], estimate: s.biasEstimate[e], sigma: s.biasSigma[e] });
+  }
+  if (!leaks) return out;
+  const { group } = s.classification;
+  for (let v = 0; v < m.nodeCount; v++) {
+    if (!m.leakCandidate[v] || existingLeaks.includes(v)) continue;
+    const row = s.rowOfGroup[group[v]];
+    // A leak loses material: a hypothesis whose estimate is a gain is not physical.
+    if (row < 0 || !(s.leakEstimate[row] > 0)) continue;
+    // Every node of a balance group has the same leak signature: offer each, ties are reported.
+    out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row], estimate: s.leakEstimate[row], sigma: s.leakSigma[row] });
+  }
+  return out;
+}
