@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createDevelopmentToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
+import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig, kafkaBusConnection } from '@reflux/messaging';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
-import type { SASLOptions } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { PrometheusReconciliationMetrics } from './adapters/metrics/prometheus-reconciliation.metrics';
 import type { Pool } from 'pg';
@@ -24,7 +23,7 @@ import { publishPlantModel } from './application/plant-model.publisher';
 import { PlantModelRegistry } from './application/plant-model.registry';
 import { WindowTrigger, type WindowTriggerSettings } from './application/window-trigger';
 import type { BalancingConfig } from './balancing.config';
-import { kafkaConnectionOptions, type KafkaConnectionOptions } from '@reflux/config';
+import { kafkaConnectionOptions } from '@reflux/config';
 
 /** Outbox streams of this service when EVENT_BUS=kafka: `outbox-balancing-<subject>`. */
 export const BALANCING_OUTBOX_CATEGORY = outboxCategory('balancing');
@@ -110,28 +109,8 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
     trigger: { windowS: config.BALANCE_WINDOW_S, settleS: config.BALANCE_SETTLE_S, lookbackWindows: config.BALANCE_LOOKBACK_WINDOWS },
     scheduleIntervalMs: config.BALANCE_SCHEDULE_INTERVAL_S * 1000,
     triggerOnIngest: config.BALANCE_TRIGGER_ON_INGEST,
-    ...(config.EVENT_BUS === 'kafka' && { kafka: kafkaOptions(kafkaConnectionOptions(config)) }),
+    ...(config.EVENT_BUS === 'kafka' && { kafka: kafkaBusConnection(kafkaConnectionOptions(config)) }),
   };
-}
-
-/** The platform's Kafka connection options in the form of the Kafka bus (kafkajs SASL is a discriminated union). */
-function kafkaOptions(c: KafkaConnectionOptions): NonNullable<BalancingAppOptions['kafka']> {
-  return {
-    brokers: c.brokers,
-    clientId: c.clientId,
-    client: { ...(c.ssl !== undefined && { ssl: typeof c.ssl === 'boolean' ? c.ssl : { ca: [...c.ssl.ca] } }), ...(c.sasl && { sasl: saslOptions(c.sasl.mechanism, c.sasl.username, c.sasl.password) }) },
-  };
-}
-
-function saslOptions(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username: string, password: string): SASLOptions {
-  switch (mechanism) {
-    case 'plain':
-      return { mechanism, username, password };
-    case 'scram-sha-256':
-      return { mechanism, username, password };
-    case 'scram-sha-512':
-      return { mechanism, username, password };
-  }
 }
 
 /**

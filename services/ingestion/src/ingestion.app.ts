@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
-import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox } from '@reflux/messaging';
+import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type KafkaEventBusConfig } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { CachedLatestSamples } from './application/cached-latest-samples';
 import { HistoryReader } from './application/history-reader';
@@ -46,6 +46,8 @@ export interface IngestionAppOptions {
         readonly kind: 'kafka';
         readonly brokers: readonly string[];
         readonly clientId: string;
+        /** TLS, SASL and other kafkajs client settings (see kafkaBusConnection). */
+        readonly client?: KafkaEventBusConfig['client'];
         /** Idempotent producer (KAFKA_PRODUCER_IDEMPOTENT, default true); off only for brokers without producer ids. */
         readonly idempotent?: boolean;
       };
@@ -89,7 +91,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       const eventStore = new PostgresEventStore({ pool, logger: o.logger });
       cleanups.push(() => eventStore.close());
       if (o.bus.kind === 'kafka') {
-        const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, logger: o.logger, idempotent: o.bus.idempotent ?? true });
+        const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, client: o.bus.client, logger: o.logger, idempotent: o.bus.idempotent ?? true });
         cleanups.push(() => bus.close());
         // Its own outbox category, so its relay forwards no other service's outbox.
         const category = INGESTION_OUTBOX_CATEGORY;

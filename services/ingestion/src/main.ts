@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { grpcPlatformConfigFromEnv } from '@reflux/grpc';
-import { loadConfigOrExit } from '@reflux/config';
+import { kafkaConnectionOptions, loadConfigOrExit } from '@reflux/config';
+import { kafkaBusConnection } from '@reflux/messaging';
 import { createLogger } from '@reflux/observability';
 import { DEMO_PLANTS, demoPlantPath, InvalidPlantModelError, parsePlantModel, type DemoPlantName } from '@reflux/plant-model';
 import { createRedisClient } from '@reflux/redis';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     grpc: grpcPlatformConfigFromEnv(config),
     bus:
       config.EVENT_BUS === 'kafka'
-        ? { kind: 'kafka', brokers: config.KAFKA_BROKERS ?? [], clientId: config.KAFKA_CLIENT_ID ?? `ingestion-${process.pid}`, idempotent: config.KAFKA_PRODUCER_IDEMPOTENT }
+        ? { kind: 'kafka', ...kafkaBusConnection(kafkaConnectionOptions(config)), idempotent: config.KAFKA_PRODUCER_IDEMPOTENT }
         : { kind: 'postgres' },
     catalog: new InMemoryTagCatalog(tags),
     ...(redis ? { cache: new RedisLatestValueCache(redis) } : {}),

@@ -1,5 +1,6 @@
+import type { KafkaConnectionOptions } from '@reflux/config';
 import type { ContractRegistry } from '@reflux/contracts';
-import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
+import type { ConsumerConfig, KafkaConfig, ProducerConfig, SASLOptions } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { RetryPolicy } from '../event-bus.port';
@@ -31,6 +32,34 @@ export interface KafkaEventBusConfig {
   readonly joinTimeoutMs?: number;
   /** TLS, SASL and other client settings, passed to kafkajs unchanged. */
   readonly client?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator'>;
+}
+
+/**
+ * The platform's Kafka connection variables (KAFKA_BROKERS, KAFKA_CLIENT_ID, KAFKA_SSL,
+ * KAFKA_SSL_CA_FILE, KAFKA_SASL_*; see @reflux/config's kafkaConnectionOptions) as Kafka bus
+ * settings, so that every service connects the same way.
+ */
+export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBusConfig, 'brokers' | 'clientId' | 'client'> {
+  return {
+    brokers: [...c.brokers],
+    clientId: c.clientId,
+    client: {
+      ...(c.ssl !== undefined && { ssl: typeof c.ssl === 'boolean' ? c.ssl : { ca: [...c.ssl.ca] } }),
+      ...(c.sasl && { sasl: saslOptions(c.sasl.mechanism, c.sasl.username, c.sasl.password) }),
+    },
+  };
+}
+
+/** kafkajs types SASL as a union discriminated by mechanism. */
+function saslOptions(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username: string, password: string): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }
 
 /** acks=all: a publish resolves only once every in-sync replica has the message. */
