@@ -100,6 +100,25 @@ describe('component balances reconciled with the mass balances', () => {
     }
   });
 
+  it('keeps the false-alarm rate near alpha on noise alone and singles out a 5-sigma analyser bias in most windows (Monte Carlo, 300 seeded windows)', () => {
+    const windows = 300;
+    let rejected = 0;
+    let falseSuspects = 0;
+    let identified = 0;
+    for (let seed = 1; seed <= windows; seed++) {
+      const averages = noisy(1000 + seed);
+      const clean = run(averages);
+      if (clean.record!.globalTest.rejected) rejected++;
+      if (clean.grossErrors.length > 0) falseSuspects++;
+      const biased = run(scaled(averages, HEATER_FUEL_H2, 1.1)); // 10 % of reading = 5 sigma of the analyser
+      if (biased.grossErrors.map((g) => g.tagId).join() === HEATER_FUEL_H2) identified++;
+    }
+    expect(rejected / windows).toBeGreaterThan(0.02);
+    expect(rejected / windows).toBeLessThan(0.09);
+    expect(falseSuspects / windows).toBeLessThan(0.05);
+    expect(identified / windows).toBeGreaterThan(0.7);
+  }, 60_000);
+
   it('leaves a flow meter the mass balance found biased out of the component balances', () => {
     const averages = nominalTagAverages(graph, WINDOW_S);
     const { record } = run(averages, { biasedFlowStreamIds: new Set(['fg-b4002']) });
