@@ -20,7 +20,8 @@ export interface IngestionStorage {
   /** Partitions ahead, retention, expired batch ids, left-over dirty rollup buckets. */
   maintain(nowMs?: number): Promise<{ droppedPartitions: string[]; expiredBatchIds: number; recomputedBuckets: number }>;
   /** Runs `maintain` every `intervalMs` until the returned function is called. */
-  startMaintenance(intervalMs: number): () => void;
+  /** Runs `maintain` every interval; the returned stop waits for a run in progress and background rollup work. */
+  startMaintenance(intervalMs: number): () => Promise<void>;
 }
 
 /** Migrates (or, with `migrate` false, checks) the schema, detecting TimescaleDB, then builds the stores for the mode. */
@@ -66,19 +67,23 @@ export async function openIngestionStorage(
     publisher,
     maintain,
     startMaintenance(intervalMs) {
-      let running = false;
+      let running: Promise<void> | undefined;
       const timer = setInterval(() => {
         if (running) return;
-        running = true;
-        maintain()
+        running = maintain()
           .then((r) => {
             if (r.droppedPartitions.length > 0 || r.recomputedBuckets > 0) logger.info(r, 'ingestion maintenance');
           })
           .catch((error: unknown) => logger.error({ err: error }, 'ingestion maintenance failed'))
-          .finally(() => (running = false));
+          .finally(() => (running = undefined));
       }, intervalMs);
       timer.unref();
-      return () => clearInterval(timer);
+      // The pool closes after this: let a run in progress finish first, not fail half-way.
+      return async () => {
+        clearInterval(timer);
+        await running;
+        await rollups?.idle();
+      };
     },
   };
 }

@@ -47,6 +47,11 @@ export class RollupMaintainer {
     })().finally(() => (this.running = undefined));
   }
 
+  /** Resolves once no background recomputation (kick) is running. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /**
    * Recomputes all queued buckets, in chunks; returns how many queue entries were processed.
    * Needs no lock against writers: a queue entry this run cannot see (uncommitted) stays queued,
