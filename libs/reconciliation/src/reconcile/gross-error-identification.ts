@@ -78,9 +78,7 @@ interface Context {
  *    They repeat until nothing changes: the result is a set from which no error can be left out, no
  *    two can be merged and none improved alone — the smaller explanation wins over a split one.
  * Hypotheses with the same statistic (equivalent: the same signature in the balances, N&J ch. 7) are
- * listed with the chosen one. Among them a bias is preferred to a leak (nothing in the balances can
- * tell them apart; instrument failures are the more frequent cause), then the lowest index — the
- * same order whatever rounding makes one statistic a hair larger than the other.
+ * listed with the chosen one, which is the kind with fewer members among them (see `rank`).
  */
 export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution, initialGlobal: TestResult, options: IdentificationOptions): Identification {
   const contexts = new Map<Key, Context>();
@@ -190,8 +188,12 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
 const ties = (a: Hypothesis, b: Hypothesis): boolean => Math.abs(a.glr - b.glr) <= 1e-9 * Math.max(1, a.glr, b.glr);
 
 /**
- * Largest GLR first; among equal statistics (equivalent hypotheses) biases first — a failing meter
- * is the more common cause in plant data — then by index.
+ * Largest GLR first. Among equal statistics (equivalent hypotheses, which no balance can tell apart)
+ * the kind with fewer members comes first — the one location the data points to: one leak tied
+ * with the biases of four meters around it says "this unit's balance does not close" (whichever
+ * meter it is, the unit is common to all), one meter tied with leaks at the units of a merged
+ * balance group says "this meter". On a draw a bias comes first (instrument failures are the more
+ * frequent cause). Then by index, so the order does not depend on rounding.
  */
 function rank(hypotheses: Hypothesis[]): Hypothesis[] {
   const byStatistic = [...hypotheses].sort((a, b) => b.glr - a.glr);
@@ -199,7 +201,10 @@ function rank(hypotheses: Hypothesis[]): Hypothesis[] {
   for (let i = 0; i < byStatistic.length; ) {
     let j = i + 1;
     while (j < byStatistic.length && ties(byStatistic[j], byStatistic[i])) j++;
-    out.push(...byStatistic.slice(i, j).sort((a, b) => (a.kind === b.kind ? a.target - b.target : a.kind === 'bias' ? -1 : 1)));
+    const tied = byStatistic.slice(i, j);
+    const leaks = tied.filter((h) => h.kind === 'leak').length;
+    const first: Hypothesis['kind'] = leaks > 0 && leaks < tied.length - leaks ? 'leak' : 'bias';
+    out.push(...tied.sort((a, b) => (a.kind === b.kind ? a.target - b.target : a.kind === first ? -1 : 1)));
     i = j;
   }
   return out;

@@ -210,3 +210,39 @@ describe('reconcile: bounded solution on a simulated plant', () => {
     for (const n of conditioned.nodes) if (n.imbalanceAfter !== null) expect(n.imbalanceAfter).toBeCloseTo(0, 6);
   });
 });
+
+describe('reconcile: equivalent gross errors', () => {
+  const measured = (id: string, from: string | null, to: string | null, value: number, sigma = 1): NetworkStream => ({ id, from, to, measured: true, value, sigma });
+
+  it('reports a loss at a unit whose outlet meters all share its signature as the loss, the meters as its equivalents', async () => {
+    // MX feeds three burners whose flue gas is unmeasured: their balances are not redundant, so a
+    // bias of any outlet meter (or of the feed meter from the boundary) looks exactly like a loss at MX.
+    const network: Network = {
+      nodes: ['FEED', 'MX', 'B1', 'B2', 'B3'].map((id) => ({ id })),
+      streams: [
+        measured('gas-in', null, 'FEED', 100),
+        measured('gas-feed', 'FEED', 'MX', 100),
+        measured('gas-b1', 'MX', 'B1', 30),
+        measured('gas-b2', 'MX', 'B2', 30),
+        measured('gas-b3', 'MX', 'B3', 28), // 12 kg/s lost at MX
+        ...['B1', 'B2', 'B3'].map((b): NetworkStream => ({ id: `flue-${b}`, from: b, to: null, measured: false })),
+      ],
+    };
+    const r = await reconcile(network, { bounds: false });
+    expect(r.grossErrors).toHaveLength(1);
+    expect(r.grossErrors[0]).toMatchObject({ kind: 'leak', id: 'MX' });
+    expect(r.grossErrors[0].magnitude).toBeCloseTo(12, 6);
+    expect([...r.grossErrors[0].equivalent].sort()).toEqual(['bias:gas-b1', 'bias:gas-b2', 'bias:gas-b3']);
+  });
+
+  it('reports a meter tied with a single loss as the meter, the loss as its equivalent', async () => {
+    // OUT is the only measured stream that MX's balance shares with no other redundant balance.
+    const network: Network = {
+      nodes: ['A', 'MX', 'SINK'].map((id) => ({ id })),
+      streams: [measured('in', null, 'A', 50), measured('bypass', 'A', null, 10), measured('feed', 'A', 'MX', 40), measured('out', 'MX', 'SINK', 34), { id: 'sink-out', from: 'SINK', to: null, measured: false }],
+    };
+    const r = await reconcile(network, { bounds: false });
+    expect(r.grossErrors[0]).toMatchObject({ kind: 'bias', id: 'out', equivalent: ['leak:MX'] });
+    expect(r.grossErrors[0].magnitude).toBeCloseTo(-6, 0);
+  });
+});
