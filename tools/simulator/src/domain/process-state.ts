@@ -110,7 +110,8 @@ export const processStateAt = (graph: PlantGraph, scenario: Scenario, timeS: num
 /**
  * Passes a flow change on through the unit the stream enters, and from there on downstream: a unit
  * without inventory hands a change of inflow to its outlets of the same medium (else of the same
- * stream kind) in proportion to their flows, until a tank, a holder or the plant boundary absorbs
+ * stream kind, else to all its outlets: stripping steam leaves with the products) in proportion to
+ * their flows, until a tank, a holder or the plant boundary absorbs
  * it. Every unit passes on exactly what it receives, so each one still balances.
  *
  * Changes wait at the unit they enter (one pending amount per unit and routing class) and are
@@ -143,6 +144,7 @@ const makePropagation = (graph: PlantGraph, mass: Map<string, number>) => {
         const outlets = graph.streamsOut(unitId).filter(carriesMass);
         let candidates = outlets.filter((s) => s.medium === medium);
         if (candidates.length === 0) candidates = outlets.filter((s) => s.kind === kind);
+        if (candidates.length === 0) candidates = outlets;
         const total = candidates.reduce((sum, s) => sum + mass.get(s.id)!, 0);
         if (total <= 0) continue;
         for (const outlet of candidates) {
