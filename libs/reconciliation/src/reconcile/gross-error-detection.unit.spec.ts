@@ -146,8 +146,9 @@ describe('gross error identification (Monte Carlo)', () => {
     for (const id of pathFromBoundary(plant.network, node)) truth.set(id, (truth.get(id) as number) + leak);
     return { truth, leak };
   }
-  const isLeakAt = (g: { kind: string; id: string; equivalent: readonly string[] }, node: string): boolean => g.kind === 'leak' && (g.id === node || g.equivalent.includes(`leak:${node}`));
-  const isBiasOf = (g: { kind: string; id: string; equivalent: readonly string[] }, id: string): boolean => g.kind === 'bias' && (g.id === id || g.equivalent.includes(`bias:${id}`));
+  // Found: reported, or listed as equivalent (indistinguishable by any balance) to what is reported.
+  const isLeakAt = (g: { kind: string; id: string; equivalent: readonly string[] }, node: string): boolean => (g.kind === 'leak' && g.id === node) || g.equivalent.includes(`leak:${node}`);
+  const isBiasOf = (g: { kind: string; id: string; equivalent: readonly string[] }, id: string): boolean => (g.kind === 'bias' && g.id === id) || g.equivalent.includes(`bias:${id}`);
 
   it('reports a leak at a node with meters on every side as that one leak, not a leak plus a meter bias', async () => {
     const rnd = new SeededRandom(6);

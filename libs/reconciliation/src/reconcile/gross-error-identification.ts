@@ -63,9 +63,11 @@ interface Context {
  *    GLR statistic beats its Šidák-corrected χ²(1) threshold), accept the hypothesis with the largest
  *    GLR and compensate it (a biased meter becomes unmeasured, a leak an unmeasured flow to the
  *    boundary).
- * 2. Refinement, once two or more errors are accepted (greedy selection can split one error into
- *    two: a leak next to a meter whose bias looks almost the same is taken as that bias, and the
- *    rest of the loss as a second error):
+ * 2. Refinement, once two or more errors are accepted and the balances of two of them touch (share
+ *    a balance or are one stream apart; greedy selection can split one error into two: a leak next
+ *    to a meter whose bias looks almost the same is taken as that bias, and the rest of the loss as
+ *    a second error). Errors far apart are left as accepted: nothing local could merge or replace
+ *    them, and the refinement costs a solve per error:
  *    - pruning: an accepted error without which the others already explain the data (the forward
  *      step would have stopped there) is dropped, the least significant first;
  *    - merging: two accepted errors are replaced by one hypothesis that explains the data with the
@@ -105,6 +107,28 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
   /** The statistic of `h` given the errors of `c` compensated (0 when it is not a candidate there). */
   const glrIn = (c: Context, h: Hypothesis): number => c.ranked.find((g) => g.kind === h.kind && g.target === h.target)?.glr ?? 0;
 
+  // Which balances a hypothesis enters: the groups (of the uncompensated model) of its ends, and
+  // the groups one stream away. Two errors whose balances do not touch can neither stand in for
+  // each other nor be merged into one hypothesis (which enters at most two balances).
+  const { group, boundaryGroup } = initial.classification;
+  const adjacent = new Map<number, Set<number>>();
+  for (let e = 0; e < base.ids.length; e++) {
+    const a = group[base.from[e]];
+    const b = group[base.to[e]];
+    if (a === boundaryGroup || b === boundaryGroup || a === b) continue;
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const neighbours = adjacent.get(x) ?? new Set<number>();
+      neighbours.add(y);
+      adjacent.set(x, neighbours);
+    }
+  }
+  const groupsOf = (h: Hypothesis): number[] =>
+    (h.kind === 'leak' ? [group[h.target]] : [group[base.from[h.target]], group[base.to[h.target]]]).filter((g) => g !== boundaryGroup);
+  const touches = (a: Hypothesis, b: Hypothesis): boolean => {
+    const near = new Set(groupsOf(b).flatMap((g) => [g, ...(adjacent.get(g) ?? [])]));
+    return groupsOf(a).some((g) => near.has(g));
+  };
+
   /** Drops the least significant error the others already explain without it. */
   const prune = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
     let best: { index: number; glr: number } | undefined;
@@ -118,15 +142,18 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
   };
   /**
    * Replaces two errors by one that explains the data with the rest (a leak split into the leak,
-   * labelled at a neighbour, and the bias of the meter between them): the replacement among the
-   * strongest `MERGE_CANDIDATES` hypotheses given the rest that leaves the smallest global statistic.
+   * labelled at a neighbour, and the bias of the meter between them): among the strongest
+   * `MERGE_CANDIDATES` hypotheses given the rest that touch the balances of both, the one that
+   * leaves the smallest global statistic.
    */
   const merge = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
     let best: { set: Hypothesis[]; statistic: number } | undefined;
     for (let i = 0; i < set.length; i++) {
       for (let j = i + 1; j < set.length; j++) {
+        if (!touches(set[i], set[j])) continue;
         const rest = set.filter((_, k) => k !== i && k !== j);
-        for (const h of contextOf(rest).ranked.slice(0, MERGE_CANDIDATES)) {
+        const local = contextOf(rest).ranked.filter((h) => touches(h, set[i]) && touches(h, set[j]));
+        for (const h of local.slice(0, MERGE_CANDIDATES)) {
           const candidate = [...rest, h];
           const c = contextOf(candidate);
           if (explained(c) && (!best || c.global.statistic < best.statistic)) best = { set: [...set.slice(0, i), h, ...set.slice(i + 1)].filter((_, k) => k !== j), statistic: c.global.statistic };
@@ -149,10 +176,19 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
 
   // 1. forward selection
   let set: Hypothesis[] = [];
+  const atAcceptance: IdentifiedError[] = [];
   while (set.length < options.maxEliminations) {
     const c = contextOf(set);
     if (explained(c)) break;
-    set.push(c.ranked[0]);
+    const best = c.ranked[0];
+    set.push(best);
+    atAcceptance.push({ h: best, critical: c.critical, equivalent: equivalentsOf(c, best) });
+  }
+  // Errors whose balances touch no other's are left as accepted (and keep the statistics they were
+  // accepted with): nothing else could explain them, and re-solving for each costs a solve each.
+  if (!set.some((a, i) => set.some((b, j) => j > i && touches(a, b)))) {
+    const final = contextOf(set);
+    return { errors: atAcceptance, ...compensated(set), model: final.model, solution: final.solution, global: final.global };
   }
 
   // 2. pruning, merging and exchange
@@ -171,18 +207,18 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
   const errors: IdentifiedError[] = set.map((h, i) => {
     const c = contextOf(without(set, i));
     const self = c.ranked.find((g) => keyOf(g) === keyOf(h)) ?? h;
-    const equivalent = c.ranked.filter((g) => keyOf(g) !== keyOf(h) && ties(g, self)).map((g) => `${g.kind}:${g.label}`);
-    return { h: self, critical: c.critical, equivalent };
+    return { h: self, critical: c.critical, equivalent: equivalentsOf(c, self) };
   });
   const final = contextOf(set);
-  return {
-    errors,
-    removedBiases: set.filter((h) => h.kind === 'bias').map((h) => h.target),
-    leakNodes: set.filter((h) => h.kind === 'leak').map((h) => h.target),
-    model: final.model,
-    solution: final.solution,
-    global: final.global,
-  };
+  return { errors, ...compensated(set), model: final.model, solution: final.solution, global: final.global };
+}
+
+function equivalentsOf(c: { readonly ranked: readonly Hypothesis[] }, h: Hypothesis): string[] {
+  return c.ranked.filter((g) => keyOf(g) !== keyOf(h) && ties(g, h)).map((g) => `${g.kind}:${g.label}`);
+}
+
+function compensated(set: readonly Hypothesis[]): { removedBiases: number[]; leakNodes: number[] } {
+  return { removedBiases: set.filter((h) => h.kind === 'bias').map((h) => h.target), leakNodes: set.filter((h) => h.kind === 'leak').map((h) => h.target) };
 }
 
 const ties = (a: Hypothesis, b: Hypothesis): boolean => Math.abs(a.glr - b.glr) <= 1e-9 * Math.max(1, a.glr, b.glr);
