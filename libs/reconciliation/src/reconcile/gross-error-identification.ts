@@ -85,11 +85,11 @@ interface Context {
 export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution, initialGlobal: TestResult, options: IdentificationOptions): Identification {
   const contexts = new Map<Key, Context>();
   const contextOf = (set: readonly Hypothesis[]): Context => {
-    const key = set.map(keyOf).sort().join(',');
+    const key = canonical(set).map(keyOf).join(',');
     let context = contexts.get(key);
     if (!context) {
-      const biases = set.filter((h) => h.kind === 'bias').map((h) => h.target);
-      const leakNodes = set.filter((h) => h.kind === 'leak').map((h) => h.target);
+      // the same order as `compensated`, which locates the leak edges in the model
+      const { removedBiases: biases, leakNodes } = compensated(set);
       const model = set.length === 0 ? base : withChanges(base, biases, leakNodes);
       const solution = set.length === 0 ? initial : solveLinear(model, { unmeasuredSigmas: options.unmeasuredSigmas });
       const global = set.length === 0 ? initialGlobal : globalTest(solution, options.alpha);
@@ -162,14 +162,20 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
     }
     return best?.set;
   };
-  /** Replaces one error by the best hypothesis given the others, when that one is stronger. */
+  /**
+   * Replaces one error by the best hypothesis given the others, when that one is stronger — or
+   * equivalent there and preferred (a meter chosen on a draw with one leak becomes that leak once
+   * a neighbouring error is compensated and more meters tie with it).
+   */
   const exchange = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
     for (let i = 0; i < set.length; i++) {
       const c = contextOf(without(set, i));
       const best = c.ranked[0];
       if (!best || keyOf(best) === keyOf(set[i])) continue;
       const current = glrIn(c, set[i]);
-      if (best.glr > current + 1e-9 * Math.max(1, current)) return set.map((h, j) => (j === i ? best : h));
+      // stronger, or equivalent and preferred (the order of `rank` among equal statistics)
+      const preferred = c.ranked.some((g) => keyOf(g) === keyOf(set[i]) && ties(g, best));
+      if (best.glr > current + 1e-9 * Math.max(1, current) || preferred) return set.map((h, j) => (j === i ? best : h));
     }
     return undefined;
   };
@@ -217,8 +223,15 @@ function equivalentsOf(c: { readonly ranked: readonly Hypothesis[] }, h: Hypothe
   return c.ranked.filter((g) => keyOf(g) !== keyOf(h) && ties(g, h)).map((g) => `${g.kind}:${g.label}`);
 }
 
+/** The set in one order whatever order it was built in (contexts are cached by it). */
+function canonical(set: readonly Hypothesis[]): Hypothesis[] {
+  return [...set].sort((a, b) => (a.kind === b.kind ? a.target - b.target : a.kind === 'bias' ? -1 : 1));
+}
+
+/** Biased meters and leaking nodes of a set, in the order their model adds the leak edges. */
 function compensated(set: readonly Hypothesis[]): { removedBiases: number[]; leakNodes: number[] } {
-  return { removedBiases: set.filter((h) => h.kind === 'bias').map((h) => h.target), leakNodes: set.filter((h) => h.kind === 'leak').map((h) => h.target) };
+  const sorted = canonical(set);
+  return { removedBiases: sorted.filter((h) => h.kind === 'bias').map((h) => h.target), leakNodes: sorted.filter((h) => h.kind === 'leak').map((h) => h.target) };
 }
 
 const ties = (a: Hypothesis, b: Hypothesis): boolean => Math.abs(a.glr - b.glr) <= 1e-9 * Math.max(1, a.glr, b.glr);

@@ -245,4 +245,19 @@ describe('reconcile: equivalent gross errors', () => {
     expect(r.grossErrors[0]).toMatchObject({ kind: 'bias', id: 'out', equivalent: ['leak:MX'] });
     expect(r.grossErrors[0].magnitude).toBeCloseTo(-6, 0);
   });
+
+  it('reports two leaks at neighbouring units, each with its own magnitude', async () => {
+    // A loses 3 kg/s, B loses 5 kg/s; every balance has its own redundancy (side draws), σ = 0.5.
+    const half = (id: string, from: string | null, to: string | null, value: number): NetworkStream => measured(id, from, to, value, 0.5);
+    const network: Network = {
+      nodes: ['A', 'B', 'C'].map((id) => ({ id })),
+      streams: [half('feed', null, 'A', 100), half('a-draw', 'A', null, 20), half('ab', 'A', 'B', 77), half('b-draw', 'B', null, 10), half('bc', 'B', 'C', 62), half('c-out', 'C', null, 62), half('c-in', null, 'C', 5), half('c-draw', 'C', null, 5)],
+    };
+    const r = await reconcile(network, { bounds: false });
+    const leaks = Object.fromEntries(r.grossErrors.map((g) => [`${g.kind}:${g.id}`, g.magnitude]));
+    expect(Object.keys(leaks).sort()).toEqual(['leak:A', 'leak:B']);
+    expect(leaks['leak:A']).toBeCloseTo(3, 6);
+    expect(leaks['leak:B']).toBeCloseTo(5, 6);
+    expect(r.globalTestAfter.rejected).toBe(false);
+  });
 });
