@@ -38,6 +38,12 @@ const pg = new EmbeddedPostgres({
   postgresFlags: [
     '-c', 'max_connections=300',
     '-c', 'shared_buffers=256MB',
+    // Bulk ingestion: fewer checkpoints (each makes the next touch of every index page log a
+    // full page image), recycled WAL segments instead of new zero-filled ones, room to buffer WAL.
+    '-c', 'max_wal_size=4GB',
+    '-c', 'min_wal_size=1GB',
+    '-c', 'checkpoint_timeout=15min',
+    '-c', 'wal_buffers=64MB',
     '-c', 'listen_addresses=127.0.0.1',
     '-c', 'unix_socket_directories=',
   ],
