@@ -14,7 +14,7 @@ describe('HistoryReader on PostgreSQL', () => {
   let stack: IngestionStack;
   beforeAll(async () => {
     db = await createTestDatabase('ingestion_reader');
-    stack = await openStack(db.url, [tag('TI-1'), tag('XV-1', { stepped: true }), tag('TI-2')], { clock: now });
+    stack = await openStack(db.url, [tag('TI-1'), tag('XV-1', { stepped: true }), tag('TI-2'), tag('KB-1', { duplicatePolicy: 'keep-both' })], { clock: now });
     // Written out of order on purpose: minute 1 first, then minute 0 backwards, then a replacement.
     for (const id of ['TI-1', 'XV-1']) {
       const w = (n: string, samples: [number, number, number?][]) =>
@@ -52,6 +52,19 @@ describe('HistoryReader on PostgreSQL', () => {
     expect((await stack.reader.readAggregates(minutes)).get('TI-1')).toEqual(expectedMinutes);
     expect((await stack.reader.readAggregates(hours)).get('TI-1')).toEqual(expectedHour);
     expect((await rawOnly.readAggregates(minutes)).get('TI-1')).toEqual(expectedMinutes);
+  });
+
+  it('takes first and last among samples sharing a time by write order (keep-both), skipping bad ones, from raw samples and rollups alike', async () => {
+    const w = (n: string, samples: [number, number, number?][]) =>
+      stack.writer.write({ clientBatchId: `KB-1-${n}`, samples: samples.map(([s, value, quality]) => ({ tagId: 'KB-1', timeMs: at(s), value, quality })) });
+    await w('a', [[0, 1, B], [0, 5], [30, 7]]);
+    await w('b', [[0, 6], [30, 8], [30, 9, B]]);
+    const query = { tagIds: ['KB-1'], fromMs: T0, toMs: at(60), bucketS: 60, functions: ['avg' as const] };
+    const expected = [{ startMs: T0, endMs: at(60), count: 6, goodShare: 4 / 6, avg: 6.5, min: 5, max: 8, first: 5, last: 8 }];
+    const rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
+    expect((await rawOnly.readAggregates(query)).get('KB-1')).toEqual(expected);
+    await stack.storage.rollups!.recomputeDirty();
+    expect((await stack.reader.readAggregates(query)).get('KB-1')).toEqual(expected);
   });
 
   it('computes time-weighted averages: linear for continuous tags, step for stepped ones, ignoring bad samples', async () => {

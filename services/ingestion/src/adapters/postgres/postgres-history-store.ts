@@ -4,7 +4,7 @@ import type { Sample } from '../../domain/sample';
 import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from '../../application/sample-store.port';
 import type { StorageMode } from './ingestion.schema';
 import { planSources } from './source-plan';
-import { ORIGIN, ROLLUP_COLUMNS, USABLE, rawStatsSelect, rollupStatsSelect } from './sql-fragments';
+import { ORIGIN, ROLLUP_COLUMNS, USABLE, rawStatsSelect, rollupStatsSelect, withFirstLastValues } from './sql-fragments';
 
 interface SampleRow {
   tag_id: string;
@@ -113,8 +113,10 @@ export class PostgresHistoryStore implements SampleHistoryStore {
       const hi = `$${params.length}`;
       if (p.source === 'raw') {
         return [
-          `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
-           FROM ingestion_samples r WHERE r.tag_id = ANY($1) AND r.time >= ${lo} AND r.time < ${hi} GROUP BY 1, 2`,
+          withFirstLastValues(
+            `SELECT r.tag_id, date_bin($2 * INTERVAL '1 millisecond', r.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('r')}
+             FROM ingestion_samples r WHERE r.tag_id = ANY($1) AND r.time >= ${lo} AND r.time < ${hi} GROUP BY 1, 2`,
+          ),
         ];
       }
       const inRange = `r.tag_id = ANY($1) AND r.bucket >= ${lo} AND r.bucket < ${hi}`;
@@ -125,10 +127,12 @@ export class PostgresHistoryStore implements SampleHistoryStore {
       const hourOf = `date_bin(INTERVAL '1 hour', r.bucket, ${ORIGIN})`;
       const notQueuedMinute = `NOT ${queued('r', 'r.bucket', "r.bucket + INTERVAL '1 minute'")}`;
       const out = [
-        `SELECT s.tag_id, date_bin($2 * INTERVAL '1 millisecond', s.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('s')}
-         FROM (SELECT DISTINCT tag_id, bucket FROM ingestion_rollup_dirty WHERE tag_id = ANY($1) AND bucket >= ${lo} AND bucket < ${hi}) q
-         JOIN ingestion_samples s ON s.tag_id = q.tag_id AND s.time >= q.bucket AND s.time < q.bucket + INTERVAL '1 minute'
-         GROUP BY 1, 2`,
+        withFirstLastValues(
+          `SELECT s.tag_id, date_bin($2 * INTERVAL '1 millisecond', s.time, ${ORIGIN}) AS bucket, ${rawStatsSelect('s')}
+           FROM (SELECT DISTINCT tag_id, bucket FROM ingestion_rollup_dirty WHERE tag_id = ANY($1) AND bucket >= ${lo} AND bucket < ${hi}) q
+           JOIN ingestion_samples s ON s.tag_id = q.tag_id AND s.time >= q.bucket AND s.time < q.bucket + INTERVAL '1 minute'
+           GROUP BY 1, 2`,
+        ),
       ];
       if (p.source === '1m') {
         out.push(`SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange} AND ${notQueuedMinute}`);
