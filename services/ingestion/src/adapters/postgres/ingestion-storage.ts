@@ -17,9 +17,11 @@ export interface IngestionStorage {
   readonly rollups?: RollupMaintainer;
   /** With an outbox: appends committed batches' MeasurementsIngested events to the event log. */
   readonly publisher?: IngestedEventPublisher;
-  /** Partitions ahead, retention, expired batch ids, left-over dirty rollup buckets. */
-  maintain(nowMs?: number): Promise<{ droppedPartitions: string[]; expiredBatchIds: number; recomputedBuckets: number }>;
-  /** Runs `maintain` every `intervalMs` until the returned function is called. */
+  /**
+   * One maintenance pass: partitions ahead, retention, expired batch ids, left-over dirty rollup
+   * buckets, and the rollup fold (at most `foldSliceMs` of data time unless far behind; all when omitted).
+   */
+  maintain(nowMs?: number, foldSliceMs?: number): Promise<{ droppedPartitions: string[]; expiredBatchIds: number; recomputedBuckets: number }>;
   /** Runs `maintain` every interval; the returned stop waits for a run in progress and background rollup work. */
   startMaintenance(intervalMs: number): () => Promise<void>;
 }
@@ -40,7 +42,7 @@ export async function openIngestionStorage(
   const history = new PostgresHistoryStore(pool, mode);
   logger.info({ mode }, 'ingestion storage ready');
 
-  const maintain = async (nowMs = Date.now()) => {
+  const maintain = async (nowMs = Date.now(), foldSliceMs?: number) => {
     let droppedPartitions: string[] = [];
     let recomputedBuckets = 0;
     if (partitions) {
@@ -50,7 +52,7 @@ export async function openIngestionStorage(
     }
     if (rollups) {
       recomputedBuckets = await rollups.recomputeDirty();
-      await rollups.fold(nowMs);
+      await rollups.fold(nowMs, foldSliceMs);
     }
     if (publisher) await publisher.drain();
     const expiredBatchIds = await store.expireBatchIds(options.batchIdRetentionS);
@@ -70,7 +72,8 @@ export async function openIngestionStorage(
       let running: Promise<void> | undefined;
       const timer = setInterval(() => {
         if (running) return;
-        running = maintain()
+        // Fold slices of two ticks' worth of data: a busy minute is folded over the next minute.
+        running = maintain(Date.now(), 2 * intervalMs)
           .then((r) => {
             if (r.droppedPartitions.length > 0 || r.recomputedBuckets > 0) logger.info(r, 'ingestion maintenance');
           })

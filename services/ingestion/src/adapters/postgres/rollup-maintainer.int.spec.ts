@@ -69,3 +69,59 @@ describe('native rollup maintenance', () => {
     expect(rows[0].value_min).toBe(-1000);
   });
 });
+
+describe('native rollup maintenance in slices', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: IngestionStack;
+  let rawOnly: HistoryReader;
+  beforeAll(async () => {
+    db = await createTestDatabase('ingestion_rollup_slices');
+    stack = await openStack(db.url, [tag('TI-1'), tag('TI-2')]);
+    rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+  });
+
+  const state = async () => (await stack.pool.query<{ watermark: Date; folded_to: Date }>(`SELECT watermark, folded_to FROM ingestion_rollup_state`)).rows[0];
+  const rollupRows = async (table: string) => (await stack.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+
+  it('folds in slices of data time to the same rollups as at once, and corrects a minute that a late sample reached after it was sliced', async () => {
+    const { watermark } = await state();
+    const start = watermark.getTime();
+    // Three minutes of 2 tags at 1 s, with a bad sample at the start of each minute (never first/last).
+    const samples = Array.from({ length: 360 }, (_, i) => {
+      const s = Math.floor(i / 2);
+      return { tagId: i % 2 ? 'TI-1' : 'TI-2', timeMs: start + s * 1000, value: (s * 37) % 101, quality: s % 60 === 0 ? 0x80000000 : 0 };
+    });
+    await stack.writer.write({ clientBatchId: 'sliced', samples });
+    const q = { tagIds: ['TI-1', 'TI-2'], fromMs: start, toMs: start + 3 * MINUTE, bucketS: 60, functions: ['avg' as const] };
+    const expected = await rawOnly.readAggregates(q);
+    const sliced = async () => (await stack.pool.query<{ sliced_to: Date }>(`SELECT sliced_to FROM ingestion_rollup_state`)).rows[0].sliced_to.getTime();
+
+    // 25 s of data per call: minute 0 is complete after the third call.
+    const now = start + 3 * MINUTE + 130_000;
+    expect((await stack.storage.rollups!.fold(now, 25_000)).getTime()).toBe(start);
+    expect(await sliced()).toBe(start + 25_000);
+    await stack.storage.rollups!.fold(now, 25_000);
+    // A late sample in the already sliced part of minute 0: queued, read from raw samples meanwhile.
+    await stack.writer.write({ clientBatchId: 'late-into-slice', samples: [{ tagId: 'TI-1', timeMs: start + 10_500, value: 500 }] });
+    const expectedLate = await rawOnly.readAggregates(q);
+    expect(expectedLate.get('TI-1')![0].max).toBe(500);
+    expect((await stack.storage.rollups!.fold(now, 25_000)).getTime()).toBe(start + MINUTE);
+    expect(await stack.reader.readAggregates(q)).toEqual(expectedLate);
+    // Queued entries of minutes not yet folded wait; the folded minute is recomputed exactly.
+    await stack.storage.rollups!.recomputeDirty();
+    expect(await rollupRows('ingestion_rollup_dirty')).toBe(0);
+    for (let i = 0; i < 6; i++) await stack.storage.rollups!.fold(now, 25_000);
+    expect(await sliced()).toBe(start + 3 * MINUTE);
+    expect(await rollupRows('ingestion_rollup_open')).toBe(0);
+    const folded = await stack.reader.readAggregates(q);
+    expect(folded).toEqual(expectedLate);
+    expect(folded.get('TI-2')).toEqual(expected.get('TI-2'));
+    // The rollup rows themselves (not raw reads) hold the statistics.
+    const { rows } = await stack.pool.query(`SELECT sample_count::int AS n, value_max AS max FROM ingestion_rollup_1m WHERE tag_id = 'TI-1' AND bucket = $1`, [new Date(start)]);
+    expect(rows[0]).toEqual({ n: 61, max: 500 });
+  });
+});
