@@ -15,8 +15,7 @@ import { demoPlantPath, parsePlantModel, PlantGraph } from '@reflux/plant-model'
 import type { refluxIngestionV1 as v1 } from '@reflux/proto';
 import { IngestionWriter } from './adapters/ingestion-writer';
 import { opcUaStatusCode } from './adapters/opc-ua-status';
-import { dailyDemoScenario, dayStartMs } from './application/daily-scenario';
-import { createSampleGenerator, type SampleGenerator } from './domain';
+import { createSampleGenerator, dailyDemoScenario, dayStartMs, type SampleGenerator } from '@reflux/plant-simulation';
 
 const SLOT_MS = 5_000;
 

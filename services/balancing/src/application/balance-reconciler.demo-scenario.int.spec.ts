@@ -4,12 +4,9 @@ import { PostgresEventBus } from '@reflux/messaging';
 import { createTestDatabase } from '@reflux/testing';
 import { Pool } from 'pg';
 import pino from 'pino';
-// The demo's own data generator and incident schedule (a tool of the repository, not a service):
-// this test checks that what the simulator writes is what balancing finds.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { DEMO_TARGETS, dailyDemoScenario } from '../../../../tools/simulator/src/application/daily-scenario';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createSampleGenerator, type Sample, type SampleGenerator } from '../../../../tools/simulator/src/domain';
+// The simulator's own data generator and incident schedule: what the simulator writes is what
+// balancing must find.
+import { createSampleGenerator, DEMO_TARGETS, dailyDemoScenario, type Sample, type SampleGenerator } from '@reflux/plant-simulation';
 import { windowAverage, type BucketAggregate } from '../adapters/history/window-average';
 import { migrateBalancing } from '../adapters/postgres/balancing.migrations';
 import type { GrossErrorRecord, LossRecord } from '../domain/balance-record';

@@ -1,5 +1,5 @@
 import { carriesMass, DEMO_PLANTS, loadDemoPlant, PlantGraph, type DemoPlantName } from '@reflux/plant-model';
-import { DEMO_TARGETS, dailyDemoScenario } from '../application/daily-scenario';
+import { DEMO_TARGETS, dailyDemoScenario } from '../scenario/daily-scenario';
 import { processStateAt } from './process-state';
 
 const DAY = Date.parse('2026-11-23T00:00:00Z');
