@@ -2,7 +2,7 @@
 // `npm run bench -- NAME [args…]` runs the benchmark in bench/NAME. The last line a benchmark
 // prints is one JSON object of figures whose keys carry their units.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,5 +19,8 @@ if (!entry) {
   process.exit(2);
 }
 const nodeArgs = entry.endsWith('.ts') ? ['-r', join(root, 'scripts', 'register.cjs'), entry, ...args] : [entry, ...args];
-const result = spawnSync(process.execPath, ['--max-old-space-size=8192', ...nodeArgs], { stdio: 'inherit', cwd: root });
+// bench/NAME/node-flags: Node.js flags the benchmarked service runs with in production.
+const flagsFile = join(root, 'bench', name, 'node-flags');
+const serviceFlags = existsSync(flagsFile) ? readFileSync(flagsFile, 'utf8').split(/\s+/).filter((f) => f.startsWith('--')) : [];
+const result = spawnSync(process.execPath, ['--max-old-space-size=8192', ...serviceFlags, ...nodeArgs], { stdio: 'inherit', cwd: root });
 process.exit(result.status ?? 1);

@@ -13,6 +13,9 @@
  * (tag_id, time, seq) primary key and BRIN index on time, in PostgreSQL's binary format as the service sends it
  * → rawCopyRowsPerSecond and ratioToRawCopy; and in text format → rawTextCopyRowsPerSecond.
  *
+ * The process runs with the service's production Node.js flags (bench/ingestion/node-flags, applied
+ * by scripts/bench.mjs).
+ *
  * Env: BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_SATURATE_S (15),
  * BENCH_FIXED_S (60: long enough to include rollup folds and the machine's pauses), BENCH_OFFERED (100000).
  */

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const child = new ChildService(
       service.name,
       process.execPath,
-      ['-r', register, service.entry],
+      [...service.nodeArgs, '-r', register, service.entry],
       {
         ...env,
         SERVICE_NAME: service.name,
