@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { createTestDatabase } from '@reflux/testing';
 import { HistoryReader } from '../src/application/history-reader';
+import { DEFAULT_READ_LIMITS } from '../src/domain/read-limits';
 import { InMemoryTagCatalog } from '../src/application/in-memory-tag-catalog';
 import { InProcessLatestValueCache } from '../src/application/in-process-latest-value-cache';
 import { MeasurementWriter, DEFAULT_WRITER_CONFIG, type MeasurementWriterConfig } from '../src/application/measurement-writer';
@@ -17,6 +18,8 @@ export interface IngestionStack {
   readonly storage: IngestionStorage;
   readonly writer: MeasurementWriter;
   readonly reader: HistoryReader;
+  /** A reader that never uses the rollups (raw samples only): the reference for rollup reads. */
+  readonly rawOnlyReader: HistoryReader;
   readonly catalog: InMemoryTagCatalog;
   close(): Promise<void>;
 }
@@ -32,11 +35,14 @@ export async function openStack(
   const cache = new InProcessLatestValueCache();
   const writer = new MeasurementWriter({ catalog, store: storage.store, cache, logger, clock: opts.clock }, { ...DEFAULT_WRITER_CONFIG, ...opts.writer });
   const reader = new HistoryReader({ store: storage.history, cache, catalog });
+  const noCache = { get: async () => new Map(), offer: async () => undefined };
+  const rawOnlyReader = new HistoryReader({ store: storage.history, cache: noCache, catalog }, DEFAULT_READ_LIMITS, false);
   return {
     pool,
     storage,
     writer,
     reader,
+    rawOnlyReader,
     catalog,
     async close() {
       await writer.close();

@@ -1,7 +1,5 @@
 import { createTestDatabase, openStack, tag, type IngestionStack } from '../../test/fixture';
 import { severityOf, StatusCodes } from '../domain/quality';
-import { DEFAULT_READ_LIMITS } from '../domain/read-limits';
-import { HistoryReader } from './history-reader';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 const now = () => T0 + 2 * 3_600_000;
@@ -33,7 +31,7 @@ describe('HistoryReader on PostgreSQL', () => {
   // After the writes each tag holds 0 s:10, 20 s:50 (replaced 20), 40 s:30, 60 s:40 (uncertain), 90 s:100 (bad).
 
   it('computes 1-minute and 1-hour statistics from the rollups equal to hand-computed values, after out-of-order writes and a replacement, before and after the queued buckets are recomputed', async () => {
-    const rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
+    const rawOnly = stack.rawOnlyReader;
     const minutes = { tagIds: ['TI-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['avg' as const] };
     const hours = { tagIds: ['TI-1'], fromMs: T0, toMs: T0 + 3_600_000, bucketS: 3600, functions: ['avg' as const] };
     const expectedMinutes = [
@@ -61,7 +59,7 @@ describe('HistoryReader on PostgreSQL', () => {
     await w('b', [[0, 6], [30, 8], [30, 9, B]]);
     const query = { tagIds: ['KB-1'], fromMs: T0, toMs: at(60), bucketS: 60, functions: ['avg' as const] };
     const expected = [{ startMs: T0, endMs: at(60), count: 6, goodShare: 4 / 6, avg: 6.5, min: 5, max: 8, first: 5, last: 8 }];
-    const rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
+    const rawOnly = stack.rawOnlyReader;
     expect((await rawOnly.readAggregates(query)).get('KB-1')).toEqual(expected);
     await stack.storage.rollups!.recomputeDirty();
     expect((await stack.reader.readAggregates(query)).get('KB-1')).toEqual(expected);

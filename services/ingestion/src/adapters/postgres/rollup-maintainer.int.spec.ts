@@ -1,25 +1,32 @@
-import { DEFAULT_READ_LIMITS } from '../../domain/read-limits';
-import { HistoryReader } from '../../application/history-reader';
+import type { HistoryReader } from '../../application/history-reader';
 import { createTestDatabase, openStack, tag, type IngestionStack } from '../../../test/fixture';
 
 const MINUTE = 60_000;
 
-describe('native rollup maintenance', () => {
+/** A stack with two tags on its own database for the describe block, and rollup-state queries. */
+function rollupSuite(prefix: string) {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let stack: IngestionStack;
-  let rawOnly: HistoryReader;
   beforeAll(async () => {
-    db = await createTestDatabase('ingestion_rollups');
+    db = await createTestDatabase(prefix);
     stack = await openStack(db.url, [tag('TI-1'), tag('TI-2')]);
-    rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
   });
   afterAll(async () => {
     await stack?.close();
     await db?.drop();
   });
+  return {
+    current: () => ({ stack, rawOnly: stack.rawOnlyReader }),
+    state: async () => (await stack.pool.query<{ watermark: Date; folded_to: Date }>(`SELECT watermark, folded_to FROM ingestion_rollup_state`)).rows[0],
+    rollupRows: async (table: string) => (await stack.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number,
+  };
+}
 
-  const state = async () => (await stack.pool.query<{ watermark: Date; folded_to: Date }>(`SELECT watermark, folded_to FROM ingestion_rollup_state`)).rows[0];
-  const rollupRows = async (table: string) => (await stack.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+describe('native rollup maintenance', () => {
+  const { state, rollupRows, current } = rollupSuite('ingestion_rollups');
+  let stack: IngestionStack;
+  let rawOnly: HistoryReader;
+  beforeEach(() => ({ stack, rawOnly } = current()));
 
   it('writes on-time samples without touching the rollups, folds them once closed, and reads the same statistics before and after', async () => {
     const { watermark } = await state();
@@ -71,21 +78,10 @@ describe('native rollup maintenance', () => {
 });
 
 describe('native rollup maintenance in slices', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const { state, rollupRows, current } = rollupSuite('ingestion_rollup_slices');
   let stack: IngestionStack;
   let rawOnly: HistoryReader;
-  beforeAll(async () => {
-    db = await createTestDatabase('ingestion_rollup_slices');
-    stack = await openStack(db.url, [tag('TI-1'), tag('TI-2')]);
-    rawOnly = new HistoryReader({ store: stack.storage.history, cache: { get: async () => new Map(), offer: async () => undefined }, catalog: stack.catalog }, DEFAULT_READ_LIMITS, false);
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await db?.drop();
-  });
-
-  const state = async () => (await stack.pool.query<{ watermark: Date; folded_to: Date }>(`SELECT watermark, folded_to FROM ingestion_rollup_state`)).rows[0];
-  const rollupRows = async (table: string) => (await stack.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+  beforeEach(() => ({ stack, rawOnly } = current()));
 
   it('folds in slices of data time to the same rollups as at once, and corrects a minute that a late sample reached after it was sliced', async () => {
     const { watermark } = await state();
