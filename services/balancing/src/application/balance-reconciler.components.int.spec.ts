@@ -1,12 +1,10 @@
-import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { PostgresEventBus } from '@reflux/messaging';
+import { type PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
+import type { PostgresEventBus } from '@reflux/messaging';
 import { SeededRandom } from '@reflux/reconciliation';
-import { createTestDatabase } from '@reflux/testing';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import pino from 'pino';
 import { demoDocument, demoGraph, DEMO_PLANT_ID, eventually, FakeHistorySource } from '../../test/fixtures/demo-scenario';
 import { BalanceReadModel } from '../adapters/postgres/balance-read-model.queries';
-import { migrateBalancing } from '../adapters/postgres/balancing.migrations';
 import { balanceStreamId, type BalanceWindow } from '../domain/balance-window';
 import { nominalTagAverages } from '../domain/plant-network.mapper';
 import type { TagAverage } from '../domain/tag-average';
@@ -15,6 +13,7 @@ import { BalanceReconciler } from './balance-reconciler';
 import { balanceReadModelProjection } from './balance-read-model.projection';
 import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
+import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
 
 const logger = pino({ enabled: false });
 const HOUR: BalanceWindow = { start: new Date('2026-11-23T14:00:00Z'), end: new Date('2026-11-23T15:00:00Z') };
@@ -39,7 +38,7 @@ function analyserFaultAverages(): Map<string, TagAverage> {
 }
 
 describe('balance reconciler with component balances on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: EventDatabase;
   let pool: Pool;
   let store: PostgresEventStore;
   let bus: PostgresEventBus;
@@ -49,24 +48,18 @@ describe('balance reconciler with component balances on PostgreSQL', () => {
   let projection: Subscription | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase('balancing_components');
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    await migrateBalancing(pool);
-    store = new PostgresEventStore({ pool, logger, pollIntervalMs: 100 });
-    bus = new PostgresEventBus({ eventStore: store, logger });
+    database = await openEventDatabase('balancing_components');
+    ({ pool, store, bus } = database);
     const models = new PlantModelRegistry();
     await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     history = new FakeHistorySource(analyserFaultAverages());
-    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 } });
+    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: TEST_RECONCILER_SETTINGS });
     readModel = new BalanceReadModel(pool);
   });
 
   afterAll(async () => {
     await projection?.stop();
-    await bus.close();
-    await store.close();
-    await pool.end();
-    await db.drop();
+    await database.close();
   });
 
   it('reads the analysers of the balanced units from the history and stores a GrossErrorSuspected for the biased one only', async () => {

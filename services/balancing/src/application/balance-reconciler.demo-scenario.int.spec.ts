@@ -1,14 +1,11 @@
 import { carriesMass, loadDemoPlant, PlantGraph, readDemoPlantDocument, type DemoPlantName } from '@reflux/plant-model';
-import { PostgresEventStore } from '@reflux/event-store';
-import { PostgresEventBus } from '@reflux/messaging';
-import { createTestDatabase } from '@reflux/testing';
-import { Pool } from 'pg';
+import type { PostgresEventStore } from '@reflux/event-store';
+import type { PostgresEventBus } from '@reflux/messaging';
 import pino from 'pino';
 // The simulator's own data generator and incident schedule: what the simulator writes is what
 // balancing must find.
 import { createSampleGenerator, DEMO_TARGETS, dailyDemoScenario, type Sample, type SampleGenerator } from '@reflux/plant-simulation';
 import { windowAverage, type BucketAggregate } from '../adapters/history/window-average';
-import { migrateBalancing } from '../adapters/postgres/balancing.migrations';
 import type { GrossErrorRecord, LossRecord } from '../domain/balance-record';
 import { balanceStreamId, type BalanceWindow } from '../domain/balance-window';
 import type { TagAverage } from '../domain/tag-average';
@@ -16,6 +13,7 @@ import { BalanceReconciler } from './balance-reconciler';
 import type { HistoryQuery, HistorySource } from './history-source.port';
 import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
+import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
 
 const logger = pino({ enabled: false });
 const DAY = Date.parse('2026-11-23T00:00:00Z');
@@ -82,25 +80,18 @@ const PLANTS: { name: DemoPlantName; equivalentToLoss: string[] }[] = [
 ];
 
 describe('the demo scenario written by the simulator, reconciled by balancing on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let pool: Pool;
+  let database: EventDatabase;
   let store: PostgresEventStore;
   let bus: PostgresEventBus;
   const models = new PlantModelRegistry();
 
   beforeAll(async () => {
-    db = await createTestDatabase('balancing_demo_scenario');
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    await migrateBalancing(pool);
-    store = new PostgresEventStore({ pool, logger, pollIntervalMs: 100 });
-    bus = new PostgresEventBus({ eventStore: store, logger });
+    database = await openEventDatabase('balancing_demo_scenario');
+    ({ store, bus } = database);
   });
 
   afterAll(async () => {
-    await bus.close();
-    await store.close();
-    await pool.end();
-    await db.drop();
+    await database.close();
   });
 
   describe.each(PLANTS)('$name', ({ name, equivalentToLoss }) => {
@@ -118,7 +109,7 @@ describe('the demo scenario written by the simulator, reconciled by balancing on
         models,
         history: new SimulatedHistory(graph, generator),
         logger,
-        settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 },
+        settings: TEST_RECONCILER_SETTINGS,
       });
     });
 

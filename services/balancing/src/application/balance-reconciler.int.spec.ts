@@ -1,13 +1,11 @@
 import { EVENT_TYPES } from '@reflux/contracts';
-import { PostgresEventStore, rebuildProjection, startProjection, type Subscription } from '@reflux/event-store';
-import { INTEGRATION_CATEGORY, PostgresEventBus } from '@reflux/messaging';
+import { type PostgresEventStore, rebuildProjection, startProjection, type Subscription } from '@reflux/event-store';
+import { INTEGRATION_CATEGORY, type PostgresEventBus } from '@reflux/messaging';
 import { plantModelStreamName } from '@reflux/plant-model';
-import { createTestDatabase } from '@reflux/testing';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import pino from 'pino';
 import { BIASED_STREAM, BIASED_TAG, demoDocument, demoGraph, DEMO_PLANT_ID, eventually, FakeHistorySource, faultyDemoAverages, LEAKING_UNIT, LEAK_KG_PER_S } from '../../test/fixtures/demo-scenario';
 import { BalanceReadModel } from '../adapters/postgres/balance-read-model.queries';
-import { migrateBalancing } from '../adapters/postgres/balancing.migrations';
 import { subscribeMeasurementsIngested } from '../adapters/bus/measurements-ingested.consumer';
 import { balanceStreamId, type BalanceWindow } from '../domain/balance-window';
 import { BalanceReconciler } from './balance-reconciler';
@@ -15,12 +13,13 @@ import { balanceReadModelProjection } from './balance-read-model.projection';
 import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
 import { WindowTrigger } from './window-trigger';
+import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
 
 const logger = pino({ enabled: false });
 const HOUR: BalanceWindow = { start: new Date('2026-11-23T10:00:00Z'), end: new Date('2026-11-23T11:00:00Z') };
 
 describe('balance reconciler on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: EventDatabase;
   let pool: Pool;
   let store: PostgresEventStore;
   let bus: PostgresEventBus;
@@ -31,24 +30,18 @@ describe('balance reconciler on PostgreSQL', () => {
   let projection: Subscription | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase('balancing_reconciler');
-    pool = new Pool({ connectionString: db.url, max: 6 });
-    await migrateBalancing(pool);
-    store = new PostgresEventStore({ pool, logger, pollIntervalMs: 100 });
-    bus = new PostgresEventBus({ eventStore: store, logger });
+    database = await openEventDatabase('balancing_reconciler', 6);
+    ({ pool, store, bus } = database);
     models = new PlantModelRegistry();
     await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     history = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
-    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 } });
+    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: TEST_RECONCILER_SETTINGS });
     readModel = new BalanceReadModel(pool);
   });
 
   afterAll(async () => {
     await projection?.stop();
-    await bus.close();
-    await store.close();
-    await pool.end();
-    await db.drop();
+    await database.close();
   });
 
   it('registers the plant model as version 1 once, however often the same document is published', async () => {
@@ -181,7 +174,7 @@ describe('balance reconciler on PostgreSQL', () => {
   });
 
   it('refuses a window without any usable flow measurement and stores nothing', async () => {
-    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: { alpha: 0.05, sigmaSource: 'tag', spreadBuckets: 12, minGoodShare: 0.5, minCoverage: 0.9 } });
+    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: TEST_RECONCILER_SETTINGS });
     const window = { start: new Date('2026-11-23T20:00:00Z'), end: new Date('2026-11-23T21:00:00Z') };
     await expect(empty.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'test' })).rejects.toMatchObject({ code: 'BALANCING.NO_MEASUREMENTS' });
     expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toEqual([]);
