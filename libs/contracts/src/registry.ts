@@ -113,6 +113,15 @@ export class ContractRegistry<C extends AnyContract = AnyContract> {
 
   /** Builds a valid envelope of the current schema version; throws CONTRACTS.INVALID_EVENT otherwise. */
   create<T extends C['type']>(type: T, data: ContractData<C, T>, meta: EventMeta): IntegrationEvent<T, ContractData<C, T>> {
+    return this.validate(this.envelope(type, data, meta)) as unknown as IntegrationEvent<T, ContractData<C, T>>;
+  }
+
+  /**
+   * Builds the envelope of the current schema version without validating it, for producers whose
+   * events are validated anyway on the way out (TransactionalOutbox.enqueue), so that a large
+   * payload is not checked twice.
+   */
+  envelope<T extends C['type']>(type: T, data: ContractData<C, T>, meta: EventMeta): IntegrationEvent<T, ContractData<C, T>> {
     const occurredAt = meta.occurredAt instanceof Date ? meta.occurredAt.toISOString() : (meta.occurredAt ?? new Date().toISOString());
     const eventId = meta.eventId ?? randomUUID();
     const event = {
@@ -128,7 +137,7 @@ export class ContractRegistry<C extends AnyContract = AnyContract> {
       ...(meta.tracestate !== undefined && { tracestate: meta.tracestate }),
       data,
     };
-    return this.validate(event) as unknown as IntegrationEvent<T, ContractData<C, T>>;
+    return event as IntegrationEvent<T, ContractData<C, T>>;
   }
 
   /**

@@ -34,7 +34,8 @@ export class MeasurementsIngestedOutbox implements IngestionEventOutbox {
       .map((s) => ({ ...s, tagIds: s.tagIds.filter((t) => IDENTIFIER.test(t) && t.length <= 200) }))
       .filter((s) => s.tagIds.length > 0)
       .map((s) =>
-        integrationEvents.create(
+        // The outbox validates each event against the contract as it enqueues it.
+        integrationEvents.envelope(
           'MeasurementsIngested',
           {
             plantId: s.plantId,
