@@ -192,31 +192,44 @@ function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexSt
  * its deadline passes or the server is forced down (a plain stream iterator would wait forever, or
  * report a cancelled stream as complete), and that leaves the call intact when the handler stops
  * reading early.
+ *
+ * Each read listens for the abort only while it waits: racing every read against one promise
+ * that lives as long as the call would attach a reaction to it per message, and those reactions
+ * keep every message of a long-lived stream reachable until the call ends.
  */
 async function* requestsOf(call: Readable, signal: AbortSignal): AsyncGenerator<unknown> {
   const iterator = call.iterator({ destroyOnReturn: false });
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
-    signal.throwIfAborted();
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next.done) {
-        // A client's RST_STREAM surfaces as end-of-stream just before the call's 'cancelled'
-        // event: let that event land so a cancelled stream is never mistaken for a complete one.
-        await new Promise((resolve) => setImmediate(resolve));
-        signal.throwIfAborted();
-        return;
-      }
-      yield next.value;
+  signal.throwIfAborted();
+  for (;;) {
+    const next = await nextOrAbort(iterator, signal);
+    if (next.done) {
+      // A client's RST_STREAM surfaces as end-of-stream just before the call's 'cancelled'
+      // event: let that event land so a cancelled stream is never mistaken for a complete one.
+      await new Promise((resolve) => setImmediate(resolve));
+      signal.throwIfAborted();
+      return;
     }
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+    yield next.value;
   }
+}
+
+/** The iterator's next result, or a rejection with the abort reason if the signal fires first. */
+function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Writes every yielded response, honouring back-pressure; stops when the call is aborted. */

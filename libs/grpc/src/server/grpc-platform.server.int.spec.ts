@@ -1,5 +1,7 @@
 import { credentials, loadPackageDefinition, Metadata, status as Status, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import jwt from 'jsonwebtoken';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
 import { generateApiKey } from '../auth/api-key';
 import { createDevelopmentToken } from '../auth/development-token';
@@ -220,6 +222,37 @@ describe('GrpcPlatformServer', () => {
       await ended;
       expect(texts).toEqual(['a', 'b', 'c']);
       expect(observations.completed).toContain('chat-ended');
+    });
+
+    it('lets the handler drop the requests it has read while a stream stays open', async () => {
+      // A stream of a historian connector lives for days: what the handler has read and let go of
+      // must be collectable before the stream ends.
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const operator = createDevelopmentToken(TEST_JWT_SECRET, ['operator'], 'op');
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${operator}`);
+      const read: WeakRef<object>[] = [];
+      observations.onChatRequest = (request) => read.push(new WeakRef(request));
+      const call = (client.Chat as unknown as (md: Metadata) => ClientDuplexStream<unknown, { text: string }>)(metadata);
+      call.on('error', () => undefined);
+      let answered = 0;
+      call.on('data', () => answered++);
+      try {
+        for (let i = 0; i < 50; i++) {
+          call.write({ text: `m${i}`, payload: Buffer.alloc(16 * 1024, i) });
+          await waitFor(() => answered > i);
+        }
+        gc();
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+        // All but the last few (the handler's current request, grpc-js's read-ahead) are gone.
+        expect(read).toHaveLength(50);
+        expect(read.slice(0, 45).filter((r) => r.deref() !== undefined)).toHaveLength(0);
+      } finally {
+        observations.onChatRequest = undefined;
+        call.end();
+      }
     });
 
     it('aborts a bidirectional handler waiting for requests when the client cancels', async () => {

@@ -28,6 +28,8 @@ export function loadClientPackage(file: string, includeDirs: string[] = []): Pac
 export interface ProbeObservations {
   aborted: { method: string; reason: string }[];
   completed: string[];
+  /** Called with each request object a Chat handler reads. */
+  onChatRequest?: (request: object) => void;
 }
 
 interface EchoRequest {
@@ -90,7 +92,10 @@ export function probeImplementation(observations: ProbeObservations): ServiceImp
     }),
     Chat: bidiStream(['operator'], async function* (requests: AsyncIterable<EchoRequest>, ctx: CallContext) {
       try {
-        for await (const request of requests) yield await echo(request, ctx);
+        for await (const request of requests) {
+          observations.onChatRequest?.(request);
+          yield await echo(request, ctx);
+        }
         observations.completed.push('chat-ended');
       } catch (error) {
         if (ctx.signal.aborted) observations.aborted.push({ method: ctx.method, reason: (ctx.signal.reason as Error).message });
