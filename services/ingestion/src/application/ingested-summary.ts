@@ -1,5 +1,4 @@
-import type { SampleRejection } from '../domain/sample';
-import type { ValidatedSample } from '../domain/sample-validation';
+import type { Sample, SampleRejection } from '../domain/sample';
 import type { TagDefinition } from '../domain/tag-definition';
 
 /** What one committed batch brought to one plant: the payload of a MeasurementsIngested event. */
@@ -15,20 +14,26 @@ export interface IngestedSummary {
   readonly samplesRejected: number;
 }
 
-/** One summary per plant with accepted samples; rejections count towards the plant of a known tag. */
+/**
+ * One summary per plant with accepted samples (`valid`, with the tag of each in `validTags`);
+ * rejections count towards the plant of a known tag.
+ */
 export function ingestedSummaries(
   batchId: string,
-  valid: readonly ValidatedSample[],
+  valid: readonly Sample[],
+  validTags: readonly TagDefinition[],
   rejected: readonly SampleRejection[],
   tags: ReadonlyMap<string, TagDefinition>,
 ): IngestedSummary[] {
   const byPlant = new Map<string, { tagIds: Set<string>; startMs: number; endMs: number; accepted: number; rejected: number }>();
-  for (const v of valid) {
-    let p = byPlant.get(v.tag.plantId);
-    if (!p) byPlant.set(v.tag.plantId, (p = { tagIds: new Set(), startMs: v.sample.timeMs, endMs: v.sample.timeMs + 1, accepted: 0, rejected: 0 }));
-    p.tagIds.add(v.tag.id);
-    if (v.sample.timeMs < p.startMs) p.startMs = v.sample.timeMs;
-    if (v.sample.timeMs + 1 > p.endMs) p.endMs = v.sample.timeMs + 1;
+  for (let i = 0; i < valid.length; i++) {
+    const timeMs = valid[i].timeMs;
+    const tag = validTags[i];
+    let p = byPlant.get(tag.plantId);
+    if (!p) byPlant.set(tag.plantId, (p = { tagIds: new Set(), startMs: timeMs, endMs: timeMs + 1, accepted: 0, rejected: 0 }));
+    p.tagIds.add(tag.id);
+    if (timeMs < p.startMs) p.startMs = timeMs;
+    if (timeMs + 1 > p.endMs) p.endMs = timeMs + 1;
     p.accepted++;
   }
   for (const r of rejected) {

@@ -4,11 +4,11 @@ import type { TagDefinition } from '../domain/tag-definition';
 const A: TagDefinition = { id: 'A1', plantId: 'pa', unit: 'K' };
 const B: TagDefinition = { id: 'B1', plantId: 'pb', unit: 'K' };
 const tags = new Map([['A1', A], ['B1', B]]);
-const v = (tag: TagDefinition, timeMs: number, index: number) => ({ index, tag, sample: { tagId: tag.id, timeMs, value: 1, quality: 0 } });
+const v = (tag: TagDefinition, timeMs: number) => ({ tagId: tag.id, timeMs, value: 1, quality: 0 });
 
 describe('ingestedSummaries', () => {
   it('summarises accepted samples per plant with a half-open time range and attributes rejections of known tags', () => {
-    const out = ingestedSummaries('b1', [v(A, 2000, 0), v(B, 500, 1), v(A, 1000, 2)], [
+    const out = ingestedSummaries('b1', [v(A, 2000), v(B, 500), v(A, 1000)], [A, B, A], [
       { index: 3, tagId: 'A1', reason: 'NON_FINITE_VALUE', detail: '' },
       { index: 4, tagId: 'ZZ', reason: 'UNKNOWN_TAG', detail: '' },
     ], tags);

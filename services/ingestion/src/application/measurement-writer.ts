@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { StorableSample } from '../domain/duplicate-resolution';
 import { ExceptionFilter } from '../domain/exception-filter';
 import { StorageUnavailableError, IngestionError, WriterClosedError } from '../domain/ingestion.errors';
 import type { BatchAck, Sample, SampleBatch } from '../domain/sample';
@@ -164,7 +163,7 @@ export class MeasurementWriter {
   private async commit(batch: SampleBatch): Promise<BatchAck> {
     const tagIds = [...new Set(batch.samples.map((s) => s.tagId))];
     const tags = await this.deps.catalog.getTags(tagIds);
-    const { valid, rejected } = validateSamples(batch.samples, tags, {
+    const { valid, validTags, rejected } = validateSamples(batch.samples, tags, {
       nowMs: this.clock(),
       maxFutureSkewMs: this.config.maxFutureSkewS * 1000,
       backfillHorizonMs: this.config.backfillHorizonS * 1000,
@@ -172,16 +171,12 @@ export class MeasurementWriter {
     // Exception filtering only when a tag of this batch has a deadband (it sorts the batch).
     let withDeadband = false;
     for (const t of tags.values()) if (t.deadband !== undefined) withDeadband = true;
-    const incoming = valid.map((v) => v.sample);
-    if (withDeadband) await this.seedColdTags(incoming, tags);
-    const passed = withDeadband ? this.filter.apply(incoming, (id: string): TagDefinition | undefined => tags.get(id)) : incoming;
-    // Samples of this batch held back; `passed` may also carry a sample an earlier batch held.
-    const filteredCount = withDeadband ? incoming.length - countOwn(passed, incoming) : 0;
-    const toStore: StorableSample[] = new Array(passed.length);
-    for (let i = 0; i < passed.length; i++) {
-      const s = passed[i];
-      toStore[i] = { tagId: s.tagId, timeMs: s.timeMs, value: s.value, quality: s.quality, policy: tags.get(s.tagId)?.duplicatePolicy ?? this.config.defaultDuplicatePolicy };
-    }
+    if (withDeadband) await this.seedColdTags(valid, tags);
+    const toStore = withDeadband ? this.filter.apply(valid, (id: string): TagDefinition | undefined => tags.get(id)) : valid;
+    // Samples of this batch held back; `toStore` may also carry a sample an earlier batch held.
+    const filteredCount = withDeadband ? valid.length - countOwn(toStore, valid) : 0;
+    const defaultPolicy = this.config.defaultDuplicatePolicy;
+    const policyOf = (tagId: string): DuplicatePolicy => tags.get(tagId)?.duplicatePolicy ?? defaultPolicy;
     const ack: BatchAck = {
       clientBatchId: batch.clientBatchId,
       acceptedCount: valid.length,
@@ -191,7 +186,7 @@ export class MeasurementWriter {
     };
     let result: BatchAck;
     try {
-      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, ack, ingestedSummaries(batch.clientBatchId, valid, rejected, tags));
+      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, policyOf, ack, ingestedSummaries(batch.clientBatchId, valid, validTags, rejected, tags));
     } catch (error) {
       for (const id of tagIds) this.filter.forget(id);
       if (error instanceof IngestionError) throw error;

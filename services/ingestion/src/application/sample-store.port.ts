@@ -1,5 +1,5 @@
-import type { StorableSample } from '../domain/duplicate-resolution';
 import type { BatchAck, Sample } from '../domain/sample';
+import type { DuplicatePolicy } from '../domain/tag-definition';
 import type { IngestedSummary } from './ingested-summary';
 
 /** A stored sample; `seq` orders samples that share a timestamp (keep-both policy), 0 otherwise. */
@@ -30,12 +30,19 @@ export interface RawPosition {
 /** Write side of the time-series store. */
 export interface SampleWriteStore {
   /**
-   * Commits the samples and the batch's acknowledgement in one transaction; samples sharing tag
-   * and time within the batch are resolved by their duplicate policy (resolveBatchDuplicates). When the batch id was
+   * Commits the samples and the batch's acknowledgement in one transaction; `policyOf` gives the
+   * duplicate policy of a sample's tag, which decides a clash with a stored sample, and samples
+   * sharing tag and time within the batch are resolved by it too (resolveBatchDuplicates). When the batch id was
    * committed before, nothing is written and the stored acknowledgement comes back with
    * `duplicate: true`. `summaries` are published (MeasurementsIngested) in the same transaction.
    */
-  commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck, summaries?: readonly IngestedSummary[]): Promise<BatchAck>;
+  commitBatch(
+    clientBatchId: string,
+    samples: readonly Sample[],
+    policyOf: (tagId: string) => DuplicatePolicy,
+    ack: BatchAck,
+    summaries?: readonly IngestedSummary[],
+  ): Promise<BatchAck>;
 }
 
 /** Read side of the time-series store. */

@@ -13,15 +13,17 @@ export interface ValidationPolicy {
   readonly backfillHorizonMs: number;
 }
 
-export interface ValidatedSample {
-  /** Position in the batch. */
-  readonly index: number;
-  readonly sample: Sample;
-  readonly tag: TagDefinition;
-}
-
+/**
+ * The accepted samples of a batch as parallel arrays (no object per sample beyond the sample
+ * itself, which is the incoming one when it needs no conversion), and the rejections.
+ */
 export interface BatchValidation {
-  readonly valid: ValidatedSample[];
+  /** Accepted samples in batch order, values in their tag's unit. */
+  readonly valid: Sample[];
+  /** The tag of each accepted sample. */
+  readonly validTags: TagDefinition[];
+  /** The position in the batch of each accepted sample. */
+  readonly validIndices: number[];
   readonly rejected: SampleRejection[];
 }
 
@@ -53,31 +55,45 @@ export function validateSamples(
   tags: ReadonlyMap<string, TagDefinition>,
   policy: ValidationPolicy,
 ): BatchValidation {
-  const valid: ValidatedSample[] = [];
+  const valid: Sample[] = [];
+  const validTags: TagDefinition[] = [];
+  const validIndices: number[] = [];
   const rejected: SampleRejection[] = [];
   const earliest = policy.nowMs - policy.backfillHorizonMs;
   const latest = policy.nowMs + policy.maxFutureSkewMs;
-  samples.forEach((s, index) => {
-    const reject = (reason: SampleRejection['reason'], detail: string) => rejected.push({ index, tagId: String(s.tagId ?? ''), reason, detail });
+  for (let index = 0; index < samples.length; index++) {
+    const s = samples[index];
+    const problem = check(s);
+    if (problem) {
+      rejected.push({ index, tagId: String(s.tagId ?? ''), reason: problem.reason, detail: problem.detail });
+      continue;
+    }
+    const tag = tags.get(s.tagId)!;
+    let value = s.value;
+    if (s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit) value = unitConverter(s.unit, tag.unit)!(value);
+    // The incoming object is already a stored sample unless it names a unit or omits the quality.
+    valid.push(s.unit === undefined && s.quality !== undefined ? (s as Sample) : { tagId: tag.id, timeMs: s.timeMs, value, quality: s.quality ?? StatusCodes.Good });
+    validTags.push(tag);
+    validIndices.push(index);
+  }
+  return { valid, validTags, validIndices, rejected };
+
+  function check(s: IncomingSample): { reason: SampleRejection['reason']; detail: string } | undefined {
     const tag = typeof s.tagId === 'string' ? tags.get(s.tagId) : undefined;
-    if (!tag) return reject('UNKNOWN_TAG', `tag "${String(s.tagId)}" is not in the tag catalog`);
-    if (typeof s.timeMs !== 'number' || !Number.isFinite(s.timeMs)) return reject('INVALID_TIMESTAMP', 'time must be a finite instant');
-    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return reject('NON_FINITE_VALUE', `value ${String(s.value)} is not a finite number`);
+    if (!tag) return { reason: 'UNKNOWN_TAG', detail: `tag "${String(s.tagId)}" is not in the tag catalog` };
+    if (typeof s.timeMs !== 'number' || !Number.isFinite(s.timeMs)) return { reason: 'INVALID_TIMESTAMP', detail: 'time must be a finite instant' };
+    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return { reason: 'NON_FINITE_VALUE', detail: `value ${String(s.value)} is not a finite number` };
     if (s.timeMs > latest) {
-      return reject('TIMESTAMP_IN_FUTURE', `time ${new Date(s.timeMs).toISOString()} is more than ${policy.maxFutureSkewMs / 1000} s ahead of the server clock`);
+      return { reason: 'TIMESTAMP_IN_FUTURE', detail: `time ${new Date(s.timeMs).toISOString()} is more than ${policy.maxFutureSkewMs / 1000} s ahead of the server clock` };
     }
     if (s.timeMs < earliest) {
-      return reject('TIMESTAMP_BEYOND_BACKFILL_HORIZON', `time ${new Date(s.timeMs).toISOString()} is older than the backfill horizon of ${policy.backfillHorizonMs / 1000} s`);
+      return { reason: 'TIMESTAMP_BEYOND_BACKFILL_HORIZON', detail: `time ${new Date(s.timeMs).toISOString()} is older than the backfill horizon of ${policy.backfillHorizonMs / 1000} s` };
     }
     const quality = s.quality ?? StatusCodes.Good;
-    if (!isValidStatusCode(quality)) return reject('INVALID_QUALITY', `quality 0x${quality.toString(16)} is not an OPC UA StatusCode`);
-    let value = s.value;
-    if (s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit) {
-      const convert = unitConverter(s.unit, tag.unit);
-      if (!convert) return reject('UNIT_MISMATCH', `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"`);
-      value = convert(value);
+    if (!isValidStatusCode(quality)) return { reason: 'INVALID_QUALITY', detail: `quality 0x${quality.toString(16)} is not an OPC UA StatusCode` };
+    if (s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit && !unitConverter(s.unit, tag.unit)) {
+      return { reason: 'UNIT_MISMATCH', detail: `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"` };
     }
-    valid.push({ index, tag, sample: { tagId: tag.id, timeMs: s.timeMs, value, quality } });
-  });
-  return { valid, rejected };
+    return undefined;
+  }
 }

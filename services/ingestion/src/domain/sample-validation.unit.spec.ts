@@ -17,7 +17,8 @@ describe('validateSamples', () => {
       tags,
       policy,
     );
-    expect(r.valid.map((v) => v.index)).toEqual([0, 2]);
+    expect(r.validIndices).toEqual([0, 2]);
+    expect(r.validTags.map((t) => t.id)).toEqual(['TI-1', 'TI-1']);
     expect(r.rejected.map((x) => [x.index, x.reason])).toEqual([
       [1, 'TIMESTAMP_IN_FUTURE'],
       [3, 'TIMESTAMP_BEYOND_BACKFILL_HORIZON'],
@@ -26,8 +27,9 @@ describe('validateSamples', () => {
 
   it('converts a value given in another unit of the same kind to the tag unit and defaults quality to Good', () => {
     const r = validateSamples([{ tagId: 'TI-1', timeMs: NOW, value: 25, unit: 'degC' }], tags, policy);
-    expect(r.valid[0].sample.value).toBeCloseTo(298.15, 10);
-    expect(r.valid[0].sample.quality).toBe(0);
+    expect(r.valid[0].value).toBeCloseTo(298.15, 10);
+    expect(r.valid[0].quality).toBe(0);
+    expect(r.valid[0]).not.toHaveProperty('unit');
   });
 
   it('explains each rejection with a detail naming the problem', () => {

@@ -30,9 +30,9 @@ export function decodeSampleBatchRequest(buf: Buffer): { batch: SampleBatch } {
     const key = r.varint32();
     if (key >>> 3 === 1 && (key & 7) === 2) {
       // As protobufjs does, a repeated singular message field replaces the earlier one.
-      const len = r.length();
-      batch = decodeBatch(new Reader(buf, r.pos, r.pos + len));
-      r.pos += len;
+      const outer = r.enter();
+      batch = decodeBatch(r);
+      r.leave(outer);
     } else r.skip(key & 7);
   }
   return { batch: batch ?? { clientBatchId: '', samples: [] } };
@@ -47,16 +47,16 @@ function decodeBatch(r: Reader): SampleBatch {
     const wire = key & 7;
     if (field === 1 && wire === 2) clientBatchId = r.string();
     else if (field === 2 && wire === 2) {
-      const len = r.length();
-      samples.push(decodeSample(r.buf, r.pos, r.pos + len));
-      r.pos += len;
+      const outer = r.enter();
+      samples.push(decodeSample(r));
+      r.leave(outer);
     } else r.skip(wire);
   }
   return { clientBatchId, samples };
 }
 
-function decodeSample(buf: Buffer, start: number, end: number): IncomingSample {
-  const r = new Reader(buf, start, end);
+/** One Sample message: `r` is limited to it (Reader.enter), so no reader is allocated per sample. */
+function decodeSample(r: Reader): IncomingSample {
   let tagId = '';
   let timeMs = Number.NaN;
   let value = 0;
@@ -66,12 +66,12 @@ function decodeSample(buf: Buffer, start: number, end: number): IncomingSample {
     const key = r.varint32();
     switch (key) {
       case (1 << 3) | 2:
-        tagId = r.string();
+        tagId = r.internedString();
         break;
       case (2 << 3) | 2: {
-        const len = r.length();
-        timeMs = decodeTimestampMs(buf, r.pos, r.pos + len);
-        r.pos += len;
+        const outer = r.enter();
+        timeMs = decodeTimestampMs(r);
+        r.leave(outer);
         break;
       }
       case (3 << 3) | 1:
@@ -81,7 +81,7 @@ function decodeSample(buf: Buffer, start: number, end: number): IncomingSample {
         quality = r.varint32() >>> 0;
         break;
       case (5 << 3) | 2:
-        unit = r.string();
+        unit = r.internedString();
         break;
       default:
         r.skip(key & 7);
@@ -91,8 +91,7 @@ function decodeSample(buf: Buffer, start: number, end: number): IncomingSample {
 }
 
 /** Unix ms of a google.protobuf.Timestamp, as the generic mapper computes it: seconds·1000 + ⌊nanos/10⁶⌋. */
-function decodeTimestampMs(buf: Buffer, start: number, end: number): number {
-  const r = new Reader(buf, start, end);
+function decodeTimestampMs(r: Reader): number {
   let seconds = 0;
   let nanos = 0;
   while (r.pos < r.end) {
@@ -104,13 +103,59 @@ function decodeTimestampMs(buf: Buffer, start: number, end: number): number {
   return seconds * 1000 + Math.floor(nanos / 1e6);
 }
 
+/**
+ * Strings that repeat from batch to batch (tag ids: a plant has a fixed catalog; units), decoded
+ * once and then returned as the same string for the same bytes. A batch of 10,000 samples over
+ * 2,000 tags then allocates no string per sample, and maps keyed by tag id find the hash already
+ * computed. Bounded: past MAX_ENTRIES distinct strings the table starts afresh; strings longer
+ * than MAX_BYTES are not interned.
+ */
+export class StringInterner {
+  static readonly MAX_ENTRIES = 100_000;
+  static readonly MAX_BYTES = 256;
+  /** Hash (30 bits, a small integer for V8) → entries with that hash. */
+  private readonly table = new Map<number, { bytes: Uint8Array; value: string }[]>();
+  private entries = 0;
+
+  get(buf: Buffer, start: number, end: number): string {
+    const len = end - start;
+    if (len > StringInterner.MAX_BYTES) return buf.toString('utf8', start, end);
+    let h = 0x811c9dc5 ^ len; // FNV-1a
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    h &= 0x3fffffff;
+    const bucket = this.table.get(h);
+    if (bucket !== undefined) {
+      for (const e of bucket) if (sameBytes(e.bytes, buf, start, end)) return e.value;
+    }
+    const value = buf.toString('utf8', start, end);
+    if (this.entries >= StringInterner.MAX_ENTRIES) {
+      this.table.clear();
+      this.entries = 0;
+    }
+    const entry = { bytes: Uint8Array.prototype.slice.call(buf, start, end), value };
+    const existing = this.table.get(h);
+    if (existing) existing.push(entry);
+    else this.table.set(h, [entry]);
+    this.entries++;
+    return value;
+  }
+}
+
+function sameBytes(a: Uint8Array, buf: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
+const interner = new StringInterner();
+
 const TWO_32 = 4_294_967_296;
 
 class Reader {
   constructor(
     readonly buf: Buffer,
     public pos: number,
-    readonly end: number,
+    public end: number,
   ) {
     if (end > buf.length) throw new WireFormatError('length beyond the end of the message');
   }
@@ -163,19 +208,31 @@ class Reader {
 
   string(): string {
     const len = this.length();
-    const start = this.pos;
     this.pos += len;
-    // Short ASCII (tag ids, units) is cheaper by hand than through the UTF-8 decoder.
-    if (len <= 32) {
-      let s = '';
-      for (let i = start; i < start + len; i++) {
-        const c = this.buf[i];
-        if (c >= 0x80) return this.buf.toString('utf8', start, start + len);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return this.buf.toString('utf8', start, start + len);
+    return this.buf.toString('utf8', this.pos - len, this.pos);
+  }
+
+  /** A length-delimited string, interned (see StringInterner). */
+  internedString(): string {
+    const len = this.length();
+    this.pos += len;
+    return interner.get(this.buf, this.pos - len, this.pos);
+  }
+
+  /**
+   * Reads a length prefix and limits the reader to the embedded message that follows; returns the
+   * outer limit for `leave`, which moves past the message.
+   */
+  enter(): number {
+    const len = this.length();
+    const outer = this.end;
+    this.end = this.pos + len;
+    return outer;
+  }
+
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
   }
 
   skip(wire: number): void {

@@ -3,7 +3,7 @@ import { loadProtoPackage } from '@reflux/proto';
 import type { SampleBatch } from '../../domain/sample';
 import { INGESTION_PROTO, INGESTION_SERVICE } from './ingestion.grpc-service';
 import { toMs, type TimestampMsg } from './ingestion.grpc-mappers';
-import { decodeSampleBatchRequest, WireFormatError } from './sample-batch.decoder';
+import { decodeSampleBatchRequest, StringInterner, WireFormatError } from './sample-batch.decoder';
 
 /** The generic path: protobufjs (proto-loader options of the platform) and the field mapping. */
 const generic = (loadProtoPackage(INGESTION_PROTO)[INGESTION_SERVICE] as ServiceDefinition).WriteMeasurements;
@@ -119,5 +119,25 @@ describe('decodeSampleBatchRequest', () => {
     for (let cut = 1; cut < wire.length; cut++) expect(() => decodeSampleBatchRequest(wire.subarray(0, cut))).toThrow(WireFormatError);
     expect(() => decodeSampleBatchRequest(Buffer.from([0x0b]))).toThrow(/wire type 3/);
     expect(() => decodeSampleBatchRequest(Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(/longer than 10 bytes/);
+  });
+});
+
+describe('StringInterner', () => {
+  it('gives back the string of the bytes, through hash collisions and past its bound', () => {
+    const interner = new StringInterner();
+    // More distinct strings than the table holds (it starts afresh), each asked for twice; with
+    // 30-bit hashes this many strings also share some hashes.
+    const n = StringInterner.MAX_ENTRIES + 50_000;
+    const ids = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? `température-${i}` : `FI-${i}.PV`));
+    for (const pass of [1, 2]) {
+      for (let i = 0; i < n; i++) {
+        const bytes = Buffer.from(ids[i], 'utf8');
+        const got = interner.get(bytes, 0, bytes.length);
+        if (got !== ids[i]) throw new Error(`pass ${pass}: ${JSON.stringify(got)} for ${JSON.stringify(ids[i])}`);
+      }
+    }
+    const long = 'x'.repeat(StringInterner.MAX_BYTES + 1);
+    expect(interner.get(Buffer.from(`[${long}]`), 1, long.length + 1)).toBe(long);
+    expect(interner.get(Buffer.from([0x41, 0xff, 0x42]), 0, 3)).toBe(Buffer.from([0x41, 0xff, 0x42]).toString('utf8'));
   });
 });

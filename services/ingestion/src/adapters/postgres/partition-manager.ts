@@ -51,6 +51,19 @@ export class PartitionManager {
     for (const d of missing) await this.create(d);
   }
 
+  /** Makes sure a partition exists for the day of every sample (allocates nothing when all exist). */
+  async ensureForSamples(samples: readonly { readonly timeMs: number }[]): Promise<void> {
+    let checkedDay = Number.NaN;
+    let missing: Set<number> | undefined;
+    for (const s of samples) {
+      const d = dayStart(s.timeMs);
+      if (d === checkedDay) continue;
+      checkedDay = d;
+      if (!this.known.has(d)) (missing ??= new Set()).add(d);
+    }
+    if (missing) await this.ensureFor(missing);
+  }
+
   /** Creates the partitions from today to `aheadDays` days ahead. */
   async ensureAhead(nowMs: number, aheadDays: number): Promise<void> {
     const today = dayStart(nowMs);

@@ -3,7 +3,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { resolveBatchDuplicates, type StorableSample } from '../../domain/duplicate-resolution';
 import { toSignedInt32 } from '../../domain/quality';
-import type { BatchAck } from '../../domain/sample';
+import type { BatchAck, Sample } from '../../domain/sample';
+import type { DuplicatePolicy } from '../../domain/tag-definition';
 import type { IngestedSummary } from '../../application/ingested-summary';
 import type { SampleWriteStore } from '../../application/sample-store.port';
 import type { IngestedEventPublisher } from '../bus/ingested-event.publisher';
@@ -39,8 +40,14 @@ export class PostgresSampleStore implements SampleWriteStore {
     private readonly publisher?: IngestedEventPublisher,
   ) {}
 
-  async commitBatch(clientBatchId: string, samples: readonly StorableSample[], ack: BatchAck, summaries: readonly IngestedSummary[] = []): Promise<BatchAck> {
-    if (this.partitions && samples.length > 0) await this.partitions.ensureFor(samples.map((s) => s.timeMs));
+  async commitBatch(
+    clientBatchId: string,
+    samples: readonly Sample[],
+    policyOf: (tagId: string) => DuplicatePolicy,
+    ack: BatchAck,
+    summaries: readonly IngestedSummary[] = [],
+  ): Promise<BatchAck> {
+    if (this.partitions && samples.length > 0) await this.partitions.ensureForSamples(samples);
     const native = this.mode === 'native';
     const publish = this.publisher !== undefined && summaries.length > 0;
     const client = await this.pool.connect();
@@ -66,10 +73,10 @@ export class PostgresSampleStore implements SampleWriteStore {
       }
       const watermark = claim.rows[0].watermark;
       if (samples.length > 0) {
-        if (await this.tryDirectCopy(client, samples)) {
+        if (await this.tryDirectCopy(client, samples, policyOf)) {
           if (watermark) dirty = await queueLateBuckets(client, samples, watermark.getTime());
         } else {
-          await this.copyToStaging(client, resolveBatchDuplicates(samples));
+          await this.copyToStaging(client, resolveBatchDuplicates(samples.map((s) => ({ ...s, policy: policyOf(s.tagId) }))));
           const { rows } = await client.query<{ dirty: number }>(native ? NATIVE_MERGE : TIMESCALE_MERGE, native ? [watermark] : []);
           dirty = rows[0]?.dirty ?? 0;
         }
@@ -106,8 +113,8 @@ export class PostgresSampleStore implements SampleWriteStore {
    * staging path applies the duplicate policies. Keep-both samples always take the staging path
    * (they draw sequence values).
    */
-  private async tryDirectCopy(client: PoolClient, samples: readonly StorableSample[]): Promise<boolean> {
-    if (samples.some((s) => s.policy === 'keep-both')) return false;
+  private async tryDirectCopy(client: PoolClient, samples: readonly Sample[], policyOf: (tagId: string) => DuplicatePolicy): Promise<boolean> {
+    for (const s of samples) if (policyOf(s.tagId) === 'keep-both') return false;
     await client.query('SAVEPOINT direct_copy');
     try {
       // In key order: the index takes consecutive entries on the same leaf pages (measured here:
@@ -143,7 +150,7 @@ export class PostgresSampleStore implements SampleWriteStore {
 }
 
 /** Orders samples by (tag id, time), the samples table's key (the index order under the "C" collation). */
-function byKey(a: StorableSample, b: StorableSample): number {
+function byKey(a: Sample, b: Sample): number {
   return a.tagId === b.tagId ? a.timeMs - b.timeMs : a.tagId < b.tagId ? -1 : 1;
 }
 
@@ -157,7 +164,7 @@ async function copyPayload(client: PoolClient, statement: string, payload: Buffe
 }
 
 /** Queues the 1-minute buckets of samples before the watermark; returns how many buckets. */
-async function queueLateBuckets(client: PoolClient, samples: readonly StorableSample[], watermarkMs: number): Promise<number> {
+async function queueLateBuckets(client: PoolClient, samples: readonly Sample[], watermarkMs: number): Promise<number> {
   const keys = new Map<string, [string, number]>();
   for (const s of samples) {
     if (s.timeMs >= watermarkMs) continue;
