@@ -1,7 +1,7 @@
 /**
  * Ingestion throughput and latency through the real gRPC API into a real PostgreSQL (embedded,
- * native partitioning, service-kept rollups folded every 5 s during the run, MeasurementsIngested
- * written to the PostgreSQL outbox in each batch's transaction).
+ * native partitioning, service-kept rollups folded every second and maintenance every 5 s during
+ * the run, MeasurementsIngested written to the PostgreSQL outbox in each batch's transaction).
  *
  * The client runs as a child process (load-generator.ts) over a loopback socket:
  * 1. Saturation: one WriteMeasurements stream with up to WINDOW batches in flight for SATURATE_S

@@ -35,6 +35,8 @@ export interface IngestionAppOptions {
   readonly logger: Logger;
   /** Period of partition, retention, batch-id and rollup upkeep, ms (default 30 s). */
   readonly maintenanceIntervalMs?: number;
+  /** Period of the rollup fold (native PostgreSQL), ms (default 1 s); each run folds at most two periods of data time unless far behind. */
+  readonly rollupFoldIntervalMs?: number;
   readonly onCommitted?: MeasurementWriterDeps['onCommitted'];
   /**
    * Where MeasurementsIngested goes (transactional outbox, same transaction as the samples): the
@@ -107,7 +109,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     }
     const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true, outbox);
     cleanups.push(() => storage.publisher?.drain());
-    cleanups.push(storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000));
+    cleanups.push(storage.startMaintenance(o.maintenanceIntervalMs ?? 30_000, o.rollupFoldIntervalMs));
     const cache = o.cache ?? new InProcessLatestValueCache();
     const latest = new CachedLatestSamples(cache, storage.history, o.logger);
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, latest, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     ...(redis ? { cache: new RedisLatestValueCache(redis) } : {}),
     logger,
     maintenanceIntervalMs: config.INGESTION_MAINTENANCE_INTERVAL_S * 1000,
+    rollupFoldIntervalMs: config.INGESTION_ROLLUP_FOLD_INTERVAL_MS,
   });
   logger.info({ port: app.port, mode: app.storage.mode, tags: tags.length }, 'ingestion service started');
   let stopping = false;

@@ -8,6 +8,9 @@ import { PostgresHistoryStore } from './postgres-history-store';
 import { PostgresSampleStore } from './postgres-sample-store';
 import { RollupMaintainer } from './rollup-maintainer';
 
+/** How often the rollup fold runs by default, ms. */
+export const DEFAULT_FOLD_INTERVAL_MS = 1_000;
+
 export interface IngestionStorage {
   readonly mode: StorageMode;
   readonly store: PostgresSampleStore;
@@ -22,8 +25,13 @@ export interface IngestionStorage {
    * buckets, and the rollup fold (at most `foldSliceMs` of data time unless far behind; all when omitted).
    */
   maintain(nowMs?: number, foldSliceMs?: number): Promise<{ droppedPartitions: string[]; expiredBatchIds: number; recomputedBuckets: number }>;
-  /** Runs `maintain` every interval; the returned stop waits for a run in progress and background rollup work. */
-  startMaintenance(intervalMs: number): () => Promise<void>;
+  /**
+   * Runs the upkeep of `maintain` every `intervalMs`, and the rollup fold apart from it every
+   * `foldIntervalMs` in slices of two fold intervals of data time (short steps of CPU work rather
+   * than one long one per maintenance run). The returned stop waits for runs in progress and
+   * background rollup work.
+   */
+  startMaintenance(intervalMs: number, foldIntervalMs?: number): () => Promise<void>;
 }
 
 /** Migrates (or, with `migrate` false, checks) the schema, detecting TimescaleDB, then builds the stores for the mode. */
@@ -42,7 +50,7 @@ export async function openIngestionStorage(
   const history = new PostgresHistoryStore(pool, mode);
   logger.info({ mode }, 'ingestion storage ready');
 
-  const maintain = async (nowMs = Date.now(), foldSliceMs?: number) => {
+  const upkeep = async (nowMs: number) => {
     let droppedPartitions: string[] = [];
     let recomputedBuckets = 0;
     if (partitions) {
@@ -50,12 +58,17 @@ export async function openIngestionStorage(
       await partitions.ensureAhead(nowMs, options.partitionsAheadDays);
       droppedPartitions = await partitions.dropExpired(nowMs, options.retentionDays);
     }
-    if (rollups) {
-      recomputedBuckets = await rollups.recomputeDirty();
-      await rollups.fold(nowMs, foldSliceMs);
-    }
+    if (rollups) recomputedBuckets = await rollups.recomputeDirty();
+    return { droppedPartitions, recomputedBuckets };
+  };
+  const finish = async () => {
     if (publisher) await publisher.drain();
-    const expiredBatchIds = await store.expireBatchIds(options.batchIdRetentionS);
+    return store.expireBatchIds(options.batchIdRetentionS);
+  };
+  const maintain = async (nowMs = Date.now(), foldSliceMs?: number) => {
+    const { droppedPartitions, recomputedBuckets } = await upkeep(nowMs);
+    if (rollups) await rollups.fold(nowMs, foldSliceMs);
+    const expiredBatchIds = await finish();
     return { droppedPartitions, expiredBatchIds, recomputedBuckets };
   };
   await maintain();
@@ -68,23 +81,37 @@ export async function openIngestionStorage(
     rollups,
     publisher,
     maintain,
-    startMaintenance(intervalMs) {
+    startMaintenance(intervalMs, foldIntervalMs = DEFAULT_FOLD_INTERVAL_MS) {
       let running: Promise<void> | undefined;
       const timer = setInterval(() => {
         if (running) return;
-        // Fold slices of two ticks' worth of data: a busy minute is folded over the next minute.
-        running = maintain(Date.now(), 2 * intervalMs)
-          .then((r) => {
-            if (r.droppedPartitions.length > 0 || r.recomputedBuckets > 0) logger.info(r, 'ingestion maintenance');
+        running = upkeep(Date.now())
+          .then(async (r) => {
+            const expiredBatchIds = await finish();
+            if (r.droppedPartitions.length > 0 || r.recomputedBuckets > 0) logger.info({ ...r, expiredBatchIds }, 'ingestion maintenance');
           })
           .catch((error: unknown) => logger.error({ err: error }, 'ingestion maintenance failed'))
           .finally(() => (running = undefined));
       }, intervalMs);
       timer.unref();
-      // The pool closes after this: let a run in progress finish first, not fail half-way.
+      let folding: Promise<void> | undefined;
+      const foldTimer = rollups
+        ? setInterval(() => {
+            if (folding) return;
+            folding = rollups
+              .fold(Date.now(), 2 * foldIntervalMs)
+              .then(() => undefined)
+              .catch((error: unknown) => logger.error({ err: error }, 'ingestion rollup fold failed'))
+              .finally(() => (folding = undefined));
+          }, foldIntervalMs)
+        : undefined;
+      foldTimer?.unref();
+      // The pool closes after this: let runs in progress finish first, not fail half-way.
       return async () => {
         clearInterval(timer);
+        if (foldTimer) clearInterval(foldTimer);
         await running;
+        await folding;
         await rollups?.idle();
       };
     },

@@ -1,5 +1,6 @@
 import type { HistoryReader } from '../../application/history-reader';
 import { createTestDatabase, openStack, tag, type IngestionStack } from '../../../test/fixture';
+import { ROLLUP_LOCK } from './sql-fragments';
 
 const MINUTE = 60_000;
 
@@ -119,5 +120,29 @@ describe('native rollup maintenance in slices', () => {
     // The rollup rows themselves (not raw reads) hold the statistics.
     const { rows } = await stack.pool.query(`SELECT sample_count::int AS n, value_max AS max FROM ingestion_rollup_1m WHERE tag_id = 'TI-1' AND bucket = $1`, [new Date(start)]);
     expect(rows[0]).toEqual({ n: 61, max: 500 });
+  });
+
+  it('takes the writers\' lock only when the watermark moves to a new minute', async () => {
+    const lagMs = 120_000; // DEFAULT_STORAGE_OPTIONS.rollupLagS
+    const { watermark } = await state();
+    const w = watermark.getTime();
+    // A writer transaction in progress (it holds the rollup lock shared until it ends).
+    const writer = await stack.pool.connect();
+    await writer.query('BEGIN');
+    await writer.query(`SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
+    try {
+      const settledWithin = async (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+      // Same minute: the fold runs beside the writer.
+      expect(await settledWithin(stack.storage.rollups!.fold(w + lagMs + 30_000, 1_000), 5_000)).toBe(true);
+      // The next minute: the watermark waits for the writer to finish, and then moves.
+      const moving = stack.storage.rollups!.fold(w + lagMs + MINUTE, 1_000);
+      expect(await settledWithin(moving, 500)).toBe(false);
+      await writer.query('COMMIT');
+      await moving;
+      expect((await state()).watermark.getTime()).toBe(w + MINUTE);
+    } finally {
+      await writer.query('ROLLBACK').catch(() => undefined);
+      writer.release();
+    }
   });
 });

@@ -4,15 +4,16 @@ import { MAINTENANCE_LOCK, ORIGIN, OVERWRITE_ROLLUP, ROLLUP_COLUMNS, ROLLUP_LOCK
 /**
  * Keeps the native 1-minute and 1-hour rollups, the way TimescaleDB keeps continuous aggregates:
  *
- * - `fold(now, sliceMs)` first moves the writers' `watermark` to `now − lag` (a short exclusive
- *   section: from then on writers queue buckets they touch before it), then aggregates raw samples
- *   from `sliced_to` towards the watermark into partial rows (`ingestion_rollup_open`), at most
- *   `sliceMs` of data time per call, and moves every minute sliced to its end into the 1-minute
- *   rollup (and its hour into the 1-hour rollup), moving `folded_to` on. Called every maintenance
- *   tick with a slice of about two ticks, the work of folding a busy minute is spread over the next
- *   minute instead of one burst that starves the writers; when far behind (or without `sliceMs`)
- *   it folds everything, an hour per transaction. Each slice and each move is one transaction, so a
- *   crash resumes where the state says. The write path pays nothing for rollups.
+ * - `fold(now, sliceMs)` first moves the writers' `watermark` to `now − lag`, minute-aligned (when
+ *   it moves, a short exclusive section: from then on writers queue buckets they touch before it),
+ *   then aggregates raw samples from `sliced_to` towards the watermark into partial rows
+ *   (`ingestion_rollup_open`), at most `sliceMs` of data time per call, and moves every minute
+ *   sliced to its end into the 1-minute rollup (and its hour into the 1-hour rollup), moving
+ *   `folded_to` on. Called every fold tick (about a second) with a slice of two ticks, the work of
+ *   folding a busy minute is spread over the next minute in short steps instead of bursts that take
+ *   a core from the writers; when far behind (or without `sliceMs`) it folds everything, an hour
+ *   per transaction. Each slice and each move is one transaction, so a crash resumes where the
+ *   state says. The write path pays nothing for rollups.
  * - Writes before the watermark (late, backfilled, replaced samples) queue their 1-minute buckets
  *   in `ingestion_rollup_dirty`; `recomputeDirty()` (kicked by writers, and run by the maintenance
  *   loop) recomputes those before `folded_to` and the hours containing them, in bulk. A queued
@@ -90,9 +91,14 @@ export class RollupMaintainer {
    */
   async fold(nowMs = Date.now(), sliceMs = Number.POSITIVE_INFINITY): Promise<Date> {
     const target = new Date(Math.floor((nowMs - this.lagMs) / MINUTE_MS) * MINUTE_MS);
-    await this.transaction({ maintenance: false, writers: 'exclusive' }, (client) =>
-      client.query(`UPDATE ingestion_rollup_state SET watermark = greatest(watermark, $1)`, [target]),
-    );
+    // The watermark moves a minute at a time: most calls find it there already and leave the
+    // writers alone (the exclusive section waits for the batches in flight and holds back new ones).
+    const { rows: current } = await this.pool.query<{ watermark: Date }>(`SELECT watermark FROM ingestion_rollup_state`);
+    if (!(current[0] && current[0].watermark.getTime() >= target.getTime())) {
+      await this.transaction({ maintenance: false, writers: 'exclusive' }, (client) =>
+        client.query(`UPDATE ingestion_rollup_state SET watermark = greatest(watermark, $1)`, [target]),
+      );
+    }
     let budget = sliceMs;
     for (;;) {
       const step = await this.transaction({ maintenance: true, writers: 'none' }, async (client) => {
