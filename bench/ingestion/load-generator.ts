@@ -2,7 +2,7 @@
  * The benchmark's gRPC client, run as a child process (forked with IPC) so that encoding requests
  * does not share the service's event loop and its CPU time is measured apart, as for a real
  * client. Receives its settings as the first IPC message, reports the saturation phase's start
- * and end, and sends one result message.
+ * and end, starts the fixed-load phase when told to, and sends one result message.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
@@ -97,7 +97,10 @@ async function run(o: LoadSettings): Promise<LoadResult> {
   const saturatedSeconds = (performance.now() - satStart) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const clientCpuMs = (cpu.user + cpu.system) / 1000;
+  // The parent answers once the service has settled (rollups folded, events published).
+  const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
   await send_({ phase: 'saturation-end' });
+  await go;
 
   // 2. Fixed offered load, open loop: a batch every batch/offered seconds, whatever the acks do.
   recordLatency = true;

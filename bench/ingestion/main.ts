@@ -1,13 +1,17 @@
 /**
  * Ingestion throughput and latency through the real gRPC API into a real PostgreSQL (embedded,
- * native partitioning, service-kept rollups folded every second and maintenance every 5 s during
- * the run, MeasurementsIngested written to the PostgreSQL outbox in each batch's transaction).
+ * native partitioning, service-kept rollups folded every 5 s with a 5 s lag and maintenance every
+ * 5 s during the run, MeasurementsIngested written to the PostgreSQL outbox in each batch's
+ * transaction).
  *
  * The client runs as a child process (load-generator.ts) over a loopback socket:
  * 1. Saturation: one WriteMeasurements stream with up to WINDOW batches in flight for SATURATE_S
  *    seconds → samplesPerSecond (acknowledged, committed samples per second).
+ * Between the phases the service settles: the saturation phase writes faster than the rollups
+ * fold, so the benchmark waits until they have folded everything it wrote (the watermark moves a
+ * minute at a time) and its events are published → settleSeconds.
  * 2. Fixed load: OFFERED samples/s offered open-loop for FIXED_S seconds → p50/p99 of batch sent →
- *    acknowledged (p99AckMs).
+ *    acknowledged (p99AckMs): the steady state at that load, rollups and outbox included.
  * Then, in the same run and database: raw COPY of as many rows as phase 1 committed, same batch
  * size, one transaction per batch, into an identical partitioned table with the same
  * (tag_id, time, seq) primary key and BRIN index on time, in PostgreSQL's binary format as the service sends it
@@ -16,7 +20,7 @@
  * The process runs with the service's production Node.js flags (bench/ingestion/node-flags, applied
  * by scripts/bench.mjs).
  *
- * Env: BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_SATURATE_S (15),
+ * Env: BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_FOLD_MS (5000), BENCH_SATURATE_S (15),
  * BENCH_FIXED_S (60: long enough to include rollup folds and the machine's pauses), BENCH_OFFERED (100000).
  */
 import { fork } from 'node:child_process';
@@ -73,7 +77,7 @@ interface CpuSample {
   postgresMs: number;
 }
 
-function runLoad(settings: LoadSettings, postmasterPid: number): Promise<{ result: LoadResult; cpu: CpuSample }> {
+function runLoad(settings: LoadSettings, postmasterPid: number, settle: () => Promise<void>): Promise<{ result: LoadResult; cpu: CpuSample }> {
   const child = fork(join(__dirname, 'load-generator.ts'), [], { execArgv: ['-r', join(__dirname, '../../scripts/register.cjs')], stdio: 'inherit' });
   const snapshot = (): CpuSample => {
     const u = process.cpuUsage();
@@ -87,6 +91,7 @@ function runLoad(settings: LoadSettings, postmasterPid: number): Promise<{ resul
       else if (m.phase === 'saturation-end' && start) {
         const end = snapshot();
         cpu = { processMs: end.processMs - start.processMs, postgresMs: end.postgresMs - start.postgresMs };
+        settle().then(() => child.send({ phase: 'fixed' }), reject);
       } else if (m.result) resolve({ result: m.result, cpu });
     });
     child.once('error', reject);
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
     // As deployed: MeasurementsIngested per batch into the PostgreSQL event log, same transaction.
     bus: { kind: 'postgres' },
     maintenanceIntervalMs: 5_000,
+    rollupFoldIntervalMs: num('BENCH_FOLD_MS', 5_000),
   });
   const settings: LoadSettings = {
     address: `127.0.0.1:${app.port}`,
@@ -170,10 +176,25 @@ async function main(): Promise<void> {
   let stored: number;
   let rawCopyRowsPerSecond: number;
   let rawTextCopyRowsPerSecond: number;
+  let settleSeconds = Number.NaN;
   try {
     const dataDir = (await app.pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0].d;
     const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    ({ result, cpu } = await runLoad(settings, postmasterPid));
+    const settle = async () => {
+      const from = performance.now();
+      const writtenUpTo = Date.now();
+      for (;;) {
+        const { rows } = await app.pool.query<{ sliced: boolean; published: boolean }>(
+          `SELECT (SELECT sliced_to >= $1 FROM ingestion_rollup_state) AS sliced, NOT EXISTS (SELECT 1 FROM ingestion_batches WHERE NOT published) AS published`,
+          [new Date(writtenUpTo)],
+        );
+        if (rows[0].sliced && rows[0].published) break;
+        if (performance.now() - from > 180_000) throw new Error('the service did not settle within 180 s after the saturation phase');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      settleSeconds = (performance.now() - from) / 1000;
+    };
+    ({ result, cpu } = await runLoad(settings, postmasterPid, settle));
     stored = Number((await app.pool.query(`SELECT count(*) AS n FROM ingestion_samples`)).rows[0].n);
     await app.stop();
     rawCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, baseMs, 'binary');
@@ -205,6 +226,7 @@ async function main(): Promise<void> {
         client: round((result.clientCpuMs / result.saturatedSamples) * 1000, 2),
         postgres: round((cpu.postgresMs / result.saturatedSamples) * 1000, 2),
       },
+      settleSeconds: round(settleSeconds),
       offeredSamplesPerSecond: settings.offered,
       committedAtOfferedSamplesPerSecond: Math.round(result.fixedSamples / result.fixedSeconds),
       p50AckMs: round(percentile(sorted, 50)),

@@ -35,7 +35,7 @@ export interface IngestionAppOptions {
   readonly logger: Logger;
   /** Period of partition, retention, batch-id and rollup upkeep, ms (default 30 s). */
   readonly maintenanceIntervalMs?: number;
-  /** Period of the rollup fold (native PostgreSQL), ms (default 1 s); each run folds at most two periods of data time unless far behind. */
+  /** Period of the rollup fold (native PostgreSQL), ms (default 5 s); each run folds at most two periods of data time unless far behind. */
   readonly rollupFoldIntervalMs?: number;
   readonly onCommitted?: MeasurementWriterDeps['onCommitted'];
   /**

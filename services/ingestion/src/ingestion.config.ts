@@ -21,7 +21,7 @@ export const ingestionConfigSchema = extendPlatformConfig(
     INGESTION_ROLLUP_LAG_S: env.int({ min: 0, max: 86_400 }, { default: 120 }),
     INGESTION_MAINTENANCE_INTERVAL_S: env.int({ min: 1, max: 86_400 }, { default: 30 }),
     /** Native PostgreSQL: how often the 1-minute/1-hour rollups fold new raw samples, in short steps. */
-    INGESTION_ROLLUP_FOLD_INTERVAL_MS: env.int({ min: 100, max: 600_000 }, { default: 1_000 }),
+    INGESTION_ROLLUP_FOLD_INTERVAL_MS: env.int({ min: 100, max: 600_000 }, { default: 5_000 }),
     /**
      * EVENT_BUS=kafka: idempotent producer of the outbox relay (broker-side deduplication of retried
      * produce requests). Turn off only for brokers that hand out no producer ids (the librdkafka mock

@@ -9,7 +9,7 @@ import { PostgresSampleStore } from './postgres-sample-store';
 import { RollupMaintainer } from './rollup-maintainer';
 
 /** How often the rollup fold runs by default, ms. */
-export const DEFAULT_FOLD_INTERVAL_MS = 1_000;
+export const DEFAULT_FOLD_INTERVAL_MS = 5_000;
 
 export interface IngestionStorage {
   readonly mode: StorageMode;

@@ -9,7 +9,7 @@ import { MAINTENANCE_LOCK, ORIGIN, OVERWRITE_ROLLUP, ROLLUP_COLUMNS, ROLLUP_LOCK
  *   then aggregates raw samples from `sliced_to` towards the watermark into partial rows
  *   (`ingestion_rollup_open`), at most `sliceMs` of data time per call, and moves every minute
  *   sliced to its end into the 1-minute rollup (and its hour into the 1-hour rollup), moving
- *   `folded_to` on. Called every fold tick (about a second) with a slice of two ticks, the work of
+ *   `folded_to` on. Called every fold tick (5 s by default) with a slice of two ticks, the work of
  *   folding a busy minute is spread over the next minute in short steps instead of bursts that take
  *   a core from the writers; when far behind (or without `sliceMs`) it folds everything, an hour
  *   per transaction. Each slice and each move is one transaction, so a crash resumes where the
