@@ -63,14 +63,22 @@ export function validateSamples(
   const latest = policy.nowMs + policy.maxFutureSkewMs;
   for (let index = 0; index < samples.length; index++) {
     const s = samples[index];
-    const problem = check(s);
-    if (problem) {
-      rejected.push({ index, tagId: String(s.tagId ?? ''), reason: problem.reason, detail: problem.detail });
+    const tag = typeof s.tagId === 'string' ? tags.get(s.tagId) : undefined;
+    if (!tag) {
+      rejected.push({ index, tagId: String(s.tagId ?? ''), reason: 'UNKNOWN_TAG', detail: `tag "${String(s.tagId)}" is not in the tag catalog` });
       continue;
     }
-    const tag = tags.get(s.tagId)!;
     let value = s.value;
-    if (s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit) value = unitConverter(s.unit, tag.unit)!(value);
+    let problem = check(s);
+    if (!problem && s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit) {
+      const convert = unitConverter(s.unit, tag.unit);
+      if (convert) value = convert(value);
+      else problem = { reason: 'UNIT_MISMATCH', detail: `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"` };
+    }
+    if (problem) {
+      rejected.push({ index, tagId: tag.id, reason: problem.reason, detail: problem.detail });
+      continue;
+    }
     // The incoming object is already a stored sample unless it names a unit or omits the quality.
     valid.push(s.unit === undefined && s.quality !== undefined ? (s as Sample) : { tagId: tag.id, timeMs: s.timeMs, value, quality: s.quality ?? StatusCodes.Good });
     validTags.push(tag);
@@ -78,9 +86,8 @@ export function validateSamples(
   }
   return { valid, validTags, validIndices, rejected };
 
+  /** The time, value and quality checks of a sample of a known tag (the unit is checked as it converts). */
   function check(s: IncomingSample): { reason: SampleRejection['reason']; detail: string } | undefined {
-    const tag = typeof s.tagId === 'string' ? tags.get(s.tagId) : undefined;
-    if (!tag) return { reason: 'UNKNOWN_TAG', detail: `tag "${String(s.tagId)}" is not in the tag catalog` };
     if (typeof s.timeMs !== 'number' || !Number.isFinite(s.timeMs)) return { reason: 'INVALID_TIMESTAMP', detail: 'time must be a finite instant' };
     if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return { reason: 'NON_FINITE_VALUE', detail: `value ${String(s.value)} is not a finite number` };
     if (s.timeMs > latest) {
@@ -91,9 +98,6 @@ export function validateSamples(
     }
     const quality = s.quality ?? StatusCodes.Good;
     if (!isValidStatusCode(quality)) return { reason: 'INVALID_QUALITY', detail: `quality 0x${quality.toString(16)} is not an OPC UA StatusCode` };
-    if (s.unit !== undefined && s.unit !== '' && s.unit !== tag.unit && !unitConverter(s.unit, tag.unit)) {
-      return { reason: 'UNIT_MISMATCH', detail: `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"` };
-    }
     return undefined;
   }
 }
