@@ -113,7 +113,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     const cache = o.cache ?? new InProcessLatestValueCache();
     const latest = new CachedLatestSamples(cache, storage.history, o.logger);
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, latest, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);
-    const reader = new HistoryReader({ store: storage.history, cache, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
+    const reader = new HistoryReader({ store: storage.history, latest, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
     cleanups.push(() => writer.close());
     const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger });
     server.addService(ingestionPackageDefinition(), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));

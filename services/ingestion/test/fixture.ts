@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import pino from 'pino';
 import { createTestDatabase } from '@reflux/testing';
+import { CachedLatestSamples } from '../src/application/cached-latest-samples';
 import { HistoryReader } from '../src/application/history-reader';
 import { DEFAULT_READ_LIMITS } from '../src/domain/read-limits';
 import { InMemoryTagCatalog } from '../src/application/in-memory-tag-catalog';
@@ -34,9 +35,9 @@ export async function openStack(
   const catalog = new InMemoryTagCatalog(tags);
   const cache = new InProcessLatestValueCache();
   const writer = new MeasurementWriter({ catalog, store: storage.store, cache, logger, clock: opts.clock }, { ...DEFAULT_WRITER_CONFIG, ...opts.writer });
-  const reader = new HistoryReader({ store: storage.history, cache, catalog });
-  const noCache = { get: async () => new Map(), offer: async () => undefined };
-  const rawOnlyReader = new HistoryReader({ store: storage.history, cache: noCache, catalog }, DEFAULT_READ_LIMITS, false);
+  const reader = new HistoryReader({ store: storage.history, latest: new CachedLatestSamples(cache, storage.history, logger), catalog });
+  // No cache: latest samples straight from the database.
+  const rawOnlyReader = new HistoryReader({ store: storage.history, latest: storage.history, catalog }, DEFAULT_READ_LIMITS, false);
   return {
     pool,
     storage,

@@ -5,7 +5,7 @@ import { AggregateFunctions, checkRange, checkTags, DEFAULT_READ_LIMITS, throwIf
 import type { Sample } from '../domain/sample';
 import type { TagDefinition } from '../domain/tag-definition';
 import { interpolateAt, timeWeightedAverage } from '../domain/time-weighting';
-import type { LatestValueCache } from './latest-value-cache.port';
+import type { LatestSampleSource } from './latest-sample-source.port';
 import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from './sample-store.port';
 import type { TagCatalog } from './tag-catalog.port';
 
@@ -60,7 +60,7 @@ export interface TagPage {
  */
 export class HistoryReader {
   constructor(
-    private readonly deps: { store: SampleHistoryStore; cache: LatestValueCache; catalog: TagCatalog },
+    private readonly deps: { store: SampleHistoryStore; latest: LatestSampleSource; catalog: TagCatalog },
     private readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
     /** False computes every statistic from raw samples (for verification). */
     private readonly useRollups = true,
@@ -87,16 +87,13 @@ export class HistoryReader {
     return { samples, nextPageToken: encodePageToken({ tagId: last.tagId, timeMs: last.timeMs, seq: last.seq }, fingerprint) };
   }
 
-  /** Latest sample per tag (any quality), from the cache, the database for cache misses. */
+  /** Latest sample per tag (any quality), from the latest-value cache, the database for cache misses (CachedLatestSamples). */
   async getLatest(tagIds: readonly string[]): Promise<Sample[]> {
     const v: FieldViolation[] = [];
     checkTags(tagIds, this.limits, v);
     throwIfAny(v);
-    const cached = await this.deps.cache.get(tagIds);
-    const missing = tagIds.filter((id) => !cached.has(id));
-    const fromDb = missing.length > 0 ? await this.deps.store.latest(missing) : new Map<string, Sample>();
-    if (fromDb.size > 0) await this.deps.cache.offer([...fromDb.values()]);
-    return tagIds.map((id) => cached.get(id) ?? fromDb.get(id)).filter((s): s is Sample => s !== undefined);
+    const latest = await this.deps.latest.latest(tagIds);
+    return tagIds.map((id) => latest.get(id)).filter((s): s is Sample => s !== undefined);
   }
 
   async readAggregates(q: AggregatesQuery): Promise<Map<string, AggregateBucket[]>> {
