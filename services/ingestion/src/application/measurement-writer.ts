@@ -171,7 +171,7 @@ export class MeasurementWriter {
     // Exception filtering only when a tag of this batch has a deadband (it sorts the batch).
     let withDeadband = false;
     for (const t of tags.values()) if (t.deadband !== undefined) withDeadband = true;
-    if (withDeadband) await this.seedColdTags(valid, tags);
+    if (withDeadband) await this.seedColdTags(tags);
     const toStore = withDeadband ? this.filter.apply(valid, (id: string): TagDefinition | undefined => tags.get(id)) : valid;
     // Samples of this batch held back; `toStore` may also carry a sample an earlier batch held.
     const filteredCount = withDeadband ? valid.length - countOwn(toStore, valid) : 0;
@@ -199,16 +199,11 @@ export class MeasurementWriter {
     return result;
   }
 
-  /** One bulk lookup of the latest stored samples of the tags of `samples` the filter has no state for. */
-  private async seedColdTags(samples: readonly Sample[], tags: ReadonlyMap<string, TagDefinition>): Promise<void> {
+  /** One bulk lookup of the latest stored samples of the batch's deadband tags the filter has no state for. */
+  private async seedColdTags(tags: ReadonlyMap<string, TagDefinition>): Promise<void> {
     const latest = this.deps.latest;
     if (!latest) return;
-    const present = new Map<string, TagDefinition>();
-    for (const s of samples) {
-      const tag = tags.get(s.tagId);
-      if (tag && !present.has(tag.id)) present.set(tag.id, tag);
-    }
-    const cold = this.filter.coldTags(present.values());
+    const cold = this.filter.coldTags(tags.values());
     if (cold.length === 0) return;
     try {
       this.filter.seed((await latest.latest(cold)).values());
