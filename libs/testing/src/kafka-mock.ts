@@ -31,3 +31,21 @@ export async function startKafkaMockCluster(brokerCount = 1): Promise<KafkaMockC
   );
   return { brokers: value.split(',')[0]!, stop: () => child.stop('SIGKILL') };
 }
+
+/** The test broker's bootstrap addresses, set by the jest global setup (mock cluster or container). */
+export function kafkaBrokers(): string[] {
+  const brokers = process.env['REFLUX_TEST_KAFKA_BROKERS'];
+  if (!brokers) throw new Error('REFLUX_TEST_KAFKA_BROKERS is not set: run through jest (its global setup starts the Kafka mock cluster; apt-get install kcat)');
+  return brokers.split(',');
+}
+
+/**
+ * Whether the test broker can serve kafkajs's idempotent producer. librdkafka's mock cluster (the
+ * default test broker) names controller 0, a broker that does not exist, so kafkajs cannot obtain
+ * a producer id from it and the idempotent producer never becomes ready. Against it the tests run
+ * with idempotence off (acks=all and one request in flight still hold); against a real broker
+ * (REFLUX_TEST_KAFKA_KIND=broker, testcontainers) they run idempotent, the production default.
+ */
+export function kafkaIdempotenceSupported(): boolean {
+  return process.env['REFLUX_TEST_KAFKA_KIND'] === 'broker';
+}

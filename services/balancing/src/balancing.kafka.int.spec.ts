@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES, type IntegrationEvent } from '@reflux/contracts';
 import { KafkaEventBus } from '@reflux/messaging';
-import { createTestDatabase } from '@reflux/testing';
+import { createTestDatabase, kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
 import pino from 'pino';
 import { balanceStreamId } from './domain/balance-window';
 import { startBalancingApp, type BalancingApp } from './balancing.app';
 import { BIASED_TAG, demoDocument, demoGraph, DEMO_PLANT_ID, eventually, FakeHistorySource, faultyDemoAverages, LEAKING_UNIT } from '../test/fixtures/demo-scenario';
 
 const logger = pino({ enabled: false });
-const brokers = (): string[] => {
-  const value = process.env['REFLUX_TEST_KAFKA_BROKERS'];
-  if (!value) throw new Error('REFLUX_TEST_KAFKA_BROKERS is not set: run through jest');
-  return value.split(',');
-};
 // The librdkafka mock cluster hands out no producer ids: idempotence only against a real broker.
-const idempotent = process.env['REFLUX_TEST_KAFKA_KIND'] === 'broker';
+const idempotent = kafkaIdempotenceSupported();
 
 describe('balancing with EVENT_BUS=kafka', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -34,9 +29,9 @@ describe('balancing with EVENT_BUS=kafka', () => {
       trigger: { windowS: 3600, settleS: 300, lookbackWindows: 1 },
       scheduleIntervalMs: 0,
       triggerOnIngest: true,
-      kafka: { brokers: brokers(), clientId: 'balancing-kafka-test', idempotent },
+      kafka: { brokers: kafkaBrokers(), clientId: 'balancing-kafka-test', idempotent },
     });
-    consumerBus = new KafkaEventBus({ brokers: brokers(), clientId: 'balancing-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300 });
+    consumerBus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'balancing-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300 });
     await consumerBus.subscribe({
       group: `balancing-reader-${randomUUID()}`,
       types: [EVENT_TYPES.BalanceReconciled, EVENT_TYPES.GrossErrorSuspected, EVENT_TYPES.LossSuspected, EVENT_TYPES.PlantModelVersioned],

@@ -3,20 +3,15 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type Service
 import { EVENT_TYPES, type IntegrationEvent } from '@reflux/contracts';
 import { PostgresEventStore } from '@reflux/event-store';
 import { KafkaEventBus } from '@reflux/messaging';
+import { kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
 import { loadProtoPackage } from '@reflux/proto';
 import { toTimestamp } from './adapters/grpc/ingestion.grpc-mappers';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
 import { INGESTION_OUTBOX_CATEGORY, startIngestionApp, type IngestionApp } from './ingestion.app';
 import { createTestDatabase, logger, tag } from '../test/fixture';
 
-const brokers = (): string[] => {
-  const value = process.env['REFLUX_TEST_KAFKA_BROKERS'];
-  if (!value) throw new Error('REFLUX_TEST_KAFKA_BROKERS is not set: run through jest');
-  return value.split(',');
-};
-// The librdkafka mock cluster hands out no producer ids (KAFKA_PRODUCER_IDEMPOTENT=false there);
-// against a real broker (REFLUX_TEST_KAFKA_KIND=broker) the production default, idempotent, runs.
-const idempotent = process.env['REFLUX_TEST_KAFKA_KIND'] === 'broker';
+// The librdkafka mock cluster hands out no producer ids: idempotence only against a real broker.
+const idempotent = kafkaIdempotenceSupported();
 
 type Unary = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res: never) => void) => void;
 type IngestionClient = Client & { Write: Unary };
@@ -50,9 +45,9 @@ describe('ingestion with EVENT_BUS=kafka', () => {
       grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
       catalog: new InMemoryTagCatalog([tag('FI-101', { plantId: alpha, unit: 'kg/s' }), tag('TI-102', { plantId: alpha }), tag('FI-201', { plantId: beta, unit: 'kg/s' })]),
       logger,
-      bus: { kind: 'kafka', brokers: brokers(), clientId: 'ingestion-kafka-test', idempotent },
+      bus: { kind: 'kafka', brokers: kafkaBrokers(), clientId: 'ingestion-kafka-test', idempotent },
     });
-    consumer = new KafkaEventBus({ brokers: brokers(), clientId: 'ingestion-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300 });
+    consumer = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'ingestion-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300 });
     await consumer.subscribe({
       group: `ingestion-reader-${run}`,
       types: [EVENT_TYPES.MeasurementsIngested],

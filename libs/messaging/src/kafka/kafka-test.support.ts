@@ -1,27 +1,11 @@
 // Test support for the Kafka adapter's integration tests (not exported from the library).
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pino from 'pino';
+import { kafkaBrokers } from '@reflux/testing';
 import { parseDeadLetterHeaders, type DeadLetterInfo } from '../dead-letter';
 import { headersToStrings } from './kafka-message.codec';
 
 export const testLogger = pino({ level: process.env['REFLUX_TEST_LOG_LEVEL'] ?? 'silent' });
-
-export function kafkaBrokers(): string[] {
-  const brokers = process.env['REFLUX_TEST_KAFKA_BROKERS'];
-  if (!brokers) throw new Error('REFLUX_TEST_KAFKA_BROKERS is not set: run through jest (its global setup starts the Kafka mock cluster; apt-get install kcat)');
-  return brokers.split(',');
-}
-
-/**
- * librdkafka's mock cluster (the default test broker) names controller 0, a broker that does not
- * exist, so kafkajs cannot obtain a producer id from it and the idempotent producer never becomes
- * ready. Against it the tests run with idempotence off (acks=all and one request in flight still
- * hold); against a real broker (REFLUX_TEST_KAFKA_KIND=broker, testcontainers) they run idempotent,
- * the production default.
- */
-export function idempotenceSupported(): boolean {
-  return process.env['REFLUX_TEST_KAFKA_KIND'] === 'broker';
-}
 
 export function rawKafka(): Kafka {
   return new Kafka({ brokers: kafkaBrokers(), clientId: 'reflux-test-raw', logLevel: logLevel.NOTHING });

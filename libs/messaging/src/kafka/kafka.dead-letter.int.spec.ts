@@ -1,17 +1,18 @@
+import { kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
 import { ContractRegistry, deadLetterTopic, defineEvent } from '@reflux/contracts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parseDeadLetterHeaders } from '../dead-letter';
 import { waitFor } from '../event-bus.contract';
 import { headersToStrings } from './kafka-message.codec';
-import { idempotenceSupported, kafkaBrokers, rawKafka, testLogger } from './kafka-test.support';
+import { rawKafka, testLogger } from './kafka-test.support';
 import { KafkaEventBus } from './kafka.event-bus';
 
 describe('Kafka dead-letter topic', () => {
   it('copies an undecodable message byte for byte to <topic>.dlq with its failure and original headers', async () => {
     const contract = defineEvent({ type: 'Probe', topic: `test.dlq.${randomUUID()}`, description: 'test', schema: z.object({ n: z.number() }) });
     const registry = new ContractRegistry([contract]);
-    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-dlq-test', logger: testLogger, registry, idempotent: idempotenceSupported(), heartbeatIntervalMs: 300 });
+    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-dlq-test', logger: testLogger, registry, idempotent: kafkaIdempotenceSupported(), heartbeatIntervalMs: 300 });
     const raw = rawKafka();
     const producer = raw.producer();
     const reader = raw.consumer({ groupId: `dlq-${randomUUID()}`, heartbeatInterval: 300, maxWaitTimeInMs: 200 });
@@ -42,7 +43,7 @@ describe('Kafka dead-letter topic', () => {
   });
 
   it('refuses to publish once closed', async () => {
-    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-closed-test', logger: testLogger, idempotent: idempotenceSupported() });
+    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-closed-test', logger: testLogger, idempotent: kafkaIdempotenceSupported() });
     await bus.close();
     await expect(bus.publish([])).rejects.toMatchObject({ code: 'MESSAGING.BUS_CLOSED' });
   });

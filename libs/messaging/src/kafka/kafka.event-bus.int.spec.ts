@@ -1,9 +1,9 @@
 import { deadLetterTopic } from '@reflux/contracts';
-import { createTestDatabase } from '@reflux/testing';
+import { createTestDatabase, kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
 import { Pool } from 'pg';
 import { describeEventBusContract } from '../event-bus.contract';
 import { migrateMessaging } from '../idempotency/processed-events.schema';
-import { idempotenceSupported, kafkaBrokers, rawKafka, readDeadLetters, testLogger } from './kafka-test.support';
+import { rawKafka, readDeadLetters, testLogger } from './kafka-test.support';
 import { KafkaEventBus } from './kafka.event-bus';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -25,7 +25,7 @@ describeEventBusContract('Kafka', async (registry) => {
     clientId: 'reflux-bus-contract',
     logger: testLogger,
     registry,
-    idempotent: idempotenceSupported(),
+    idempotent: kafkaIdempotenceSupported(),
     heartbeatIntervalMs: 300,
     sessionTimeoutMs: 10_000,
   });

@@ -1,9 +1,10 @@
+import { kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
 import { CONTRACT_ERROR_CODES, ContractRegistry, defineEvent, PlantModelVersionedContract, type IntegrationEvent } from '@reflux/contracts';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../event-bus.contract';
 import type { EventBus } from '../event-bus.port';
 import { idempotentHandler } from '../idempotency/idempotent-handler';
-import { idempotenceSupported, kafkaBrokers, testLogger } from '../kafka/kafka-test.support';
+import { testLogger } from '../kafka/kafka-test.support';
 import { KafkaEventBus } from '../kafka/kafka.event-bus';
 import { deadLetterStreamId } from '../postgres/postgres-dead-letter';
 import { startTestStore, type TestStore } from '../postgres/postgres-test.support';
@@ -31,7 +32,7 @@ describe('outbox relay to Kafka', () => {
   beforeEach(() => {
     // The real PlantModelVersioned schema on a topic of this test's own (the mock cluster is shared).
     registry = new ContractRegistry([defineEvent({ ...PlantModelVersionedContract, topic: `test.outbox.${randomUUID()}` })]);
-    kafka = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-outbox-test', logger: testLogger, registry, idempotent: idempotenceSupported(), heartbeatIntervalMs: 300 });
+    kafka = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-outbox-test', logger: testLogger, registry, idempotent: kafkaIdempotenceSupported(), heartbeatIntervalMs: 300 });
     category = outboxCategory(`t${randomUUID().slice(0, 8)}`);
     outbox = new TransactionalOutbox({ eventStore: env.store, registry, category });
   });
