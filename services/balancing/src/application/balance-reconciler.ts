@@ -99,12 +99,12 @@ export class BalanceReconciler {
 
     const averages = command.measurements ?? (await this.readHistory(command));
     const alpha = command.alpha ?? this.deps.settings.alpha;
-    const mapping = buildPlantNetwork(graph, averages, {
-      windowS: windowSeconds(command.window),
-      sigmaSource: command.measurements ? 'tag' : this.deps.settings.sigmaSource,
+    const averaging = {
+      sigmaSource: command.measurements ? ('tag' as const) : this.deps.settings.sigmaSource,
       minGoodShare: this.deps.settings.minGoodShare,
       minCoverage: this.deps.settings.minCoverage,
-    });
+    };
+    const mapping = buildPlantNetwork(graph, averages, { windowS: windowSeconds(command.window), ...averaging });
     if (!mapping.streams.some((s) => s.measured))
       throw new BalancingError(
         BalancingErrorCode.noMeasurements,
@@ -120,11 +120,7 @@ export class BalanceReconciler {
       mapping,
       averages,
       result,
-      averaging: {
-        sigmaSource: command.measurements ? 'tag' : this.deps.settings.sigmaSource,
-        minGoodShare: this.deps.settings.minGoodShare,
-        minCoverage: this.deps.settings.minCoverage,
-      },
+      averaging,
     });
     const reconciledAt = this.now().toISOString();
     if (command.dryRun) return { record, reconciledAt, replayed: false, streamId };

@@ -7,7 +7,7 @@ import { energyFigures } from './energy-kpis';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
 import { steamEnergyBalance } from './steam-energy-balance';
-import { kgPerSToTagUnit } from './tag-conversion';
+import { kgPerSToTagUnit, type AverageSelection } from './tag-conversion';
 
 export interface BuildRecordInput {
   readonly graph: PlantGraph;
@@ -19,7 +19,7 @@ export interface BuildRecordInput {
   readonly averages: ReadonlyMap<string, TagAverage>;
   readonly result: ReconciliationResult;
   /** Sigma source and usability thresholds of the window averages (component balances). */
-  readonly averaging?: { readonly sigmaSource?: 'tag' | 'window'; readonly minGoodShare?: number; readonly minCoverage?: number };
+  readonly averaging?: AverageSelection;
 }
 
 /** Turns a reconciliation result into the stored balance: streams with their tags, closures, yields, suspects mapped to tags. */

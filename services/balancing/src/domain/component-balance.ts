@@ -1,10 +1,10 @@
-import { carriesMass, nominalMassFraction, spanFromSI, spanToSI, toSI, type PlantGraph, type Tag } from '@reflux/plant-model';
+import { carriesMass, nominalMassFraction, spanFromSI, spanToSI, toSI, type PlantGraph } from '@reflux/plant-model';
 import { reconcileNonlinear, type NonlinearResult, type NonlinearVariable } from '@reflux/reconciliation';
 import type { GrossErrorRecord, TestSummary } from './balance-record';
 import { planComponentBalances, type PlannedComponentBalance } from './component-balance.plan';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
-import { combineEstimates, tagSigma } from './tag-conversion';
+import { averageReader, combineEstimates, type AverageSelection } from './tag-conversion';
 
 /** Mass fraction of one component in one stream, kg/kg. */
 export interface CompositionRecord {
@@ -55,16 +55,12 @@ export interface ComponentBalanceRecord {
   readonly iterations: number;
 }
 
-export interface ComponentBalanceOptions {
+export interface ComponentBalanceOptions extends AverageSelection {
   readonly alpha: number;
   /** Streams whose meter the mass balance identified as biased: unmeasured here. */
   readonly biasedFlowStreamIds?: ReadonlySet<string>;
   /** Starting values of unmeasured flows (the mass balance's estimates), kg/s. */
   readonly flowEstimates?: ReadonlyMap<string, number | null>;
-  /** `window`: the spread of the window as sigma when the source gives one. */
-  readonly sigmaSource?: 'tag' | 'window';
-  readonly minGoodShare?: number;
-  readonly minCoverage?: number;
   /** Serial elimination: at most this many instruments are left out. Default 3. */
   readonly maxEliminations?: number;
 }
@@ -98,8 +94,6 @@ export function componentBalance(
   const planned = planComponentBalances(graph);
   const warnings: string[] = [];
   if (planned.length === 0) return { grossErrors: [], warnings };
-  const minGoodShare = options.minGoodShare ?? 0.5;
-  const minCoverage = options.minCoverage ?? 0.9;
 
   const variables: NonlinearVariable[] = [];
   const addVariable = (v: NonlinearVariable): number => variables.push(v) - 1;
@@ -118,21 +112,7 @@ export function componentBalance(
     }
 
   // mass fractions
-  const usable = (tag: Tag): TagAverage | undefined => {
-    const a = averages.get(tag.id);
-    if (!a) return undefined;
-    const problem = !Number.isFinite(a.value)
-      ? 'average is not a finite number'
-      : a.sampleCount === 0
-        ? 'no samples in the window'
-        : a.coverage !== undefined && a.coverage < minCoverage
-          ? `data covers only ${(100 * a.coverage).toFixed(0)} % of the window`
-          : a.goodShare !== undefined && a.goodShare < minGoodShare
-            ? `only ${(100 * a.goodShare).toFixed(0)} % good samples`
-            : undefined;
-    if (problem) warnings.push(`tag ${tag.id}: ${problem}; not used`);
-    return problem ? undefined : a;
-  };
+  const { usable, sigmaOf } = averageReader(averages, options, warnings);
   const fractions = new Map<string, { term: Term; streamId: string; component: string; tagIds: string[]; usedTagIds: string[] }>();
   const fractionKey = (streamId: string, component: string) => `${streamId}\u0000${component}`;
   const fractionTerm = (streamId: string, component: string): Term => {
@@ -147,9 +127,7 @@ export function componentBalance(
     for (const tag of tags) {
       const a = usable(tag);
       if (!a) continue;
-      const windowSigma = options.sigmaSource === 'window' && a.standardDeviation !== undefined && a.standardDeviation > 0;
-      const sigma = (a.sigmaExplicit === true || windowSigma) && a.standardDeviation !== undefined && a.standardDeviation > 0 ? a.standardDeviation : tagSigma(tag, a.value);
-      const reading = { value: toSI(a.value, tag.unit), sigma: spanToSI(sigma, tag.unit) };
+      const reading = { value: toSI(a.value, tag.unit), sigma: spanToSI(sigmaOf(tag, a), tag.unit) };
       if (!(reading.sigma > 0)) {
         warnings.push(`tag ${tag.id}: zero uncertainty; not used`);
         continue;

@@ -1,7 +1,7 @@
-import { carriesMass, fromSI, spanFromSI, type PlantGraph, type Stream, type Tag } from '@reflux/plant-model';
+import { carriesMass, fromSI, spanFromSI, type PlantGraph, type Stream } from '@reflux/plant-model';
 import { accumulationFromLevel, accumulationId, type Network, type NetworkNode, type NetworkStream } from '@reflux/reconciliation';
 import type { SigmaSource, TagAverage } from './tag-average';
-import { combineEstimates, flowToKgPerS, isFlowTag, levelToMetres, massPerSiUnit, tagSigma } from './tag-conversion';
+import { averageReader, combineEstimates, flowToKgPerS, isFlowTag, levelToMetres, massPerSiUnit, tagSigma, type AverageSelection } from './tag-conversion';
 
 /** How one plant stream entered the reconciliation network. */
 export interface StreamMapping {
@@ -36,15 +36,10 @@ export interface PlantNetwork {
   readonly warnings: readonly string[];
 }
 
-export interface MappingOptions {
+export interface MappingOptions extends AverageSelection {
   /** Window length, s: the Δt of tank accumulation. */
   readonly windowS: number;
-  /** `tag`: the plant model's uncertainty; `window`: the spread the source measured (falls back to tag). */
   readonly sigmaSource: SigmaSource;
-  /** Averages from fewer good samples than this share are not used. Default 0.5. */
-  readonly minGoodShare?: number;
-  /** Averages covering less of the window than this share are not used. Default 0.9. */
-  readonly minCoverage?: number;
 }
 
 /**
@@ -58,8 +53,6 @@ export interface MappingOptions {
  * area × density / Δt, unmeasured when no level tag has data.
  */
 export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
-  const minGoodShare = options.minGoodShare ?? 0.5;
-  const minCoverage = options.minCoverage ?? 0.9;
   const warnings: string[] = [];
   const massStreams = graph.massStreams().filter((s) => s.from !== null || s.to !== null);
   const nodeIds = new Set<string>();
@@ -68,33 +61,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
     if (s.to !== null) nodeIds.add(s.to);
   }
 
-  const usable = (tag: Tag): TagAverage | undefined => {
-    const average = averages.get(tag.id);
-    if (!average) return undefined;
-    if (!Number.isFinite(average.value)) {
-      warnings.push(`tag ${tag.id}: average is not a finite number; not used`);
-      return undefined;
-    }
-    if (average.sampleCount === 0) {
-      warnings.push(`tag ${tag.id}: no samples in the window; not used`);
-      return undefined;
-    }
-    if (average.coverage !== undefined && average.coverage < minCoverage) {
-      warnings.push(`tag ${tag.id}: data covers only ${(100 * average.coverage).toFixed(0)} % of the window; not used`);
-      return undefined;
-    }
-    if (average.goodShare !== undefined && average.goodShare < minGoodShare) {
-      warnings.push(`tag ${tag.id}: only ${(100 * average.goodShare).toFixed(0)} % good samples; not used`);
-      return undefined;
-    }
-    return average;
-  };
-  const sigmaOf = (tag: Tag, average: TagAverage): number => {
-    const modelled = tagSigma(tag, average.value);
-    if (options.sigmaSource === 'window' && average.standardDeviation !== undefined && average.standardDeviation > 0) return average.standardDeviation;
-    if (average.sigmaExplicit === true && average.standardDeviation !== undefined && average.standardDeviation > 0) return average.standardDeviation;
-    return modelled;
-  };
+  const { usable, sigmaOf } = averageReader(averages, options, warnings);
 
   const streamMappings: StreamMapping[] = massStreams.map((stream) => {
     const flowTags = graph.tagsOfStream(stream.id).filter(isFlowTag);

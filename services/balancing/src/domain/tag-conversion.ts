@@ -1,4 +1,5 @@
 import { spanFromSI, spanToSI, toSI, type Stream, type Tag } from '@reflux/plant-model';
+import type { SigmaSource, TagAverage } from './tag-average';
 
 /** Flow tags that measure a stream's mass flow (directly or through a density). */
 export const FLOW_TAG_KINDS = ['massFlow', 'volumetricFlow', 'normalVolumetricFlow'] as const;
@@ -75,4 +76,53 @@ export function combineEstimates(estimates: readonly { value: number; sigma: num
     sum += w * e.value;
   }
   return { value: sum / weight, sigma: Math.sqrt(1 / weight) };
+}
+
+/** Which window averages are usable, and their uncertainty. */
+export interface AverageSelection {
+  /** `tag`: the plant model's uncertainty; `window`: the spread the source measured (falls back to tag). */
+  readonly sigmaSource?: SigmaSource;
+  /** Averages from fewer good samples than this share are not used. Default 0.5. */
+  readonly minGoodShare?: number;
+  /** Averages covering less of the window than this share are not used. Default 0.9. */
+  readonly minCoverage?: number;
+}
+
+/**
+ * Reads tags' window averages for a balance: `usable` gives a tag's average, or undefined (with a
+ * warning saying why) when it is missing, not finite, empty, covers too little of the window or
+ * has too few good samples; `sigmaOf` its standard deviation in the tag's unit (the caller's
+ * explicit one, else the window spread when `sigmaSource` is `window`, else the tag's own).
+ */
+export function averageReader(averages: ReadonlyMap<string, TagAverage>, selection: AverageSelection, warnings: string[]) {
+  const minGoodShare = selection.minGoodShare ?? 0.5;
+  const minCoverage = selection.minCoverage ?? 0.9;
+  return {
+    usable(tag: Tag): TagAverage | undefined {
+      const average = averages.get(tag.id);
+      if (!average) return undefined;
+      if (!Number.isFinite(average.value)) {
+        warnings.push(`tag ${tag.id}: average is not a finite number; not used`);
+        return undefined;
+      }
+      if (average.sampleCount === 0) {
+        warnings.push(`tag ${tag.id}: no samples in the window; not used`);
+        return undefined;
+      }
+      if (average.coverage !== undefined && average.coverage < minCoverage) {
+        warnings.push(`tag ${tag.id}: data covers only ${(100 * average.coverage).toFixed(0)} % of the window; not used`);
+        return undefined;
+      }
+      if (average.goodShare !== undefined && average.goodShare < minGoodShare) {
+        warnings.push(`tag ${tag.id}: only ${(100 * average.goodShare).toFixed(0)} % good samples; not used`);
+        return undefined;
+      }
+      return average;
+    },
+    sigmaOf(tag: Tag, average: TagAverage): number {
+      const measured = average.standardDeviation !== undefined && average.standardDeviation > 0;
+      if (measured && (selection.sigmaSource === 'window' || average.sigmaExplicit === true)) return average.standardDeviation!;
+      return tagSigma(tag, average.value);
+    },
+  };
 }
