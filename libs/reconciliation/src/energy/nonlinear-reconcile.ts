@@ -44,6 +44,8 @@ export interface NonlinearResult {
   /** Measurements removed by serial elimination, in order (empty unless maxEliminations > 0). */
   readonly grossErrors: readonly NonlinearGrossError[];
   readonly globalTest: { statistic: number; dof: number; critical: number; pValue: number; rejected: boolean };
+  /** The global test of all measurements, before serial elimination left any out (= globalTest when none was). */
+  readonly initialGlobalTest: { statistic: number; dof: number; critical: number; pValue: number; rejected: boolean };
   readonly iterations: number;
   readonly constraintResidualMax: number;
   readonly measurementTestCritical: number;
@@ -73,6 +75,7 @@ export function reconcileNonlinear(variables: readonly NonlinearVariable[], cons
   const maxEliminations = options.maxEliminations ?? 0;
   let current = [...variables];
   let result = reconcileOnce(current, constraints, options);
+  const initialGlobalTest = result.globalTest;
   const removed: { index: number; mt: number }[] = [];
   while (result.globalTest.rejected && removed.length < maxEliminations) {
     let worst = -1;
@@ -96,10 +99,10 @@ export function reconcileNonlinear(variables: readonly NonlinearVariable[], cons
       measurementTest: mt,
     };
   });
-  return { ...result, grossErrors };
+  return { ...result, grossErrors, initialGlobalTest };
 }
 
-function reconcileOnce(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions): Omit<NonlinearResult, 'grossErrors'> {
+function reconcileOnce(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions): Omit<NonlinearResult, 'grossErrors' | 'initialGlobalTest'> {
   const alpha = options.alpha ?? 0.05;
   const maxIterations = options.maxIterations ?? 50;
   const tol = options.tolerance ?? 1e-9;

@@ -191,11 +191,10 @@ export function componentBalance(
       }),
   };
 
-  let before: NonlinearResult;
+  // Serial elimination only runs when the test of all measurements rejects (initialGlobalTest).
   let after: NonlinearResult;
   try {
-    before = reconcileNonlinear(variables, constraints, { alpha: options.alpha });
-    after = before.globalTest.rejected ? reconcileNonlinear(variables, constraints, { alpha: options.alpha, maxEliminations: options.maxEliminations ?? 3 }) : before;
+    after = reconcileNonlinear(variables, constraints, { alpha: options.alpha, maxEliminations: options.maxEliminations ?? 3 });
   } catch (error) {
     warnings.push(`component balances not reconciled: ${(error as Error).message}`);
     return { grossErrors: [], warnings };
@@ -316,7 +315,7 @@ export function componentBalance(
     record: {
       unitIds,
       components: [...new Set(planned.map((p) => p.component))].sort(),
-      globalTest: summary(before.globalTest),
+      globalTest: summary(after.initialGlobalTest),
       globalTestAfter: summary(after.globalTest),
       measurementTestCritical: Number.isFinite(after.measurementTestCritical) && after.globalTest.dof > 0 ? after.measurementTestCritical : null,
       compositions,
