@@ -124,10 +124,10 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
   }
   const groupsOf = (h: Hypothesis): number[] =>
     (h.kind === 'leak' ? [group[h.target]] : [group[base.from[h.target]], group[base.to[h.target]]]).filter((g) => g !== boundaryGroup);
-  const touches = (a: Hypothesis, b: Hypothesis): boolean => {
-    const near = new Set(groupsOf(b).flatMap((g) => [g, ...(adjacent.get(g) ?? [])]));
-    return groupsOf(a).some((g) => near.has(g));
-  };
+  /** The balances `b` enters and those one stream away. */
+  const nearOf = (b: Hypothesis): ReadonlySet<number> => new Set(groupsOf(b).flatMap((g) => [g, ...(adjacent.get(g) ?? [])]));
+  const touchesNear = (a: Hypothesis, near: ReadonlySet<number>): boolean => groupsOf(a).some((g) => near.has(g));
+  const touches = (a: Hypothesis, b: Hypothesis): boolean => touchesNear(a, nearOf(b));
 
   /** Drops the least significant error the others already explain without it. */
   const prune = (set: readonly Hypothesis[]): Hypothesis[] | undefined => {
@@ -152,7 +152,9 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
       for (let j = i + 1; j < set.length; j++) {
         if (!touches(set[i], set[j])) continue;
         const rest = set.filter((_, k) => k !== i && k !== j);
-        const local = contextOf(rest).ranked.filter((h) => touches(h, set[i]) && touches(h, set[j]));
+        const nearI = nearOf(set[i]);
+        const nearJ = nearOf(set[j]);
+        const local = contextOf(rest).ranked.filter((h) => touchesNear(h, nearI) && touchesNear(h, nearJ));
         for (const h of local.slice(0, MERGE_CANDIDATES)) {
           const candidate = [...rest, h];
           const c = contextOf(candidate);
