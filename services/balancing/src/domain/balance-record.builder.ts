@@ -105,7 +105,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
   const components = componentBalance(graph, mapping, input.averages, {
     alpha: input.alpha,
     biasedFlowStreamIds: new Set(result.grossErrors.filter((e) => e.kind === 'bias').map((e) => e.id)),
-    flowEstimates: new Map(result.streams.map((s) => [s.id, s.reconciled])),
+    flowEstimates: reconciled,
     ...input.averaging,
   });
   grossErrors.push(...components.grossErrors);
