@@ -1,6 +1,6 @@
 import { carriesMass, type PlantGraph, type Stream } from '@reflux/plant-model';
-import type { ReconciliationResult, StreamResult, TestResult } from '@reflux/reconciliation';
-import type { BalanceRecord, GrossErrorRecord, LossRecord, MeasurementSourceName, StreamRecord, TestSummary, UnitClosureRecord, YieldRecord } from './balance-record';
+import type { ReconciliationResult, StreamResult } from '@reflux/reconciliation';
+import { testSummary, type BalanceRecord, type GrossErrorRecord, type LossRecord, type MeasurementSourceName, type StreamRecord, type UnitClosureRecord, type YieldRecord } from './balance-record';
 import type { WindowIso } from './balance-window';
 import { componentBalance } from './component-balance';
 import { energyFigures } from './energy-kpis';
@@ -115,8 +115,8 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     window: input.window,
     source: input.source,
     alpha: input.alpha,
-    globalTest: summary(result.globalTest),
-    globalTestAfter: summary(result.globalTestAfter),
+    globalTest: testSummary(result.globalTest),
+    globalTestAfter: testSummary(result.globalTestAfter),
     measurementTestCritical: Number.isFinite(result.measurementTestCritical) ? result.measurementTestCritical : null,
     counts: { ...result.counts, balanceEquations: result.nodes.length },
     streams,
@@ -133,8 +133,6 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
 }
 
 /** Without redundancy (dof 0) the library may give no finite critical value: stored as 0 (nothing to test). */
-const finiteOr = (v: number, fallback: number): number => (Number.isFinite(v) ? v : fallback);
-const summary = (t: TestResult): TestSummary => ({ statistic: finiteOr(t.statistic, 0), dof: t.dof, critical: finiteOr(t.critical, 0), pValue: finiteOr(t.pValue, 1), rejected: t.rejected });
 
 const sumOrNull = (values: readonly (number | null)[]): number | null =>
   values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0);

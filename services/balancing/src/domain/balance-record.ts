@@ -12,6 +12,12 @@ export interface TestSummary {
   readonly rejected: boolean;
 }
 
+/** A test's figures as stored: a non-finite statistic or critical value reads 0, a non-finite p-value 1 (JSON has no NaN). */
+export function testSummary(t: TestSummary): TestSummary {
+  const finite = (v: number, fallback: number): number => (Number.isFinite(v) ? v : fallback);
+  return { statistic: finite(t.statistic, 0), dof: t.dof, critical: finite(t.critical, 0), pValue: finite(t.pValue, 1), rejected: t.rejected };
+}
+
 export interface StreamRecord {
   readonly streamId: string;
   readonly from: string | null;

@@ -1,6 +1,6 @@
 import { carriesMass, nominalMassFraction, spanFromSI, spanToSI, toSI, type PlantGraph } from '@reflux/plant-model';
 import { reconcileNonlinear, type NonlinearResult, type NonlinearVariable } from '@reflux/reconciliation';
-import type { GrossErrorRecord, TestSummary } from './balance-record';
+import { testSummary, type GrossErrorRecord, type TestSummary } from './balance-record';
 import { planComponentBalances, type PlannedComponentBalance } from './component-balance.plan';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
@@ -315,8 +315,8 @@ export function componentBalance(
     record: {
       unitIds,
       components: [...new Set(planned.map((p) => p.component))].sort(),
-      globalTest: summary(after.initialGlobalTest),
-      globalTestAfter: summary(after.globalTest),
+      globalTest: testSummary(after.initialGlobalTest),
+      globalTestAfter: testSummary(after.globalTest),
       measurementTestCritical: Number.isFinite(after.measurementTestCritical) && after.globalTest.dof > 0 ? after.measurementTestCritical : null,
       compositions,
       closures,
@@ -326,11 +326,3 @@ export function componentBalance(
   };
 }
 
-const finite = (v: number, fallback: number): number => (Number.isFinite(v) ? v : fallback);
-const summary = (t: NonlinearResult['globalTest']): TestSummary => ({
-  statistic: finite(t.statistic, 0),
-  dof: t.dof,
-  critical: finite(t.critical, 0),
-  pValue: finite(t.pValue, 1),
-  rejected: t.rejected,
-});

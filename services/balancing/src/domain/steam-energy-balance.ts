@@ -1,6 +1,6 @@
 import { carriesMass, spanToSI, toSI, type PlantGraph, type Stream, type Tag } from '@reflux/plant-model';
 import { reconcileEnergyNetwork, saturationTemperature, type EnergyStream, type Quantity } from '@reflux/reconciliation';
-import type { TestSummary } from './balance-record';
+import { testSummary, type TestSummary } from './balance-record';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
 import { combineEstimates, tagSigma } from './tag-conversion';
@@ -104,18 +104,11 @@ export function steamEnergyBalance(
   try {
     const result = reconcileEnergyNetwork({ nodes: unitIds.map((id) => ({ id })), streams }, { alpha, maxEliminations: 0 });
     const byId = new Map(result.variables.map((v) => [v.id, v]));
-    const finite = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
     return {
       warnings,
       record: {
         unitIds,
-        globalTest: {
-          statistic: finite(result.globalTest.statistic, 0),
-          dof: result.globalTest.dof,
-          critical: finite(result.globalTest.critical, 0),
-          pValue: finite(result.globalTest.pValue, 1),
-          rejected: result.globalTest.rejected,
-        },
+        globalTest: testSummary(result.globalTest),
         measurementTestCritical: Number.isFinite(result.measurementTestCritical) ? result.measurementTestCritical : null,
         temperatures: streams.map((s) => {
           const v = byId.get(`${s.id}.temperature`);
