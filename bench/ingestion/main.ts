@@ -27,13 +27,12 @@ import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { createDevelopmentToken } from '@reflux/grpc';
 import { startEmbeddedPostgres } from '@reflux/testing';
 import { InMemoryTagCatalog } from '../../services/ingestion/src/application/in-memory-tag-catalog';
 import { startIngestionApp } from '../../services/ingestion/src/ingestion.app';
-import { BinaryCopyWriter } from '../../services/ingestion/src/adapters/postgres/copy-encoding';
+import { BinaryCopyWriter, copyIn } from '../../services/ingestion/src/adapters/postgres/copy-encoding';
 import { dayStart, partitionName } from '../../services/ingestion/src/adapters/postgres/partition-manager';
 import { makeBatch, RoundClock, tagId, type LoadResult, type LoadSettings } from './workload';
 
@@ -131,12 +130,7 @@ async function rawCopy(url: string, rows: number, baseMs: number, format: 'binar
         payload = '';
         for (const s of makeBatch({ tags: TAGS, batch: BATCH }, b * BATCH, clock)) payload += `${s.tagId}\t${new Date(s.timeMs).toISOString()}\t${s.value}\t${s.quality}\n`;
       }
-      const copy = raw.query(copyFrom(`COPY ${table} (tag_id, time, value, quality) FROM STDIN${format === 'binary' ? ' (FORMAT binary)' : ''}`));
-      await new Promise<void>((resolve, reject) => {
-        copy.on('finish', resolve);
-        copy.on('error', reject);
-        copy.end(payload);
-      });
+      await copyIn(raw, `COPY ${table} (tag_id, time, value, quality) FROM STDIN${format === 'binary' ? ' (FORMAT binary)' : ''}`, payload);
     }
     return (batches * BATCH) / ((performance.now() - start) / 1000);
   } finally {

@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { createTestDatabase } from '@reflux/testing';
-import { BinaryCopyWriter } from './copy-encoding';
+import { BinaryCopyWriter, copyIn } from './copy-encoding';
 
 describe('binary COPY encoding', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -21,12 +20,7 @@ describe('binary COPY encoding', () => {
     // A tiny initial buffer, so that the writer has to grow it.
     const w = new BinaryCopyWriter(8);
     write(w);
-    const stream = client.query(copyFrom('COPY t FROM STDIN (FORMAT binary)'));
-    await new Promise<void>((resolve, reject) => {
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-      stream.end(w.finish());
-    });
+    await copyIn(client, 'COPY t FROM STDIN (FORMAT binary)', w.finish());
   }
 
   it('round-trips text, timestamps before and after 2000, 64-bit integers, doubles and signed codes exactly', async () => {

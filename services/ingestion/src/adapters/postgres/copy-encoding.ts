@@ -1,3 +1,6 @@
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
 /**
  * PostgreSQL's binary COPY format (COPY … FROM STDIN (FORMAT binary)), for the columns ingestion
  * writes. Binary rows cost the server far less than text rows — no timestamp or float parsing — and
@@ -105,4 +108,14 @@ export class BinaryCopyWriter {
     this.buf.copy(next, 0, 0, this.at);
     this.buf = next;
   }
+}
+
+/** Runs `COPY … FROM STDIN` with the whole payload; resolves once the server has taken it. */
+export async function copyIn(client: ClientBase, statement: string, payload: Buffer | string): Promise<void> {
+  const stream = client.query(copyFrom(statement));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+    stream.end(payload);
+  });
 }

@@ -1,5 +1,4 @@
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { resolveBatchDuplicates, type StorableSample } from '../../domain/duplicate-resolution';
 import { toSignedInt32 } from '../../domain/quality';
@@ -8,7 +7,7 @@ import type { DuplicatePolicy } from '../../domain/tag-definition';
 import type { IngestedSummary } from '../../application/ingested-summary';
 import type { SampleWriteStore } from '../../application/sample-store.port';
 import type { IngestedEventPublisher } from '../bus/ingested-event.publisher';
-import { BinaryCopyWriter } from './copy-encoding';
+import { BinaryCopyWriter, copyIn } from './copy-encoding';
 import type { StorageMode } from './ingestion.schema';
 import type { PartitionManager } from './partition-manager';
 import type { RollupMaintainer } from './rollup-maintainer';
@@ -122,7 +121,7 @@ export class PostgresSampleStore implements SampleWriteStore {
       const sorted = [...samples].sort(byKey);
       const copy = new BinaryCopyWriter(samples.length * 48 + 64);
       for (const s of sorted) copy.row(4).text(s.tagId).timestampMs(s.timeMs).float64(s.value).int32(toSignedInt32(s.quality));
-      await copyPayload(client, 'COPY ingestion_samples (tag_id, time, value, quality) FROM STDIN (FORMAT binary)', copy.finish());
+      await copyIn(client, 'COPY ingestion_samples (tag_id, time, value, quality) FROM STDIN (FORMAT binary)', copy.finish());
     } catch (error) {
       if ((error as { code?: string }).code !== '23505') throw error;
       await client.query('ROLLBACK TO SAVEPOINT direct_copy');
@@ -145,22 +144,13 @@ export class PostgresSampleStore implements SampleWriteStore {
   private async copyToStaging(client: PoolClient, samples: readonly StorableSample[]): Promise<void> {
     const copy = new BinaryCopyWriter(samples.length * 52 + 64);
     for (const s of samples) copy.row(5).text(s.tagId).int64(s.timeMs).float64(s.value).int32(toSignedInt32(s.quality)).int16(POLICY_CODE[s.policy]);
-    await copyPayload(client, 'COPY ingestion_staging (tag_id, time_ms, value, quality, policy) FROM STDIN (FORMAT binary)', copy.finish());
+    await copyIn(client, 'COPY ingestion_staging (tag_id, time_ms, value, quality, policy) FROM STDIN (FORMAT binary)', copy.finish());
   }
 }
 
 /** Orders samples by (tag id, time), the samples table's key (the index order under the "C" collation). */
 function byKey(a: Sample, b: Sample): number {
   return a.tagId === b.tagId ? a.timeMs - b.timeMs : a.tagId < b.tagId ? -1 : 1;
-}
-
-async function copyPayload(client: PoolClient, statement: string, payload: Buffer): Promise<void> {
-  const stream = client.query(copyFrom(statement));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-    stream.end(payload);
-  });
 }
 
 /** Queues the 1-minute buckets of samples before the watermark; returns how many buckets. */
