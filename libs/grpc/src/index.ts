@@ -9,6 +9,7 @@ export { grpcStatusOf, toGrpcStatus, violationsOf } from './errors/error-status.
 export { decodeGrpcError, type DecodedGrpcError } from './errors/grpc-error.decoder';
 export { decodeStatusDetails, encodeStatusDetails, STATUS_DETAILS_KEY, type StatusMessage } from './errors/status-details.codec';
 export { HealthStatusRegistry, OVERALL_SERVICE, type ServingStatus } from './health/health.service';
+export { bindComponentHealth, type ComponentHealthSource } from './health/component-health.binding';
 export { GrpcServerMetrics } from './telemetry/grpc-metrics';
 export { defaultPropagator, extractTraceContext, injectTraceContext } from './telemetry/trace-context';
 export * from './server/grpc-platform.config';

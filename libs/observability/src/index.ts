@@ -1,3 +1,4 @@
+export * from './component-health';
 export * from './log-redaction';
 export * from './logger.factory';
 export * from './metrics.registry';
