@@ -49,6 +49,13 @@ export const platformConfigShape = {
   AUTH_JWT_PUBLIC_KEY_FILE: env.filePath({ optional: true }),
   AUTH_JWT_ISSUER: env.text({ optional: true }),
   AUTH_JWT_AUDIENCE: env.text({ optional: true }),
+  /**
+   * AUTH_JWT_SECRET is the local development secret (`npm start`, tests): AUTH_JWT_ISSUER and
+   * AUTH_JWT_AUDIENCE become optional and tokens may live 7 days. Never in a deployment.
+   */
+  AUTH_JWT_DEVELOPMENT: env.bool({ default: false }),
+  /** Longest accepted JWT lifetime (exp - iat), seconds. Default 43200 (12 h), 604800 with AUTH_JWT_DEVELOPMENT. */
+  AUTH_JWT_MAX_TOKEN_LIFETIME_S: env.int({ min: 60, max: 30 * 24 * 3600 }, { optional: true }),
   AUTH_API_KEYS: apiKeys(),
   AUTH_DISABLED: env.bool({ default: false }),
 

@@ -20,7 +20,7 @@ const HOUR_MS = 3_600_000;
 function startService(name: 'ingestion' | 'balancing', env: NodeJS.ProcessEnv, readyLine: string): Promise<RunningProcess> {
   return spawnUntilReady(process.execPath, ['-r', join(root, 'scripts/register.cjs'), join(root, 'services', name, 'src/main.ts')], (line) => (line.includes(readyLine) ? true : undefined), {
     timeoutMs: 90_000,
-    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info', ...env },
   }).then((r) => r.process);
 }
 

@@ -4,24 +4,51 @@ import { ROLES } from '../auth/roles';
 const MiB = 1024 * 1024;
 const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
 
+/** Lifetime caps (`exp - iat`), in seconds, when `maxTokenLifetimeSeconds` is not set. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 12 * 3600;
+export const DEVELOPMENT_MAX_TOKEN_LIFETIME_S = 7 * 24 * 3600;
+
 const jwtSchema = z
   .object({
     /** Shared secrets for HS256 tokens; several allow rotation. At least 32 bytes each. */
     hs256Secrets: z.array(z.string().min(32, 'an HS256 secret must be at least 32 characters')).default([]),
     /** PEM public keys for RS256/ES256 tokens; `kid` selects one when the token names it. */
     publicKeys: z.array(z.object({ kid: z.string().min(1).optional(), pem: pem })).default([]),
-    /** Required `iss` claim, when set. */
+    /**
+     * The HS256 secret is the local development secret of `npm start` (and of tests): `iss`/`aud`
+     * are then checked only when configured, and the lifetime cap defaults to 7 days. Anything else
+     * (public keys, a production secret) must name the issuer and the audience it accepts.
+     */
+    development: z.boolean().default(false),
+    /** Required `iss` claim. Mandatory unless `development`. */
     issuer: z.string().min(1).optional(),
-    /** Required `aud` claim (any of), when set. */
+    /** Required `aud` claim (any of). Mandatory unless `development`. */
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /**
+     * Longest accepted token lifetime (`exp - iat`, or `exp - now` without `iat`), in seconds.
+     * Default 12 h, 7 days with `development`.
+     */
+    maxTokenLifetimeSeconds: z.number().int().min(60).max(30 * 24 * 3600).optional(),
     /** Claim holding the role list (array of strings or space-separated string). */
     rolesClaim: z.string().min(1).default('roles'),
-    /** Tolerated clock skew for exp/nbf, in seconds. */
+    /** Tolerated clock skew for exp/nbf/iat, in seconds. */
     clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
   })
-  .refine((jwt) => jwt.hs256Secrets.length > 0 || jwt.publicKeys.length > 0, {
-    message: 'jwt needs hs256Secrets and/or publicKeys',
+  .superRefine((jwt, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (jwt.hs256Secrets.length === 0 && jwt.publicKeys.length === 0) issue('hs256Secrets', 'jwt needs hs256Secrets and/or publicKeys');
+    if (jwt.development && jwt.publicKeys.length > 0) issue('development', 'only an HS256 development secret can be marked development, not public keys');
+    if (!jwt.development) {
+      const why = 'required unless the key is the local development secret (development: true): a token issued for another application must not be accepted';
+      if (jwt.issuer === undefined) issue('issuer', why);
+      if (jwt.audience === undefined) issue('audience', why);
+    }
   });
+
+/** The lifetime cap that applies to a JWT configuration, in seconds. */
+export function maxTokenLifetimeSeconds(jwt: Pick<JwtConfig, 'development' | 'maxTokenLifetimeSeconds'>): number {
+  return jwt.maxTokenLifetimeSeconds ?? (jwt.development ? DEVELOPMENT_MAX_TOKEN_LIFETIME_S : DEFAULT_MAX_TOKEN_LIFETIME_S);
+}
 
 const apiKeySchema = z.object({
   /** Public identifier of the key (appears in logs as subject `apikey:<id>`). */

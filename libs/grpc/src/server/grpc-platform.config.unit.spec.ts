@@ -30,6 +30,16 @@ describe('parseGrpcPlatformConfig', () => {
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['port', 'auth.jwt.hs256Secrets.0', 'auth.apiKeys.0.sha256', 'auth.apiKeys.0.roles.0', 'tls.clientCa']));
   });
 
+  it('requires an issuer and an audience for any key but the development secret', () => {
+    const secret = 's'.repeat(32);
+    const paths = (jwt: object) => issuesOf({ auth: { jwt } }).map((i) => i.path);
+    expect(paths({ hs256Secrets: [secret] })).toEqual(['auth.jwt.issuer', 'auth.jwt.audience']);
+    expect(paths({ publicKeys: [{ pem: 'PEM' }], issuer: 'https://idp' })).toEqual(['auth.jwt.audience']);
+    expect(paths({ publicKeys: [{ pem: 'PEM' }], development: true, issuer: 'https://idp', audience: 'reflux' })).toEqual(['auth.jwt.development']);
+    expect(parseGrpcPlatformConfig({ auth: { jwt: { hs256Secrets: [secret], development: true } } }).auth.jwt).toMatchObject({ development: true });
+    expect(parseGrpcPlatformConfig({ auth: { jwt: { hs256Secrets: [secret], issuer: 'reflux', audience: ['reflux', 'reflux-cli'] } } }).auth.jwt).toMatchObject({ development: false });
+  });
+
   it('rejects duplicate API key ids', () => {
     const key = { id: 'same', sha256: 'b'.repeat(64), roles: ['viewer'] };
     expect(issuesOf({ auth: { apiKeys: [key, key] } })).toEqual([{ path: 'auth.apiKeys', message: 'api key ids must be unique' }]);

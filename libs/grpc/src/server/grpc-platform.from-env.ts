@@ -15,6 +15,8 @@ type GrpcEnvironment = Pick<
   | 'AUTH_JWT_PUBLIC_KEY_FILE'
   | 'AUTH_JWT_ISSUER'
   | 'AUTH_JWT_AUDIENCE'
+  | 'AUTH_JWT_DEVELOPMENT'
+  | 'AUTH_JWT_MAX_TOKEN_LIFETIME_S'
   | 'AUTH_API_KEYS'
   | 'TLS_CERT_FILE'
   | 'TLS_KEY_FILE'
@@ -43,8 +45,10 @@ export function grpcPlatformConfigFromEnv(config: GrpcEnvironment, readFile: (pa
             jwt: {
               hs256Secrets: config.AUTH_JWT_SECRET ? [config.AUTH_JWT_SECRET] : [],
               publicKeys: config.AUTH_JWT_PUBLIC_KEY_FILE ? [{ pem: readFile(config.AUTH_JWT_PUBLIC_KEY_FILE) }] : [],
+              development: config.AUTH_JWT_DEVELOPMENT,
               ...(config.AUTH_JWT_ISSUER ? { issuer: config.AUTH_JWT_ISSUER } : {}),
               ...(config.AUTH_JWT_AUDIENCE ? { audience: config.AUTH_JWT_AUDIENCE } : {}),
+              ...(config.AUTH_JWT_MAX_TOKEN_LIFETIME_S !== undefined ? { maxTokenLifetimeSeconds: config.AUTH_JWT_MAX_TOKEN_LIFETIME_S } : {}),
             },
           }
         : {}),

@@ -21,14 +21,22 @@ describe('grpcPlatformConfigFromEnv', () => {
         ...base,
         AUTH_JWT_SECRET: 'x'.repeat(32),
         AUTH_JWT_ISSUER: 'reflux',
+        AUTH_JWT_AUDIENCE: 'reflux',
+        AUTH_JWT_MAX_TOKEN_LIFETIME_S: 3600,
         AUTH_API_KEYS: [{ name: 'historian', sha256Hex: 'a'.repeat(64), roles: ['ingest'] }],
       } as unknown as Env),
     );
     expect(config.auth.jwt?.hs256Secrets).toEqual(['x'.repeat(32)]);
-    expect(config.auth.jwt?.issuer).toBe('reflux');
+    expect(config.auth.jwt).toMatchObject({ issuer: 'reflux', audience: 'reflux', development: false, maxTokenLifetimeSeconds: 3600 });
     expect(config.auth.apiKeys).toEqual([{ id: 'historian', sha256: 'a'.repeat(64), roles: ['ingest'] }]);
     expect(config.tls).toBeUndefined();
     expect(config.shutdownGraceMs).toBe(5000);
+  });
+
+  it('marks the local development secret so that iss and aud may be omitted', () => {
+    const config = grpcPlatformConfigSchema.parse(grpcPlatformConfigFromEnv({ ...base, AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWT_DEVELOPMENT: true } as unknown as Env));
+    expect(config.auth.jwt).toMatchObject({ development: true });
+    expect(() => grpcPlatformConfigSchema.parse(grpcPlatformConfigFromEnv({ ...base, AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWT_DEVELOPMENT: false } as unknown as Env))).toThrow(/issuer/);
   });
 
   it('reads TLS and mutual-TLS files when configured', () => {
