@@ -27,6 +27,7 @@ export interface GrpcPlatformServerOptions {
 }
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
+const keepBytes = (bytes: Buffer): Buffer => bytes;
 type State = 'new' | 'starting' | 'serving' | 'draining' | 'stopped';
 
 /**
@@ -94,6 +95,7 @@ export class GrpcPlatformServer {
     if (!definition || typeof definition !== 'object' || 'format' in definition) throw new Error(`${serviceName} is not a service of the given package definition`);
 
     const handlers: Record<string, ReturnType<CallPipeline['wrap']>> = {};
+    const raw: Record<string, ServiceDefinition[string]> = {};
     const problems: string[] = [];
     for (const [method, def] of Object.entries(definition)) {
       const impl = implementation[method];
@@ -101,12 +103,18 @@ export class GrpcPlatformServer {
       if (!impl) problems.push(`${method} is not implemented`);
       else if (impl.kind !== expected) problems.push(`${method} is ${expected} in the proto but implemented as ${impl.kind}`);
       else if (impl.roles.length === 0) problems.push(`${method} declares no roles`);
-      else handlers[method] = this.pipeline.wrap(serviceName, method, impl);
+      else {
+        // grpc-js hands the handler the request bytes; the pipeline decodes them (with the
+        // method's own deserializer, e.g. ingestion's fast SampleBatch decoder) only after the
+        // caller is authenticated and authorised.
+        raw[method] = { ...def, requestDeserialize: keepBytes };
+        handlers[method] = this.pipeline.wrap(serviceName, method, impl, def.requestDeserialize);
+      }
     }
     for (const method of Object.keys(implementation)) if (!(method in definition)) problems.push(`${method} is not an RPC of ${serviceName}`);
     if (problems.length > 0) throw new Error(`invalid implementation of ${serviceName}: ${problems.join('; ')}`);
 
-    this.server.addService(definition, handlers);
+    this.server.addService(raw as ServiceDefinition, handlers);
     this.packages.push(packageDefinition);
     this.services.push(serviceName);
     this.health.register(serviceName);
