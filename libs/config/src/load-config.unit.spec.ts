@@ -37,6 +37,10 @@ describe('loadConfig with the platform schema', () => {
       EVENT_BUS: 'postgres',
       KAFKA_SSL: false,
       AUTH_DISABLED: false,
+      AUTH_JWT_DEVELOPMENT: false,
+      GRPC_REFLECTION: false,
+      GRPC_MAX_CONCURRENT_STREAMS: 100,
+      GRPC_HEALTH_WATCHES_PER_PEER: 16,
       SHUTDOWN_GRACE_MS: 10_000,
       OTEL_TRACES_EXPORTER: 'none',
     });

@@ -23,6 +23,12 @@ export const platformConfigShape = {
   GRPC_PORT: env.port(),
   GRPC_MAX_RECEIVE_MESSAGE_BYTES: env.int({ min: 1024, max: 2 ** 31 - 1 }, { default: 16 * MiB }),
   GRPC_MAX_SEND_MESSAGE_BYTES: env.int({ min: 1024, max: 2 ** 31 - 1 }, { default: 16 * MiB }),
+  /** HTTP/2 concurrent calls per connection. */
+  GRPC_MAX_CONCURRENT_STREAMS: env.int({ min: 1, max: 100_000 }, { default: 100 }),
+  /** Open health Watch streams per remote address (health needs no credentials). */
+  GRPC_HEALTH_WATCHES_PER_PEER: env.int({ min: 1, max: 10_000 }, { default: 16 }),
+  /** Server reflection (grpcurl list/describe, unauthenticated): on under `npm start`, off by default. */
+  GRPC_REFLECTION: env.bool({ default: false }),
   METRICS_HOST: env.text({ default: '0.0.0.0', pattern: /^[A-Za-z0-9.:[\]-]+$/, patternName: 'a host name or IP address' }),
   METRICS_PORT: env.port({ allowZero: true, default: 0 }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),

@@ -97,6 +97,7 @@ async function main(): Promise<void> {
         EVENT_BUS: 'postgres',
         AUTH_JWT_SECRET: secret,
         AUTH_JWT_DEVELOPMENT: 'true',
+        GRPC_REFLECTION: env['GRPC_REFLECTION'] ?? 'on',
         LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
         PLANT_MODEL_FILES: env['PLANT_MODEL_FILES'] ?? plantFile,
         INGESTION_ADDRESS: `127.0.0.1:${portOf(services.find((s) => s.name === 'ingestion') ?? service, env)}`,

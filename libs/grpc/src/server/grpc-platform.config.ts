@@ -108,6 +108,12 @@ export const grpcPlatformConfigSchema = z.object({
   /** Server-side HTTP/2 keepalive pings, to detect dead clients behind NAT/firewalls. Unset: off. */
   keepaliveTimeMs: z.number().int().min(1000).optional(),
   keepaliveTimeoutMs: z.number().int().min(100).optional(),
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: calls one connection may have open at once. */
+  maxConcurrentStreams: z.number().int().min(1).max(2 ** 31 - 1).default(100),
+  /** Open grpc.health.v1 Watch streams per remote address (Watch needs no credentials). */
+  maxHealthWatchesPerPeer: z.number().int().min(1).default(16),
+  /** Serve gRPC server reflection (grpcurl list/describe) without credentials. Off unless asked for. */
+  reflection: z.boolean().default(false),
   tls: tlsSchema.optional(),
   auth: authSchema,
 });

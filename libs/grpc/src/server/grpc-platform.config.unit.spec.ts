@@ -13,7 +13,7 @@ function issuesOf(input: unknown): { path: string; message: string }[] {
 describe('parseGrpcPlatformConfig', () => {
   it('applies defaults: port 50051, 4 MiB messages, 10 s grace', () => {
     const config = parseGrpcPlatformConfig({ auth: { apiKeys: [{ id: 'k', sha256: 'a'.repeat(64), roles: ['viewer'] }] } });
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 50051, maxReceiveMessageBytes: 4 * 1024 * 1024, maxSendMessageBytes: 4 * 1024 * 1024, shutdownGraceMs: 10_000, drainDelayMs: 0 });
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 50051, maxReceiveMessageBytes: 4 * 1024 * 1024, maxSendMessageBytes: 4 * 1024 * 1024, shutdownGraceMs: 10_000, drainDelayMs: 0, maxConcurrentStreams: 100, maxHealthWatchesPerPeer: 16, reflection: false });
   });
 
   it('refuses to run without any authentication unless disabled explicitly', () => {

@@ -9,6 +9,9 @@ type GrpcEnvironment = Pick<
   | 'GRPC_PORT'
   | 'GRPC_MAX_RECEIVE_MESSAGE_BYTES'
   | 'GRPC_MAX_SEND_MESSAGE_BYTES'
+  | 'GRPC_MAX_CONCURRENT_STREAMS'
+  | 'GRPC_HEALTH_WATCHES_PER_PEER'
+  | 'GRPC_REFLECTION'
   | 'SHUTDOWN_GRACE_MS'
   | 'AUTH_DISABLED'
   | 'AUTH_JWT_SECRET'
@@ -37,6 +40,9 @@ export function grpcPlatformConfigFromEnv(config: GrpcEnvironment, readFile: (pa
     port: config.GRPC_PORT,
     maxReceiveMessageBytes: config.GRPC_MAX_RECEIVE_MESSAGE_BYTES,
     maxSendMessageBytes: config.GRPC_MAX_SEND_MESSAGE_BYTES,
+    maxConcurrentStreams: config.GRPC_MAX_CONCURRENT_STREAMS,
+    maxHealthWatchesPerPeer: config.GRPC_HEALTH_WATCHES_PER_PEER,
+    reflection: config.GRPC_REFLECTION,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     auth: {
       disabled: config.AUTH_DISABLED,

@@ -7,6 +7,9 @@ const base = {
   GRPC_PORT: 50051,
   GRPC_MAX_RECEIVE_MESSAGE_BYTES: 16 * 1024 * 1024,
   GRPC_MAX_SEND_MESSAGE_BYTES: 16 * 1024 * 1024,
+  GRPC_MAX_CONCURRENT_STREAMS: 100,
+  GRPC_HEALTH_WATCHES_PER_PEER: 16,
+  GRPC_REFLECTION: false,
   SHUTDOWN_GRACE_MS: 5000,
   AUTH_DISABLED: false,
   TLS_REQUIRE_CLIENT_CERT: false,
@@ -31,6 +34,12 @@ describe('grpcPlatformConfigFromEnv', () => {
     expect(config.auth.apiKeys).toEqual([{ id: 'historian', sha256: 'a'.repeat(64), roles: ['ingest'] }]);
     expect(config.tls).toBeUndefined();
     expect(config.shutdownGraceMs).toBe(5000);
+    expect(config).toMatchObject({ maxConcurrentStreams: 100, maxHealthWatchesPerPeer: 16, reflection: false });
+  });
+
+  it('turns reflection on and sets the stream limits from GRPC_REFLECTION, GRPC_MAX_CONCURRENT_STREAMS and GRPC_HEALTH_WATCHES_PER_PEER', () => {
+    const env = { ...base, AUTH_DISABLED: true, GRPC_REFLECTION: true, GRPC_MAX_CONCURRENT_STREAMS: 32, GRPC_HEALTH_WATCHES_PER_PEER: 4 } as unknown as Env;
+    expect(grpcPlatformConfigSchema.parse(grpcPlatformConfigFromEnv(env))).toMatchObject({ reflection: true, maxConcurrentStreams: 32, maxHealthWatchesPerPeer: 4 });
   });
 
   it('marks the local development secret so that iss and aud may be omitted', () => {

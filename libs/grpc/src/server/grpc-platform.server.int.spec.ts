@@ -25,6 +25,7 @@ describe('GrpcPlatformServer', () => {
         host: '127.0.0.1',
         port: 0,
         maxReceiveMessageBytes: 64 * 1024,
+        reflection: true,
         auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET], development: true }, apiKeys: [{ id: 'mes-bridge', sha256: apiKey.sha256, roles: ['integrator', 'ingest'] }] },
       },
       logger,

@@ -32,13 +32,13 @@ type State = 'new' | 'starting' | 'serving' | 'draining' | 'stopped';
 
 /**
  * One gRPC server per service process, on @grpc/grpc-js: authenticated, role-checked,
- * deadline-aware handlers; grpc.health.v1 and server reflection (both open); domain errors mapped
+ * deadline-aware handlers; grpc.health.v1 and, when configured, server reflection (both open); domain errors mapped
  * to statuses with google.rpc.Status details; metrics, logs and trace context per call; graceful
  * drain on shutdown. Usable standalone or through GrpcPlatformModule (NestJS).
  */
 export class GrpcPlatformServer {
   readonly config: GrpcPlatformConfig;
-  readonly health = new HealthStatusRegistry();
+  readonly health: HealthStatusRegistry;
   private readonly server: Server;
   private readonly pipeline: CallPipeline;
   private readonly shutdownController = new AbortController();
@@ -52,10 +52,12 @@ export class GrpcPlatformServer {
   constructor(options: GrpcPlatformServerOptions) {
     this.config = parseGrpcPlatformConfig(options.config);
     this.logger = options.logger.child({ component: 'grpc-server' });
+    this.health = new HealthStatusRegistry({ maxWatchesPerPeer: this.config.maxHealthWatchesPerPeer });
     const optional = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
     this.server = new Server({
       'grpc.max_receive_message_length': this.config.maxReceiveMessageBytes,
       'grpc.max_send_message_length': this.config.maxSendMessageBytes,
+      'grpc.max_concurrent_streams': this.config.maxConcurrentStreams,
       ...optional('grpc.max_connection_age_ms', this.config.maxConnectionAgeMs),
       ...optional('grpc.max_connection_age_grace_ms', this.config.maxConnectionAgeGraceMs),
       ...optional('grpc.keepalive_time_ms', this.config.keepaliveTimeMs),
@@ -121,14 +123,16 @@ export class GrpcPlatformServer {
     return this;
   }
 
-  /** Binds, adds health and reflection, then reports every service SERVING. */
+  /** Binds, adds health (and reflection when configured), then reports every service SERVING. */
   async start(): Promise<number> {
     if (this.state !== 'new') throw new Error(`the gRPC server is already ${this.state}`);
     this.state = 'starting';
     const healthPackage = loadPlatformProto('grpc/health/v1/health.proto');
     this.server.addService(healthPackage[HEALTH_SERVICE] as ServiceDefinition, this.health.implementation());
-    const reflected = Object.assign({}, healthPackage, ...this.packages) as PackageDefinition;
-    new ReflectionService(reflected as never).addToServer(this.server as never);
+    if (this.config.reflection) {
+      const reflected = Object.assign({}, healthPackage, ...this.packages) as PackageDefinition;
+      new ReflectionService(reflected as never).addToServer(this.server as never);
+    }
 
     const address = `${this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host}:${this.config.port}`;
     this.boundPort = await new Promise<number>((resolve, reject) =>
@@ -142,7 +146,7 @@ export class GrpcPlatformServer {
     this.health.set(OVERALL_SERVICE, 'SERVING');
     for (const service of this.services) this.health.set(service, 'SERVING');
     this.state = 'serving';
-    this.logger.info({ address, port: this.boundPort, tls: Boolean(this.config.tls), mutualTls: Boolean(this.config.tls?.requireClientCert), services: this.services }, 'gRPC server serving');
+    this.logger.info({ address, port: this.boundPort, tls: Boolean(this.config.tls), reflection: this.config.reflection, mutualTls: Boolean(this.config.tls?.requireClientCert), services: this.services }, 'gRPC server serving');
     return this.boundPort;
   }
 
