@@ -123,6 +123,7 @@ export type GrpcPlatformConfigInput = z.input<typeof grpcPlatformConfigSchema>;
 /** Validated form. */
 export type GrpcPlatformConfig = z.output<typeof grpcPlatformConfigSchema>;
 export type JwtConfig = z.output<typeof jwtSchema>;
+export type JwtConfigInput = z.input<typeof jwtSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeySchema>;
 export type AuthConfig = z.output<typeof authSchema>;
 export type TlsConfig = z.output<typeof tlsSchema>;
@@ -141,6 +142,15 @@ export function parseGrpcPlatformConfig(input: unknown): GrpcPlatformConfig {
   const result = grpcPlatformConfigSchema.safeParse(input);
   if (!result.success) {
     throw new GrpcPlatformConfigError(result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
+  }
+  return result.data;
+}
+
+/** A JWT configuration on its own (e.g. to mint tokens with); invalid ones throw GrpcPlatformConfigError. */
+export function parseJwtConfig(input: unknown): JwtConfig {
+  const result = jwtSchema.safeParse(input);
+  if (!result.success) {
+    throw new GrpcPlatformConfigError(result.error.issues.map((issue) => ({ path: ['auth', 'jwt', ...issue.path].map(String).join('.'), message: issue.message })));
   }
   return result.data;
 }
