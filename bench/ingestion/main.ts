@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   const app = await startIngestionApp({
     databaseUrl: pg.url,
     databasePoolMax: num('BENCH_POOL', 4),
-    grpc: { host: '127.0.0.1', port: 0, maxReceiveMessageBytes: 64 * 1024 * 1024, auth: { jwt: { hs256Secrets: [SECRET] } } },
+    grpc: { host: '127.0.0.1', port: 0, maxReceiveMessageBytes: 64 * 1024 * 1024, auth: { jwt: { hs256Secrets: [SECRET], development: true } } },
     catalog,
     logger: pino({ level: 'warn' }),
     writer: { maxInFlightSamples: BATCH * WINDOW, maxBatchSamples: Math.max(BATCH, 50_000) },

@@ -9,6 +9,8 @@ const minimal = {
   GRPC_PORT: '50051',
   DATABASE_URL: 'postgres://reflux:pw@db:5432/reflux',
   AUTH_JWT_SECRET: 'x'.repeat(32),
+  AUTH_JWT_ISSUER: 'reflux',
+  AUTH_JWT_AUDIENCE: 'reflux',
 };
 
 function issuesOf(env: Record<string, string>, schema = platformConfigSchema): string[] {
@@ -35,6 +37,10 @@ describe('loadConfig with the platform schema', () => {
       EVENT_BUS: 'postgres',
       KAFKA_SSL: false,
       AUTH_DISABLED: false,
+      AUTH_JWT_DEVELOPMENT: false,
+      GRPC_REFLECTION: false,
+      GRPC_MAX_CONCURRENT_STREAMS: 100,
+      GRPC_HEALTH_WATCHES_PER_PEER: 16,
       SHUTDOWN_GRACE_MS: 10_000,
       OTEL_TRACES_EXPORTER: 'none',
     });
@@ -104,6 +110,21 @@ describe('loadConfig with the platform schema', () => {
     ]);
     expect(loadConfig(platformConfigSchema, { ...noAuth, AUTH_DISABLED: 'true' }).AUTH_DISABLED).toBe(true);
     expect(issuesOf({ ...minimal, AUTH_JWT_PUBLIC_KEY_FILE: '/keys/jwt.pem' })[0]).toMatch(/^AUTH_JWT_PUBLIC_KEY_FILE: set together with AUTH_JWT_SECRET/);
+  });
+
+  it('requires AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE with any JWT key but the local development secret', () => {
+    const { AUTH_JWT_ISSUER: _i, AUTH_JWT_AUDIENCE: _a, ...secretOnly } = minimal;
+    expect(issuesOf(secretOnly)).toEqual([
+      'AUTH_JWT_AUDIENCE: required with AUTH_JWT_SECRET (a token issued for another application must not be accepted); only the local development secret may omit it (AUTH_JWT_DEVELOPMENT=true)',
+      'AUTH_JWT_ISSUER: required with AUTH_JWT_SECRET (a token issued for another application must not be accepted); only the local development secret may omit it (AUTH_JWT_DEVELOPMENT=true)',
+    ]);
+    const { AUTH_JWT_SECRET: _s, ...keyOnly } = secretOnly;
+    expect(issuesOf({ ...keyOnly, AUTH_JWT_PUBLIC_KEY_FILE: '/keys/idp.pem', AUTH_JWT_ISSUER: 'https://idp.plant' })).toEqual([
+      'AUTH_JWT_AUDIENCE: required with AUTH_JWT_PUBLIC_KEY_FILE (a token issued for another application must not be accepted); only the local development secret may omit it (AUTH_JWT_DEVELOPMENT=true)',
+    ]);
+    expect(issuesOf({ ...keyOnly, AUTH_JWT_PUBLIC_KEY_FILE: '/keys/idp.pem', AUTH_JWT_DEVELOPMENT: 'true' })[0]).toMatch(/^AUTH_JWT_DEVELOPMENT: marks AUTH_JWT_SECRET as the local development secret/);
+    expect(loadConfig(platformConfigSchema, { ...secretOnly, AUTH_JWT_DEVELOPMENT: 'true' }).AUTH_JWT_DEVELOPMENT).toBe(true);
+    expect(issuesOf({ ...minimal, AUTH_JWT_MAX_TOKEN_LIFETIME_S: '10' })).toEqual(['AUTH_JWT_MAX_TOKEN_LIFETIME_S: expected an integer 60..2592000, got "10"']);
   });
 
   it('parses API keys in both notations', () => {

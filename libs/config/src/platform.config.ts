@@ -23,6 +23,12 @@ export const platformConfigShape = {
   GRPC_PORT: env.port(),
   GRPC_MAX_RECEIVE_MESSAGE_BYTES: env.int({ min: 1024, max: 2 ** 31 - 1 }, { default: 16 * MiB }),
   GRPC_MAX_SEND_MESSAGE_BYTES: env.int({ min: 1024, max: 2 ** 31 - 1 }, { default: 16 * MiB }),
+  /** HTTP/2 concurrent calls per connection. */
+  GRPC_MAX_CONCURRENT_STREAMS: env.int({ min: 1, max: 100_000 }, { default: 100 }),
+  /** Open health Watch streams per remote address (health needs no credentials). */
+  GRPC_HEALTH_WATCHES_PER_PEER: env.int({ min: 1, max: 10_000 }, { default: 16 }),
+  /** Server reflection (grpcurl list/describe, unauthenticated): on under `npm start`, off by default. */
+  GRPC_REFLECTION: env.bool({ default: false }),
   METRICS_HOST: env.text({ default: '0.0.0.0', pattern: /^[A-Za-z0-9.:[\]-]+$/, patternName: 'a host name or IP address' }),
   METRICS_PORT: env.port({ allowZero: true, default: 0 }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
@@ -49,6 +55,13 @@ export const platformConfigShape = {
   AUTH_JWT_PUBLIC_KEY_FILE: env.filePath({ optional: true }),
   AUTH_JWT_ISSUER: env.text({ optional: true }),
   AUTH_JWT_AUDIENCE: env.text({ optional: true }),
+  /**
+   * AUTH_JWT_SECRET is the local development secret (`npm start`, tests): AUTH_JWT_ISSUER and
+   * AUTH_JWT_AUDIENCE become optional and tokens may live 7 days. Never in a deployment.
+   */
+  AUTH_JWT_DEVELOPMENT: env.bool({ default: false }),
+  /** Longest accepted JWT lifetime (exp - iat), seconds. Default 43200 (12 h), 604800 with AUTH_JWT_DEVELOPMENT. */
+  AUTH_JWT_MAX_TOKEN_LIFETIME_S: env.int({ min: 60, max: 30 * 24 * 3600 }, { optional: true }),
   AUTH_API_KEYS: apiKeys(),
   AUTH_DISABLED: env.bool({ default: false }),
 

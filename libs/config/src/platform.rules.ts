@@ -51,6 +51,16 @@ export function platformRules(c: Record<string, unknown>, ctx: Ctx): void {
   if (isSet(c.AUTH_JWT_SECRET) && isSet(c.AUTH_JWT_PUBLIC_KEY_FILE)) {
     issue(ctx, 'AUTH_JWT_PUBLIC_KEY_FILE', 'set together with AUTH_JWT_SECRET; choose one: HMAC (secret) or RSA/ECDSA (public key)');
   }
+  const jwtKeys = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY_FILE'].filter((n) => isSet(c[n]));
+  if (isTrue(c.AUTH_JWT_DEVELOPMENT) && isSet(c.AUTH_JWT_PUBLIC_KEY_FILE)) {
+    issue(ctx, 'AUTH_JWT_DEVELOPMENT', 'marks AUTH_JWT_SECRET as the local development secret; an identity provider key (AUTH_JWT_PUBLIC_KEY_FILE) always needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE');
+  } else if (jwtKeys.length > 0 && !isTrue(c.AUTH_JWT_DEVELOPMENT) && c.AUTH_DISABLED !== true) {
+    for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']) {
+      if (c[name] === undefined) {
+        issue(ctx, name, `required with ${jwtKeys[0]} (a token issued for another application must not be accepted); only the local development secret may omit it (AUTH_JWT_DEVELOPMENT=true)`);
+      }
+    }
+  }
   const anyAuth = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY_FILE', 'AUTH_API_KEYS'].some((n) => isSet(c[n]) || hasFieldIssue(c[n]));
   if (c.AUTH_DISABLED === false && !anyAuth) {
     issue(ctx, 'AUTH_DISABLED', 'no authentication configured: set AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_API_KEYS, or set AUTH_DISABLED=true explicitly');

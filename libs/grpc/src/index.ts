@@ -3,6 +3,7 @@ export { Authenticator, AuthenticationError } from './auth/authenticator';
 export { ApiKeyVerifier, generateApiKey, hashApiKey } from './auth/api-key';
 export { JwtVerifier, TokenRejectedError } from './auth/jwt.verifier';
 export { createDevelopmentToken, type DevelopmentTokenOptions } from './auth/development-token';
+export { createServiceToken, TokenMintingError, type ServiceTokenOptions } from './auth/service-token';
 export * from './call/call-context';
 export * from './errors/domain-error';
 export { grpcStatusOf, toGrpcStatus, violationsOf } from './errors/error-status.mapper';
@@ -15,6 +16,6 @@ export { defaultPropagator, extractTraceContext, injectTraceContext } from './te
 export * from './server/grpc-platform.config';
 export { GrpcPlatformServer, type GrpcPlatformServerOptions } from './server/grpc-platform.server';
 export { readTlsFiles, serverCredentials } from './server/tls';
-export { grpcPlatformConfigFromEnv } from './server/grpc-platform.from-env';
+export { grpcPlatformConfigFromEnv, jwtConfigFromEnv, type JwtEnvironment } from './server/grpc-platform.from-env';
 export { GRPC_LIB_PROTO_ROOT, loadPlatformProto } from './platform-protos';
 export * from './nest/grpc-platform.module';

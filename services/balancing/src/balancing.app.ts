@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { createDevelopmentToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
 import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig, kafkaBusConnection } from '@reflux/messaging';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
@@ -85,10 +85,12 @@ export function readPlantModelFiles(paths: readonly string[]): PlantModelSource[
 
 /** The options of a process started from its environment configuration. */
 export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: Logger): BalancingAppOptions {
+  // Minted from the AUTH_JWT_* settings ingestion verifies with (same issuer, audience, cap).
+  const jwt = config.AUTH_JWT_SECRET ? parseJwtConfig(jwtConfigFromEnv(config)) : undefined;
   const token = config.INGESTION_TOKEN
     ? () => config.INGESTION_TOKEN!
-    : config.AUTH_JWT_SECRET
-      ? () => createDevelopmentToken(config.AUTH_JWT_SECRET!, ['viewer'], 'balancing', { ttlSeconds: 300 })
+    : jwt
+      ? () => createServiceToken(jwt, 'balancing', ['viewer'], { ttlSeconds: 300 })
       : () => '';
   return {
     databaseUrl: config.DATABASE_URL,

@@ -5,6 +5,7 @@ const base = {
   SERVICE_NAME: 'balancing',
   DATABASE_URL: 'postgres://u:p@localhost:5432/reflux',
   AUTH_JWT_SECRET: 'a-development-secret-of-at-least-32-chars',
+  AUTH_JWT_DEVELOPMENT: 'true',
   PLANT_MODEL_FILES: '/plants/a.yaml,/plants/b.json',
 };
 

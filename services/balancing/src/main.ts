@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@reflux/config';
 import { startObservability } from '@reflux/observability';
+import { IngestionHistorySource } from './adapters/history/ingestion.history-source';
 import { balancingAppOptions } from './balancing.app';
 import { balancingConfigSchema } from './balancing.config';
 import { BalancingModule } from './balancing.module';
@@ -14,7 +15,13 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(balancingConfigSchema);
   const observability = await startObservability(config);
   const { logger } = observability;
-  const app = await NestFactory.createApplicationContext(BalancingModule.forRoot({ ...balancingAppOptions(config, logger), metricsRegistry: observability.registry }), { logger: false });
+  const options = balancingAppOptions(config, logger);
+  // Refuse to start when ingestion would refuse balancing's token (mismatched AUTH_JWT_* settings).
+  if (options.history instanceof IngestionHistorySource) {
+    const access = await options.history.verifyAccess();
+    if (!access.reachable) logger.warn({ ingestion: config.INGESTION_ADDRESS, reason: access.reason }, 'ingestion not reachable at start; its acceptance of our token is checked at the first history read');
+  }
+  const app = await NestFactory.createApplicationContext(BalancingModule.forRoot({ ...options, metricsRegistry: observability.registry }), { logger: false });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { PostgresEventStore } from '@reflux/event-store';
-import { createDevelopmentToken } from '@reflux/grpc';
+import { createServiceToken, type Role } from '@reflux/grpc';
 import { demoPlantPath } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
 import { createTestDatabase, freePort, spawnUntilReady, type RunningProcess } from '@reflux/testing';
@@ -14,13 +14,16 @@ import { BIASED_TAG, demoGraph, DEMO_PLANT_ID, eventually, faultyDemoAverages, L
 type UnaryMethod = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res: never) => void) => void;
 
 const SECRET = 'balancing-e2e-secret-of-at-least-32-characters';
+/** Authentication as docker-compose.yml configures it: an HMAC secret with issuer and audience. */
+const AUTH = { AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'reflux-local', AUTH_JWT_AUDIENCE: 'reflux' };
+const token = (roles: Role[], subject: string) => createServiceToken({ hs256Secrets: [SECRET], issuer: AUTH.AUTH_JWT_ISSUER, audience: AUTH.AUTH_JWT_AUDIENCE }, subject, roles, { ttlSeconds: 600 });
 const root = join(__dirname, '../../..');
 const HOUR_MS = 3_600_000;
 
 function startService(name: 'ingestion' | 'balancing', env: NodeJS.ProcessEnv, readyLine: string): Promise<RunningProcess> {
   return spawnUntilReady(process.execPath, ['-r', join(root, 'scripts/register.cjs'), join(root, 'services', name, 'src/main.ts')], (line) => (line.includes(readyLine) ? true : undefined), {
     timeoutMs: 90_000,
-    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, SERVICE_NAME: name, ...AUTH, PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info', ...env },
   }).then((r) => r.process);
 }
 
@@ -61,7 +64,7 @@ describe('balancing with ingestion, as processes', () => {
       };
       ingestion = new pkg.reflux.ingestion.v1.IngestionService(`127.0.0.1:${ingestionPort}`, credentials.createInsecure());
       const md = new Metadata();
-      md.set('authorization', `Bearer ${createDevelopmentToken(SECRET, ['ingest'], 'e2e-writer')}`);
+      md.set('authorization', `Bearer ${token(['ingest'], 'e2e-writer')}`);
       const ack = await new Promise<{ ack: { acceptedCount: number; rejected: unknown[] } }>((resolve, reject) =>
         ingestion!.Write({ batch: { clientBatchId: 'balancing-e2e-1', samples } }, md, (err, res) => (err ? reject(err) : resolve(res))),
       );
@@ -76,9 +79,10 @@ describe('balancing with ingestion, as processes', () => {
       }, 30_000, 'the window reconciled on MeasurementsIngested');
       expect(triggered[0].metadata).toMatchObject({ trigger: 'measurements-ingested' });
 
-      const operator = createDevelopmentToken(SECRET, ['operator'], 'e2e-operator');
+      const operator = token(['operator'], 'e2e-operator');
       const window = { startTime: { seconds: String(start / 1000), nanos: 0 }, endTime: { seconds: String(end / 1000), nanos: 0 } };
-      // A fresh computation from ingestion's history (dry run), then the stored result.
+      // A fresh computation from ingestion's history (dry run): balancing reads it with the token it
+      // mints from the same AUTH_JWT_* settings ingestion verifies with. Then the stored result.
       const fresh = await callBalancing(balancing, balancing.reconcile, { plantId: DEMO_PLANT_ID, window, measurements: [], dryRun: true }, operator, 60_000);
       expect(fresh.replayed).toBe(false);
       expect(fresh.result!.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]);

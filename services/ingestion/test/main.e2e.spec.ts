@@ -26,6 +26,7 @@ describe('ingestion service process', () => {
           DATABASE_URL: db.url,
           GRPC_PORT: String(port),
           AUTH_JWT_SECRET: SECRET,
+          AUTH_JWT_DEVELOPMENT: 'true',
           PLANT_MODEL_FILES: demoPlantPath('petrochemical'),
           LOG_LEVEL: 'info',
         },

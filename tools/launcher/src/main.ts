@@ -11,7 +11,7 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { createDevelopmentToken, ROLES } from '@reflux/grpc';
+import { createServiceToken, ROLES } from '@reflux/grpc';
 import { DEMO_PLANTS, demoPlantPath, type DemoPlantName } from '@reflux/plant-model';
 import { startEmbeddedPostgres, type PostgresServer } from '@reflux/testing';
 import { ChildService } from './child-service';
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
         DATABASE_URL: databaseUrl,
         EVENT_BUS: 'postgres',
         AUTH_JWT_SECRET: secret,
+        AUTH_JWT_DEVELOPMENT: 'true',
+        GRPC_REFLECTION: env['GRPC_REFLECTION'] ?? 'on',
         LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
         PLANT_MODEL_FILES: env['PLANT_MODEL_FILES'] ?? plantFile,
         INGESTION_ADDRESS: `127.0.0.1:${portOf(services.find((s) => s.name === 'ingestion') ?? service, env)}`,
@@ -118,7 +120,8 @@ async function main(): Promise<void> {
     say(`  ${endpoint.name.padEnd(12)} grpc://${endpoint.address}  SERVING`);
   }
 
-  const token = createDevelopmentToken(secret, [...ROLES], 'reflux-dev', { ttlSeconds: 7 * 24 * 3600 });
+  // the services run with AUTH_JWT_SECRET=secret, AUTH_JWT_DEVELOPMENT=true: a 7-day cap
+  const token = createServiceToken({ hs256Secrets: [secret], development: true }, 'reflux-dev', [...ROLES], { ttlSeconds: 7 * 24 * 3600 });
   const simulatorEntry = join(root, 'tools', 'simulator', 'src', 'main.ts');
   const ingestion = endpoints.find((e) => e.name === 'ingestion');
   if (ingestion && existsSync(simulatorEntry) && env['REFLUX_SIMULATOR'] !== 'off') {

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
-import { type JwtConfig } from '../server/grpc-platform.config';
+import { maxTokenLifetimeSeconds, type JwtConfig } from '../server/grpc-platform.config';
 import { isRole, type Principal } from './roles';
 
 interface VerificationKey {
@@ -22,13 +22,17 @@ function algorithmsFor(key: KeyObject): Algorithm[] {
 
 /**
  * Verifies signed JWTs: HS256 against configured secrets, RS256/ES256 against configured public
- * keys. Each key accepts only its own algorithm (no algorithm confusion, never `none`); exp and nbf
- * are enforced with a small clock tolerance; iss and aud when configured; `sub` is required.
+ * keys. Each key accepts only its own algorithm (no algorithm confusion, never `none`); `exp` is
+ * required and its lifetime capped, exp and nbf are enforced with a small clock tolerance; iss and
+ * aud when configured (the configuration requires both unless the key is the development secret);
+ * `sub` is required.
  */
 export class JwtVerifier {
   private readonly keys: readonly VerificationKey[];
+  private readonly maxLifetimeSeconds: number;
 
   constructor(private readonly config: JwtConfig) {
+    this.maxLifetimeSeconds = maxTokenLifetimeSeconds(config);
     this.keys = [
       ...config.hs256Secrets.map((secret): VerificationKey => ({ key: secret, algorithms: ['HS256'] })),
       ...config.publicKeys.map(({ kid, pem }): VerificationKey => {
@@ -54,6 +58,7 @@ export class JwtVerifier {
           audience: this.config.audience as string | [string, ...string[]] | undefined,
           clockTolerance: this.config.clockToleranceSeconds,
         }) as JwtPayload;
+        this.checkLifetime(payload);
         return this.principalFrom(payload);
       } catch (error) {
         if (error instanceof TokenRejectedError) throw error;
@@ -63,6 +68,18 @@ export class JwtVerifier {
       }
     }
     throw new TokenRejectedError(describe(lastError));
+  }
+
+  /** `exp` is required; `exp - iat` (and `exp - now`) may not exceed the configured cap. */
+  private checkLifetime(payload: JwtPayload): void {
+    if (typeof payload.exp !== 'number') throw new TokenRejectedError('token has no exp claim: tokens must expire');
+    const now = Math.floor(Date.now() / 1000);
+    const tolerance = this.config.clockToleranceSeconds;
+    if (payload.iat !== undefined && (typeof payload.iat !== 'number' || payload.iat > now + tolerance)) throw new TokenRejectedError('token iat lies in the future');
+    const lifetime = payload.exp - (payload.iat ?? now);
+    if (lifetime > this.maxLifetimeSeconds || payload.exp - now > this.maxLifetimeSeconds + tolerance) {
+      throw new TokenRejectedError(`token lifetime ${lifetime} s exceeds the accepted maximum of ${this.maxLifetimeSeconds} s`);
+    }
   }
 
   private principalFrom(payload: JwtPayload): Principal {

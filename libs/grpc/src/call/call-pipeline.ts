@@ -18,6 +18,7 @@ import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Text
 import { type Logger } from 'pino';
 import { AuthenticationError, type Authenticator } from '../auth/authenticator';
 import { hasAnyRole } from '../auth/roles';
+import { PlatformDomainError } from '../errors/domain-error';
 import { platformStatus, toGrpcStatus } from '../errors/error-status.mapper';
 import { type GrpcServerMetrics, type RpcType } from '../telemetry/grpc-metrics';
 import { extractTraceContext } from '../telemetry/trace-context';
@@ -57,30 +58,34 @@ class CallAborted extends Error {
 export class CallPipeline {
   constructor(private readonly deps: CallPipelineDeps) {}
 
-  wrap(service: string, method: string, impl: MethodImplementation): UntypedHandleCall {
+  /**
+   * `decode` turns the request bytes into the message: grpc-js is given a pass-through
+   * deserializer, so nothing of an unauthenticated or unauthorised call's payload is decoded.
+   */
+  wrap(service: string, method: string, impl: MethodImplementation, decode: (bytes: Buffer) => unknown): UntypedHandleCall {
+    const request = (bytes: unknown): unknown => decodeRequest(decode, bytes, `${service}/${method}`);
     switch (impl.kind) {
       case 'unary':
         return ((call, callback) =>
-          this.handle(service, method, impl, call, (status, response) => (status ? callback(status) : callback(null, response)), (ctx) =>
-            Promise.resolve(impl.handler(call.request, ctx)),
+          this.handle(service, method, impl, call, (status, response) => (status ? callback(status) : callback(null, response)), async (ctx) =>
+            impl.handler(request(call.request), ctx),
           )) satisfies handleUnaryCall<unknown, unknown>;
       case 'clientStream':
         return ((call, callback) =>
           this.handle(service, method, impl, call, (status, response) => (status ? callback(status) : callback(null, response)), (ctx) =>
-            impl.handler(requestsOf(call, ctx.signal), ctx),
+            impl.handler(requestsOf(call, ctx.signal, request), ctx),
           )) satisfies handleClientStreamingCall<unknown, unknown>;
       case 'serverStream':
         return ((call) =>
-          this.handle(service, method, impl, call, endStream(call), (ctx) => pump(impl.handler(call.request, ctx), call, ctx.signal))) satisfies handleServerStreamingCall<
+          this.handle(service, method, impl, call, endStream(call), async (ctx) => pump(impl.handler(request(call.request), ctx), call, ctx.signal))) satisfies handleServerStreamingCall<
           unknown,
           unknown
         >;
       case 'bidiStream':
         return ((call) =>
-          this.handle(service, method, impl, call, endStream(call), (ctx) => pump(impl.handler(requestsOf(call, ctx.signal), ctx), call, ctx.signal))) satisfies handleBidiStreamingCall<
-          unknown,
-          unknown
-        >;
+          this.handle(service, method, impl, call, endStream(call), (ctx) =>
+            pump(impl.handler(requestsOf(call, ctx.signal, request), ctx), call, ctx.signal),
+          )) satisfies handleBidiStreamingCall<unknown, unknown>;
     }
   }
 
@@ -197,7 +202,7 @@ function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexSt
  * that lives as long as the call would attach a reaction to it per message, and those reactions
  * keep every message of a long-lived stream reachable until the call ends.
  */
-async function* requestsOf(call: Readable, signal: AbortSignal): AsyncGenerator<unknown> {
+async function* requestsOf(call: Readable, signal: AbortSignal, decode: (bytes: unknown) => unknown): AsyncGenerator<unknown> {
   const iterator = call.iterator({ destroyOnReturn: false });
   signal.throwIfAborted();
   for (;;) {
@@ -209,7 +214,16 @@ async function* requestsOf(call: Readable, signal: AbortSignal): AsyncGenerator<
       signal.throwIfAborted();
       return;
     }
-    yield next.value;
+    yield decode(next.value);
+  }
+}
+
+/** The request message from its bytes; undecodable bytes are the caller's error (INVALID_ARGUMENT). */
+function decodeRequest(decode: (bytes: Buffer) => unknown, bytes: unknown, method: string): unknown {
+  try {
+    return decode(bytes as Buffer);
+  } catch (error) {
+    throw new PlatformDomainError('GRPC.INVALID_REQUEST', `the request is not a valid ${method} message: ${(error as Error).message}`, { kind: 'validation' });
   }
 }
 

@@ -16,6 +16,8 @@ export interface DomainErrorLike {
   readonly fieldViolations?: readonly FieldViolation[];
   /** Same as fieldViolations, in the `{ path, message }` form of @reflux/contracts' ContractError. */
   readonly issues?: readonly { readonly path: string; readonly message: string }[];
+  /** Context of @reflux/decider's DomainError (e.g. expected/actual version); scalars sent in ErrorDetail.metadata. */
+  readonly details?: Readonly<Record<string, unknown>>;
   /** Context for clients (identifiers, limits); sent in ErrorDetail.metadata. */
   readonly metadata?: Readonly<Record<string, string>>;
   /** Retry hint for retriable errors, in milliseconds. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
 import { isDomainErrorLike, type DomainErrorKind, type DomainErrorLike, type FieldViolation } from './domain-error';
+import { PLATFORM_ERROR_CODES } from './platform-error-codes';
 import { encodeStatusDetails, STATUS_DETAILS_KEY } from './status-details.codec';
 
 const KIND_TO_STATUS: Record<DomainErrorKind, Status> = {
@@ -31,8 +32,10 @@ const REASON_RULES: readonly [RegExp, Status][] = [
   [/(RATE_LIMITED|QUOTA|TOO_MANY|BACKPRESSURE)/, Status.RESOURCE_EXHAUSTED],
 ];
 
-/** The gRPC status code for a domain error. */
+/** The gRPC status code for a domain error: the platform table, else its kind, else inferred. */
 export function grpcStatusOf(error: DomainErrorLike): Status {
+  const platform = PLATFORM_ERROR_CODES[error.code];
+  if (platform) return platform.status;
   if (error.kind) return KIND_TO_STATUS[error.kind];
   if (violationsOf(error).length > 0) return Status.INVALID_ARGUMENT;
   const rule = REASON_RULES.find(([pattern]) => pattern.test(error.code));
@@ -57,34 +60,59 @@ export interface MappedError extends StatusObject {
  * with an incident id and no message, stack or driver detail.
  */
 export function toGrpcStatus(error: unknown): MappedError {
+  if (!isDomainErrorLike(error) || PLATFORM_ERROR_CODES[error.code]?.internal) return internalStatus(isDomainErrorLike(error) ? error.code : 'GRPC.INTERNAL');
   const metadata = new Metadata();
-  if (isDomainErrorLike(error)) {
-    const code = grpcStatusOf(error);
-    const fieldViolations = violationsOf(error).map((v) => ({ field: v.field, description: v.description, reason: v.reason ?? '' }));
-    metadata.set(
-      STATUS_DETAILS_KEY,
-      encodeStatusDetails({
-        code,
+  const code = grpcStatusOf(error);
+  const fieldViolations = violationsOf(error).map((v) => ({ field: v.field, description: v.description, reason: v.reason ?? '' }));
+  metadata.set(
+    STATUS_DETAILS_KEY,
+    encodeStatusDetails({
+      code,
+      message: error.message,
+      errorDetail: {
+        code: error.code,
+        retriable: PLATFORM_ERROR_CODES[error.code]?.retriable ?? error.retriable ?? false,
         message: error.message,
-        errorDetail: {
-          code: error.code,
-          retriable: error.retriable ?? false,
-          message: error.message,
-          metadata: { ...(error.metadata ?? {}) },
-          ...(error.retryAfterMs !== undefined ? { retryDelayMs: error.retryAfterMs } : {}),
-        },
-        fieldViolations,
-      }),
-    );
-    return { code, details: error.message, metadata };
-  }
+        metadata: { ...detailsMetadata(error.details), ...(error.metadata ?? {}) },
+        ...(error.retryAfterMs !== undefined ? { retryDelayMs: error.retryAfterMs } : {}),
+      },
+      fieldViolations,
+    }),
+  );
+  return { code, details: error.message, metadata };
+}
+
+/** INTERNAL with an incident id: message, stack, details and driver errors stay in the log. */
+function internalStatus(errorCode: string): MappedError {
+  const metadata = new Metadata();
   const incidentId = randomUUID();
   const details = `internal error (incident ${incidentId})`;
   metadata.set(
     STATUS_DETAILS_KEY,
-    encodeStatusDetails({ code: Status.INTERNAL, message: details, errorDetail: { code: 'GRPC.INTERNAL', retriable: false, message: details, metadata: { incident_id: incidentId } }, fieldViolations: [] }),
+    encodeStatusDetails({ code: Status.INTERNAL, message: details, errorDetail: { code: errorCode, retriable: false, message: details, metadata: { incident_id: incidentId } }, fieldViolations: [] }),
   );
   return { code: Status.INTERNAL, details, metadata, incidentId };
+}
+
+const MAX_DETAIL_CHARS = 1024;
+
+/**
+ * DomainError.details (e.g. `{ streamId, expected, actual }`) as ErrorDetail metadata: strings,
+ * numbers and booleans as text, lists of them comma-separated; nested objects (which may name
+ * other streams) and `issues` (sent as BadRequest) are left out.
+ */
+function detailsMetadata(details: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(details ?? {})) {
+    if (key === 'issues') continue;
+    const text = isScalar(value) ? String(value) : Array.isArray(value) && value.every(isScalar) ? value.join(',') : undefined;
+    if (text !== undefined) out[key] = text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS - 1)}…` : text;
+  }
+  return out;
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 /** A status with a platform ErrorDetail (auth failures, deadlines), built without a domain error. */

@@ -31,7 +31,7 @@ describe('GrpcPlatformModule', () => {
         GrpcPlatformModule.forRootAsync({
           imports: [SettingsModule],
           inject: [SETTINGS],
-          useFactory: (settings: { secret: string }) => ({ config: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [settings.secret] } } }, logger }),
+          useFactory: (settings: { secret: string }) => ({ config: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [settings.secret], development: true } } }, logger }),
         }),
         ProbeModule,
       ],

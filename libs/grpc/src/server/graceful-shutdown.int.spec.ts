@@ -19,7 +19,7 @@ const viewer = createDevelopmentToken(TEST_JWT_SECRET, ['viewer'], 'alice');
 
 async function startServer(drainDelayMs: number, observations: ProbeObservations): Promise<GrpcPlatformServer> {
   const server = new GrpcPlatformServer({
-    config: { host: '127.0.0.1', port: 0, drainDelayMs, auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET] } } },
+    config: { host: '127.0.0.1', port: 0, drainDelayMs, auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET], development: true } } },
     logger: captureLogger().logger,
   });
   server.addService(loadProbePackage(), PROBE_SERVICE, probeImplementation(observations));

@@ -25,7 +25,8 @@ describe('GrpcPlatformServer', () => {
         host: '127.0.0.1',
         port: 0,
         maxReceiveMessageBytes: 64 * 1024,
-        auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET] }, apiKeys: [{ id: 'mes-bridge', sha256: apiKey.sha256, roles: ['integrator', 'ingest'] }] },
+        reflection: true,
+        auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET], development: true }, apiKeys: [{ id: 'mes-bridge', sha256: apiKey.sha256, roles: ['integrator', 'ingest'] }] },
       },
       logger,
       metricsRegistry: registry,
@@ -293,7 +294,7 @@ describe('GrpcPlatformServer', () => {
 
   describe('registration', () => {
     it('refuses an implementation that misses an RPC, has an unknown one, the wrong shape or no roles', () => {
-      const other = new GrpcPlatformServer({ config: { port: 0, auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET] } } }, logger });
+      const other = new GrpcPlatformServer({ config: { port: 0, auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET], development: true } } }, logger });
       const impl = probeImplementation(observations);
       const { Echo: _echo, ...withoutEcho } = impl;
       expect(() => other.addService(loadProbePackage(), PROBE_SERVICE, withoutEcho)).toThrow(/Echo is not implemented/);

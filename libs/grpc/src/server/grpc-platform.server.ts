@@ -27,17 +27,18 @@ export interface GrpcPlatformServerOptions {
 }
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
+const keepBytes = (bytes: Buffer): Buffer => bytes;
 type State = 'new' | 'starting' | 'serving' | 'draining' | 'stopped';
 
 /**
  * One gRPC server per service process, on @grpc/grpc-js: authenticated, role-checked,
- * deadline-aware handlers; grpc.health.v1 and server reflection (both open); domain errors mapped
+ * deadline-aware handlers; grpc.health.v1 and, when configured, server reflection (both open); domain errors mapped
  * to statuses with google.rpc.Status details; metrics, logs and trace context per call; graceful
  * drain on shutdown. Usable standalone or through GrpcPlatformModule (NestJS).
  */
 export class GrpcPlatformServer {
   readonly config: GrpcPlatformConfig;
-  readonly health = new HealthStatusRegistry();
+  readonly health: HealthStatusRegistry;
   private readonly server: Server;
   private readonly pipeline: CallPipeline;
   private readonly shutdownController = new AbortController();
@@ -51,10 +52,12 @@ export class GrpcPlatformServer {
   constructor(options: GrpcPlatformServerOptions) {
     this.config = parseGrpcPlatformConfig(options.config);
     this.logger = options.logger.child({ component: 'grpc-server' });
+    this.health = new HealthStatusRegistry({ maxWatchesPerPeer: this.config.maxHealthWatchesPerPeer });
     const optional = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
     this.server = new Server({
       'grpc.max_receive_message_length': this.config.maxReceiveMessageBytes,
       'grpc.max_send_message_length': this.config.maxSendMessageBytes,
+      'grpc.max_concurrent_streams': this.config.maxConcurrentStreams,
       ...optional('grpc.max_connection_age_ms', this.config.maxConnectionAgeMs),
       ...optional('grpc.max_connection_age_grace_ms', this.config.maxConnectionAgeGraceMs),
       ...optional('grpc.keepalive_time_ms', this.config.keepaliveTimeMs),
@@ -94,6 +97,7 @@ export class GrpcPlatformServer {
     if (!definition || typeof definition !== 'object' || 'format' in definition) throw new Error(`${serviceName} is not a service of the given package definition`);
 
     const handlers: Record<string, ReturnType<CallPipeline['wrap']>> = {};
+    const raw: Record<string, ServiceDefinition[string]> = {};
     const problems: string[] = [];
     for (const [method, def] of Object.entries(definition)) {
       const impl = implementation[method];
@@ -101,26 +105,34 @@ export class GrpcPlatformServer {
       if (!impl) problems.push(`${method} is not implemented`);
       else if (impl.kind !== expected) problems.push(`${method} is ${expected} in the proto but implemented as ${impl.kind}`);
       else if (impl.roles.length === 0) problems.push(`${method} declares no roles`);
-      else handlers[method] = this.pipeline.wrap(serviceName, method, impl);
+      else {
+        // grpc-js hands the handler the request bytes; the pipeline decodes them (with the
+        // method's own deserializer, e.g. ingestion's fast SampleBatch decoder) only after the
+        // caller is authenticated and authorised.
+        raw[method] = { ...def, requestDeserialize: keepBytes };
+        handlers[method] = this.pipeline.wrap(serviceName, method, impl, def.requestDeserialize);
+      }
     }
     for (const method of Object.keys(implementation)) if (!(method in definition)) problems.push(`${method} is not an RPC of ${serviceName}`);
     if (problems.length > 0) throw new Error(`invalid implementation of ${serviceName}: ${problems.join('; ')}`);
 
-    this.server.addService(definition, handlers);
+    this.server.addService(raw as ServiceDefinition, handlers);
     this.packages.push(packageDefinition);
     this.services.push(serviceName);
     this.health.register(serviceName);
     return this;
   }
 
-  /** Binds, adds health and reflection, then reports every service SERVING. */
+  /** Binds, adds health (and reflection when configured), then reports every service SERVING. */
   async start(): Promise<number> {
     if (this.state !== 'new') throw new Error(`the gRPC server is already ${this.state}`);
     this.state = 'starting';
     const healthPackage = loadPlatformProto('grpc/health/v1/health.proto');
     this.server.addService(healthPackage[HEALTH_SERVICE] as ServiceDefinition, this.health.implementation());
-    const reflected = Object.assign({}, healthPackage, ...this.packages) as PackageDefinition;
-    new ReflectionService(reflected as never).addToServer(this.server as never);
+    if (this.config.reflection) {
+      const reflected = Object.assign({}, healthPackage, ...this.packages) as PackageDefinition;
+      new ReflectionService(reflected as never).addToServer(this.server as never);
+    }
 
     const address = `${this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host}:${this.config.port}`;
     this.boundPort = await new Promise<number>((resolve, reject) =>
@@ -134,7 +146,7 @@ export class GrpcPlatformServer {
     this.health.set(OVERALL_SERVICE, 'SERVING');
     for (const service of this.services) this.health.set(service, 'SERVING');
     this.state = 'serving';
-    this.logger.info({ address, port: this.boundPort, tls: Boolean(this.config.tls), mutualTls: Boolean(this.config.tls?.requireClientCert), services: this.services }, 'gRPC server serving');
+    this.logger.info({ address, port: this.boundPort, tls: Boolean(this.config.tls), reflection: this.config.reflection, mutualTls: Boolean(this.config.tls?.requireClientCert), services: this.services }, 'gRPC server serving');
     return this.boundPort;
   }
 

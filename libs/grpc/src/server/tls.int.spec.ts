@@ -33,7 +33,7 @@ describe('TLS', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function withServer(tls: TlsConfig, run: (port: number) => Promise<void>): Promise<void> {
-    const server = new GrpcPlatformServer({ config: { host: '127.0.0.1', port: 0, tls, auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET] } } }, logger: captureLogger().logger });
+    const server = new GrpcPlatformServer({ config: { host: '127.0.0.1', port: 0, tls, auth: { jwt: { hs256Secrets: [TEST_JWT_SECRET], development: true } } }, logger: captureLogger().logger });
     server.addService(loadProbePackage(), PROBE_SERVICE, probeImplementation({ aborted: [], completed: [] }));
     await server.start();
     try {

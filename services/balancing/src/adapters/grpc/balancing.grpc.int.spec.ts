@@ -40,7 +40,7 @@ describe('BalancingService over gRPC', () => {
     history = new FakeHistorySource(new Map());
     app = await startBalancingApp({
       databaseUrl: db.url,
-      grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET] } } },
+      grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET], development: true } } },
       plantModels: [{ document: demoDocument(), format: 'yaml', origin: 'demo' }],
       history,
       logger: pino({ enabled: false }),

@@ -7,6 +7,7 @@ type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.Cal
 export interface IngestionReadClient extends grpc.Client {
   readAggregates: Unary<v1.ReadAggregatesRequest, v1.ReadAggregatesResponse>;
   readInterpolated: Unary<v1.ReadInterpolatedRequest, v1.ReadInterpolatedResponse>;
+  listTags: Unary<v1.ListTagsRequest, v1.ListTagsResponse>;
 }
 
 type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => IngestionReadClient;

@@ -18,6 +18,11 @@ export interface IngestionHistorySourceOptions {
   readonly logger: Logger;
 }
 
+/** Ingestion refuses the token balancing calls it with. */
+export class IngestionAccessError extends Error {
+  override readonly name = 'IngestionAccessError';
+}
+
 const ts = (ms: number) => {
   const seconds = Math.floor(ms / 1000);
   return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
@@ -41,6 +46,29 @@ export class IngestionHistorySource implements HistorySource {
 
   close(): void {
     this.client.close();
+  }
+
+  /**
+   * Start-up check that ingestion accepts this service's token (one ListTags of one tag): refusal
+   * (UNAUTHENTICATED, PERMISSION_DENIED) throws IngestionAccessError naming the cause, so that
+   * mismatched AUTH_JWT_* settings stop the start instead of failing every history read. An
+   * unreachable ingestion (not started yet) is reported, not fatal.
+   */
+  async verifyAccess(timeoutMs = 5_000): Promise<{ reachable: true } | { reachable: false; reason: string }> {
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${this.options.token()}`);
+    try {
+      await callUnary(this.client.listTags, this.client, { plantId: '', pageSize: 1, pageToken: '' }, metadata, timeoutMs);
+      return { reachable: true };
+    } catch (error) {
+      const decoded = decodeGrpcError(error);
+      if (decoded.status === grpc.status.UNAUTHENTICATED || decoded.status === grpc.status.PERMISSION_DENIED) {
+        throw new IngestionAccessError(
+          `ingestion at ${this.options.address} refuses balancing's token (${decoded.statusName}: ${decoded.message}); balancing mints it from AUTH_JWT_SECRET, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: give both services the same values, or set INGESTION_TOKEN to a token with the viewer role`,
+        );
+      }
+      return { reachable: false, reason: `${decoded.statusName}: ${decoded.message}` };
+    }
   }
 
   async readWindow(query: HistoryQuery): Promise<Map<string, TagAverage>> {

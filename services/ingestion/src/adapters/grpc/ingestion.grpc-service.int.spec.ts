@@ -38,7 +38,7 @@ describe('IngestionService over gRPC', () => {
       databaseUrl: db.url,
       databasePoolMax: 4,
       storage: { timescale: 'native' },
-      grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET] } } },
+      grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET], development: true } } },
       catalog: new InMemoryTagCatalog([tag('TI-1'), tag('PI-1', { unit: 'bar', plantId: 'p2', stepped: true })]),
       logger,
     });
