@@ -32,6 +32,8 @@ export class KafkaEventBus implements EventBus {
   private producerReady?: Promise<void>;
   private readonly consumers = new Map<Consumer, AbortController>();
   private readonly topicAdmin: TopicAdmin;
+  /** Rejecters of publishes in flight: `close` fails them at once instead of waiting out an outage. */
+  private readonly inFlight = new Set<(error: Error) => void>();
   private closed = false;
 
   constructor(private readonly config: KafkaEventBusConfig) {
@@ -171,6 +173,9 @@ export class KafkaEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const closing = new MessagingError(MESSAGING_ERROR_CODES.BUS_CLOSED, 'the event bus closed before the broker acknowledged', { retriable: true });
+    for (const reject of this.inFlight) reject(closing);
+    this.inFlight.clear();
     const consumers = [...this.consumers];
     this.consumers.clear();
     for (const [, stopping] of consumers) stopping.abort();
@@ -182,6 +187,7 @@ export class KafkaEventBus implements EventBus {
   private async send(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
     const timeoutMs = this.config.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
+    let rejectEarly: ((error: Error) => void) | undefined;
     try {
       const attempt = (async () => {
         await this.topicAdmin.ensure(topicMessages.map((t) => t.topic));
@@ -192,6 +198,8 @@ export class KafkaEventBus implements EventBus {
       attempt.catch(() => undefined); // may settle after the deadline
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error(`no acknowledgement within ${timeoutMs} ms`), { retriable: true })), timeoutMs);
+        rejectEarly = reject;
+        this.inFlight.add(reject);
       });
       await Promise.race([attempt, deadline]);
     } catch (error) {
@@ -204,6 +212,7 @@ export class KafkaEventBus implements EventBus {
       );
     } finally {
       clearTimeout(timer);
+      if (rejectEarly) this.inFlight.delete(rejectEarly);
     }
   }
 
