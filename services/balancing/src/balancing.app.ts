@@ -75,6 +75,8 @@ export interface BalancingAppOptions {
     readonly topics?: KafkaEventBusConfig['topics'];
     /** Let the broker auto-create topics instead (test brokers without a usable admin API). */
     readonly allowAutoTopicCreation?: boolean;
+    /** Bound of one outbox batch's publish (KAFKA_PUBLISH_TIMEOUT_MS, default 30 s). */
+    readonly publishTimeoutMs?: number;
   };
   /** When the consumer and relay turn health NOT_SERVING (held too long, dead-lettering in a row). */
   readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;

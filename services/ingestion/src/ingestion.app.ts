@@ -58,6 +58,8 @@ export interface IngestionAppOptions {
         readonly topics?: KafkaEventBusConfig['topics'];
         /** Let the broker auto-create topics instead (test brokers without a usable admin API). */
         readonly allowAutoTopicCreation?: boolean;
+        /** Bound of one outbox batch's publish (KAFKA_PUBLISH_TIMEOUT_MS, default 30 s). */
+        readonly publishTimeoutMs?: number;
       };
   /** When the outbox relay turns health NOT_SERVING (a batch held too long). */
   readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;

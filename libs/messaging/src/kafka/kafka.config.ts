@@ -54,11 +54,12 @@ export interface KafkaEventBusConfig {
 }
 
 /**
- * The platform's Kafka connection variables (KAFKA_BROKERS, KAFKA_CLIENT_ID, KAFKA_SSL,
- * KAFKA_SSL_CA_FILE, KAFKA_SASL_*; see @reflux/config's kafkaConnectionOptions) as Kafka bus
- * settings, so that every service connects the same way.
+ * The platform's Kafka variables (KAFKA_BROKERS, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SSL_CA_FILE,
+ * KAFKA_SASL_*, KAFKA_PRODUCER_IDEMPOTENT, KAFKA_PUBLISH_TIMEOUT_MS, KAFKA_TOPIC_*,
+ * KAFKA_DLQ_RETENTION_MS; see @reflux/config's kafkaConnectionOptions) as Kafka bus settings, so
+ * that every service connects, publishes and creates topics the same way.
  */
-export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBusConfig, 'brokers' | 'clientId' | 'client'> {
+export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBusConfig, 'brokers' | 'clientId' | 'client' | 'idempotent' | 'publishTimeoutMs' | 'topics'> {
   return {
     brokers: [...c.brokers],
     clientId: c.clientId,
@@ -66,6 +67,9 @@ export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBu
       ...(c.ssl !== undefined && { ssl: typeof c.ssl === 'boolean' ? c.ssl : { ca: [...c.ssl.ca] } }),
       ...(c.sasl && { sasl: saslOptions(c.sasl.mechanism, c.sasl.username, c.sasl.password) }),
     },
+    idempotent: c.idempotent,
+    publishTimeoutMs: c.publishTimeoutMs,
+    topics: { ...c.topics },
   };
 }
 

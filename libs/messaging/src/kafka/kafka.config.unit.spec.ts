@@ -47,13 +47,15 @@ describe('Kafka client configuration', () => {
     expect(kafkaConsumerConfig('g', { fetchMaxWaitMs: 100 }).maxWaitTimeInMs).toBe(100);
   });
 
-  it('carries the platform TLS and SASL settings to the Kafka client', () => {
-    expect(kafkaBusConnection({ clientId: 'ingestion', brokers: ['k1:9093'], ssl: { ca: ['PEM'] }, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } })).toEqual({
+  it('carries the platform TLS, SASL, producer and topic settings to the Kafka bus', () => {
+    const settings = { idempotent: false, publishTimeoutMs: 5_000, topics: { create: true, numPartitions: 12, replicationFactor: 1, retentionMs: 3_600_000, deadLetterRetentionMs: 7_200_000 } };
+    expect(kafkaBusConnection({ clientId: 'ingestion', brokers: ['k1:9093'], ssl: { ca: ['PEM'] }, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' }, ...settings })).toEqual({
       brokers: ['k1:9093'],
       clientId: 'ingestion',
       client: { ssl: { ca: ['PEM'] }, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } },
+      ...settings,
     });
-    expect(kafkaBusConnection({ clientId: 'c', brokers: ['k:9092'], ssl: true }).client).toEqual({ ssl: true });
-    expect(kafkaBusConnection({ clientId: 'c', brokers: ['k:9092'] }).client).toEqual({});
+    expect(kafkaBusConnection({ clientId: 'c', brokers: ['k:9092'], ssl: true, ...settings }).client).toEqual({ ssl: true });
+    expect(kafkaBusConnection({ clientId: 'c', brokers: ['k:9092'], ...settings }).client).toEqual({});
   });
 });
