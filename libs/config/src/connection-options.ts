@@ -10,15 +10,47 @@ export interface KafkaConnectionOptions {
   readonly brokers: string[];
   readonly ssl?: boolean | { readonly ca: string[] };
   readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
+  /** KAFKA_PRODUCER_IDEMPOTENT. */
+  readonly idempotent: boolean;
+  /** KAFKA_PUBLISH_TIMEOUT_MS. */
+  readonly publishTimeoutMs: number;
+  /** KAFKA_TOPIC_* and KAFKA_DLQ_RETENTION_MS: how the bus creates its topics. */
+  readonly topics: {
+    readonly create: boolean;
+    readonly numPartitions: number;
+    readonly replicationFactor: number;
+    readonly retentionMs: number;
+    readonly deadLetterRetentionMs: number;
+  };
 }
+
+type KafkaVariables =
+  | 'SERVICE_NAME'
+  | 'EVENT_BUS'
+  | 'KAFKA_BROKERS'
+  | 'KAFKA_CLIENT_ID'
+  | 'KAFKA_SSL'
+  | 'KAFKA_SSL_CA_FILE'
+  | 'KAFKA_SASL_MECHANISM'
+  | 'KAFKA_SASL_USERNAME'
+  | 'KAFKA_SASL_PASSWORD'
+  | 'KAFKA_PRODUCER_IDEMPOTENT'
+  | 'KAFKA_PUBLISH_TIMEOUT_MS'
+  | 'KAFKA_TOPIC_CREATE'
+  | 'KAFKA_TOPIC_PARTITIONS'
+  | 'KAFKA_TOPIC_REPLICATION_FACTOR'
+  | 'KAFKA_TOPIC_RETENTION_MS'
+  | 'KAFKA_DLQ_RETENTION_MS';
 
 /**
  * Kafka connection options from the platform variables: KAFKA_CLIENT_ID (default SERVICE_NAME),
  * KAFKA_BROKERS, KAFKA_SSL with the optional KAFKA_SSL_CA_FILE (read now, so a missing file stops
- * the start naming the variable) and the KAFKA_SASL_* triple.
+ * the start naming the variable), the KAFKA_SASL_* triple, and the producer and topic settings
+ * every service's bus uses (KAFKA_PRODUCER_IDEMPOTENT, KAFKA_PUBLISH_TIMEOUT_MS, KAFKA_TOPIC_*,
+ * KAFKA_DLQ_RETENTION_MS).
  */
 export function kafkaConnectionOptions(
-  config: Pick<PlatformConfig, 'SERVICE_NAME' | 'EVENT_BUS' | 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>,
+  config: Pick<PlatformConfig, KafkaVariables>,
   readFile: ReadFile = readFileSync,
 ): KafkaConnectionOptions {
   if (config.EVENT_BUS !== 'kafka' || !config.KAFKA_BROKERS) {
@@ -40,6 +72,15 @@ export function kafkaConnectionOptions(
     brokers: [...config.KAFKA_BROKERS],
     ...(ssl !== undefined && { ssl }),
     ...(sasl && { sasl }),
+    idempotent: config.KAFKA_PRODUCER_IDEMPOTENT,
+    publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+    topics: {
+      create: config.KAFKA_TOPIC_CREATE,
+      numPartitions: config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+      retentionMs: config.KAFKA_TOPIC_RETENTION_MS,
+      deadLetterRetentionMs: config.KAFKA_DLQ_RETENTION_MS,
+    },
   };
 }
 

@@ -27,7 +27,31 @@ describe('kafkaConnectionOptions', () => {
       brokers: ['k1:9093', 'k2:9093'],
       ssl: { ca: [PEM] },
       sasl: { mechanism: 'scram-sha-512', username: 'reflux', password: 'pw' },
+      idempotent: true,
+      publishTimeoutMs: 30_000,
+      topics: { create: true, numPartitions: 6, replicationFactor: 3, retentionMs: 604_800_000, deadLetterRetentionMs: 2_592_000_000 },
     });
+  });
+
+  it('carries the producer and topic settings every service uses', () => {
+    const config = loadConfig(platformConfigSchema, {
+      ...base,
+      EVENT_BUS: 'kafka',
+      KAFKA_BROKERS: 'k1:9092',
+      KAFKA_PRODUCER_IDEMPOTENT: 'false',
+      KAFKA_PUBLISH_TIMEOUT_MS: '5000',
+      KAFKA_TOPIC_CREATE: 'false',
+      KAFKA_TOPIC_PARTITIONS: '12',
+      KAFKA_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TOPIC_RETENTION_MS: '3600000',
+      KAFKA_DLQ_RETENTION_MS: '7200000',
+    });
+    expect(kafkaConnectionOptions(config)).toMatchObject({
+      idempotent: false,
+      publishTimeoutMs: 5_000,
+      topics: { create: false, numPartitions: 12, replicationFactor: 1, retentionMs: 3_600_000, deadLetterRetentionMs: 7_200_000 },
+    });
+    expect(() => loadConfig(platformConfigSchema, { ...base, EVENT_BUS: 'kafka', KAFKA_BROKERS: 'k1:9092', KAFKA_TOPIC_PARTITIONS: '0' })).toThrow(/KAFKA_TOPIC_PARTITIONS/);
   });
 
   it('names KAFKA_SSL_CA_FILE when the file cannot be read', () => {

@@ -50,6 +50,20 @@ export const platformConfigShape = {
   KAFKA_SASL_MECHANISM: env.oneOf(['plain', 'scram-sha-256', 'scram-sha-512'] as const, { optional: true }),
   KAFKA_SASL_USERNAME: env.text({ optional: true }),
   KAFKA_SASL_PASSWORD: env.text({ optional: true, secret: true }),
+  /**
+   * Idempotent producer (broker-side deduplication of retried produce requests). Turn off only for
+   * brokers that hand out no producer ids (the librdkafka mock cluster of the tests).
+   */
+  KAFKA_PRODUCER_IDEMPOTENT: env.bool({ default: true }),
+  /** Longest one publish (an outbox batch) may wait for the broker before it fails and is retried, ms. */
+  KAFKA_PUBLISH_TIMEOUT_MS: env.int({ min: 1_000, max: 600_000 }, { default: 30_000 }),
+  /** Create missing topics (and their `.dlq`) through the admin client; false: the operator creates them. */
+  KAFKA_TOPIC_CREATE: env.bool({ default: true }),
+  KAFKA_TOPIC_PARTITIONS: env.int({ min: 1, max: 10_000 }, { default: 6 }),
+  KAFKA_TOPIC_REPLICATION_FACTOR: env.int({ min: 1, max: 32 }, { default: 3 }),
+  /** retention.ms of event topics (default 7 days) and of dead-letter topics (default 30 days). */
+  KAFKA_TOPIC_RETENTION_MS: env.int({ min: 60_000, max: Number.MAX_SAFE_INTEGER }, { default: 7 * 86_400_000 }),
+  KAFKA_DLQ_RETENTION_MS: env.int({ min: 60_000, max: Number.MAX_SAFE_INTEGER }, { default: 30 * 86_400_000 }),
 
   AUTH_JWT_SECRET: env.text({ optional: true, secret: true, minLength: 32 }),
   AUTH_JWT_PUBLIC_KEY_FILE: env.filePath({ optional: true }),

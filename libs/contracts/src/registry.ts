@@ -182,6 +182,13 @@ export class ContractRegistry<C extends AnyContract = AnyContract> {
 
   private schemaOf(contract: C, schemaVersion: number): z.ZodType {
     if (schemaVersion === contract.schemaVersion) return contract.schema;
+    if (Number.isInteger(schemaVersion) && schemaVersion > contract.schemaVersion) {
+      throw new ContractError(
+        CONTRACT_ERROR_CODES.SCHEMA_VERSION_AHEAD,
+        `${contract.type} v${schemaVersion} is newer than this build knows (1…${contract.schemaVersion}); deploy the consumer's new version`,
+        [{ path: 'schemaVersion', message: `this build reads up to ${contract.schemaVersion}` }],
+      );
+    }
     const previous = contract.previousVersions[schemaVersion - 1];
     if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || !previous) {
       throw new ContractError(

@@ -76,7 +76,8 @@ describe('integration event registry', () => {
   it('refuses an unknown type and an unknown schema version with their own codes', () => {
     const valid = integrationEvents.create(EVENT_TYPES.PlantModelVersioned, { plantId: 'plant-7', version: 3 }, meta);
     expect(catchError(() => integrationEvents.parse({ ...valid, type: 'NoSuchThing' })).code).toEqual(CONTRACT_ERROR_CODES.UNKNOWN_EVENT_TYPE);
-    expect(catchError(() => integrationEvents.parse({ ...valid, schemaVersion: 2 })).code).toEqual(CONTRACT_ERROR_CODES.UNSUPPORTED_SCHEMA_VERSION);
+    expect(catchError(() => integrationEvents.parse({ ...valid, schemaVersion: 2 })).code).toEqual(CONTRACT_ERROR_CODES.SCHEMA_VERSION_AHEAD);
+    expect(catchError(() => integrationEvents.validateData(valid.type, 0, valid.data)).code).toEqual(CONTRACT_ERROR_CODES.UNSUPPORTED_SCHEMA_VERSION);
   });
 
   it('keeps every required event type with a topic and a schema version', () => {
@@ -140,6 +141,17 @@ describe('schema versions', () => {
     const error = catchError(() => registry.parse(envelope(1, { unitId: 'V-100', lossKgPerS: 1 })));
     expect(error.code).toEqual(CONTRACT_ERROR_CODES.INVALID_EVENT);
     expect(error.issues).toEqual([expect.objectContaining({ path: 'data.lossTonnesPerHour' })]);
+  });
+
+  it('reads additive fields of the current version tolerantly: known fields kept, unknown ones dropped', () => {
+    const parsed = registry.parse(envelope(3, { unitId: 'V-100', lossKgPerS: 2, confidence: 0.9, detectedBy: 'GLR', sensors: ['FI-1'] }));
+    expect(parsed.data).toEqual({ unitId: 'V-100', lossKgPerS: 2, confidence: 0.9 });
+  });
+
+  it('refuses a newer version than it knows with a retriable error, so a consumer holds the event instead of dead-lettering it', () => {
+    const error = catchError(() => registry.parse(envelope(4, { unitId: 'V-100', lossKgPerS: 2, confidence: 0.9 })));
+    expect(error).toMatchObject({ code: CONTRACT_ERROR_CODES.SCHEMA_VERSION_AHEAD, retriable: true, issues: [{ path: 'schemaVersion', message: 'this build reads up to 3' }] });
+    expect(catchError(() => registry.parse(envelope(1, { unitId: 'V-100' })))).toMatchObject({ code: CONTRACT_ERROR_CODES.INVALID_EVENT, retriable: false });
   });
 
   it('refuses to register the same type twice', () => {

@@ -30,9 +30,9 @@ it('records each handler try as a CONSUMER span, child of the producer, with the
     {
       group: 'cache',
       registry: integrationEvents,
-      retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1, multiplier: 1, jitter: 0 },
+      retry: { initialDelayMs: 1, maxDelayMs: 1, multiplier: 1, jitter: 0 },
       logger: pino({ level: 'silent' }),
-      stopping: () => false,
+      signal: new AbortController().signal,
       handler: async (_e, delivery) => {
         handlerSpan = trace.getSpanContext(context.active())?.spanId;
         if (delivery.attempt === 1) throw new Error('cache unavailable');

@@ -10,9 +10,9 @@ const options = (handler: EventHandler, extra: Partial<DeliverOptions> = {}): De
   group: 'cache',
   registry: integrationEvents,
   handler,
-  retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2, multiplier: 2, jitter: 0 },
+  retry: { initialDelayMs: 1, maxDelayMs: 2, multiplier: 2, jitter: 0 },
   logger: pino({ level: 'silent' }),
-  stopping: () => false,
+  signal: new AbortController().signal,
   ...extra,
 });
 
@@ -28,7 +28,7 @@ describe('delivering one message to a handler', () => {
   it('skips, without validating, a type the consumer does not handle', async () => {
     const handler = jest.fn(async () => undefined);
     const outcome = await deliver(message({ type: 'SomethingElse', garbage: true }), options(handler, { types: new Set(['PlantModelVersioned']) }));
-    expect(outcome).toEqual({ kind: 'skipped' });
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'unwanted-type' });
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -47,33 +47,68 @@ describe('delivering one message to a handler', () => {
     expect(outcome).toMatchObject({ kind: 'dead-letter', info: { reason: 'invalid-event', errorCode: 'MESSAGING.UNDECODABLE_MESSAGE' } });
   });
 
-  it('dead-letters after the last try, or at once on a non-retriable error', async () => {
+  it('holds a retriably failing event until it succeeds, and dead-letters at once on a non-retriable error', async () => {
     let calls = 0;
-    const always = await deliver(message(event), options(async () => { calls++; throw new Error('timeout'); }));
-    expect(calls).toBe(3);
-    expect(always).toMatchObject({ kind: 'dead-letter', info: { reason: 'handler-failed', attempts: 3, errorMessage: 'timeout' } });
+    const retries: number[] = [];
+    const held = await deliver(
+      message(event),
+      options(
+        async () => {
+          if (++calls < 50) throw new Error('timeout');
+        },
+        { onRetry: (_e, attempt) => void retries.push(attempt) },
+      ),
+    );
+    expect(held).toEqual({ kind: 'handled', attempts: 50 });
+    expect(retries).toHaveLength(49);
     const rule = await deliver(message(event), options(async () => { throw Object.assign(new Error('no such plant'), { code: 'X.NO_PLANT', retriable: false }); }));
     expect(rule).toMatchObject({ kind: 'dead-letter', info: { reason: 'handler-failed', attempts: 1, errorCode: 'X.NO_PLANT' } });
   });
 
+  it('skips a type this build does not know instead of dead-lettering it', async () => {
+    const handler = jest.fn(async () => undefined);
+    const outcome = await deliver(message({ ...event, type: 'ValveStrokeTested' }), options(handler));
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'unknown-type' });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('holds a newer schema version than this build reads instead of dead-lettering it', async () => {
+    const stopping = new AbortController();
+    const codes: string[] = [];
+    const outcome = await deliver(
+      message({ ...event, schemaVersion: 2 }),
+      options(async () => undefined, {
+        signal: stopping.signal,
+        onRetry: (error) => {
+          codes.push((error as { code: string }).code);
+          if (codes.length === 3) stopping.abort();
+        },
+      }),
+    );
+    expect(outcome).toMatchObject({ kind: 'abandoned', error: { code: 'CONTRACTS.SCHEMA_VERSION_AHEAD' } });
+    expect(codes).toEqual(['CONTRACTS.SCHEMA_VERSION_AHEAD', 'CONTRACTS.SCHEMA_VERSION_AHEAD', 'CONTRACTS.SCHEMA_VERSION_AHEAD']);
+  });
+
   it('abandons instead of dead-lettering when the consumer stops mid-retry', async () => {
-    let stopping = false;
+    const stopping = new AbortController();
     const outcome = await deliver(
       message(event),
       options(
         async () => {
-          stopping = true;
+          stopping.abort();
           throw new Error('down');
         },
-        { stopping: () => stopping },
+        { signal: stopping.signal },
       ),
     );
     expect(outcome).toMatchObject({ kind: 'abandoned' });
   });
 
-  it('keeps the consumer alive before every backoff sleep', async () => {
-    const keepAlive = jest.fn(async () => undefined);
-    await deliver(message(event), options(async () => { throw new Error('x'); }, { keepAlive }));
-    expect(keepAlive).toHaveBeenCalledTimes(2);
+  it('abandons at once when the failure means the delivery cannot go on where it is', async () => {
+    let calls = 0;
+    const lost = new Error('Connection terminated');
+    const outcome = await deliver(message(event), options(async () => { calls++; throw lost; }, { abandonOn: (e) => e === lost }));
+    expect(outcome).toEqual({ kind: 'abandoned', error: lost });
+    expect(calls).toBe(1);
   });
 });

@@ -13,6 +13,8 @@ import { z } from 'zod';
 import type { DeadLetterInfo } from './dead-letter';
 import type { DeliveryContext, EventBus, EventHandler } from './event-bus.port';
 import { idempotentHandler } from './idempotency/idempotent-handler';
+import { consumerComponentName, type BusMonitoring } from './monitoring/consumer-observer';
+import { ComponentHealth } from '@reflux/observability';
 
 export interface EventBusContractHarness {
   readonly bus: EventBus;
@@ -25,9 +27,12 @@ export interface EventBusContractHarness {
   close(): Promise<void>;
 }
 
-export type EventBusContractFactory = (registry: ContractRegistry) => Promise<EventBusContractHarness>;
+/** `monitoring`: the health (and settings) the bus's consumers must report to. */
+export type EventBusContractFactory = (registry: ContractRegistry, monitoring: BusMonitoring) => Promise<EventBusContractHarness>;
 
-const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0.2 };
+const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0.2 };
+/** Longer than the whole retry budget (5 tries from 100 ms, about 1.5 s) after which events used to be dead-lettered. */
+const LONGER_THAN_OLD_BUDGET_MS = 2_500;
 
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -56,6 +61,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
     let registry: ContractRegistry;
     let type: string;
     let topic: string;
+    let health: ComponentHealth;
     const contextManager = new AsyncLocalStorageContextManager();
 
     beforeAll(() => {
@@ -72,7 +78,8 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       registry = t.registry;
       type = t.contract.type;
       topic = t.contract.topic;
-      harness = await factory(registry);
+      health = new ComponentHealth();
+      harness = await factory(registry, { health, failAfterDeadLetters: 3 });
     });
     afterEach(async () => {
       await harness?.close();
@@ -160,7 +167,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       const first = await h().bus.subscribe({
         group,
         topics: [topic],
-        retry: { maxAttempts: 1_000, initialDelayMs: 20, maxDelayMs: 50 },
+        retry: { initialDelayMs: 20, maxDelayMs: 50 },
         handler: async () => {
           failures++;
           throw new Error('downstream unavailable');
@@ -177,7 +184,37 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       expect(await h().deadLetters(topic, group, 0)).toEqual([]);
     });
 
-    it('dead-letters an event whose handler keeps failing, with the failure described, and moves on', async () => {
+    it('holds an event whose handler fails retriably for longer than the old retry budget, keeping its subject in order, and dead-letters nothing', async () => {
+      const group = `g-${randomUUID()}`;
+      const handled: string[] = [];
+      let failingSince: number | undefined;
+      let healthWhileHeld: string | undefined;
+      await h().bus.subscribe({
+        group,
+        topics: [topic],
+        retry: FAST_RETRY,
+        handler: async (event) => {
+          const { seq } = event.data as { seq: number };
+          if (event.subject === 'unit-held' && seq === 1) {
+            failingSince ??= Date.now();
+            if (Date.now() - failingSince < LONGER_THAN_OLD_BUDGET_MS) {
+              if (Date.now() - failingSince > 1_000) healthWhileHeld = health.get(consumerComponentName(group))?.state;
+              throw Object.assign(new Error('could not connect to PostgreSQL (failover in progress)'), { code: 'ECONNREFUSED' });
+            }
+          }
+          handled.push(`${event.subject}:${seq}`);
+        },
+      });
+      await h().bus.publish([sample('unit-held', 1), sample('unit-held', 2), sample('unit-held', 3)]);
+      await waitFor(() => handled.includes('unit-held:3'), 'the held subject to go through', 30_000);
+      expect(Date.now() - failingSince!).toBeGreaterThanOrEqual(LONGER_THAN_OLD_BUDGET_MS);
+      expect(handled.filter((x) => x.startsWith('unit-held'))).toEqual(['unit-held:1', 'unit-held:2', 'unit-held:3']);
+      expect(healthWhileHeld).toBe('degraded');
+      expect(health.get(consumerComponentName(group))?.state).toBe('running');
+      expect(await h().deadLetters(topic, group, 0)).toEqual([]);
+    });
+
+    it('dead-letters at once an event whose handler fails for good, with the failure described, and moves on to the next of its subject', async () => {
       const group = `g-${randomUUID()}`;
       const poison = sample('plant-1', 1);
       const next = sample('plant-1', 2);
@@ -190,14 +227,14 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         handler: async (event) => {
           if (event.eventId === poison.eventId) {
             poisonAttempts++;
-            throw Object.assign(new Error('unit V-100 is not in plant model v3'), { code: 'BALANCE.UNKNOWN_UNIT' });
+            throw Object.assign(new Error('unit V-100 is not in plant model v3'), { code: 'BALANCE.UNKNOWN_UNIT', retriable: false });
           }
           handled.push(event.eventId);
         },
       });
       await h().bus.publish([poison, next]);
       await waitFor(() => handled.includes(next.eventId), 'the event after the poison one');
-      expect(poisonAttempts).toBe(3);
+      expect(poisonAttempts).toBe(1);
       const [letter, ...more] = await h().deadLetters(topic, group, 1);
       expect(more).toEqual([]);
       expect(letter).toMatchObject({
@@ -208,8 +245,66 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         reason: 'handler-failed',
         errorCode: 'BALANCE.UNKNOWN_UNIT',
         errorMessage: 'unit V-100 is not in plant model v3',
-        attempts: 3,
+        attempts: 1,
       });
+    });
+
+    it('reports the consumer failed once its handler dead-letters events in a row, and running again when one goes through', async () => {
+      const group = `g-${randomUUID()}`;
+      const handled: number[] = [];
+      await h().bus.subscribe({
+        group,
+        topics: [topic],
+        retry: FAST_RETRY,
+        handler: async (event) => {
+          const { seq } = event.data as { seq: number };
+          if (seq < 3) throw Object.assign(new TypeError("Cannot read properties of undefined (reading 'units')"), { retriable: false });
+          handled.push(seq);
+        },
+      });
+      const name = consumerComponentName(group);
+      expect(health.get(name)?.state).toBe('running');
+      await h().bus.publish([0, 1, 2].map((seq) => sample('plant-1', seq)));
+      await waitFor(() => health.get(name)?.state === 'failed', 'the consumer to report failed');
+      expect(health.healthy()).toBe(false);
+      expect(health.get(name)?.detail).toMatch(/last 3 events were dead-lettered/);
+      await h().bus.publish(sample('plant-1', 3));
+      await waitFor(() => handled.includes(3), 'the good event');
+      await waitFor(() => health.healthy(), 'health back');
+      expect(health.get(name)?.state).toBe('running');
+    });
+
+    it('skips an event type this build does not know on a subscribed topic, as both buses do, instead of dead-lettering it', async () => {
+      const group = `g-${randomUUID()}`;
+      const sink = collect();
+      await h().bus.subscribe({ group, topics: [topic], handler: sink.handler, retry: FAST_RETRY });
+      const unknown = { ...sample('plant-1', 0), type: `ValveStrokeTested_${randomUUID().slice(0, 8)}`, data: { valve: 'XV-1' } };
+      await h().injectRaw(topic, 'plant-1', unknown);
+      const valid = sample('plant-1', 1);
+      await h().bus.publish(valid);
+      await waitFor(() => sink.events.length >= 1, 'the valid event');
+      expect(sink.events.map((e) => e.eventId)).toEqual([valid.eventId]);
+      expect(await h().deadLetters(topic, group, 0)).toEqual([]);
+    });
+
+    it('holds an event of a newer schema version than it reads, with later events of its subject, and reports it instead of dead-lettering', async () => {
+      const group = `g-${randomUUID()}`;
+      const sink = collect();
+      const subscription = await h().bus.subscribe({ group, topics: [topic], handler: sink.handler, retry: FAST_RETRY });
+      const before = sample('plant-1', 0);
+      await h().bus.publish(before);
+      await waitFor(() => sink.events.length >= 1, 'the event before');
+      const newer = { ...sample('plant-1', 1), schemaVersion: 2, data: { tagId: 'FI-1', massFlow: { value: 12.5, unit: 'kg/s' }, seq: 1 } };
+      await h().injectRaw(topic, 'plant-1', newer);
+      const after = sample('plant-1', 2);
+      await h().bus.publish(after);
+      const name = consumerComponentName(group);
+      await waitFor(() => health.get(name)?.state === 'degraded', 'the consumer to report the held event');
+      expect(health.get(name)?.detail).toMatch(/CONTRACTS\.SCHEMA_VERSION_AHEAD/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sink.events.map((e) => e.eventId)).toEqual([before.eventId]);
+      await subscription.stop();
+      expect(await h().deadLetters(topic, group, 0)).toEqual([]);
     });
 
     it('dead-letters a message that fails its contract without calling the handler', async () => {

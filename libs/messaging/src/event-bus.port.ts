@@ -31,7 +31,11 @@ export interface SubscribeOptions {
   readonly retry?: Partial<RetryPolicy>;
 }
 
-/** Handles one event. Throwing makes the bus retry (unless `error.retriable === false`), then dead-letter. */
+/**
+ * Handles one event. Throwing makes the bus retry with backoff, without limit, holding later events
+ * of the subject; an error with `retriable: false` (a `DomainError` by default) dead-letters the
+ * event at once and the consumer moves on.
+ */
 export type EventHandler = (event: IntegrationEvent, delivery: DeliveryContext) => Promise<void>;
 
 export interface DeliveryContext {
@@ -55,9 +59,12 @@ export interface BusSubscription {
   stop(): Promise<void>;
 }
 
+/**
+ * Backoff between tries of a handler that failed retriably. There is deliberately no attempt limit:
+ * a retriable failure holds the message (and, to keep per-subject order, everything behind it) until
+ * it succeeds or the consumer stops; the consumer reports `degraded`, then `failed` (see README).
+ */
 export interface RetryPolicy {
-  /** Total tries, the first included. */
-  readonly maxAttempts: number;
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
   readonly multiplier: number;

@@ -9,6 +9,8 @@ export const MESSAGING_ERROR_CODES = {
   UNDECODABLE_MESSAGE: 'MESSAGING.UNDECODABLE_MESSAGE',
   /** The bus was used after `close()`. */
   BUS_CLOSED: 'MESSAGING.BUS_CLOSED',
+  /** Topics could not be created through the admin client (retriable: the broker may be back later). */
+  TOPIC_SETUP_FAILED: 'MESSAGING.TOPIC_SETUP_FAILED',
   /** Invalid bus configuration. */
   INVALID_CONFIG: 'MESSAGING.INVALID_CONFIG',
 } as const;

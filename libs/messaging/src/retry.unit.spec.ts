@@ -1,7 +1,7 @@
 import { DomainError } from '@reflux/decider';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, mayRetry, retryWithBackoff } from './retry';
 
-const policy = { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 350, multiplier: 2, jitter: 0.2 };
+const policy = { initialDelayMs: 100, maxDelayMs: 350, multiplier: 2, jitter: 0.2 };
 
 describe('retry with exponential backoff and jitter', () => {
   it('doubles the delay per attempt and caps it', () => {
@@ -33,19 +33,20 @@ describe('retry with exponential backoff and jitter', () => {
     expect(sleeps).toEqual([100, 200]);
   });
 
-  it('gives up after maxAttempts with the last error', async () => {
+  it('keeps retrying a retriable failure far past the old five-try budget, with the delay capped', async () => {
     let calls = 0;
+    const sleeps: number[] = [];
     const outcome = await retryWithBackoff(
       async () => {
-        calls++;
-        throw new Error(`failure ${calls}`);
+        if (++calls < 200) throw new Error('database failover in progress');
+        return calls;
       },
-      policy,
-      { sleep: async () => undefined },
+      { ...policy, jitter: 0 },
+      { sleep: async (ms) => void sleeps.push(ms) },
     );
-    expect(calls).toBe(4);
-    expect(outcome.ok).toBe(false);
-    expect((outcome.error as Error).message).toBe('failure 4');
+    expect(outcome).toEqual({ ok: true, value: 200, attempts: 200 });
+    expect(Math.max(...sleeps)).toBe(350);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThan(60_000);
   });
 
   it('stops at once on an error that says retriable: false', async () => {
@@ -59,7 +60,7 @@ describe('retry with exponential backoff and jitter', () => {
       { sleep: async () => undefined },
     );
     expect(calls).toBe(1);
-    expect(outcome).toMatchObject({ ok: false, attempts: 1 });
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, reason: 'non-retriable' });
   });
 
   it('treats errors without the flag, and retriable ones, as worth another try', () => {
@@ -69,17 +70,21 @@ describe('retry with exponential backoff and jitter', () => {
     expect(mayRetry('a string')).toBe(true);
   });
 
-  it('stops retrying when the consumer is shutting down', async () => {
+  it('stops retrying when the consumer is shutting down, also in the middle of a backoff sleep', async () => {
     let calls = 0;
+    const stopping = new AbortController();
+    const started = Date.now();
     const outcome = await retryWithBackoff(
       async () => {
         calls++;
+        if (calls === 2) setTimeout(() => stopping.abort(), 20);
         throw new Error('down');
       },
-      DEFAULT_RETRY_POLICY,
-      { shouldStop: () => calls >= 2, sleep: async () => undefined },
+      { ...DEFAULT_RETRY_POLICY, initialDelayMs: 10, multiplier: 1000 },
+      { signal: stopping.signal },
     );
     expect(calls).toBe(2);
-    expect(outcome.ok).toBe(false);
+    expect(outcome).toMatchObject({ ok: false, reason: 'stopped' });
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -4,3 +4,4 @@ export * from './kafka-mock';
 export * from './ports';
 export * from './postgres';
 export * from './redis';
+export * from './tcp-proxy';

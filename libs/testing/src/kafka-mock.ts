@@ -49,3 +49,13 @@ export function kafkaBrokers(): string[] {
 export function kafkaIdempotenceSupported(): boolean {
   return process.env['REFLUX_TEST_KAFKA_KIND'] === 'broker';
 }
+
+/**
+ * Topic settings of a Kafka event bus for the test broker. librdkafka's mock cluster names a
+ * controller that does not exist, so kafkajs's admin cannot create topics there: against it the
+ * broker auto-creates them on first use. Against a real broker (REFLUX_TEST_KAFKA_KIND=broker) the
+ * bus creates them through the admin client, as in production (replication factor 1).
+ */
+export function kafkaTestTopicSettings(): { allowAutoTopicCreation: boolean; topics: { create: boolean; replicationFactor?: number } } {
+  return kafkaIdempotenceSupported() ? { allowAutoTopicCreation: false, topics: { create: true, replicationFactor: 1 } } : { allowAutoTopicCreation: true, topics: { create: false } };
+}

@@ -1,8 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig, kafkaBusConnection } from '@reflux/messaging';
+import {
+  KafkaEventBus,
+  outboxCategory,
+  OutboxRelay,
+  PostgresEventBus,
+  stopRelayAndBus,
+  TransactionalOutbox,
+  type BusMonitoring,
+  type BusSubscription,
+  type EventBus,
+  type KafkaEventBusConfig,
+  kafkaBusConnection,
+} from '@reflux/messaging';
+import { ComponentHealth } from '@reflux/observability';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
 import { loadProtoPackage } from '@reflux/proto';
 import type { Registry } from 'prom-client';
@@ -58,7 +71,15 @@ export interface BalancingAppOptions {
     /** Idempotent producer (default true; off only for brokers that hand out no producer ids). */
     readonly idempotent?: boolean;
     readonly client?: KafkaEventBusConfig['client'];
+    /** Partitions, replication and retention of the topics the bus creates (KAFKA_TOPIC_*). */
+    readonly topics?: KafkaEventBusConfig['topics'];
+    /** Let the broker auto-create topics instead (test brokers without a usable admin API). */
+    readonly allowAutoTopicCreation?: boolean;
+    /** Bound of one outbox batch's publish (KAFKA_PUBLISH_TIMEOUT_MS, default 30 s). */
+    readonly publishTimeoutMs?: number;
   };
+  /** When the consumer and relay turn health NOT_SERVING (held too long, dead-lettering in a row). */
+  readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
   readonly now?: () => Date;
   /** Prometheus registry for gRPC and reconciliation metrics (served by main.ts on METRICS_PORT). */
   readonly metricsRegistry?: Registry;
@@ -74,6 +95,8 @@ export interface BalancingApp {
   readonly trigger: WindowTrigger;
   readonly projection: Subscription;
   readonly server: GrpcPlatformServer;
+  /** State of the bus consumer and outbox relay; gRPC health follows it. */
+  readonly health: ComponentHealth;
   /** Drains gRPC, stops the schedule, consumers and projection, closes the pool. */
   stop(): Promise<void>;
 }
@@ -133,21 +156,25 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     const store = new PostgresEventStore({ pool, logger });
     cleanups.push(() => store.close());
 
+    const health = new ComponentHealth(o.metricsRegistry);
+    const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
     let bus: EventBus;
     let outbox: TransactionalOutbox;
     if (o.kafka) {
-      bus = new KafkaEventBus({ brokers: o.kafka.brokers, clientId: o.kafka.clientId, logger, idempotent: o.kafka.idempotent, client: o.kafka.client });
+      const kafkaBus = new KafkaEventBus({ ...o.kafka, logger, monitoring });
+      bus = kafkaBus;
       // A category of its own: several services may share the database, each relays its own outbox.
       outbox = new TransactionalOutbox({ eventStore: store, category: BALANCING_OUTBOX_CATEGORY });
-      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: BALANCING_OUTBOX_CATEGORY, subscriptionId: 'balancing-outbox-relay' });
+      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: BALANCING_OUTBOX_CATEGORY, subscriptionId: 'balancing-outbox-relay', monitoring });
       relay.start();
-      cleanups.push(() => relay.stop());
+      // Relay stops taking batches, the bus closes (failing a publish stuck in a broker outage), the relay ends.
+      cleanups.push(() => stopRelayAndBus(relay, kafkaBus));
     } else {
-      const pgBus = new PostgresEventBus({ eventStore: store, logger });
+      const pgBus = new PostgresEventBus({ eventStore: store, logger, monitoring });
       bus = pgBus;
       outbox = pgBus.outbox;
+      cleanups.push(() => bus.close());
     }
-    cleanups.push(() => bus.close());
 
     const models = new PlantModelRegistry();
     for (const source of o.plantModels) {
@@ -183,9 +210,12 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     server.addService(loadProtoPackage(BALANCING_PROTO), BALANCING_SERVICE, balancingServiceImplementation({ reconciler, readModel, classification, models }));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
+    // A stopped, crashed or stuck consumer or relay turns gRPC health NOT_SERVING.
+    cleanups.push(bindComponentHealth(server.health, health, [BALANCING_SERVICE]));
+    cleanups.push(() => health.beginShutdown()); // first: components stop on purpose from here on
     logger.info({ port, plants: models.plantIds() }, 'balancing service started');
 
-    return { port, pool, store, models, reconciler, readModel, trigger, projection, server, stop: stopAll };
+    return { port, pool, store, models, reconciler, readModel, trigger, projection, server, health, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -29,9 +29,19 @@ describe('balancing options from the environment', () => {
     }
   });
 
-  it('connects to Kafka with the platform settings when EVENT_BUS=kafka', () => {
+  it('connects to Kafka with the platform settings when EVENT_BUS=kafka, producer idempotence and topic settings included', () => {
     const options = balancingAppOptions(
-      loadBalancingConfig({ ...base, EVENT_BUS: 'kafka', KAFKA_BROKERS: 'kafka-0:9092,kafka-1:9092', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'bal', KAFKA_SASL_PASSWORD: 'secret' }),
+      loadBalancingConfig({
+        ...base,
+        EVENT_BUS: 'kafka',
+        KAFKA_BROKERS: 'kafka-0:9092,kafka-1:9092',
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'bal',
+        KAFKA_SASL_PASSWORD: 'secret',
+        KAFKA_PRODUCER_IDEMPOTENT: 'false',
+        KAFKA_TOPIC_REPLICATION_FACTOR: '1',
+      }),
       logger,
     );
     try {
@@ -39,6 +49,9 @@ describe('balancing options from the environment', () => {
         brokers: ['kafka-0:9092', 'kafka-1:9092'],
         clientId: 'balancing',
         client: { ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'bal', password: 'secret' } },
+        idempotent: false,
+        publishTimeoutMs: 30_000,
+        topics: { create: true, numPartitions: 6, replicationFactor: 1, retentionMs: 604_800_000, deadLetterRetentionMs: 2_592_000_000 },
       });
     } finally {
       (options.history as IngestionHistorySource).close();

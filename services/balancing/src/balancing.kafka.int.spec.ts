@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES, type IntegrationEvent } from '@reflux/contracts';
 import { KafkaEventBus } from '@reflux/messaging';
-import { createTestDatabase, kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
+import { createTestDatabase, kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings } from '@reflux/testing';
 import pino from 'pino';
 import { balanceStreamId } from './domain/balance-window';
 import { startBalancingApp, type BalancingApp } from './balancing.app';
@@ -29,9 +29,9 @@ describe('balancing with EVENT_BUS=kafka', () => {
       trigger: { windowS: 3600, settleS: 300, lookbackWindows: 1 },
       scheduleIntervalMs: 0,
       triggerOnIngest: true,
-      kafka: { brokers: kafkaBrokers(), clientId: 'balancing-kafka-test', idempotent },
+      kafka: { brokers: kafkaBrokers(), clientId: 'balancing-kafka-test', idempotent, ...kafkaTestTopicSettings() },
     });
-    consumerBus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'balancing-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300 });
+    consumerBus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'balancing-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300, ...kafkaTestTopicSettings() });
     await consumerBus.subscribe({
       group: `balancing-reader-${randomUUID()}`,
       types: [EVENT_TYPES.BalanceReconciled, EVENT_TYPES.GrossErrorSuspected, EVENT_TYPES.LossSuspected, EVENT_TYPES.PlantModelVersioned],

@@ -1,8 +1,10 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { ComponentHealth } from '@reflux/observability';
+import type { Registry } from 'prom-client';
 import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
-import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type KafkaEventBusConfig } from '@reflux/messaging';
+import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, stopRelayAndBus, TransactionalOutbox, type BusMonitoring, type KafkaEventBusConfig } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { CachedLatestSamples } from './application/cached-latest-samples';
 import { HistoryReader } from './application/history-reader';
@@ -52,7 +54,17 @@ export interface IngestionAppOptions {
         readonly client?: KafkaEventBusConfig['client'];
         /** Idempotent producer (KAFKA_PRODUCER_IDEMPOTENT, default true); off only for brokers without producer ids. */
         readonly idempotent?: boolean;
+        /** Partitions, replication and retention of the topics the bus creates (KAFKA_TOPIC_*). */
+        readonly topics?: KafkaEventBusConfig['topics'];
+        /** Let the broker auto-create topics instead (test brokers without a usable admin API). */
+        readonly allowAutoTopicCreation?: boolean;
+        /** Bound of one outbox batch's publish (KAFKA_PUBLISH_TIMEOUT_MS, default 30 s). */
+        readonly publishTimeoutMs?: number;
       };
+  /** When the outbox relay turns health NOT_SERVING (a batch held too long). */
+  readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
+  /** Prometheus registry for the relay's metrics (`reflux_outbox_relay_*`) and `reflux_component_state`. */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface IngestionApp {
@@ -62,6 +74,8 @@ export interface IngestionApp {
   readonly writer: MeasurementWriter;
   readonly reader: HistoryReader;
   readonly server: GrpcPlatformServer;
+  /** State of the outbox relay; gRPC health follows it. */
+  readonly health: ComponentHealth;
   /** Drains gRPC calls, waits for in-flight batches, stops maintenance and the bus, closes the pool. */
   stop(): Promise<void>;
 }
@@ -86,6 +100,8 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     cleanups.length = 0;
   };
   cleanups.push(() => pool.end());
+  const health = new ComponentHealth(o.metricsRegistry);
+  const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
   try {
     let outbox: MeasurementsIngestedOutbox | undefined;
     if (o.bus) {
@@ -93,16 +109,17 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       const eventStore = new PostgresEventStore({ pool, logger: o.logger });
       cleanups.push(() => eventStore.close());
       if (o.bus.kind === 'kafka') {
-        const bus = new KafkaEventBus({ brokers: [...o.bus.brokers], clientId: o.bus.clientId, client: o.bus.client, logger: o.logger, idempotent: o.bus.idempotent ?? true });
-        cleanups.push(() => bus.close());
+        const { kind: _kind, ...kafka } = o.bus;
+        const bus = new KafkaEventBus({ ...kafka, brokers: [...kafka.brokers], logger: o.logger, idempotent: kafka.idempotent ?? true, monitoring });
         // Its own outbox category, so its relay forwards no other service's outbox.
         const category = INGESTION_OUTBOX_CATEGORY;
-        const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, category, subscriptionId: 'ingestion-outbox-relay' });
+        const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, category, subscriptionId: 'ingestion-outbox-relay', monitoring });
         relay.start();
-        cleanups.push(() => relay.stop());
+        // Relay stops taking batches, the bus closes (failing a publish stuck in a broker outage), the relay ends.
+        cleanups.push(() => stopRelayAndBus(relay, bus));
         outbox = new MeasurementsIngestedOutbox(new TransactionalOutbox({ eventStore, category }));
       } else {
-        const bus = new PostgresEventBus({ eventStore, logger: o.logger });
+        const bus = new PostgresEventBus({ eventStore, logger: o.logger, monitoring });
         cleanups.push(() => bus.close());
         outbox = new MeasurementsIngestedOutbox(bus.outbox);
       }
@@ -119,6 +136,9 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     server.addService(ingestionPackageDefinition(), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
+    // A stopped or stuck outbox relay turns gRPC health NOT_SERVING.
+    cleanups.push(bindComponentHealth(server.health, health, [INGESTION_SERVICE]));
+    cleanups.push(() => health.beginShutdown()); // first: components stop on purpose from here on
     return {
       port,
       pool,
@@ -126,6 +146,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       writer,
       reader,
       server,
+      health,
       stop: stopAll,
     };
   } catch (error) {

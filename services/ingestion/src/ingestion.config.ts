@@ -22,12 +22,6 @@ export const ingestionConfigSchema = extendPlatformConfig(
     INGESTION_MAINTENANCE_INTERVAL_S: env.int({ min: 1, max: 86_400 }, { default: 30 }),
     /** Native PostgreSQL: how often the 1-minute/1-hour rollups fold new raw samples, in short steps. */
     INGESTION_ROLLUP_FOLD_INTERVAL_MS: env.int({ min: 100, max: 600_000 }, { default: 5_000 }),
-    /**
-     * EVENT_BUS=kafka: idempotent producer of the outbox relay (broker-side deduplication of retried
-     * produce requests). Turn off only for brokers that hand out no producer ids (the librdkafka mock
-     * cluster); acks=all and one request in flight still keep order and durability.
-     */
-    KAFKA_PRODUCER_IDEMPOTENT: env.bool({ default: true }),
   },
   (c, ctx) => {
     const horizon = c.INGESTION_BACKFILL_HORIZON_S as number | undefined;

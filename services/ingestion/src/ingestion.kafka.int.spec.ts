@@ -3,7 +3,7 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type Service
 import { EVENT_TYPES, type IntegrationEvent } from '@reflux/contracts';
 import { PostgresEventStore } from '@reflux/event-store';
 import { KafkaEventBus } from '@reflux/messaging';
-import { kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
+import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings } from '@reflux/testing';
 import { loadProtoPackage } from '@reflux/proto';
 import { toTimestamp } from './adapters/grpc/ingestion.grpc-mappers';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
@@ -45,9 +45,9 @@ describe('ingestion with EVENT_BUS=kafka', () => {
       grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
       catalog: new InMemoryTagCatalog([tag('FI-101', { plantId: alpha, unit: 'kg/s' }), tag('TI-102', { plantId: alpha }), tag('FI-201', { plantId: beta, unit: 'kg/s' })]),
       logger,
-      bus: { kind: 'kafka', brokers: kafkaBrokers(), clientId: 'ingestion-kafka-test', idempotent },
+      bus: { kind: 'kafka', brokers: kafkaBrokers(), clientId: 'ingestion-kafka-test', idempotent, ...kafkaTestTopicSettings() },
     });
-    consumer = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'ingestion-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300 });
+    consumer = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'ingestion-kafka-test-reader', logger, idempotent, heartbeatIntervalMs: 300, ...kafkaTestTopicSettings() });
     await consumer.subscribe({
       group: `ingestion-reader-${run}`,
       types: [EVENT_TYPES.MeasurementsIngested],

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     grpc: grpcPlatformConfigFromEnv(config),
     bus:
       config.EVENT_BUS === 'kafka'
-        ? { kind: 'kafka', ...kafkaBusConnection(kafkaConnectionOptions(config)), idempotent: config.KAFKA_PRODUCER_IDEMPOTENT }
+        ? { kind: 'kafka', ...kafkaBusConnection(kafkaConnectionOptions(config)) }
         : { kind: 'postgres' },
     catalog: new InMemoryTagCatalog(tags),
     ...(redis ? { cache: new RedisLatestValueCache(redis) } : {}),

@@ -1,4 +1,4 @@
-import { kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
+import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings } from '@reflux/testing';
 import { ContractRegistry, deadLetterTopic, defineEvent } from '@reflux/contracts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ describe('Kafka dead-letter topic', () => {
   it('copies an undecodable message byte for byte to <topic>.dlq with its failure and original headers', async () => {
     const contract = defineEvent({ type: 'Probe', topic: `test.dlq.${randomUUID()}`, description: 'test', schema: z.object({ n: z.number() }) });
     const registry = new ContractRegistry([contract]);
-    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-dlq-test', logger: testLogger, registry, idempotent: kafkaIdempotenceSupported(), heartbeatIntervalMs: 300 });
+    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-dlq-test', logger: testLogger, registry, idempotent: kafkaIdempotenceSupported(), heartbeatIntervalMs: 300, ...kafkaTestTopicSettings() });
     const raw = rawKafka();
     const producer = raw.producer();
     const reader = raw.consumer({ groupId: `dlq-${randomUUID()}`, heartbeatInterval: 300, maxWaitTimeInMs: 200 });

@@ -1,5 +1,5 @@
 import { deadLetterTopic } from '@reflux/contracts';
-import { createTestDatabase, kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
+import { createTestDatabase, kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings } from '@reflux/testing';
 import { Pool } from 'pg';
 import { describeEventBusContract } from '../event-bus.contract';
 import { migrateMessaging } from '../idempotency/processed-events.schema';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describeEventBusContract('Kafka', async (registry) => {
+describeEventBusContract('Kafka', async (registry, monitoring) => {
   const bus = new KafkaEventBus({
     brokers: kafkaBrokers(),
     clientId: 'reflux-bus-contract',
@@ -28,6 +28,8 @@ describeEventBusContract('Kafka', async (registry) => {
     idempotent: kafkaIdempotenceSupported(),
     heartbeatIntervalMs: 300,
     sessionTimeoutMs: 10_000,
+    ...kafkaTestTopicSettings(),
+    monitoring,
   });
   const raw = rawKafka();
   const producer = raw.producer({ allowAutoTopicCreation: true });

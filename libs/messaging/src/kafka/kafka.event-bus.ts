@@ -7,16 +7,21 @@ import type { BusSubscription, EventBus, RetryPolicy, SubscribeOptions } from '.
 import { MESSAGING_ERROR_CODES, MessagingError } from '../messaging.error';
 import { DEFAULT_RETRY_POLICY } from '../retry';
 import { withPublisherTraceContext } from '../trace-context';
+import { ConsumerObserver } from '../monitoring/consumer-observer';
 import { subscriptionTopics } from '../subscription-topics';
+import { heartbeatWhileHeld } from './heartbeat-while-held';
 import { decodeValue, encodeEvent, headersToStrings } from './kafka-message.codec';
-import { kafkaConsumerConfig, kafkaProducerConfig, PRODUCE_ACKS, type KafkaEventBusConfig } from './kafka.config';
+import { TopicAdmin } from './kafka-topics';
+import { DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, kafkaConsumerConfig, kafkaProducerConfig, PRODUCE_ACKS, type KafkaEventBusConfig } from './kafka.config';
 import { kafkajsLevel, pinoLogCreator } from './kafkajs-pino.logger';
 
 /**
- * Integration events over Kafka. Publishing: one idempotent producer, acks=all, key = subject.
- * Consuming: one kafkajs consumer per `subscribe` (group = consumer group), handler retried with
- * backoff, poison messages copied to `<topic>.dlq` with `reflux-dlq-*` headers before the offset is
- * committed. Offsets are committed only after the handler (or the dead-letter write) succeeded.
+ * Integration events over Kafka. Publishing: one idempotent producer, acks=all, key = subject, each
+ * publish bounded by `publishTimeoutMs`. Topics are created through the admin client before use.
+ * Consuming: one kafkajs consumer per `subscribe` (group = consumer group); a message is held while
+ * its handler runs and retries (heartbeating meanwhile), messages that can never succeed are copied
+ * to `<topic>.dlq` with `reflux-dlq-*` headers. Offsets are committed only after the handler (or
+ * the dead-letter write) succeeded.
  */
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
@@ -25,7 +30,10 @@ export class KafkaEventBus implements EventBus {
   private readonly retry: RetryPolicy;
   private readonly producer: Producer;
   private producerReady?: Promise<void>;
-  private readonly consumers = new Set<Consumer>();
+  private readonly consumers = new Map<Consumer, AbortController>();
+  private readonly topicAdmin: TopicAdmin;
+  /** Rejecters of publishes in flight: `close` fails them at once instead of waiting out an outage. */
+  private readonly inFlight = new Set<(error: Error) => void>();
   private closed = false;
 
   constructor(private readonly config: KafkaEventBusConfig) {
@@ -37,10 +45,12 @@ export class KafkaEventBus implements EventBus {
       ...config.client,
       brokers: [...config.brokers],
       clientId: config.clientId,
+      requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       logLevel: kafkajsLevel(config.logger),
       logCreator: pinoLogCreator(this.logger),
     });
     this.producer = this.kafka.producer(kafkaProducerConfig(config));
+    this.topicAdmin = new TopicAdmin(this.kafka, config.topics, this.logger);
   }
 
   async publish(events: IntegrationEvent | readonly IntegrationEvent[]): Promise<void> {
@@ -66,33 +76,66 @@ export class KafkaEventBus implements EventBus {
     const retry = { ...this.retry, ...options.retry };
     const logger = this.logger.child({ group: options.group });
     const consumer = this.kafka.consumer(kafkaConsumerConfig(options.group, this.config));
-    let stopping = false;
-    this.consumers.add(consumer);
+    const stopping = new AbortController();
+    const observer = new ConsumerObserver(options.group, this.config.monitoring ?? {});
+    const highWatermarks = new Map<string, bigint>();
+    this.consumers.set(consumer, stopping);
 
+    const joinTimeoutMs = this.config.joinTimeoutMs ?? 60_000;
+    let joinTimer: NodeJS.Timeout | undefined;
     const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new MessagingError(MESSAGING_ERROR_CODES.SUBSCRIBE_FAILED, `consumer of group ${options.group} did not join within ${this.config.joinTimeoutMs ?? 60_000} ms`, { retriable: true })),
-        this.config.joinTimeoutMs ?? 60_000,
+      joinTimer = setTimeout(
+        () => reject(new MessagingError(MESSAGING_ERROR_CODES.SUBSCRIBE_FAILED, `consumer of group ${options.group} did not join within ${joinTimeoutMs} ms`, { retriable: true })),
+        joinTimeoutMs,
       );
       consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
+        clearTimeout(joinTimer);
+        observer.running();
         resolve();
       });
-      consumer.on(consumer.events.CRASH, (e) => logger.error({ err: e.payload.error.message, restart: e.payload.restart }, 'Kafka consumer crashed'));
     });
+    joined.catch(() => undefined);
+    consumer.on(consumer.events.CRASH, (e) => {
+      logger.error({ err: e.payload.error.message, restart: e.payload.restart }, 'Kafka consumer crashed');
+      if (!stopping.signal.aborted) observer.crashed(e.payload.error, e.payload.restart);
+    });
+    consumer.on(consumer.events.START_BATCH_PROCESS, (e) => highWatermarks.set(`${e.payload.topic}/${e.payload.partition}`, BigInt(e.payload.highWatermark)));
 
     try {
+      await this.topicAdmin.ensure([...topics, ...topics.map(deadLetterTopic)]);
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: 1,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const headers = headersToStrings(message.headers);
-          const outcome = await deliver(
-            { envelope: decodeValue(message), topic, position: `${partition}/${message.offset}`, headers },
-            { group: options.group, registry: this.registry, ...(types && { types }), handler: options.handler, retry, logger, keepAlive: heartbeat, stopping: () => stopping },
-          );
-          if (outcome.kind === 'abandoned') throw outcome.error; // not committed: redelivered after restart
+          // Held while the handler runs and retries: keep the membership alive, give up on a rebalance.
+          const held = new AbortController();
+          const keepAlive = heartbeatWhileHeld(heartbeat, this.config.heartbeatIntervalMs ?? 3_000, logger, (error) => {
+            lostPartition = error;
+            held.abort();
+          });
+          let lostPartition: unknown;
+          let outcome;
+          try {
+            outcome = await deliver(
+              { envelope: decodeValue(message), topic, position: `${partition}/${message.offset}`, headers },
+              {
+                group: options.group,
+                registry: this.registry,
+                ...(types && { types }),
+                handler: options.handler,
+                retry,
+                logger,
+                signal: AbortSignal.any([stopping.signal, held.signal]),
+                onRetry: (error, attempt, _delayMs, event) => observer.retrying(topic, error, attempt, event),
+              },
+            );
+          } finally {
+            keepAlive.stop();
+          }
+          // Not committed: delivered again after the rejoin or restart (a rebalancing error makes kafkajs rejoin).
+          if (outcome.kind === 'abandoned') throw lostPartition ?? outcome.error;
           if (outcome.kind === 'dead-letter') {
             await this.send([
               {
@@ -101,21 +144,28 @@ export class KafkaEventBus implements EventBus {
               },
             ]);
           }
+          observer.delivered(topic, outcome, new Date(Number(message.timestamp)));
+          const highWatermark = highWatermarks.get(`${topic}/${partition}`);
+          if (highWatermark !== undefined) observer.lagMessages(topic, partition, Number(highWatermark - BigInt(message.offset) - 1n));
         },
       });
       await joined;
     } catch (error) {
+      clearTimeout(joinTimer);
+      stopping.abort();
       this.consumers.delete(consumer);
       await consumer.disconnect().catch(() => undefined);
+      observer.stopped();
       throw error;
     }
 
     return {
       group: options.group,
       stop: async () => {
-        stopping = true;
+        stopping.abort();
         this.consumers.delete(consumer);
         await consumer.disconnect();
+        observer.stopped();
       },
     };
   }
@@ -123,17 +173,35 @@ export class KafkaEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const closing = new MessagingError(MESSAGING_ERROR_CODES.BUS_CLOSED, 'the event bus closed before the broker acknowledged', { retriable: true });
+    for (const reject of this.inFlight) reject(closing);
+    this.inFlight.clear();
     const consumers = [...this.consumers];
     this.consumers.clear();
-    await Promise.all(consumers.map((c) => c.disconnect().catch((e: Error) => this.logger.warn({ err: e.message }, 'consumer disconnect failed'))));
+    for (const [, stopping] of consumers) stopping.abort();
+    await Promise.all(consumers.map(([c]) => c.disconnect().catch((e: Error) => this.logger.warn({ err: e.message }, 'consumer disconnect failed'))));
+    await this.topicAdmin.close().catch((e: Error) => this.logger.warn({ err: e.message }, 'admin disconnect failed'));
     if (this.producerReady) await this.producer.disconnect();
   }
 
   private async send(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
+    const timeoutMs = this.config.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    let rejectEarly: ((error: Error) => void) | undefined;
     try {
-      this.producerReady ??= this.producer.connect();
-      await this.producerReady;
-      await this.producer.sendBatch({ topicMessages, acks: PRODUCE_ACKS });
+      const attempt = (async () => {
+        await this.topicAdmin.ensure(topicMessages.map((t) => t.topic));
+        this.producerReady ??= this.producer.connect();
+        await this.producerReady;
+        await this.producer.sendBatch({ topicMessages, acks: PRODUCE_ACKS, timeout: this.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+      })();
+      attempt.catch(() => undefined); // may settle after the deadline
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no acknowledgement within ${timeoutMs} ms`), { retriable: true })), timeoutMs);
+        rejectEarly = reject;
+        this.inFlight.add(reject);
+      });
+      await Promise.race([attempt, deadline]);
     } catch (error) {
       if (this.producerReady && !(await this.producerReady.then(() => true, () => false))) this.producerReady = undefined;
       const retriable = (error as { retriable?: unknown }).retriable !== false;
@@ -142,6 +210,9 @@ export class KafkaEventBus implements EventBus {
         `Kafka did not acknowledge ${topicMessages.reduce((n, t) => n + t.messages.length, 0)} message(s) to ${topicMessages.map((t) => t.topic).join(', ')}: ${(error as Error).message}`,
         { retriable, cause: error },
       );
+    } finally {
+      clearTimeout(timer);
+      if (rejectEarly) this.inFlight.delete(rejectEarly);
     }
   }
 

@@ -1,4 +1,4 @@
-import { kafkaBrokers, kafkaIdempotenceSupported } from '@reflux/testing';
+import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings } from '@reflux/testing';
 import { CONTRACT_ERROR_CODES, ContractRegistry, defineEvent, PlantModelVersionedContract, type IntegrationEvent } from '@reflux/contracts';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../event-bus.contract';
@@ -32,7 +32,7 @@ describe('outbox relay to Kafka', () => {
   beforeEach(() => {
     // The real PlantModelVersioned schema on a topic of this test's own (the mock cluster is shared).
     registry = new ContractRegistry([defineEvent({ ...PlantModelVersionedContract, topic: `test.outbox.${randomUUID()}` })]);
-    kafka = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-outbox-test', logger: testLogger, registry, idempotent: kafkaIdempotenceSupported(), heartbeatIntervalMs: 300 });
+    kafka = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'reflux-outbox-test', logger: testLogger, registry, idempotent: kafkaIdempotenceSupported(), heartbeatIntervalMs: 300, ...kafkaTestTopicSettings() });
     category = outboxCategory(`t${randomUUID().slice(0, 8)}`);
     outbox = new TransactionalOutbox({ eventStore: env.store, registry, category });
   });
@@ -64,7 +64,7 @@ describe('outbox relay to Kafka', () => {
     await kafka.subscribe({
       group,
       types: ['PlantModelVersioned'],
-      retry: { maxAttempts: 3, initialDelayMs: 20 },
+      retry: { initialDelayMs: 20 },
       handler: async (event, delivery) => {
         await idempotentHandler(env.pool, async (e, d) => {
           const data = e.data as { plantId: string; version: number };

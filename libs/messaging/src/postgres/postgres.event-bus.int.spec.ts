@@ -14,8 +14,8 @@ afterAll(async () => {
   await env.close();
 });
 
-describeEventBusContract('PostgreSQL', async (registry) => {
-  const bus = new PostgresEventBus({ eventStore: env.store, logger: testLogger, registry, batchSize: 50 });
+describeEventBusContract('PostgreSQL', async (registry, monitoring) => {
+  const bus = new PostgresEventBus({ eventStore: env.store, logger: testLogger, registry, batchSize: 50, monitoring });
   return {
     bus,
     pool: env.pool,
@@ -39,7 +39,7 @@ describe('PostgreSQL event bus transactions', () => {
     await env.pool.query('CREATE TABLE model_cache (plant_id text, version int NOT NULL, PRIMARY KEY (plant_id, version))');
   });
   beforeEach(() => {
-    bus = new PostgresEventBus({ eventStore: env.store, logger: testLogger, registry, retry: { maxAttempts: 3, initialDelayMs: 5 } });
+    bus = new PostgresEventBus({ eventStore: env.store, logger: testLogger, registry, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
   });
   afterEach(() => bus.close());
   const versioned = (plantId: string, version: number) =>
@@ -75,7 +75,8 @@ describe('PostgreSQL event bus transactions', () => {
       handler: async (event, delivery) => {
         const { plantId, version } = event.data as { plantId: string; version: number };
         await delivery.transaction!.query('INSERT INTO model_cache VALUES ($1, $2)', [plantId, version]);
-        if (plantId === 'poison' || (plantId === 'flaky' && ++flakyTries === 1)) throw new Error('projection failed after writing');
+        if (plantId === 'poison') throw Object.assign(new Error('plant poison is not modelled'), { code: 'CACHE.UNKNOWN_PLANT', retriable: false });
+        if (plantId === 'flaky' && ++flakyTries === 1) throw new Error('projection failed after writing');
       },
     });
     const flaky = versioned('flaky', 1);
@@ -87,6 +88,6 @@ describe('PostgreSQL event bus transactions', () => {
     expect(rows.map((r: { plant_id: string }) => r.plant_id)).toEqual(['after', 'flaky']);
     expect(flakyTries).toBe(2);
     const letters = await readPostgresDeadLetters(env.store, group, 1);
-    expect(letters).toEqual([expect.objectContaining({ eventId: poison.eventId, reason: 'handler-failed', attempts: 3 })]);
+    expect(letters).toEqual([expect.objectContaining({ eventId: poison.eventId, reason: 'handler-failed', attempts: 1, errorCode: 'CACHE.UNKNOWN_PLANT' })]);
   });
 });

@@ -7,6 +7,7 @@ import type { EventStore, Subscription } from '../event-store.types';
 import { MESSAGING_ERROR_CODES, MessagingError } from '../messaging.error';
 import { TransactionalOutbox } from '../outbox/transactional-outbox';
 import { DEFAULT_RETRY_POLICY } from '../retry';
+import { ConsumerObserver, type BusMonitoring } from '../monitoring/consumer-observer';
 import { subscriptionTopics } from '../subscription-topics';
 import { fromStoredEvent, INTEGRATION_CATEGORY, storedTopic } from './integration-event.codec';
 import { deadLetterStreamId, toDeadLetterEvent } from './postgres-dead-letter';
@@ -18,6 +19,8 @@ export interface PostgresEventBusConfig {
   readonly retry?: Partial<RetryPolicy>;
   /** Events per subscription batch (one transaction, one checkpoint). Default 100. */
   readonly batchSize?: number;
+  /** ComponentHealth and Prometheus registry the consumers report to. */
+  readonly monitoring?: BusMonitoring;
 }
 
 /**
@@ -25,7 +28,10 @@ export interface PostgresEventBusConfig {
  * appends to `integration-<subject>` streams; a consumer group is a durable event-store subscription
  * (`bus:<group>`) whose checkpoint is stored in the same transaction the handler writes with, so a
  * handler using `delivery.transaction` applies each event exactly once. Each try runs under a
- * SAVEPOINT; a poison message is appended to `$dlq-<group>` in that transaction and the group moves on.
+ * SAVEPOINT. A retriable failure holds the batch (its transaction stays open, nothing behind the
+ * event is handled) and is retried with capped backoff until it succeeds; if the transaction itself
+ * is lost the batch rolls back and the subscription retries it. A message that can never succeed is
+ * appended to `$dlq-<group>` in that transaction and the group moves on.
  */
 export class PostgresEventBus implements EventBus {
   readonly outbox: TransactionalOutbox;
@@ -33,7 +39,7 @@ export class PostgresEventBus implements EventBus {
   private readonly retry: RetryPolicy;
   private readonly logger: Logger;
   private readonly category = INTEGRATION_CATEGORY;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Map<Subscription, AbortController>();
   private closed = false;
 
   constructor(private readonly config: PostgresEventBusConfig) {
@@ -59,7 +65,8 @@ export class PostgresEventBus implements EventBus {
     const eventTypes = [...(types ?? new Set([...topics].flatMap((t) => this.registry.typesOfTopic(t))))];
     const retry = { ...this.retry, ...options.retry };
     const logger = this.logger.child({ group: options.group });
-    let stopping = false;
+    const stopping = new AbortController();
+    const observer = new ConsumerObserver(options.group, this.config.monitoring ?? {});
 
     const subscription = this.config.eventStore.subscribe(
       { subscriptionId: `bus:${options.group}`, category: this.category, eventTypes, batchSize: this.config.batchSize ?? 100 },
@@ -78,26 +85,32 @@ export class PostgresEventBus implements EventBus {
               logger,
               transaction,
               aroundAttempt: (work) => inSavepoint(transaction, work),
-              stopping: () => stopping,
+              abandonOn: (error) => error instanceof TransactionLostError,
+              signal: stopping.signal,
+              onRetry: (error, attempt, _delayMs, event) => observer.retrying(topic, error, attempt, event),
             },
           );
-          if (outcome.kind === 'abandoned') throw outcome.error; // rolls back the batch and its checkpoint
+          // Abandoned: stopping, or the transaction is gone. Rolls back the batch and its checkpoint.
+          if (outcome.kind === 'abandoned') throw outcome.error;
           if (outcome.kind === 'dead-letter') {
             await this.config.eventStore.appendToStream(deadLetterStreamId(options.group), [toDeadLetterEvent(recorded, outcome.info)], {
               expectedVersion: 'any',
               transaction,
             });
           }
+          observer.delivered(topic, outcome, recorded.recordedAt);
         }
       },
     );
-    this.subscriptions.add(subscription);
+    this.subscriptions.set(subscription, stopping);
+    observer.running();
     return {
       group: options.group,
       stop: async () => {
-        stopping = true;
+        stopping.abort();
         this.subscriptions.delete(subscription);
         await subscription.stop();
+        observer.stopped();
       },
     };
   }
@@ -107,7 +120,8 @@ export class PostgresEventBus implements EventBus {
     this.closed = true;
     const all = [...this.subscriptions];
     this.subscriptions.clear();
-    await Promise.all(all.map((s) => s.stop()));
+    for (const [, stopping] of all) stopping.abort();
+    await Promise.all(all.map(([s]) => s.stop()));
   }
 
   private topicOrUnknown(type: string): string {
@@ -126,16 +140,30 @@ function traceCarrier(metadata: Readonly<Record<string, unknown>>): Record<strin
 
 let savepointCounter = 0;
 
+/** The batch transaction can no longer be used (connection lost, savepoint gone): give the batch up. */
+class TransactionLostError extends Error {
+  constructor(cause: unknown) {
+    super(`the batch transaction is lost: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** Runs `work` under a savepoint: a failed try is rolled back alone and the transaction stays usable. */
 async function inSavepoint<T>(transaction: PoolClient, work: () => Promise<T>): Promise<T> {
   const name = `reflux_bus_try_${++savepointCounter}`;
-  await transaction.query(`SAVEPOINT ${name}`);
+  await transaction.query(`SAVEPOINT ${name}`).catch((error: unknown) => {
+    throw new TransactionLostError(error);
+  });
+  let result: T;
   try {
-    const result = await work();
-    await transaction.query(`RELEASE SAVEPOINT ${name}`);
-    return result;
+    result = await work();
   } catch (error) {
-    await transaction.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    await transaction.query(`ROLLBACK TO SAVEPOINT ${name}`).catch((rollbackError: unknown) => {
+      throw new TransactionLostError(rollbackError);
+    });
     throw error;
   }
+  await transaction.query(`RELEASE SAVEPOINT ${name}`).catch((error: unknown) => {
+    throw new TransactionLostError(error);
+  });
+  return result;
 }
