@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { type Decider, foldEvents } from '@reflux/decider';
-import type { EventMetadata, EventStore, RecordedEvent } from './event-store.port';
+import type { AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent } from './event-store.port';
 import { EVENT_STORE_ERROR_CODES } from './event-store.errors';
 import { retryWithBackoff, type RetryOptions } from './retry';
 
@@ -52,31 +53,49 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   const retry: RetryOptions = typeof options.retries === 'number' ? { retries: options.retries } : (options.retries ?? {});
   const toDomain = options.toDomainEvent ?? ((e: RecordedEvent) => ({ type: e.type, data: e.data }) as Event);
   let attempts = 0;
+  // A decision whose append failed with an unknown outcome (connection lost, possibly during
+  // COMMIT): the next try re-sends exactly that batch, same ids, same expected version, so the
+  // store reports it as a replay if it did commit. Only a version conflict (proof that nothing was
+  // written, since ids are classified first) makes the handler read and decide again.
+  let pending: { version: number; state: State; newEvents: readonly Event[]; events: NewEvent[] } | undefined;
   return retryWithBackoff(async (attempt) => {
     attempts = attempt;
-    const stored = await store.readStream(streamId);
-    const version = stored.length === 0 ? -1 : stored[stored.length - 1].streamVersion;
-    const state = foldEvents(decider, stored.map(toDomain));
-    const newEvents = decider.decide(command, state);
-    if (newEvents.length === 0) {
-      return { newEvents, newState: state, nextExpectedVersion: version, idempotentReplay: false, attempts };
-    }
-    const ids = options.eventIds?.(newEvents);
-    const result = await store.appendToStream(
-      streamId,
-      newEvents.map((event, i) => ({
-        eventId: ids?.[i],
+    if (!pending) {
+      const stored = await store.readStream(streamId);
+      const version = stored.length === 0 ? -1 : stored[stored.length - 1].streamVersion;
+      const state = foldEvents(decider, stored.map(toDomain));
+      const newEvents = decider.decide(command, state);
+      if (newEvents.length === 0) {
+        return { newEvents, newState: state, nextExpectedVersion: version, idempotentReplay: false, attempts };
+      }
+      const ids = options.eventIds?.(newEvents) ?? newEvents.map(() => randomUUID());
+      const events = newEvents.map((event, i) => ({
+        eventId: ids[i],
         type: event.type,
         data: event.data,
         schemaVersion: options.schemaVersionOf?.(event) ?? 1,
         metadata: options.metadata,
-      })),
-      { expectedVersion: version },
-    );
+      }));
+      pending = { version, state, newEvents, events };
+    }
+    const { version, state, newEvents, events } = pending;
+    let result: AppendResult;
+    try {
+      result = await store.appendToStream(streamId, events, { expectedVersion: version });
+    } catch (error) {
+      if (!isUnknownOutcome(error)) pending = undefined;
+      throw error;
+    }
     const newState = newEvents.reduce((s, e) => decider.evolve(s, e), state);
     return { newEvents, newState, nextExpectedVersion: result.nextExpectedVersion, idempotentReplay: result.idempotentReplay, attempts };
   }, {
     ...retry,
     shouldRetry: retry.shouldRetry ?? ((error) => (error as { code?: unknown }).code === EVENT_STORE_ERROR_CODES.WRONG_EXPECTED_VERSION || (error as { retriable?: unknown }).retriable === true),
   });
+}
+
+/** The append may or may not have committed: a lost connection or another transient failure. */
+function isUnknownOutcome(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === EVENT_STORE_ERROR_CODES.TRANSIENT || code === EVENT_STORE_ERROR_CODES.CONCURRENT_DUPLICATE;
 }

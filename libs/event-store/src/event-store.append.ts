@@ -41,12 +41,17 @@ const INSERT_EVENTS = {
  * One append inside a transaction the caller opened: lock the stream row, classify retries by event
  * id, check the expected version, insert all events with one statement, bump the stream version and
  * notify subscribers (delivered at commit). On any error the transaction must be rolled back.
+ *
+ * `retry`: this batch may already be stored by an earlier try whose outcome is unknown (the
+ * connection dropped during COMMIT), so generated ids are classified too, not only client-supplied
+ * ones: the earlier commit is then reported as a replay instead of failing the expected version.
  */
 export async function appendInTransaction(
   client: PoolClient,
   streamId: string,
   events: readonly PreparedEvent[],
   expectedVersion: ExpectedVersion,
+  retry = false,
 ): Promise<AppendResult> {
   const lock = await client.query<[number, boolean]>({ ...LOCK_STREAM, values: [streamId], rowMode: 'array' });
   const [currentVersion, orderOk] = lock.rows[0];
@@ -61,7 +66,7 @@ export async function appendInTransaction(
     );
   }
 
-  const supplied = events.filter((e) => e.clientSuppliedId);
+  const supplied = retry ? events : events.filter((e) => e.clientSuppliedId);
   if (supplied.length > 0) {
     const replay = await classifyExisting(client, streamId, events, supplied);
     if (replay) return replay;

@@ -75,7 +75,8 @@ export class PostgresEventStore implements EventStore {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.withTransaction((tx) => appendInTransaction(tx, streamId, prepared, expected));
+        // The prepared ids stay the same on every try, so a retry recognises its own earlier commit.
+        return await this.withTransaction((tx) => appendInTransaction(tx, streamId, prepared, expected, attempt > 1));
       } catch (raw) {
         const error = translatePgError(raw);
         if (error instanceof EventStoreError && INTERNALLY_RETRIED.has(error.code) && attempt < this.appendAttempts) {
