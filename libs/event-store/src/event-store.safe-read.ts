@@ -50,8 +50,11 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     params.push(categoryPattern(filter.category));
     conditions.push(`AND stream_id LIKE $${params.length + 3}`);
   }
+  // Stored types that upcast into the wanted ones are selected too (a renamed type), and what upcasts
+  // to an unwanted type is dropped after upcasting; the checkpoint still moves past both.
+  const wanted = filter.eventTypes === undefined ? undefined : new Set(filter.eventTypes);
   if (filter.eventTypes !== undefined) {
-    params.push(filter.eventTypes);
+    params.push(upcasters.storedTypesOf(filter.eventTypes));
     conditions.push(`AND type = ANY($${params.length + 3}::text[])`);
   }
   const filtered = conditions.length > 0;
@@ -92,13 +95,14 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     const [horizon, blocked, startTransactionId, startPosition, json] = result.rows[0];
     const start: Checkpoint = { transactionId: startTransactionId, globalPosition: startPosition };
     const rows = json === null ? [] : ensureOrder(JSON.parse(json) as BatchRow[]);
-    const events = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
+    const upcast = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
+    const events = wanted === undefined ? upcast : upcast.filter((e) => wanted.has(e.type));
     const full = rows.length === limit;
     let next = start;
     if (full) {
       const last = rows[rows.length - 1];
       next = { transactionId: last[9], globalPosition: last[2] };
-    } else if (events.length > 0 || (filtered && compareXid(horizon, start.transactionId) > 0)) {
+    } else if (rows.length > 0 || (filtered && compareXid(horizon, start.transactionId) > 0)) {
       // Every event below the horizon has been seen (and filtered): jump to it.
       next = { transactionId: horizon, globalPosition: 0 };
     }

@@ -123,13 +123,16 @@ export class PostgresEventStore implements EventStore {
       where += ` AND stream_id LIKE $${values.length}`;
     }
     if (options.eventTypes !== undefined) {
-      values.push(options.eventTypes);
+      values.push(this.upcasters.storedTypesOf(options.eventTypes));
       where += ` AND type = ANY($${values.length}::text[])`;
     }
     values.push(options.maxCount ?? 1000);
     const text = `SELECT ${EVENT_COLUMNS} FROM reflux_events WHERE ${where} ORDER BY global_position LIMIT $${values.length}`;
     const { rows } = await this.pool.query<EventRow>({ text, values, rowMode: 'array' });
-    return rows.map((r) => toRecordedEvent(r, this.upcasters));
+    const events = rows.map((r) => toRecordedEvent(r, this.upcasters));
+    if (options.eventTypes === undefined) return events;
+    const wanted = new Set(options.eventTypes);
+    return events.filter((e) => wanted.has(e.type));
   }
 
   subscribe(options: SubscriptionOptions, handler: SubscriptionHandler): Subscription {
