@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from './event-store.port';
 import { EVENT_STORE_ERROR_CODES, EventStoreError } from './event-store.errors';
 import type { EventNotifier } from './event-store.notifier';
+import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { safeBatchReader, type Checkpoint, type SafeBatch } from './event-store.safe-read';
 import type { UpcasterRegistry } from './upcaster.registry';
 
@@ -88,6 +89,7 @@ export class PostgresSubscription implements Subscription {
     const { notifier, logger, pollIntervalMs } = this.runtime;
     const log = logger.child({ subscriptionId: this.options.subscriptionId });
     await notifier.ensureListening();
+    if (!(await this.transactionIdsUsable(log))) return;
     let failures = 0;
     let blockedDelayMs = 2;
     const signal = this.stopping.signal;
@@ -113,6 +115,19 @@ export class PostgresSubscription implements Subscription {
       blockedDelayMs = 2;
       this.resolveCaughtUp();
       await notifier.wait(generation, pollIntervalMs, signal);
+    }
+  }
+
+  /** False (and caughtUp rejected) when stored transaction ids are ahead of the cluster: a restore that needs a rebase. */
+  private async transactionIdsUsable(log: Logger): Promise<boolean> {
+    try {
+      await assertTransactionIdsBehindCluster(this.runtime.pool);
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== EVENT_STORE_ERROR_CODES.TRANSACTION_IDS_AHEAD) return true; // e.g. database down: the loop retries
+      log.error({ err: error }, 'event-store: subscription refuses to start');
+      this.rejectCaughtUp(error as Error);
+      return false;
     }
   }
 

@@ -7,3 +7,4 @@ export { defineProjection, startProjection, rebuildProjection, type Projection, 
 export { handleCommand, type HandleCommandOptions, type HandleCommandResult, type DomainEvent } from './command-handler';
 export { retryWithBackoff, backoffDelayMs, type RetryOptions } from './retry';
 export type { Checkpoint } from './event-store.safe-read';
+export { assertTransactionIdsBehindCluster, readTransactionIds, rebaseTransactionIds, type RebaseResult, type TransactionIdReport } from './event-store.transaction-ids';

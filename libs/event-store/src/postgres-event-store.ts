@@ -17,6 +17,7 @@ import { EVENT_STORE_ERROR_CODES, EventStoreError, InvalidArgumentError, transla
 import { EventNotifier } from './event-store.notifier';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-store.rows';
 import { migrateEventStore } from './event-store.schema';
+import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { PostgresSubscription } from './event-store.subscription';
 import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream } from './event-store.validation';
 import { UpcasterRegistry, type Upcaster } from './upcaster.registry';
@@ -57,9 +58,15 @@ export class PostgresEventStore implements EventStore {
     this.notifier = new EventNotifier(this.pool.options, this.logger);
   }
 
-  /** Creates or upgrades the schema (module `event-store` of `runMigrations`). */
-  migrate(): Promise<string[]> {
-    return migrateEventStore(this.pool);
+  /**
+   * Creates or upgrades the schema (module `event-store` of `runMigrations`), then refuses with
+   * EVENT_STORE.TRANSACTION_IDS_AHEAD when stored transaction ids are ahead of this cluster's
+   * counter (a restore into another cluster; see README, "After a restore").
+   */
+  async migrate(): Promise<string[]> {
+    const applied = await migrateEventStore(this.pool);
+    await assertTransactionIdsBehindCluster(this.pool);
+    return applied;
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
