@@ -142,7 +142,7 @@ export class PostgresSubscription implements Subscription {
     try {
       try {
         await beginLocked(client, this.options.subscriptionId);
-        const batch = await this.readBatch(client, { subscriptionId: this.options.subscriptionId }, this.batchSize);
+        const batch = await this.readBatch(client, { subscriptionId: this.options.subscriptionId }, this.batchSize, this.options.maxBatchBytes);
         if (batch.events.length > 0) await this.handler(batch.events as readonly RecordedEvent[], client);
         if (batch.advanced) await writeCheckpoint(client, this.options.subscriptionId, batch.next);
         await client.query('COMMIT');

@@ -151,6 +151,9 @@ export class PostgresEventStore implements EventStore {
     if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 100_000)) {
       issues.push({ path: 'options.batchSize', message: 'must be an integer between 1 and 100000' });
     }
+    if (options.maxBatchBytes !== undefined && (!Number.isSafeInteger(options.maxBatchBytes) || options.maxBatchBytes < 1)) {
+      issues.push({ path: 'options.maxBatchBytes', message: 'must be an integer >= 1 (bytes)' });
+    }
     if (issues.length > 0) throw new InvalidArgumentError(issues);
     const subscription = new PostgresSubscription(
       { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs },
