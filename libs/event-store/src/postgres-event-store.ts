@@ -17,6 +17,8 @@ import { EVENT_STORE_ERROR_CODES, EventStoreError, InvalidArgumentError, transla
 import { EventNotifier } from './event-store.notifier';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-store.rows';
 import { migrateEventStore } from './event-store.schema';
+import { loadSnapshot, saveSnapshot } from './event-store.snapshots';
+import type { Snapshot, SnapshotStore } from './snapshot.port';
 import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { PostgresSubscription } from './event-store.subscription';
 import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream } from './event-store.validation';
@@ -39,7 +41,7 @@ const INTERNALLY_RETRIED: ReadonlySet<string> = new Set([
 ]);
 
 /** The PostgreSQL implementation of `EventStore`. The pool belongs to the caller; `close()` leaves it open. */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, SnapshotStore {
   readonly pool: Pool;
   readonly upcasters: UpcasterRegistry;
   private readonly logger: Logger;
@@ -167,6 +169,16 @@ export class PostgresEventStore implements EventStore {
       await stop();
     };
     return subscription;
+  }
+
+  loadSnapshot(streamId: string, name: string, schemaVersion: number): Promise<Snapshot | undefined> {
+    this.assertOpen();
+    return loadSnapshot(this.pool, streamId, name, schemaVersion);
+  }
+
+  saveSnapshot(streamId: string, name: string, schemaVersion: number, snapshot: Snapshot): Promise<void> {
+    this.assertOpen();
+    return saveSnapshot(this.pool, streamId, name, schemaVersion, snapshot);
   }
 
   async withTransaction<T>(work: (transaction: PoolClient) => Promise<T>): Promise<T> {
