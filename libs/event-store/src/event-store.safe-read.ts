@@ -36,6 +36,10 @@ export interface SafeBatch {
    * (possibly one that never appends and so never notifies): poll again soon.
    */
   readonly blocked: boolean;
+  /** Global position of the last row read (before filtering by upcast type); the head when none was read. */
+  readonly lastReadPosition: number;
+  /** Highest global position in the log when the batch was read (0 when empty). */
+  readonly headPosition: number;
 }
 
 /**
@@ -89,7 +93,7 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
         ) l
       ) b
       WHERE b.bytes_before < $${params.length + 4}
-    ) FROM h, c`;
+    ), (SELECT global_position FROM reflux_events ORDER BY global_position DESC LIMIT 1)::float8 FROM h, c`;
   const fromCheckpoint = query(explicitStart);
   const fromSubscription = query(storedStart);
 
@@ -100,12 +104,12 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     limit: number,
     maxBytes: number = DEFAULT_MAX_BATCH_BYTES,
   ): Promise<SafeBatch> {
-    const result = await client.query<[string, boolean, string, number, string | null]>(
+    const result = await client.query<[string, boolean, string, number, string | null, number | null]>(
       'subscriptionId' in from
         ? { text: fromSubscription, values: [limit, from.subscriptionId, null, ...params, maxBytes], rowMode: 'array' }
         : { text: fromCheckpoint, values: [limit, from.transactionId, from.globalPosition, ...params, maxBytes], rowMode: 'array' },
     );
-    const [horizon, blocked, startTransactionId, startPosition, json] = result.rows[0];
+    const [horizon, blocked, startTransactionId, startPosition, json, head] = result.rows[0];
     const start: Checkpoint = { transactionId: startTransactionId, globalPosition: startPosition };
     const rows = json === null ? [] : ensureOrder(JSON.parse(json) as BatchRow[]);
     const upcast = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
@@ -123,7 +127,8 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
       next = { transactionId: horizon, globalPosition: 0 };
     }
     const advanced = next !== start;
-    return { events, next, advanced, full, blocked };
+    const lastReadPosition = rows.length > 0 ? rows[rows.length - 1][2] : (head ?? 0);
+    return { events, next, advanced, full, blocked, lastReadPosition, headPosition: head ?? 0 };
   };
 }
 

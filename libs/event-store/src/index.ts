@@ -9,3 +9,4 @@ export { retryWithBackoff, backoffDelayMs, type RetryOptions } from './retry';
 export type { Checkpoint } from './event-store.safe-read';
 export { assertTransactionIdsBehindCluster, readTransactionIds, rebaseTransactionIds, type RebaseResult, type TransactionIdReport } from './event-store.transaction-ids';
 export type { Snapshot, SnapshotStore } from './snapshot.port';
+export type { SubscriptionHealth, SubscriptionMonitoring } from './event-store.subscription-monitor';

@@ -21,6 +21,7 @@ import { loadSnapshot, saveSnapshot } from './event-store.snapshots';
 import type { Snapshot, SnapshotStore } from './snapshot.port';
 import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { PostgresSubscription } from './event-store.subscription';
+import type { SubscriptionMonitoring } from './event-store.subscription-monitor';
 import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream } from './event-store.validation';
 import { UpcasterRegistry, type Upcaster } from './upcaster.registry';
 
@@ -32,6 +33,12 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** How often a standalone append retries internal, retriable races before giving up. Default 10. */
   readonly appendAttempts?: number;
+  /**
+   * Health and Prometheus metrics of every subscription of this store (and so of the projections,
+   * relays and PostgreSQL-bus consumers built on them): pass the service's `ComponentHealth` and
+   * metrics registry.
+   */
+  readonly monitoring?: SubscriptionMonitoring;
 }
 
 const INTERNALLY_RETRIED: ReadonlySet<string> = new Set([
@@ -49,6 +56,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
   private readonly subscriptions = new Set<PostgresSubscription>();
   private readonly pollIntervalMs: number;
   private readonly appendAttempts: number;
+  private readonly monitoring?: SubscriptionMonitoring;
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -57,6 +65,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.appendAttempts = options.appendAttempts ?? 10;
+    this.monitoring = options.monitoring;
     this.notifier = new EventNotifier(this.pool.options, this.logger);
   }
 
@@ -158,7 +167,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     }
     if (issues.length > 0) throw new InvalidArgumentError(issues);
     const subscription = new PostgresSubscription(
-      { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs },
+      { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs, monitoring: this.monitoring },
       options,
       handler,
     );
