@@ -11,6 +11,7 @@ import { PostgresEventStore } from '@reflux/event-store';
 
 const SINGLE_APPENDS = 3000;
 const SINGLE_CONCURRENCY = 8;
+const ROUNDS = 3;
 const BATCH_SIZE = 100;
 const BATCHED_APPENDS = 400; // 40,000 events
 const BATCH_CONCURRENCY = 4;
@@ -33,6 +34,10 @@ async function runConcurrently(total: number, concurrency: number, work: (i: num
   );
 }
 
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -48,16 +53,36 @@ async function main(): Promise<void> {
     await store.migrate();
     const postgresVersion = (await pool.query<{ v: string }>('SHOW server_version')).rows[0].v;
 
-    // 1. Single-event appends, each its own transaction, concurrent writers on distinct streams.
+    // 1. Single-event appends, each its own transaction, 8 concurrent writers on distinct streams:
+    //    NOTIFY after COMMIT (the default) against pg_notify inside each transaction, alternating
+    //    rounds so that both see the same machine load; a live subscriber listens throughout.
+    const listener = store.subscribe({ subscriptionId: 'bench-listener', category: 'listened-' }, async () => undefined);
+    await listener.caughtUp;
+    const inTransactionStore = new PostgresEventStore({ pool, notify: 'in-transaction' });
+    const appendRate = async (target: PostgresEventStore, round: number): Promise<number> => {
+      const start = performance.now();
+      await runConcurrently(SINGLE_APPENDS, SINGLE_CONCURRENCY, async (i) => {
+        await target.appendToStream(`meter-${round}-${i % 64}`, [{ type: 'FlowMeasured', data: payload(i) }]);
+      });
+      return SINGLE_APPENDS / ((performance.now() - start) / 1000);
+    };
+    const afterCommitRates: number[] = [];
+    const inTransactionRates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      afterCommitRates.push(await appendRate(store, 2 * round));
+      inTransactionRates.push(await appendRate(inTransactionStore, 2 * round + 1));
+    }
+    await inTransactionStore.close();
+    await listener.stop();
+    const concurrentAppendsPerSecond8 = median(afterCommitRates);
+    const concurrentAppendsPerSecond8NotifyInTransaction = median(inTransactionRates);
+    console.log(
+      `single-event appends, ${SINGLE_CONCURRENCY} writers: NOTIFY after commit ${afterCommitRates.map((r) => r.toFixed(0)).join(', ')} events/s; ` +
+        `pg_notify in the transaction ${inTransactionRates.map((r) => r.toFixed(0)).join(', ')} events/s (medians ${concurrentAppendsPerSecond8.toFixed(0)} / ${concurrentAppendsPerSecond8NotifyInTransaction.toFixed(0)})`,
+    );
     let t = performance.now();
-    await runConcurrently(SINGLE_APPENDS, SINGLE_CONCURRENCY, async (i) => {
-      await store.appendToStream(`meter-${i % 64}`, [{ type: 'FlowMeasured', data: payload(i) }]);
-    });
-    const singleAppendsPerSecond = SINGLE_APPENDS / ((performance.now() - t) / 1000);
-    console.log(`single appends: ${singleAppendsPerSecond.toFixed(0)} events/s`);
 
     // 2. Batches of 100 events per append.
-    t = performance.now();
     await runConcurrently(BATCHED_APPENDS, BATCH_CONCURRENCY, async (i) => {
       await store.appendToStream(`unit-${i % 32}`, Array.from({ length: BATCH_SIZE }, (_, k) => ({ type: 'FlowMeasured', data: payload(i * BATCH_SIZE + k) })));
     });
@@ -122,8 +147,9 @@ async function main(): Promise<void> {
     const round = (x: number, d = 0) => Number(x.toFixed(d));
     console.log(
       JSON.stringify({
-        singleAppendsPerSecond: round(singleAppendsPerSecond),
-        singleAppendConcurrency: SINGLE_CONCURRENCY,
+        concurrentAppendsPerSecond8: round(concurrentAppendsPerSecond8),
+        concurrentAppendsPerSecond8NotifyInTransaction: round(concurrentAppendsPerSecond8NotifyInTransaction),
+        concurrentAppendRounds: ROUNDS,
         batchedAppendsPerSecond: round(batchedAppendsPerSecond),
         eventsPerBatchedAppend: BATCH_SIZE,
         batchedAppendConcurrency: BATCH_CONCURRENCY,

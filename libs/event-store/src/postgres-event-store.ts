@@ -4,6 +4,7 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  ExpectedVersion,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -22,7 +23,7 @@ import type { Snapshot, SnapshotStore } from './snapshot.port';
 import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { PostgresSubscription } from './event-store.subscription';
 import type { SubscriptionMonitoring } from './event-store.subscription-monitor';
-import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream } from './event-store.validation';
+import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream, type PreparedEvent } from './event-store.validation';
 import { UpcasterRegistry, type Upcaster } from './upcaster.registry';
 
 export interface PostgresEventStoreOptions {
@@ -39,6 +40,14 @@ export interface PostgresEventStoreOptions {
    * metrics registry.
    */
   readonly monitoring?: SubscriptionMonitoring;
+  /**
+   * When appends wake subscribers. `after-commit` (default): the store sends NOTIFY once its own
+   * COMMIT has returned (standalone appends and appends inside `withTransaction`); only appends in a
+   * transaction the store did not open notify inside it. `in-transaction`: every append calls
+   * pg_notify inside its transaction, which serialises all committers cluster-wide (measured in
+   * bench/event-store; kept for comparison).
+   */
+  readonly notify?: 'after-commit' | 'in-transaction';
 }
 
 const INTERNALLY_RETRIED: ReadonlySet<string> = new Set([
@@ -57,6 +66,9 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
   private readonly pollIntervalMs: number;
   private readonly appendAttempts: number;
   private readonly monitoring?: SubscriptionMonitoring;
+  private readonly notifyAfterCommit: boolean;
+  /** Transactions opened by withTransaction: whether they appended (and so notify after COMMIT). */
+  private readonly ownTransactions = new WeakMap<PoolClient, { appended: boolean }>();
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -66,6 +78,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.appendAttempts = options.appendAttempts ?? 10;
     this.monitoring = options.monitoring;
+    this.notifyAfterCommit = (options.notify ?? 'after-commit') === 'after-commit';
     this.notifier = new EventNotifier(this.pool.options, this.logger);
   }
 
@@ -86,7 +99,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     const prepared = prepareAppend(streamId, events, expected);
     if (options.transaction) {
       try {
-        return await appendInTransaction(options.transaction, streamId, prepared, expected);
+        return await this.appendIn(options.transaction, streamId, prepared, expected, false);
       } catch (error) {
         throw translatePgError(error);
       }
@@ -94,7 +107,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     for (let attempt = 1; ; attempt++) {
       try {
         // The prepared ids stay the same on every try, so a retry recognises its own earlier commit.
-        return await this.withTransaction((tx) => appendInTransaction(tx, streamId, prepared, expected, attempt > 1));
+        return await this.withTransaction((tx) => this.appendIn(tx, streamId, prepared, expected, attempt > 1));
       } catch (raw) {
         const error = translatePgError(raw);
         if (error instanceof EventStoreError && INTERNALLY_RETRIED.has(error.code) && attempt < this.appendAttempts) {
@@ -105,6 +118,14 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
         throw error;
       }
     }
+  }
+
+  /** Notifies inside the transaction only when the store does not run its COMMIT (a caller's transaction). */
+  private async appendIn(tx: PoolClient, streamId: string, prepared: PreparedEvent[], expected: ExpectedVersion, retry: boolean): Promise<AppendResult> {
+    const own = this.notifyAfterCommit ? this.ownTransactions.get(tx) : undefined;
+    const result = await appendInTransaction(tx, streamId, prepared, expected, retry, own === undefined);
+    if (own) own.appended = true;
+    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -198,10 +219,13 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
       broken = error;
     };
     client.on('error', onError);
+    const state = { appended: false };
+    this.ownTransactions.set(client, state);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      if (state.appended) this.notifier.notifyCommitted(this.pool);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -209,6 +233,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
       });
       throw error;
     } finally {
+      this.ownTransactions.delete(client);
       client.off('error', onError);
       client.release(broken);
     }
