@@ -10,3 +10,4 @@ export type { Checkpoint } from './event-store.safe-read';
 export { assertTransactionIdsBehindCluster, readTransactionIds, rebaseTransactionIds, type RebaseResult, type TransactionIdReport } from './event-store.transaction-ids';
 export type { Snapshot, SnapshotStore } from './snapshot.port';
 export type { SubscriptionHealth, SubscriptionMonitoring } from './event-store.subscription-monitor';
+export { pruneEvents, startRetention, DEFAULT_RETENTION_MIN_AGE_MS, type RetentionPolicy, type RetentionJob } from './event-store.retention';
