@@ -42,6 +42,42 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** Appends LIVE_SAMPLES single events at LIVE_RATE_PER_S; latency from append resolved to handler called. */
+async function liveLatency(store: PostgresEventStore, label: string): Promise<{ p50: number; p99: number }> {
+  const committedAt = new Map<string, number>();
+  const calledAt = new Map<string, number>();
+  const live = store.subscribe({ subscriptionId: `bench-live-${label}`, category: `live-${label}-` }, async (events) => {
+    const now = performance.now();
+    for (const e of events) calledAt.set(e.eventId, now);
+  });
+  await live.caughtUp;
+  const interval = 1000 / LIVE_RATE_PER_S;
+  const liveStart = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < LIVE_SAMPLES; i++) {
+    const due = liveStart + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const eventId = `live-${label}-${i}`;
+    pending.push(
+      store.appendToStream(`live-${label}-${i % 8}`, [{ eventId, type: 'FlowMeasured', data: payload(i) }]).then(() => {
+        committedAt.set(eventId, performance.now());
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const deadline = performance.now() + 10_000;
+  while (calledAt.size < LIVE_SAMPLES && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await live.stop();
+  if (calledAt.size !== LIVE_SAMPLES) throw new Error(`live subscription (${label}) saw ${calledAt.size} of ${LIVE_SAMPLES} events`);
+  // The handler may run before the appending client has processed COMMIT's reply: count that as 0.
+  const latencies = [...committedAt].map(([id, at]) => Math.max(0, calledAt.get(id)! - at)).sort((a, b) => a - b);
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  console.log(`live latency (NOTIFY ${label}): p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms over ${LIVE_SAMPLES} samples at ${LIVE_RATE_PER_S}/s`);
+  return { p50, p99 };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0];
@@ -111,38 +147,14 @@ async function main(): Promise<void> {
     const catchUpEventsPerSecond = handled / catchUpSeconds;
     console.log(`catch-up: ${catchUpEventsPerSecond.toFixed(0)} events/s (${handled} events in ${catchUpSeconds.toFixed(2)} s, batch ${CATCH_UP_BATCH})`);
 
-    // 4. Live latency: append committed (appendToStream resolved) → handler called.
-    const committedAt = new Map<string, number>();
-    const calledAt = new Map<string, number>();
-    const live = store.subscribe({ subscriptionId: 'bench-live', category: 'live-' }, async (events) => {
-      const now = performance.now();
-      for (const e of events) calledAt.set(e.eventId, now);
-    });
-    await live.caughtUp;
-    const interval = 1000 / LIVE_RATE_PER_S;
-    const liveStart = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let i = 0; i < LIVE_SAMPLES; i++) {
-      const due = liveStart + i * interval;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const eventId = `live-sample-${i}`;
-      pending.push(
-        store.appendToStream(`live-${i % 8}`, [{ eventId, type: 'FlowMeasured', data: payload(i) }]).then(() => {
-          committedAt.set(eventId, performance.now());
-        }),
-      );
-    }
-    await Promise.all(pending);
-    const deadline = performance.now() + 10_000;
-    while (calledAt.size < LIVE_SAMPLES && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await live.stop();
-    if (calledAt.size !== LIVE_SAMPLES) throw new Error(`live subscription saw ${calledAt.size} of ${LIVE_SAMPLES} events`);
-    // The handler may run before the appending client has processed COMMIT's reply: count that as 0.
-    const latencies = [...committedAt].map(([id, at]) => Math.max(0, calledAt.get(id)! - at)).sort((a, b) => a - b);
-    const liveLatencyP50Ms = percentile(latencies, 50);
-    const liveLatencyP99Ms = percentile(latencies, 99);
-    console.log(`live latency: p50 ${liveLatencyP50Ms.toFixed(2)} ms, p99 ${liveLatencyP99Ms.toFixed(2)} ms over ${LIVE_SAMPLES} samples at ${LIVE_RATE_PER_S}/s`);
+    // 4. Live latency: append committed (appendToStream resolved) → handler called, with NOTIFY
+    //    after commit (the default) and, for comparison, pg_notify inside each append.
+    const live = await liveLatency(store, 'after-commit');
+    const inTransactionLive = new PostgresEventStore({ pool, notify: 'in-transaction' });
+    const liveInTransaction = await liveLatency(inTransactionLive, 'in-transaction');
+    await inTransactionLive.close();
+    const liveLatencyP50Ms = live.p50;
+    const liveLatencyP99Ms = live.p99;
 
     const round = (x: number, d = 0) => Number(x.toFixed(d));
     console.log(
@@ -158,6 +170,7 @@ async function main(): Promise<void> {
         eventCount: count,
         liveLatencyP50Ms: round(liveLatencyP50Ms, 2),
         liveLatencyP99Ms: round(liveLatencyP99Ms, 2),
+        liveLatencyP99MsNotifyInTransaction: round(liveInTransaction.p99, 2),
         liveSamples: LIVE_SAMPLES,
         liveRatePerSecond: LIVE_RATE_PER_S,
         postgresVersion,
