@@ -1,7 +1,7 @@
 import type { Decider } from '@reflux/decider';
 import { DomainError } from '@reflux/decider';
 import { handleCommand } from './command-handler';
-import { WrongExpectedVersionError } from './event-store.errors';
+import { EVENT_STORE_ERROR_CODES, EventStoreError, WrongExpectedVersionError } from './event-store.errors';
 import type { AppendOptions, EventStore, NewEvent, RecordedEvent } from './event-store.port';
 
 type Command = { type: 'SetSetpoint'; data: { setpointBar: number } };
@@ -57,7 +57,7 @@ describe('handleCommand', () => {
     const { store, appends } = fakeStore([{ type: 'SetpointChanged', data: { fromBar: 0, toBar: 10 } }], 0);
     const result = await handleCommand(store, controller, 'controller-PIC-101', set(12), { metadata: { correlationId: 'corr-1', actor: 'operator-2' } });
     expect(appends).toEqual([
-      { events: [{ eventId: undefined, type: 'SetpointChanged', data: { fromBar: 10, toBar: 12 }, schemaVersion: 1, metadata: { correlationId: 'corr-1', actor: 'operator-2' } }], options: { expectedVersion: 0 } },
+      { events: [{ eventId: expect.stringMatching(/^[0-9a-f-]{36}$/), type: 'SetpointChanged', data: { fromBar: 10, toBar: 12 }, schemaVersion: 1, metadata: { correlationId: 'corr-1', actor: 'operator-2' } }], options: { expectedVersion: 0 } },
     ]);
     expect(result).toMatchObject({ newState: { setpointBar: 12 }, nextExpectedVersion: 1, attempts: 1, idempotentReplay: false });
   });
@@ -110,5 +110,24 @@ describe('handleCommand', () => {
     const { store, appends } = fakeStore([], 0);
     await handleCommand(store, controller, 'controller-PIC-101', set(3), { eventIds: (events) => events.map((_, i) => `cmd-42/${i}`) });
     expect(appends[0].events[0].eventId).toBe('cmd-42/0');
+  });
+
+  it('re-sends the same batch (same ids, same expected version) after an append with an unknown outcome, without deciding again', async () => {
+    const { store, appends, reads } = fakeStore([], 0);
+    const append = store.appendToStream.bind(store);
+    let lost = 1;
+    store.appendToStream = async (id, events, options) => {
+      if (lost-- > 0) {
+        await append(id, events, options); // committed, but the reply is lost
+        throw new EventStoreError(EVENT_STORE_ERROR_CODES.TRANSIENT, 'Connection terminated unexpectedly', { retriable: true });
+      }
+      appends.push({ events, options });
+      return { nextExpectedVersion: 0, lastGlobalPosition: 101, idempotentReplay: true };
+    };
+    const result = await handleCommand(store, controller, 'controller-PIC-101', set(4), { retries: { retries: 3, ...noSleep } });
+    expect(reads()).toBe(1);
+    expect(appends).toHaveLength(2);
+    expect(appends[1]).toEqual(appends[0]);
+    expect(result).toMatchObject({ idempotentReplay: true, attempts: 2, newState: { setpointBar: 4 } });
   });
 });

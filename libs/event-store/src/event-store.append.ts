@@ -20,9 +20,7 @@ const FIND_EXISTING = {
          JOIN reflux_events e ON e.event_id = i.event_id`,
 };
 
-const INSERT_EVENTS = {
-  name: 'reflux_insert_events',
-  text: `WITH inserted AS (
+const INSERT_EVENTS_TEXT = `WITH inserted AS (
            INSERT INTO reflux_events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
            SELECT i.event_id, $1, $2::bigint + i.ord, i.type, i.schema_version, i.data, i.metadata
            FROM unnest($3::text[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY
@@ -34,19 +32,33 @@ const INSERT_EVENTS = {
            UPDATE reflux_streams SET version = $2::bigint + $8::bigint, last_transaction_id = pg_current_xact_id(), updated_at = now()
            WHERE stream_id = $1
          )
-         SELECT count(*)::int, max(global_position)::float8, pg_notify('${EVENTS_CHANNEL}', $1) FROM inserted`,
-};
+         SELECT count(*)::int, max(global_position)::float8 NOTIFY_COLUMN FROM inserted`;
+
+/** With NOTIFY inside the transaction: for appends in a caller's transaction the store cannot see commit. */
+const INSERT_EVENTS_NOTIFY = { name: 'reflux_insert_events_notify', text: INSERT_EVENTS_TEXT.replace('NOTIFY_COLUMN', `, pg_notify('${EVENTS_CHANNEL}', '')`) };
+/** Without: the store notifies after COMMIT (see EventNotifier.notifyCommitted). */
+const INSERT_EVENTS_QUIET = { name: 'reflux_insert_events', text: INSERT_EVENTS_TEXT.replace('NOTIFY_COLUMN', '') };
 
 /**
  * One append inside a transaction the caller opened: lock the stream row, classify retries by event
  * id, check the expected version, insert all events with one statement, bump the stream version and
  * notify subscribers (delivered at commit). On any error the transaction must be rolled back.
+ *
+ * `retry`: this batch may already be stored by an earlier try whose outcome is unknown (the
+ * connection dropped during COMMIT), so generated ids are classified too, not only client-supplied
+ * ones: the earlier commit is then reported as a replay instead of failing the expected version.
+ *
+ * `notifyInTransaction`: pg_notify inside the transaction. PostgreSQL then holds a cluster-wide lock
+ * from before the commit record until after it is flushed, which serialises every committing
+ * appender (no group commit); the store therefore notifies after COMMIT when it runs the commit.
  */
 export async function appendInTransaction(
   client: PoolClient,
   streamId: string,
   events: readonly PreparedEvent[],
   expectedVersion: ExpectedVersion,
+  retry = false,
+  notifyInTransaction = true,
 ): Promise<AppendResult> {
   const lock = await client.query<[number, boolean]>({ ...LOCK_STREAM, values: [streamId], rowMode: 'array' });
   const [currentVersion, orderOk] = lock.rows[0];
@@ -61,7 +73,7 @@ export async function appendInTransaction(
     );
   }
 
-  const supplied = events.filter((e) => e.clientSuppliedId);
+  const supplied = retry ? events : events.filter((e) => e.clientSuppliedId);
   if (supplied.length > 0) {
     const replay = await classifyExisting(client, streamId, events, supplied);
     if (replay) return replay;
@@ -70,7 +82,7 @@ export async function appendInTransaction(
   checkExpectedVersion(streamId, expectedVersion, currentVersion);
 
   const inserted = await client.query<[number, number]>({
-    ...INSERT_EVENTS,
+    ...(notifyInTransaction ? INSERT_EVENTS_NOTIFY : INSERT_EVENTS_QUIET),
     values: [
       streamId,
       currentVersion,

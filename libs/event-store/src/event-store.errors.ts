@@ -21,6 +21,13 @@ export const EVENT_STORE_ERROR_CODES = {
   TRANSIENT: 'EVENT_STORE.TRANSIENT',
   /** An upcaster threw or the registry is mis-declared. */
   UPCAST_FAILED: 'EVENT_STORE.UPCAST_FAILED',
+  /**
+   * A stored transaction id (an event's, a checkpoint's or a stream's last writer's) lies beyond
+   * the cluster's transaction counter: the database was restored from a dump or moved by logical
+   * replication into a cluster whose counter is lower. Subscriptions would skip new events. Run
+   * `rebaseTransactionIds` (see the README, "After a restore"). Not retriable.
+   */
+  TRANSACTION_IDS_AHEAD: 'EVENT_STORE.TRANSACTION_IDS_AHEAD',
   /** The store was closed. */
   CLOSED: 'EVENT_STORE.CLOSED',
 } as const;

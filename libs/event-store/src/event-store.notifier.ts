@@ -1,6 +1,8 @@
-import { Client, type ClientConfig } from 'pg';
+import { Client, type ClientConfig, type Pool } from 'pg';
 import type { Logger } from 'pino';
 import { EVENTS_CHANNEL } from './event-store.schema';
+
+const NOTIFY = `NOTIFY ${EVENTS_CHANNEL}`;
 
 /**
  * One LISTEN connection per store, shared by its subscriptions. Every notification (and every
@@ -15,6 +17,8 @@ export class EventNotifier {
   private waiters = new Set<() => void>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelayMs = 100;
+  private notifying = false;
+  private notifyAgain = false;
   generation = 0;
 
   constructor(
@@ -45,6 +49,34 @@ export class EventNotifier {
       this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+
+  /**
+   * Tells every listening store (this process and others) that events were committed. Called after
+   * COMMIT instead of pg_notify inside the appending transaction, which would hold PostgreSQL's
+   * notification lock across the commit's WAL flush and serialise all committers. Coalesced: while
+   * one NOTIFY is in flight, further calls send one more after it. Sent on the LISTEN connection
+   * when it is up (an idle connection at hand), else on a pooled one. Fire-and-forget: a lost
+   * notification is covered by the subscriptions' fallback poll.
+   */
+  notifyCommitted(pool: Pool): void {
+    if (this.closed) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    const client = this.client;
+    const sent = client ? client.query(NOTIFY) : pool.query(NOTIFY);
+    sent
+      .catch((error: unknown) => this.logger.debug({ err: error }, 'event-store: NOTIFY after commit failed; subscribers fall back to polling'))
+      .finally(() => {
+        this.notifying = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.notifyCommitted(pool);
+        }
+      });
   }
 
   /** Wakes every waiter (used by stop()). */

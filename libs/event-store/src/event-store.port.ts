@@ -98,7 +98,14 @@ export interface SubscriptionOptions {
   readonly subscriptionId: string;
   readonly category?: string;
   readonly eventTypes?: readonly string[];
+  /** Most events per batch (one transaction). Default 1000. */
   readonly batchSize?: number;
+  /**
+   * Upper bound of a batch's size in bytes (data + metadata as stored, i.e. after TOAST compression),
+   * so that a run of large events cannot exhaust memory; a batch always holds at least one event.
+   * Default 16 MiB.
+   */
+  readonly maxBatchBytes?: number;
 }
 
 export interface Subscription {

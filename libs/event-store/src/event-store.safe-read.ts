@@ -13,6 +13,9 @@ export interface Checkpoint {
   readonly globalPosition: number;
 }
 
+/** Default upper bound of one batch's stored event size (data + metadata, as stored), in bytes. */
+export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
 export const START_CHECKPOINT: Checkpoint = { transactionId: '0', globalPosition: 0 };
 
 export interface EventFilter {
@@ -33,6 +36,10 @@ export interface SafeBatch {
    * (possibly one that never appends and so never notifies): poll again soon.
    */
   readonly blocked: boolean;
+  /** Global position of the last row read (before filtering by upcast type); the head when none was read. */
+  readonly lastReadPosition: number;
+  /** Highest global position in the log when the batch was read (0 when empty). */
+  readonly headPosition: number;
 }
 
 /**
@@ -50,8 +57,11 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     params.push(categoryPattern(filter.category));
     conditions.push(`AND stream_id LIKE $${params.length + 3}`);
   }
+  // Stored types that upcast into the wanted ones are selected too (a renamed type), and what upcasts
+  // to an unwanted type is dropped after upcasting; the checkpoint still moves past both.
+  const wanted = filter.eventTypes === undefined ? undefined : new Set(filter.eventTypes);
   if (filter.eventTypes !== undefined) {
-    params.push(filter.eventTypes);
+    params.push(upcasters.storedTypesOf(filter.eventTypes));
     conditions.push(`AND type = ANY($${params.length + 3}::text[])`);
   }
   const filtered = conditions.length > 0;
@@ -70,45 +80,60 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     ), c AS MATERIALIZED (${start})
     SELECT h.xmin::text, h.blocked, c.tid::text, c.pos::float8, (
       SELECT '[' || string_agg(json_build_array(b.stream_id, b.stream_version, b.global_position, b.event_id, b.type, b.schema_version,
-                                                b.data, b.metadata, b.recorded_at, b.transaction_id::text)::text, ',') || ']'
+                                                b.data, b.metadata, b.recorded_at, b.transaction_id::text, b.bytes_before + b.size)::text, ',') || ']'
       FROM (
-        SELECT stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id
-        FROM reflux_events
-        WHERE (transaction_id, global_position) > (c.tid, c.pos) AND transaction_id < h.xmin ${conditions.join(' ')}
-        ORDER BY transaction_id, global_position
-        LIMIT $1
+        SELECT *, sum(size) OVER (ORDER BY transaction_id, global_position ROWS UNBOUNDED PRECEDING) - size AS bytes_before
+        FROM (
+          SELECT stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id,
+                 pg_column_size(data) + pg_column_size(metadata) AS size
+          FROM reflux_events
+          WHERE (transaction_id, global_position) > (c.tid, c.pos) AND transaction_id < h.xmin ${conditions.join(' ')}
+          ORDER BY transaction_id, global_position
+          LIMIT $1
+        ) l
       ) b
-    ) FROM h, c`;
+      WHERE b.bytes_before < $${params.length + 4}
+    ), (SELECT global_position FROM reflux_events ORDER BY global_position DESC LIMIT 1)::float8 FROM h, c`;
   const fromCheckpoint = query(explicitStart);
   const fromSubscription = query(storedStart);
 
   /** `from`: a checkpoint, or the id of the subscription whose stored checkpoint to start at. */
-  return async function readSafeBatch(client: PoolClient, from: Checkpoint | { readonly subscriptionId: string }, limit: number): Promise<SafeBatch> {
-    const result = await client.query<[string, boolean, string, number, string | null]>(
+  return async function readSafeBatch(
+    client: PoolClient,
+    from: Checkpoint | { readonly subscriptionId: string },
+    limit: number,
+    maxBytes: number = DEFAULT_MAX_BATCH_BYTES,
+  ): Promise<SafeBatch> {
+    const result = await client.query<[string, boolean, string, number, string | null, number | null]>(
       'subscriptionId' in from
-        ? { text: fromSubscription, values: [limit, from.subscriptionId, null, ...params], rowMode: 'array' }
-        : { text: fromCheckpoint, values: [limit, from.transactionId, from.globalPosition, ...params], rowMode: 'array' },
+        ? { text: fromSubscription, values: [limit, from.subscriptionId, null, ...params, maxBytes], rowMode: 'array' }
+        : { text: fromCheckpoint, values: [limit, from.transactionId, from.globalPosition, ...params, maxBytes], rowMode: 'array' },
     );
-    const [horizon, blocked, startTransactionId, startPosition, json] = result.rows[0];
+    const [horizon, blocked, startTransactionId, startPosition, json, head] = result.rows[0];
     const start: Checkpoint = { transactionId: startTransactionId, globalPosition: startPosition };
     const rows = json === null ? [] : ensureOrder(JSON.parse(json) as BatchRow[]);
-    const events = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
-    const full = rows.length === limit;
+    const upcast = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
+    const events = wanted === undefined ? upcast : upcast.filter((e) => wanted.has(e.type));
+    // Full: cut by count or by bytes (the last row read was not the last one below the horizon).
+    // A row is kept while the rows before it stay under maxBytes, so once the batch reaches maxBytes
+    // the rest may have been cut off.
+    const full = rows.length === limit || (rows.length > 0 && rows[rows.length - 1][10] >= maxBytes);
     let next = start;
     if (full) {
       const last = rows[rows.length - 1];
       next = { transactionId: last[9], globalPosition: last[2] };
-    } else if (events.length > 0 || (filtered && compareXid(horizon, start.transactionId) > 0)) {
+    } else if (rows.length > 0 || (filtered && compareXid(horizon, start.transactionId) > 0)) {
       // Every event below the horizon has been seen (and filtered): jump to it.
       next = { transactionId: horizon, globalPosition: 0 };
     }
     const advanced = next !== start;
-    return { events, next, advanced, full, blocked };
+    const lastReadPosition = rows.length > 0 ? rows[rows.length - 1][2] : (head ?? 0);
+    return { events, next, advanced, full, blocked, lastReadPosition, headPosition: head ?? 0 };
   };
 }
 
-/** [stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id] */
-type BatchRow = [string, number, number, string, string, number, unknown, EventMetadata, string, string];
+/** [stream_id, stream_version, global_position, event_id, type, schema_version, data, metadata, recorded_at, transaction_id, bytes up to and including this row] */
+type BatchRow = [string, number, number, string, string, number, unknown, EventMetadata, string, string, number];
 
 /** Compares two xid8 values in decimal text form numerically. */
 function compareXid(a: string, b: string): number {

@@ -1,7 +1,7 @@
 import { ensureOrder } from './event-store.safe-read';
 
 type Row = Parameters<typeof ensureOrder>[0][number];
-const row = (tx: string, position: number): Row => ['s', 0, position, `e${position}`, 't', 1, {}, {}, '2026-01-01T00:00:00+00:00', tx];
+const row = (tx: string, position: number): Row => ['s', 0, position, `e${position}`, 't', 1, {}, {}, '2026-01-01T00:00:00+00:00', tx, 100];
 
 describe('ensureOrder (subscription batches)', () => {
   it('orders transaction ids numerically, not as text, then by position', () => {

@@ -42,6 +42,18 @@ export const eventStoreMigrations = {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`,
     ),
+    sqlMigration(
+      '0002_create_snapshots',
+      `CREATE TABLE reflux_snapshots (
+        stream_id text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        schema_version integer NOT NULL,
+        stream_version bigint NOT NULL CHECK (stream_version >= 0),
+        state jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (stream_id, name)
+      )`,
+    ),
   ],
 };
 

@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import type { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from './event-store.port';
 import { EVENT_STORE_ERROR_CODES, EventStoreError } from './event-store.errors';
 import type { EventNotifier } from './event-store.notifier';
+import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { safeBatchReader, type Checkpoint, type SafeBatch } from './event-store.safe-read';
 import type { UpcasterRegistry } from './upcaster.registry';
+import { SubscriptionMonitor, type SubscriptionMonitoring } from './event-store.subscription-monitor';
 
 export interface SubscriptionRuntime {
   readonly pool: Pool;
@@ -13,6 +15,7 @@ export interface SubscriptionRuntime {
   readonly logger: Logger;
   /** Fallback poll when no notification arrives (lost notifications, LISTEN connection down). */
   readonly pollIntervalMs: number;
+  readonly monitoring?: SubscriptionMonitoring;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -58,6 +61,9 @@ export class PostgresSubscription implements Subscription {
   private readonly loop: Promise<void>;
   private readonly readBatch: ReturnType<typeof safeBatchReader>;
   private readonly batchSize: number;
+  private readonly monitor: SubscriptionMonitor;
+  /** First event of the batch being handled, to name a poison event. */
+  private batchStart: RecordedEvent | undefined;
 
   constructor(
     private readonly runtime: SubscriptionRuntime,
@@ -71,6 +77,7 @@ export class PostgresSubscription implements Subscription {
     this.caughtUp.catch(() => undefined);
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.readBatch = safeBatchReader(options, runtime.upcasters);
+    this.monitor = new SubscriptionMonitor(options.subscriptionId, runtime.monitoring);
     this.loop = this.run();
   }
 
@@ -81,6 +88,7 @@ export class PostgresSubscription implements Subscription {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.loop;
+    this.monitor.stopped();
     this.rejectCaughtUp(new EventStoreError(EVENT_STORE_ERROR_CODES.CLOSED, `subscription ${this.options.subscriptionId} stopped before it caught up`));
   }
 
@@ -88,6 +96,7 @@ export class PostgresSubscription implements Subscription {
     const { notifier, logger, pollIntervalMs } = this.runtime;
     const log = logger.child({ subscriptionId: this.options.subscriptionId });
     await notifier.ensureListening();
+    if (!(await this.transactionIdsUsable(log))) return;
     let failures = 0;
     let blockedDelayMs = 2;
     const signal = this.stopping.signal;
@@ -101,6 +110,7 @@ export class PostgresSubscription implements Subscription {
         failures++;
         const delayMs = Math.min(FAILURE_MAX_DELAY_MS, 100 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() / 2);
         log.error({ err: error, failures, retryInMs: Math.round(delayMs) }, 'event-store: subscription batch failed; rolled back, will retry');
+        this.monitor.batchFailed(error, failures, delayMs, isConnectionError(error) || (error as { code?: unknown }).code === EVENT_STORE_ERROR_CODES.TRANSIENT, this.batchStart);
         await abortableSleep(delayMs, signal);
         continue;
       }
@@ -116,6 +126,20 @@ export class PostgresSubscription implements Subscription {
     }
   }
 
+  /** False (and caughtUp rejected) when stored transaction ids are ahead of the cluster: a restore that needs a rebase. */
+  private async transactionIdsUsable(log: Logger): Promise<boolean> {
+    try {
+      await assertTransactionIdsBehindCluster(this.runtime.pool);
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== EVENT_STORE_ERROR_CODES.TRANSACTION_IDS_AHEAD) return true; // e.g. database down: the loop retries
+      log.error({ err: error }, 'event-store: subscription refuses to start');
+      this.monitor.refused(error);
+      this.rejectCaughtUp(error as Error);
+      return false;
+    }
+  }
+
   private async processBatch(): Promise<SafeBatch> {
     const client = await this.runtime.pool.connect();
     let broken: Error | undefined;
@@ -127,11 +151,14 @@ export class PostgresSubscription implements Subscription {
     try {
       try {
         await beginLocked(client, this.options.subscriptionId);
-        const batch = await this.readBatch(client, { subscriptionId: this.options.subscriptionId }, this.batchSize);
+        this.batchStart = undefined;
+        const batch = await this.readBatch(client, { subscriptionId: this.options.subscriptionId }, this.batchSize, this.options.maxBatchBytes);
+        this.batchStart = batch.events[0];
         if (batch.events.length > 0) await this.handler(batch.events as readonly RecordedEvent[], client);
         if (batch.advanced) await writeCheckpoint(client, this.options.subscriptionId, batch.next);
         await client.query('COMMIT');
         if (batch.events.length > 0) this.lastPosition = batch.events[batch.events.length - 1].globalPosition;
+        this.monitor.batchCommitted(batch.events, batch.lastReadPosition, batch.headPosition, !batch.full && !batch.blocked);
         return batch;
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {

@@ -4,6 +4,10 @@ export { migrateEventStore, eventStoreMigrations, EVENTS_CHANNEL } from './event
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 export { UpcasterRegistry, defineUpcaster, type Upcaster } from './upcaster.registry';
 export { defineProjection, startProjection, rebuildProjection, type Projection, type ProjectionDefinition, type ProjectionEventHandler, type RebuildResult } from './projection';
-export { handleCommand, type HandleCommandOptions, type HandleCommandResult, type DomainEvent } from './command-handler';
+export { handleCommand, type HandleCommandOptions, type HandleCommandResult, type DomainEvent, type SnapshotOptions } from './command-handler';
 export { retryWithBackoff, backoffDelayMs, type RetryOptions } from './retry';
 export type { Checkpoint } from './event-store.safe-read';
+export { assertTransactionIdsBehindCluster, readTransactionIds, rebaseTransactionIds, type RebaseResult, type TransactionIdReport } from './event-store.transaction-ids';
+export type { Snapshot, SnapshotStore } from './snapshot.port';
+export type { SubscriptionHealth, SubscriptionMonitoring } from './event-store.subscription-monitor';
+export { pruneEvents, startRetention, DEFAULT_RETENTION_MIN_AGE_MS, type RetentionPolicy, type RetentionJob } from './event-store.retention';

@@ -4,6 +4,7 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  ExpectedVersion,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -17,8 +18,12 @@ import { EVENT_STORE_ERROR_CODES, EventStoreError, InvalidArgumentError, transla
 import { EventNotifier } from './event-store.notifier';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-store.rows';
 import { migrateEventStore } from './event-store.schema';
+import { loadSnapshot, saveSnapshot } from './event-store.snapshots';
+import type { Snapshot, SnapshotStore } from './snapshot.port';
+import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { PostgresSubscription } from './event-store.subscription';
-import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream } from './event-store.validation';
+import type { SubscriptionMonitoring } from './event-store.subscription-monitor';
+import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream, type PreparedEvent } from './event-store.validation';
 import { UpcasterRegistry, type Upcaster } from './upcaster.registry';
 
 export interface PostgresEventStoreOptions {
@@ -29,6 +34,20 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** How often a standalone append retries internal, retriable races before giving up. Default 10. */
   readonly appendAttempts?: number;
+  /**
+   * Health and Prometheus metrics of every subscription of this store (and so of the projections,
+   * relays and PostgreSQL-bus consumers built on them): pass the service's `ComponentHealth` and
+   * metrics registry.
+   */
+  readonly monitoring?: SubscriptionMonitoring;
+  /**
+   * When appends wake subscribers. `after-commit` (default): the store sends NOTIFY once its own
+   * COMMIT has returned (standalone appends and appends inside `withTransaction`); only appends in a
+   * transaction the store did not open notify inside it. `in-transaction`: every append calls
+   * pg_notify inside its transaction, which serialises all committers cluster-wide (measured in
+   * bench/event-store; kept for comparison).
+   */
+  readonly notify?: 'after-commit' | 'in-transaction';
 }
 
 const INTERNALLY_RETRIED: ReadonlySet<string> = new Set([
@@ -38,7 +57,7 @@ const INTERNALLY_RETRIED: ReadonlySet<string> = new Set([
 ]);
 
 /** The PostgreSQL implementation of `EventStore`. The pool belongs to the caller; `close()` leaves it open. */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, SnapshotStore {
   readonly pool: Pool;
   readonly upcasters: UpcasterRegistry;
   private readonly logger: Logger;
@@ -46,6 +65,10 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<PostgresSubscription>();
   private readonly pollIntervalMs: number;
   private readonly appendAttempts: number;
+  private readonly monitoring?: SubscriptionMonitoring;
+  private readonly notifyAfterCommit: boolean;
+  /** Transactions opened by withTransaction: whether they appended (and so notify after COMMIT). */
+  private readonly ownTransactions = new WeakMap<PoolClient, { appended: boolean }>();
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -54,12 +77,20 @@ export class PostgresEventStore implements EventStore {
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.appendAttempts = options.appendAttempts ?? 10;
+    this.monitoring = options.monitoring;
+    this.notifyAfterCommit = (options.notify ?? 'after-commit') === 'after-commit';
     this.notifier = new EventNotifier(this.pool.options, this.logger);
   }
 
-  /** Creates or upgrades the schema (module `event-store` of `runMigrations`). */
-  migrate(): Promise<string[]> {
-    return migrateEventStore(this.pool);
+  /**
+   * Creates or upgrades the schema (module `event-store` of `runMigrations`), then refuses with
+   * EVENT_STORE.TRANSACTION_IDS_AHEAD when stored transaction ids are ahead of this cluster's
+   * counter (a restore into another cluster; see README, "After a restore").
+   */
+  async migrate(): Promise<string[]> {
+    const applied = await migrateEventStore(this.pool);
+    await assertTransactionIdsBehindCluster(this.pool);
+    return applied;
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -68,14 +99,15 @@ export class PostgresEventStore implements EventStore {
     const prepared = prepareAppend(streamId, events, expected);
     if (options.transaction) {
       try {
-        return await appendInTransaction(options.transaction, streamId, prepared, expected);
+        return await this.appendIn(options.transaction, streamId, prepared, expected, false);
       } catch (error) {
         throw translatePgError(error);
       }
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.withTransaction((tx) => appendInTransaction(tx, streamId, prepared, expected));
+        // The prepared ids stay the same on every try, so a retry recognises its own earlier commit.
+        return await this.withTransaction((tx) => this.appendIn(tx, streamId, prepared, expected, attempt > 1));
       } catch (raw) {
         const error = translatePgError(raw);
         if (error instanceof EventStoreError && INTERNALLY_RETRIED.has(error.code) && attempt < this.appendAttempts) {
@@ -86,6 +118,14 @@ export class PostgresEventStore implements EventStore {
         throw error;
       }
     }
+  }
+
+  /** Notifies inside the transaction only when the store does not run its COMMIT (a caller's transaction). */
+  private async appendIn(tx: PoolClient, streamId: string, prepared: PreparedEvent[], expected: ExpectedVersion, retry: boolean): Promise<AppendResult> {
+    const own = this.notifyAfterCommit ? this.ownTransactions.get(tx) : undefined;
+    const result = await appendInTransaction(tx, streamId, prepared, expected, retry, own === undefined);
+    if (own) own.appended = true;
+    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -122,13 +162,16 @@ export class PostgresEventStore implements EventStore {
       where += ` AND stream_id LIKE $${values.length}`;
     }
     if (options.eventTypes !== undefined) {
-      values.push(options.eventTypes);
+      values.push(this.upcasters.storedTypesOf(options.eventTypes));
       where += ` AND type = ANY($${values.length}::text[])`;
     }
     values.push(options.maxCount ?? 1000);
     const text = `SELECT ${EVENT_COLUMNS} FROM reflux_events WHERE ${where} ORDER BY global_position LIMIT $${values.length}`;
     const { rows } = await this.pool.query<EventRow>({ text, values, rowMode: 'array' });
-    return rows.map((r) => toRecordedEvent(r, this.upcasters));
+    const events = rows.map((r) => toRecordedEvent(r, this.upcasters));
+    if (options.eventTypes === undefined) return events;
+    const wanted = new Set(options.eventTypes);
+    return events.filter((e) => wanted.has(e.type));
   }
 
   subscribe(options: SubscriptionOptions, handler: SubscriptionHandler): Subscription {
@@ -140,9 +183,12 @@ export class PostgresEventStore implements EventStore {
     if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 100_000)) {
       issues.push({ path: 'options.batchSize', message: 'must be an integer between 1 and 100000' });
     }
+    if (options.maxBatchBytes !== undefined && (!Number.isSafeInteger(options.maxBatchBytes) || options.maxBatchBytes < 1)) {
+      issues.push({ path: 'options.maxBatchBytes', message: 'must be an integer >= 1 (bytes)' });
+    }
     if (issues.length > 0) throw new InvalidArgumentError(issues);
     const subscription = new PostgresSubscription(
-      { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs },
+      { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs, monitoring: this.monitoring },
       options,
       handler,
     );
@@ -155,6 +201,16 @@ export class PostgresEventStore implements EventStore {
     return subscription;
   }
 
+  loadSnapshot(streamId: string, name: string, schemaVersion: number): Promise<Snapshot | undefined> {
+    this.assertOpen();
+    return loadSnapshot(this.pool, streamId, name, schemaVersion);
+  }
+
+  saveSnapshot(streamId: string, name: string, schemaVersion: number, snapshot: Snapshot): Promise<void> {
+    this.assertOpen();
+    return saveSnapshot(this.pool, streamId, name, schemaVersion, snapshot);
+  }
+
   async withTransaction<T>(work: (transaction: PoolClient) => Promise<T>): Promise<T> {
     this.assertOpen();
     const client = await this.pool.connect();
@@ -163,10 +219,13 @@ export class PostgresEventStore implements EventStore {
       broken = error;
     };
     client.on('error', onError);
+    const state = { appended: false };
+    this.ownTransactions.set(client, state);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      if (state.appended) this.notifier.notifyCommitted(this.pool);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -174,6 +233,7 @@ export class PostgresEventStore implements EventStore {
       });
       throw error;
     } finally {
+      this.ownTransactions.delete(client);
       client.off('error', onError);
       client.release(broken);
     }

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent, Subscription } from './event-store.port';
 import { InvalidArgumentError, type FieldIssue } from './event-store.errors';
 import type { PostgresEventStore } from './postgres-event-store';
-import { safeBatchReader, START_CHECKPOINT, type Checkpoint } from './event-store.safe-read';
+import { DEFAULT_MAX_BATCH_BYTES, safeBatchReader, START_CHECKPOINT, type Checkpoint } from './event-store.safe-read';
 import { lockSubscription, writeCheckpoint } from './event-store.subscription';
 
 export type ProjectionEventHandler = (event: RecordedEvent, transaction: PoolClient) => Promise<void>;
@@ -19,6 +19,8 @@ export interface ProjectionDefinition {
   /** Empties the read model (DELETE or TRUNCATE) for a rebuild. */
   readonly reset: (transaction: PoolClient) => Promise<void>;
   readonly batchSize?: number;
+  /** Upper bound of a batch's stored event size in bytes (at least one event per batch). Default 16 MiB. */
+  readonly maxBatchBytes?: number;
 }
 
 export interface Projection extends ProjectionDefinition {
@@ -58,7 +60,7 @@ async function applyEvents(projection: Projection, events: readonly RecordedEven
 export async function startProjection(store: PostgresEventStore, projection: Projection): Promise<Subscription> {
   if (projection.init) await store.withTransaction((tx) => projection.init!(tx));
   return store.subscribe(
-    { subscriptionId: projection.subscriptionId, category: projection.category, eventTypes: projection.eventTypes, batchSize: projection.batchSize },
+    { subscriptionId: projection.subscriptionId, category: projection.category, eventTypes: projection.eventTypes, batchSize: projection.batchSize, maxBatchBytes: projection.maxBatchBytes },
     (events, tx) => applyEvents(projection, events, tx),
   );
 }
@@ -71,7 +73,7 @@ export interface RebuildResult {
 /**
  * Rebuilds a read model from scratch, atomically: one transaction takes the projection's
  * subscription lock (a running live projection, in this or another process, pauses after its
- * current batch), calls `reset`, `init`, replays every event committed so far and stores the new
+ * current batch), calls `init` (so that `reset` finds its tables on a fresh database), `reset`, replays every event committed so far and stores the new
  * checkpoint. Readers see the old read model until the commit (with a DELETE-based `reset`; a
  * TRUNCATE blocks them instead); a failure rolls everything back and leaves the old model intact.
  * Events committed during the rebuild are left to the live projection, which continues from the
@@ -81,24 +83,26 @@ export interface RebuildResult {
  * pass it meanwhile, so every other subscription on the cluster waits for it (they delay, they do
  * not skip). Rebuild large projections in a quiet period.
  */
-export async function rebuildProjection(store: PostgresEventStore, projection: Projection, options: { batchSize?: number } = {}): Promise<RebuildResult> {
+export async function rebuildProjection(store: PostgresEventStore, projection: Projection, options: { batchSize?: number; maxBatchBytes?: number } = {}): Promise<RebuildResult> {
   const readBatch = safeBatchReader({ category: projection.category, eventTypes: projection.eventTypes }, store.upcasters);
   const batchSize = options.batchSize ?? 5000;
+  const maxBatchBytes = options.maxBatchBytes ?? projection.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   return store.withTransaction(async (tx) => {
     await lockSubscription(tx, projection.subscriptionId);
     let checkpoint = START_CHECKPOINT;
     let eventsApplied = 0;
     // Read the first batch before writing anything so that this transaction's own id does not hold
     // the horizon back for it; later batches see at least everything committed before that.
-    let batch = await readBatch(tx, checkpoint, batchSize);
-    await projection.reset(tx);
+    let batch = await readBatch(tx, checkpoint, batchSize, maxBatchBytes);
+    // init first: on a fresh database the read-model tables that reset empties do not exist yet.
     if (projection.init) await projection.init(tx);
+    await projection.reset(tx);
     for (;;) {
       await applyEvents(projection, batch.events, tx);
       eventsApplied += batch.events.length;
       checkpoint = batch.next;
       if (!batch.full) break;
-      batch = await readBatch(tx, checkpoint, batchSize);
+      batch = await readBatch(tx, checkpoint, batchSize, maxBatchBytes);
     }
     await writeCheckpoint(tx, projection.subscriptionId, checkpoint);
     return { eventsApplied, checkpoint };

@@ -25,7 +25,7 @@ describe('UpcasterRegistry', () => {
 
   it('follows a renamed type to the upcasters of the new name', () => {
     const registry = new UpcasterRegistry([
-      { type: 'LevelRead', fromSchemaVersion: 1, upcast: (e) => ({ type: 'TankLevelMeasured', data: e.data }) },
+      { type: 'LevelRead', fromSchemaVersion: 1, renamesTo: 'TankLevelMeasured', upcast: (e) => ({ type: 'TankLevelMeasured', data: e.data }) },
       defineUpcaster<{ level: number }, { levelM: number }>('TankLevelMeasured', 2, (d) => ({ levelM: d.level })),
     ]);
     expect(registry.upcast(stored('LevelRead', 1, { level: 3 }))).toMatchObject({ type: 'TankLevelMeasured', schemaVersion: 3, data: { levelM: 3 } });
@@ -33,5 +33,21 @@ describe('UpcasterRegistry', () => {
 
   it('refuses two upcasters for the same type and version', () => {
     expect(() => new UpcasterRegistry([defineUpcaster('A', 1, () => 1), defineUpcaster('A', 1, () => 2)])).toThrow(expect.objectContaining({ code: EVENT_STORE_ERROR_CODES.UPCAST_FAILED }));
+  });
+
+  it('names every stored type that upcasts into the handled types, following renames through chains', () => {
+    const registry = new UpcasterRegistry([
+      defineUpcaster('LevelRead', 1, (d) => d, { renamesTo: 'TankLevelRead' }),
+      defineUpcaster('TankLevelRead', 2, (d) => d, { renamesTo: 'TankLevelMeasured' }),
+      defineUpcaster('TankLevelMeasured', 3, (d) => d),
+      defineUpcaster('PumpStarted', 1, (d) => d, { renamesTo: 'PumpRunning' }),
+    ]);
+    expect(registry.storedTypesOf(['TankLevelMeasured']).sort()).toEqual(['LevelRead', 'TankLevelMeasured', 'TankLevelRead']);
+    expect(registry.storedTypesOf(['PumpStopped'])).toEqual(['PumpStopped']);
+  });
+
+  it('fails an upcaster that renames a type without declaring renamesTo', () => {
+    const registry = new UpcasterRegistry([{ type: 'LevelRead', fromSchemaVersion: 1, upcast: (e) => ({ type: 'TankLevelMeasured', data: e.data }) }]);
+    expect(() => registry.upcast(stored('LevelRead', 1, {}))).toThrow(expect.objectContaining({ code: EVENT_STORE_ERROR_CODES.UPCAST_FAILED }));
   });
 });

@@ -6,6 +6,8 @@ import { PostgresEventStore } from '../postgres-event-store';
 export interface EventStoreFixture {
   readonly pool: Pool;
   readonly store: PostgresEventStore;
+  /** Connection string of the fixture's database. */
+  readonly url: string;
 }
 
 /**
@@ -13,10 +15,11 @@ export interface EventStoreFixture {
  * migrated store; closed and dropped afterwards. Read the fields inside hooks and tests.
  */
 export function useEventStoreDatabase(prefix: string, poolMax = 12): EventStoreFixture {
-  const fixture = {} as { pool: Pool; store: PostgresEventStore; drop: () => Promise<void> };
+  const fixture = {} as { pool: Pool; store: PostgresEventStore; url: string; drop: () => Promise<void> };
   beforeAll(async () => {
     const db = await createTestDatabase(prefix);
     fixture.drop = db.drop;
+    fixture.url = db.url;
     fixture.pool = new Pool({ connectionString: db.url, max: poolMax });
     // An idle connection that the server closes is replaced, as in production (see createPgPool);
     // without a listener the pool's 'error' event would fail whichever test runs at that moment.
