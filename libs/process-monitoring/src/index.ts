@@ -9,3 +9,4 @@ export { monitoringModelSchema, type MonitoringModel, type PersistenceRule, type
 export { parseMonitoringModel } from './model/parse-model';
 export { StreamingScorer, scorerStateSchema, type SampleScore, type ScorerState, type VariableContribution } from './scoring/streaming-scorer';
 export { persistenceMet } from './scoring/persistence';
+export { timeToLimit, describeTimeToLimit, timeToLimitInputSchema, type TimeToLimit, type TimeToLimitInput } from './trend/time-to-limit';
