@@ -10,3 +10,5 @@ export { parseMonitoringModel } from './model/parse-model';
 export { StreamingScorer, scorerStateSchema, type SampleScore, type ScorerState, type VariableContribution } from './scoring/streaming-scorer';
 export { persistenceMet } from './scoring/persistence';
 export { timeToLimit, describeTimeToLimit, timeToLimitInputSchema, type TimeToLimit, type TimeToLimitInput } from './trend/time-to-limit';
+export { parseNumericCsv, selectColumns, type NumericTable } from './document/numeric-csv';
+export { scoreRows, type ScoredRow, type ScoreReport } from './document/score-table';
