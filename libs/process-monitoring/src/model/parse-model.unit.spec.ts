@@ -71,3 +71,10 @@ describe('fitMonitoringModel input checks', () => {
     expect(() => fitMonitoringModel({ variables: ['a', 'b'], rows: [[1, 5], [2, 5], [3, 5], [4, 5]] })).toThrow(/only 1 variable/);
   });
 });
+
+describe('fitMonitoringModel limits on small training sets', () => {
+  it('refuses theoretical EWMA limits when N − a ≤ 4 leaves the T² variance infinite, instead of writing NaN limits', () => {
+    expect(() => fitMonitoringModel({ ...data, rows: data.rows.slice(0, 5) }, { componentRule: { kind: 'fixed', components: 1 }, ewmaLambda: 0.5 })).toThrow(/theoretical EWMA limits need more than 5 training rows/);
+    expect(fitMonitoringModel(data, { componentRule: { kind: 'fixed', components: 1 }, ewmaLambda: 0.5 }).limits.t2).toBeGreaterThan(0);
+  });
+});

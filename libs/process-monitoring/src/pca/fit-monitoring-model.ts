@@ -70,6 +70,11 @@ export function fitMonitoringModel(data: TrainingData, options: FitOptions = {})
     throw new MonitoringError(MonitoringErrorCode.invalidData, 'invalid training data', [{ field: 'rows', description: `only ${core.activeFeatures} variable(s) vary in the training data; a model needs 2` }]);
   }
   const components = Math.min(chooseComponents(o.componentRule, core.eigenvalues, core.activeFeatures, rows.length), rows.length - 2);
+  if (o.limitMethod.kind === 'theoretical' && o.ewmaLambda < 1 && rows.length - components <= 4) {
+    throw new MonitoringError(MonitoringErrorCode.invalidData, 'invalid training data', [
+      { field: 'rows', description: `theoretical EWMA limits need more than ${components + 4} training rows (the F variance is infinite below), got ${rows.length}` },
+    ]);
+  }
   const settings = { confidence: o.confidence, components, lags: o.lags, speMethod: o.speMethod, limitMethod: o.limitMethod, ewmaLambda: o.ewmaLambda };
   const limits = o.limitMethod.kind === 'cross-validated' ? crossValidatedLimits(settings, data.rows, featureCount, o.limitMethod.folds) : theoreticalLimits(settings, core.eigenvalues, rows.length);
   return {

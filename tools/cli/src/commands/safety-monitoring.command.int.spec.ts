@@ -28,6 +28,9 @@ function normalRows(n: number, seed: number): number[][] {
 }
 const toCsv = (rows: number[][]) => ['FI-1,TI-2,PI-3', ...rows.map((r) => r.map((x) => x.toFixed(5)).join(','))].join('\n') + '\n';
 
+// Each case starts the CLI (TypeScript transpiled at start-up) one to three times.
+jest.setTimeout(180_000);
+
 describe('reflux safety pca-fit / pca-score', () => {
   const normal = csvFile('normal.csv', toCsv(normalRows(200, 1)));
   const modelFile = join(dir, 'model.json');
