@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MonitoringError, MonitoringErrorCode } from '../monitoring.error';
 import { zodViolations } from '../model/parse-model';
 import { fQuantile } from '../stats/f-distribution';
+import { fitLine } from './fit-line';
 
 export const timeToLimitInputSchema = z
   .object({
@@ -16,6 +17,8 @@ export const timeToLimitInputSchema = z
     now_s: z.number().finite().optional(),
     /** Look no further ahead than this (default 7 days). */
     horizon_s: z.number().positive().default(7 * 24 * 3600),
+    /** `huber` (default) down-weights points far off the trend; `least-squares` is plain OLS. */
+    method: z.enum(['huber', 'least-squares']).default('huber'),
   })
   .strict();
 
@@ -38,8 +41,9 @@ export interface TimeToLimit {
 }
 
 /**
- * Time until a tag crosses a limit: a least-squares line over the window and its prediction band
- * ŷ(t) ± t_{ν} s √(1 + 1/n + (t − t̄)² / Sxx) (ν = n − 2). The estimate is where the line meets the
+ * Time until a tag crosses a limit: a line over the window (Huber or least squares, see `fitLine`)
+ * and its prediction band ŷ(t) ± t_{ν} s √(1 + 1/n + (t − t̄)² / Sxx) (ν = n − 2; for Huber, the
+ * weighted sums and n = Σ weights, an approximation). The estimate is where the line meets the
  * limit; the earliest time where the near edge of the band does, the latest where the far edge does.
  * After the last point each edge is monotone while the trend heads for the limit, so bisection finds them.
  */
@@ -51,22 +55,10 @@ export function timeToLimit(input: TimeToLimitInput): TimeToLimit {
   for (let i = 1; i < pts.length; i++) {
     if (pts[i]!.time_s < pts[i - 1]!.time_s) throw new MonitoringError(MonitoringErrorCode.invalidData, 'invalid trend input', [{ field: `points[${i}].time_s`, description: 'times must not decrease' }]);
   }
-  const n = pts.length;
-  const tBar = pts.reduce((s, p) => s + p.time_s, 0) / n;
-  const yBar = pts.reduce((s, p) => s + p.value, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of pts) {
-    sxx += (p.time_s - tBar) ** 2;
-    sxy += (p.time_s - tBar) * (p.value - yBar);
-  }
-  if (!(sxx > 0)) throw new MonitoringError(MonitoringErrorCode.invalidData, 'invalid trend input', [{ field: 'points', description: 'all points share one time; a trend needs a time span' }]);
-  const slope = sxy / sxx;
-  const intercept = yBar - slope * tBar;
-  const sse = pts.reduce((s, p) => s + (p.value - intercept - slope * p.time_s) ** 2, 0);
-  const s = Math.sqrt(sse / (n - 2));
-  const q = Math.sqrt(fQuantile(o.confidence, 1, n - 2)); // two-sided Student t quantile
-  const now = o.now_s ?? pts[n - 1]!.time_s;
+  if (pts[pts.length - 1]!.time_s === pts[0]!.time_s) throw new MonitoringError(MonitoringErrorCode.invalidData, 'invalid trend input', [{ field: 'points', description: 'all points share one time; a trend needs a time span' }]);
+  const { intercept, slope, s, n, tBar, sxx } = fitLine(pts, o.method);
+  const q = Math.sqrt(fQuantile(o.confidence, 1, Math.max(1, n - 2))); // two-sided Student t quantile
+  const now = o.now_s ?? pts[pts.length - 1]!.time_s;
   const sign = o.direction === 'above' ? 1 : -1;
   // Distance still to go, positive while the limit lies ahead, for the line and each band edge.
   const half = (t: number) => q * s * Math.sqrt(1 + 1 / n + (t - tBar) ** 2 / sxx);
