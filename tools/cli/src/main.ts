@@ -7,6 +7,7 @@ import { decodeGrpcError } from '@reflux/grpc';
 import { registerBalanceCommands } from './commands/balance.command';
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
+import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerHistoryCommands(program);
   registerEventsCommands(program);
   registerBalanceCommands(program);
+  registerSafetyMonitoringCommands(program);
   return program;
 }
 

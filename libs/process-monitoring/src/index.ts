@@ -1,0 +1,14 @@
+export * from './monitoring.error';
+export { fCdf, fQuantile, fSurvival } from './stats/f-distribution';
+export { regularizedBeta } from './stats/beta';
+export { symmetricEigen, type SymmetricEigen } from './linalg/symmetric-eigen';
+export { chooseComponents, parallelAnalysisThresholds, DEFAULT_COMPONENT_RULE, type ComponentRule } from './pca/component-rule';
+export { hotellingT2Limit, speLimitBox, speLimitJacksonMudholkar, momentMatchedLimit } from './pca/control-limits';
+export { fitMonitoringModel, fitOptionsSchema, type FitOptions, type TrainingData } from './pca/fit-monitoring-model';
+export { monitoringModelSchema, type MonitoringModel, type PersistenceRule, type LimitMethod, type SpeMethod } from './model/monitoring-model.schema';
+export { parseMonitoringModel } from './model/parse-model';
+export { StreamingScorer, scorerStateSchema, type SampleScore, type ScorerState, type VariableContribution } from './scoring/streaming-scorer';
+export { persistenceMet } from './scoring/persistence';
+export { timeToLimit, describeTimeToLimit, timeToLimitInputSchema, type TimeToLimit, type TimeToLimitInput } from './trend/time-to-limit';
+export { parseNumericCsv, selectColumns, type NumericTable } from './document/numeric-csv';
+export { scoreRows, type ScoredRow, type ScoreReport } from './document/score-table';
