@@ -21,7 +21,7 @@ import { loadProtoPackage } from '@reflux/proto';
 import type { Registry } from 'prom-client';
 import { PrometheusReconciliationMetrics } from './adapters/metrics/prometheus-reconciliation.metrics';
 import type { Pool } from 'pg';
-import { createPgPool, pgPoolOptionsFromConfig, type PgPoolOptions } from '@reflux/database';
+import { createPgPool, pgPoolOptionsFromConfig, watchDatabaseLiveness, type PgPoolOptions } from '@reflux/database';
 import type { Logger } from 'pino';
 import { subscribeMeasurementsIngested } from './adapters/bus/measurements-ingested.consumer';
 import { BALANCING_PROTO, BALANCING_SERVICE, balancingServiceImplementation } from './adapters/grpc/balancing.grpc-service';
@@ -153,10 +153,12 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
   cleanups.push(() => pool.end());
   try {
     if (o.migrateOnStart !== false) await migrateBalancing(pool);
-    const store = new PostgresEventStore({ pool, logger });
+    const health = new ComponentHealth(o.metricsRegistry);
+    // PostgreSQL unreachable (a failover, a restart) turns gRPC health NOT_SERVING until it answers.
+    cleanups.push(watchDatabaseLiveness({ pool, health, logger }));
+    const store = new PostgresEventStore({ pool, logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
     cleanups.push(() => store.close());
 
-    const health = new ComponentHealth(o.metricsRegistry);
     const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
     let bus: EventBus;
     let outbox: TransactionalOutbox;

@@ -1,3 +1,4 @@
+import { watchDatabaseLiveness } from '@reflux/database';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
@@ -102,11 +103,13 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
   cleanups.push(() => pool.end());
   const health = new ComponentHealth(o.metricsRegistry);
   const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
+  // PostgreSQL unreachable (a failover, a restart) turns gRPC health NOT_SERVING until it answers.
+  cleanups.push(watchDatabaseLiveness({ pool, health, logger: o.logger }));
   try {
     let outbox: MeasurementsIngestedOutbox | undefined;
     if (o.bus) {
       if (o.migrateOnStart ?? true) await migrateEventStore(pool);
-      const eventStore = new PostgresEventStore({ pool, logger: o.logger });
+      const eventStore = new PostgresEventStore({ pool, logger: o.logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
       cleanups.push(() => eventStore.close());
       if (o.bus.kind === 'kafka') {
         const { kind: _kind, ...kafka } = o.bus;

@@ -100,14 +100,17 @@ describe('platform error codes', () => {
     ['EVENT_STORE.PARTIAL_DUPLICATE_BATCH', Status.INVALID_ARGUMENT, false],
     ['EVENT_STORE.INVALID_ARGUMENT', Status.INVALID_ARGUMENT, false],
     ['EVENT_STORE.UPCAST_FAILED', Status.INTERNAL, false],
+    ['EVENT_STORE.TRANSACTION_IDS_AHEAD', Status.INTERNAL, false],
     ['MESSAGING.PUBLISH_FAILED', Status.UNAVAILABLE, true],
     ['MESSAGING.SUBSCRIBE_FAILED', Status.UNAVAILABLE, true],
     ['MESSAGING.BUS_CLOSED', Status.UNAVAILABLE, true],
     ['MESSAGING.UNDECODABLE_MESSAGE', Status.INTERNAL, false],
     ['MESSAGING.INVALID_CONFIG', Status.INTERNAL, false],
+    ['MESSAGING.TOPIC_SETUP_FAILED', Status.UNAVAILABLE, true],
     ['CONTRACTS.INVALID_EVENT', Status.INVALID_ARGUMENT, false],
     ['CONTRACTS.UNKNOWN_EVENT_TYPE', Status.INTERNAL, false],
     ['CONTRACTS.UNSUPPORTED_SCHEMA_VERSION', Status.FAILED_PRECONDITION, false],
+    ['CONTRACTS.SCHEMA_VERSION_AHEAD', Status.FAILED_PRECONDITION, true],
     ['CONTRACTS.INVALID_REGISTRY', Status.INTERNAL, false],
     ['CONFIG.INVALID', Status.INTERNAL, false],
     ['DATABASE.MIGRATIONS_PENDING', Status.UNAVAILABLE, true],
@@ -126,7 +129,7 @@ describe('platform error codes', () => {
   });
 
   it('covers the whole table in the test above', () => {
-    expect(Object.keys(PLATFORM_ERROR_CODES)).toHaveLength(27);
+    expect(Object.keys(PLATFORM_ERROR_CODES)).toHaveLength(30);
   });
 
   it('sends DomainError.details (expected and actual version) in the ErrorDetail metadata', () => {

@@ -32,16 +32,22 @@ export const PLATFORM_ERROR_CODES: Readonly<Record<string, PlatformCodeMapping>>
   'EVENT_STORE.PARTIAL_DUPLICATE_BATCH': { status: Status.INVALID_ARGUMENT, retriable: false },
   'EVENT_STORE.INVALID_ARGUMENT': { status: Status.INVALID_ARGUMENT, retriable: false },
   'EVENT_STORE.UPCAST_FAILED': { status: Status.INTERNAL, retriable: false, internal: true },
+  // Start-up refusal after a restore into another cluster: an operator has to rebase, not a client.
+  'EVENT_STORE.TRANSACTION_IDS_AHEAD': { status: Status.INTERNAL, retriable: false, internal: true },
 
   'MESSAGING.PUBLISH_FAILED': { status: Status.UNAVAILABLE, retriable: true },
   'MESSAGING.SUBSCRIBE_FAILED': { status: Status.UNAVAILABLE, retriable: true },
   'MESSAGING.BUS_CLOSED': { status: Status.UNAVAILABLE, retriable: true },
   'MESSAGING.UNDECODABLE_MESSAGE': { status: Status.INTERNAL, retriable: false, internal: true },
   'MESSAGING.INVALID_CONFIG': { status: Status.INTERNAL, retriable: false, internal: true },
+  // The broker refused or could not create a topic: retried when the broker is reachable again.
+  'MESSAGING.TOPIC_SETUP_FAILED': { status: Status.UNAVAILABLE, retriable: true },
 
   'CONTRACTS.INVALID_EVENT': { status: Status.INVALID_ARGUMENT, retriable: false },
   'CONTRACTS.UNKNOWN_EVENT_TYPE': { status: Status.INTERNAL, retriable: false, internal: true },
   'CONTRACTS.UNSUPPORTED_SCHEMA_VERSION': { status: Status.FAILED_PRECONDITION, retriable: false },
+  // An event from a producer deployed ahead of this consumer: held until this service is upgraded.
+  'CONTRACTS.SCHEMA_VERSION_AHEAD': { status: Status.FAILED_PRECONDITION, retriable: true },
   'CONTRACTS.INVALID_REGISTRY': { status: Status.INTERNAL, retriable: false, internal: true },
 
   'CONFIG.INVALID': { status: Status.INTERNAL, retriable: false, internal: true },
