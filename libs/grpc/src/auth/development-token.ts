@@ -9,9 +9,10 @@ export interface DevelopmentTokenOptions {
 }
 
 /**
- * Mints an HS256 JWT for local development and tests, accepted by a server whose
- * `auth.jwt.hs256Secrets` contains `secret`. The embedded default prints one at start-up so nothing
- * has to run unauthenticated.
+ * Mints an HS256 JWT for tests, accepted by a server whose `auth.jwt.hs256Secrets` contains
+ * `secret` and that is marked `development` (no iss/aud required) or expects the given
+ * issuer/audience. Services, the CLI and the launcher mint with createServiceToken, from the
+ * same configuration the servers verify with.
  */
 export function createDevelopmentToken(secret: string, roles: readonly Role[], subject: string, options: DevelopmentTokenOptions = {}): string {
   return jwt.sign({ roles: [...roles] }, secret, {

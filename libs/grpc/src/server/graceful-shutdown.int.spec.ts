@@ -69,8 +69,10 @@ describe('graceful shutdown', () => {
     const server = await startServer(0, observations);
     const client = probeClient(server.port);
     try {
+      // connected first, so that the stuck call reaches its handler well within the pause below
+      await callUnary(client, 'Echo', { text: 'warm-up' }, { token: viewer });
       const stuck = callUnary(client, 'Echo', { text: 'stuck', workMs: 30_000 }, { token: viewer }).catch((e: ServiceError) => e);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
       const started = Date.now();
       await server.shutdown(200);
       expect(Date.now() - started).toBeLessThan(2000);
