@@ -78,3 +78,10 @@ describe('fitMonitoringModel limits on small training sets', () => {
     expect(fitMonitoringModel(data, { componentRule: { kind: 'fixed', components: 1 }, ewmaLambda: 0.5 }).limits.t2).toBeGreaterThan(0);
   });
 });
+
+describe('cross-validated limits on small training sets', () => {
+  it('refuses folds that leave fewer rows than components need, instead of dividing by a zero eigenvalue', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => [i, (i * 7) % 5, (i * 3) % 4, (i * 5) % 7, Math.sin(i)]);
+    expect(() => fitMonitoringModel({ variables: ['a', 'b', 'c', 'd', 'e'], rows }, { componentRule: { kind: 'fixed', components: 4 }, limitMethod: { kind: 'cross-validated', folds: 2 } })).toThrow(/leaves too few rows for 4 components/);
+  });
+});

@@ -1,3 +1,4 @@
+import { MonitoringError, MonitoringErrorCode } from '../monitoring.error';
 import type { LimitMethod, MonitoringModel, SpeMethod } from '../model/monitoring-model.schema';
 import { project } from '../scoring/project';
 import { ewmaVariance, hotellingT2Limit, hotellingT2Moments, momentMatchedLimit, speLimitBox, speLimitJacksonMudholkar, speMoments } from './control-limits';
@@ -67,6 +68,11 @@ export function crossValidatedLimits(s: LimitSettings, rawRows: readonly (readon
     const hi = Math.floor(((f + 1) * n) / folds);
     const training = [...laggedRows(rawRows.slice(0, lo), s.lags), ...laggedRows(rawRows.slice(hi), s.lags)];
     const core = pcaCore(training, featureCount);
+    if (!(core.eigenvalues[s.components - 1]! > 0)) {
+      throw new MonitoringError(MonitoringErrorCode.invalidData, 'invalid training data', [
+        { field: 'rows', description: `fold ${f + 1} of ${folds} leaves too few rows for ${s.components} components; use fewer folds or components, or more rows` },
+      ]);
+    }
     const model = { scaling: core.scaling, components: s.components, loadings: core.vectors.slice(0, s.components), eigenvalues: core.eigenvalues };
     const held = laggedRows(rawRows.slice(lo, hi), s.lags).map((x) => project(model, x));
     t2.push(held.map((p) => p.t2));

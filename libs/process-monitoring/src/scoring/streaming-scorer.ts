@@ -153,9 +153,10 @@ function sampleViolations(model: MonitoringModel, sample: readonly number[], fie
 }
 
 function topContributors(c: readonly VariableContribution[], t2: number, spe: number, useT2: boolean, useSpe: boolean): string[] {
-  const share = (x: VariableContribution) => (useT2 && t2 > 0 ? Math.max(0, x.t2) / t2 : 0) + (useSpe && spe > 0 ? x.spe / spe : 0);
-  return [...c]
-    .sort((a, b) => share(b) - share(a))
+  const share = c.map((x) => (useT2 && t2 > 0 ? Math.max(0, x.t2) / t2 : 0) + (useSpe && spe > 0 ? x.spe / spe : 0));
+  return c
+    .map((_, j) => j)
+    .sort((a, b) => share[b]! - share[a]! || a - b)
     .slice(0, 5)
-    .map((x) => x.variable);
+    .map((j) => c[j]!.variable);
 }
