@@ -51,7 +51,7 @@ export interface SampleHistoryStore {
   readRaw(tagIds: readonly string[], fromMs: number, toMs: number, after: RawPosition | undefined, limit: number): Promise<StoredSample[]>;
   /** The newest sample of each tag that has one. */
   latest(tagIds: readonly string[]): Promise<Map<string, Sample>>;
-  /** Usable samples of one tag: the last before `fromMs`, at most `maxInside` in [fromMs, toMs), and the first at or after `toMs`. */
+  /** Samples of one tag of any quality (a Bad one ends good data): the last before `fromMs`, at most `maxInside` in [fromMs, toMs), and the first at or after `toMs`. */
   window(tagId: string, fromMs: number, toMs: number, maxInside: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }>;
   /**
    * Statistics per tag and epoch-aligned bucket of `bucketMs` over [fromMs, toMs): from the
@@ -59,6 +59,6 @@ export interface SampleHistoryStore {
    * elsewhere; only from raw samples when `useRollups` is false.
    */
   bucketStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, useRollups: boolean): Promise<BucketStats[]>;
-  /** For each instant, the last usable sample at or before it and the first after it. */
+  /** For each instant, the last sample (any quality) at or before it and the first after it. */
   neighbours(tagId: string, instantsMs: readonly number[]): Promise<{ prev?: Sample; next?: Sample }[]>;
 }

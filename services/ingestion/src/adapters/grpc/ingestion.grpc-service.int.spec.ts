@@ -104,11 +104,11 @@ describe('IngestionService over gRPC', () => {
     expect(raw.nextPageToken).toBe('');
     const latest = await call<{ samples: { tagId: string; value: number; quality: number }[] }>('GetLatest', { tagIds: ['TI-1'] });
     expect(latest.samples).toMatchObject([{ tagId: 'TI-1', value: 40, quality: 0x40000000 }]);
-    const agg = await call<{ series: { tagId: string; unit: string; buckets: { count: string; avg: number; goodShareRatio: number; timeWeightedAvg?: number }[] }[] }>(
+    const agg = await call<{ series: { tagId: string; unit: string; buckets: { count: string; avg: number; goodShareRatio: number; coverageRatio: number; timeWeightedAvg?: number }[] }[] }>(
       'ReadAggregates',
-      { tagIds: ['TI-1'], range, bucketWidth: { seconds: 120, nanos: 0 }, functions: ['AGGREGATE_FUNCTION_AVG', 'AGGREGATE_FUNCTION_GOOD_SHARE', 'AGGREGATE_FUNCTION_COUNT'] },
+      { tagIds: ['TI-1'], range, bucketWidth: { seconds: 120, nanos: 0 }, functions: ['AGGREGATE_FUNCTION_AVG', 'AGGREGATE_FUNCTION_GOOD_SHARE', 'AGGREGATE_FUNCTION_COUNT', 'AGGREGATE_FUNCTION_COVERAGE'] },
     );
-    expect(agg.series).toEqual([{ tagId: 'TI-1', unit: 'degC', buckets: [expect.objectContaining({ count: '2', avg: 30, goodShareRatio: 0.5 })] }]);
+    expect(agg.series).toEqual([{ tagId: 'TI-1', unit: 'degC', buckets: [expect.objectContaining({ count: '2', avg: 30, goodShareRatio: 0.5, coverageRatio: 1 })] }]);
     expect(agg.series[0].buckets[0].timeWeightedAvg).toBeUndefined();
     const interp = await call<{ series: { values: { value?: number }[] }[] }>('ReadInterpolated', { tagIds: ['TI-1'], times: [toTimestamp(T0 + 30_000)] });
     expect(interp.series[0].values[0].value).toBe(30);
