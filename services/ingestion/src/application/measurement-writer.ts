@@ -3,6 +3,7 @@ import { ExceptionFilter } from '../domain/exception-filter';
 import { StorageUnavailableError, IngestionError, WriterClosedError } from '../domain/ingestion.errors';
 import type { BatchAck, Sample, SampleBatch } from '../domain/sample';
 import { assertBatchEnvelope, validateSamples } from '../domain/sample-validation';
+import { batchPayloadHash } from '../domain/batch-identity';
 import type { DuplicatePolicy, TagDefinition } from '../domain/tag-definition';
 import { InFlightLimiter } from './in-flight-limiter';
 import { ingestedSummaries } from './ingested-summary';
@@ -186,7 +187,9 @@ export class MeasurementWriter {
     };
     let result: BatchAck;
     try {
-      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, policyOf, ack, ingestedSummaries(batch.clientBatchId, valid, validTags, rejected, tags));
+      const identity = { writer: batch.writer ?? '', clientBatchId: batch.clientBatchId, payloadHash: batchPayloadHash(batch.samples) };
+      const summaries = ingestedSummaries(batch.clientBatchId, valid, validTags, rejected, tags, identity.writer);
+      result = await this.deps.store.commitBatch(identity, toStore, policyOf, ack, summaries);
     } catch (error) {
       for (const id of tagIds) this.filter.forget(id);
       if (error instanceof IngestionError) throw error;

@@ -1,3 +1,4 @@
+import type { BatchIdentity } from '../domain/batch-identity';
 import type { BatchAck, Sample } from '../domain/sample';
 import type { DuplicatePolicy } from '../domain/tag-definition';
 import type { IngestedSummary } from './ingested-summary';
@@ -32,12 +33,14 @@ export interface SampleWriteStore {
   /**
    * Commits the samples and the batch's acknowledgement in one transaction; `policyOf` gives the
    * duplicate policy of a sample's tag, which decides a clash with a stored sample, and samples
-   * sharing tag and time within the batch are resolved by it too (resolveBatchDuplicates). When the batch id was
-   * committed before, nothing is written and the stored acknowledgement comes back with
-   * `duplicate: true`. `summaries` are published (MeasurementsIngested) in the same transaction.
+   * sharing tag and time within the batch are resolved by it too (resolveBatchDuplicates). When the
+   * writer committed this batch id before with the same payload hash, nothing is written and the
+   * stored acknowledgement comes back with `duplicate: true`; with another payload hash nothing is
+   * written and BatchIdConflictError is thrown. `summaries` are published (MeasurementsIngested) in
+   * the same transaction.
    */
   commitBatch(
-    clientBatchId: string,
+    batch: BatchIdentity,
     samples: readonly Sample[],
     policyOf: (tagId: string) => DuplicatePolicy,
     ack: BatchAck,

@@ -24,13 +24,13 @@ describe('IngestionService over gRPC', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let app: IngestionApp;
   let client: IngestionClient;
-  const md = (roles: ('ingest' | 'viewer')[]) => {
+  const md = (roles: ('ingest' | 'viewer')[], subject = 'test') => {
     const m = new Metadata();
-    m.set('authorization', `Bearer ${createDevelopmentToken(SECRET, roles, 'test')}`);
+    m.set('authorization', `Bearer ${createDevelopmentToken(SECRET, roles, subject)}`);
     return m;
   };
-  const call = <T>(method: Exclude<keyof IngestionClient, keyof Client | 'WriteMeasurements'>, req: unknown, roles: ('ingest' | 'viewer')[] = ['viewer']) =>
-    new Promise<T>((resolve, reject) => (client[method] as Unary)(req, md(roles), (err, res) => (err ? reject(err) : resolve(res as T))));
+  const call = <T>(method: Exclude<keyof IngestionClient, keyof Client | 'WriteMeasurements'>, req: unknown, roles: ('ingest' | 'viewer')[] = ['viewer'], subject = 'test') =>
+    new Promise<T>((resolve, reject) => (client[method] as Unary)(req, md(roles, subject), (err, res) => (err ? reject(err) : resolve(res as T))));
 
   beforeAll(async () => {
     db = await createTestDatabase('ingestion_grpc');
@@ -86,6 +86,17 @@ describe('IngestionService over gRPC', () => {
     const decoded = decodeGrpcError(error);
     expect(decoded).toMatchObject({ status: status.INVALID_ARGUMENT, code: 'INGESTION.INVALID_REQUEST' });
     expect(decoded.fieldViolations.map((v) => v.field)).toEqual(['client_batch_id', 'samples']);
+  });
+
+  it('scopes batch ids by the authenticated caller, and refuses a reused id with other content with ALREADY_EXISTS naming the field', async () => {
+    const batch = (value: number) => ({ batch: { clientBatchId: 'batch-0001', samples: [{ tagId: 'TI-1', time: toTimestamp(T0 - 500_000), value }] } });
+    const a = await call<{ ack: { duplicate: boolean } }>('Write', batch(1), ['ingest'], 'connector-a');
+    const b = await call<{ ack: { duplicate: boolean } }>('Write', batch(1), ['ingest'], 'connector-b');
+    expect([a.ack.duplicate, b.ack.duplicate]).toEqual([false, false]);
+    const error = await call('Write', batch(2), ['ingest'], 'connector-a').catch((e: unknown) => e);
+    const decoded = decodeGrpcError(error);
+    expect(decoded).toMatchObject({ status: status.ALREADY_EXISTS, code: 'INGESTION.BATCH_ID_CONFLICT' });
+    expect(decoded.fieldViolations.map((v) => v.field)).toEqual(['client_batch_id']);
   });
 
   it('refuses writes from a principal without the ingest role', async () => {
