@@ -13,3 +13,4 @@ export * from './balance/component-balance';
 export * from './versioning/canonical-json';
 export * from './versioning/plant-model-version.decider';
 export * from './demo/demo-plants';
+export * from './time/plant-time';

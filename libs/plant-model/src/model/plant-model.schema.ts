@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TAG_KIND_NAMES } from './tag-kind';
+import { isValidTimeZone } from '../time/plant-time';
 
 export const PLANT_MODEL_SCHEMA_VERSION = 1;
 
@@ -93,6 +94,8 @@ export const areaSchema = z.strictObject({
 export const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
+  /** IANA time zone of the site (`Europe/Berlin`): its days and shifts are local. UTC when absent. */
+  timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin').optional(),
   areas: z.array(areaSchema).default([]),
 });
 
