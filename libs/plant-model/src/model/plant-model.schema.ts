@@ -154,6 +154,19 @@ export const tagSchema = z.strictObject({
   uncertainty: uncertaintySchema,
   samplingPeriodS: z.number().positive(),
   exception: exceptionSchema.optional(),
+  /**
+   * Values hold until the next sample (valve positions, setpoints, lab results) instead of running
+   * linearly between samples: interpolation steps and time-weighted averages hold. Digital tags
+   * always step.
+   */
+  stepped: z.boolean().optional(),
+  /** Same tag and time written twice: `replace` (PI replace), `keep-first`, `keep-both` (PI insert). The historian's default when absent. */
+  duplicatePolicy: z.enum(['replace', 'keep-first', 'keep-both']).optional(),
+  /**
+   * Digital states of a `state` tag, as a PI digital state set: the value is the 0-based index of
+   * the state (`[Stopped, Running]`: 1 = Running). Such tags step and are never averaged.
+   */
+  digitalStates: z.array(z.string().min(1).max(64)).min(2).max(1024).optional(),
 });
 
 export const plantModelSchema = z.strictObject({

@@ -91,10 +91,14 @@ const validateTag = (
   if (tag.exception && tag.exception.deadband >= tag.range.max - tag.range.min)
     report(`${path}.exception.deadband`, 'TAG.DEADBAND_TOO_WIDE', 'deadband is not smaller than the span');
 
+  if (tag.kind === 'state' && tag.digitalStates === undefined) report(`${path}.digitalStates`, 'TAG.DIGITAL_STATES_MISSING', 'a state tag lists its digital states');
+  if (tag.kind !== 'state' && tag.digitalStates !== undefined) report(`${path}.digitalStates`, 'TAG.DIGITAL_STATES_NOT_STATE', `digital states belong to state tags, not ${tag.kind}`);
+  if (tag.digitalStates !== undefined && new Set(tag.digitalStates).size !== tag.digitalStates.length) report(`${path}.digitalStates`, 'TAG.DIGITAL_STATES_DUPLICATE', 'digital state names must be distinct');
   if ((tag.streamId === undefined) === (tag.unitId === undefined)) {
     report(path, 'TAG.TARGET', `tag "${tag.id}" must measure exactly one of streamId or unitId`);
     return;
   }
+  if (tag.kind === 'state') return; // a state has no nominal value to check the range against
   const nominalSI = nominalValueSI(tag, units, streams, (p, c, m) => report(`${path}${p}`, c, m));
   if (nominalSI === undefined || !uom || !unitFitsTagKind(tag.kind, uom.kind) || !(tag.range.min < tag.range.max)) return;
   const minSI = toSI(tag.range.min, tag.unit);

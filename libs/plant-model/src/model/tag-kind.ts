@@ -12,6 +12,8 @@ export const TAG_KINDS = {
   power: ['power'],
   specificEnthalpy: ['specificEnthalpy'],
   density: ['density'],
+  /** A digital tag (pump running, valve open, mode): its value is the index of one of its `digitalStates`. */
+  state: ['fraction'],
 } as const satisfies Record<string, readonly QuantityKind[]>;
 
 export type TagKind = keyof typeof TAG_KINDS;

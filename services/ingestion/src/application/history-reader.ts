@@ -118,11 +118,15 @@ export class HistoryReader {
     const stats = await this.deps.store.bucketStats(q.tagIds, q.fromMs, q.toMs, bucketMs, this.useRollups);
     const byTag = new Map<string, AggregateBucket[]>(q.tagIds.map((id) => [id, []]));
     for (const s of stats) byTag.get(s.tagId)?.push(bucketOf(s, bucketMs));
+    const tags = await this.deps.catalog.getTags(q.tagIds);
     if (q.functions.some((f) => TIME_BASED.includes(f))) {
-      const tags = await this.deps.catalog.getTags(q.tagIds);
       for (const tagId of q.tagIds) {
         byTag.set(tagId, await this.withTimeFigures(tagId, q, bucketMs, byTag.get(tagId) ?? [], tags.get(tagId)?.stepped ?? false));
       }
+    }
+    // A digital tag's value is a state index: an average of states means nothing.
+    for (const [tagId, buckets] of byTag) {
+      if (tags.get(tagId)?.digitalStates) byTag.set(tagId, buckets.map((b) => ({ ...b, avg: undefined, twa: undefined })));
     }
     return byTag;
   }

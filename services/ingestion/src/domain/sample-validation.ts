@@ -75,6 +75,9 @@ export function validateSamples(
       if (convert) value = convert(value);
       else problem = { reason: 'UNIT_MISMATCH', detail: `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"` };
     }
+    if (!problem && tag.digitalStates && !Number.isNaN(value) && !(Number.isInteger(value) && value >= 0 && value < tag.digitalStates.length)) {
+      problem = { reason: 'INVALID_STATE', detail: `value ${value} is not a state of ${tag.id}: expected an index 0–${tag.digitalStates.length - 1} (${tag.digitalStates.join(', ')})` };
+    }
     if (problem) {
       rejected.push({ index, tagId: tag.id, reason: problem.reason, detail: problem.detail });
       continue;

@@ -36,6 +36,7 @@ export const RejectionReasons = [
   'TIMESTAMP_BEYOND_BACKFILL_HORIZON',
   'UNIT_MISMATCH',
   'INVALID_QUALITY',
+  'INVALID_STATE',
 ] as const;
 export type RejectionReason = (typeof RejectionReasons)[number];
 

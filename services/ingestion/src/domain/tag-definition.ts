@@ -27,4 +27,9 @@ export interface TagDefinition {
   readonly stepped?: boolean;
   /** Overrides the service-wide duplicate-timestamp policy. */
   readonly duplicatePolicy?: DuplicatePolicy;
+  /**
+   * Digital tag: the value is the 0-based index of one of these states (a PI digital state set).
+   * Digital tags step, accept only state indices, and are never averaged.
+   */
+  readonly digitalStates?: readonly string[];
 }

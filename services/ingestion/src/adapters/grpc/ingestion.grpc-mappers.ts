@@ -107,6 +107,7 @@ export const tagToProto = (t: TagDefinition): pb.Tag => ({
   exceptionMaxS: t.exceptionMaxS,
   stepped: t.stepped ?? false,
   duplicatePolicy: t.duplicatePolicy ? POLICY[t.duplicatePolicy] : ('DUPLICATE_POLICY_UNSPECIFIED' as pb.DuplicatePolicy),
+  digitalStates: [...(t.digitalStates ?? [])],
 });
 
 /** Milliseconds of a google.protobuf.Duration. */

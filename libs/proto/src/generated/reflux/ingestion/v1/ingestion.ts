@@ -27,6 +27,8 @@ export enum RejectionReason {
   REJECTION_REASON_UNIT_MISMATCH = "REJECTION_REASON_UNIT_MISMATCH",
   /** REJECTION_REASON_INVALID_QUALITY - The quality is not a valid OPC UA StatusCode (severity bits 11). */
   REJECTION_REASON_INVALID_QUALITY = "REJECTION_REASON_INVALID_QUALITY",
+  /** REJECTION_REASON_INVALID_STATE - The tag is digital and the value is not the index of one of its states. */
+  REJECTION_REASON_INVALID_STATE = "REJECTION_REASON_INVALID_STATE",
 }
 
 /** Statistic computed per bucket. */
@@ -253,6 +255,11 @@ export interface Tag {
   stepped: boolean;
   /** The service-wide default applies when unspecified. */
   duplicatePolicy: DuplicatePolicy;
+  /**
+   * Digital tag: the value is the 0-based index of one of these states; such tags step and their
+   * aggregates are not averaged (no avg, no time-weighted average).
+   */
+  digitalStates: string[];
 }
 
 export interface ListTagsRequest {
