@@ -148,6 +148,12 @@ export const tagSchema = z.strictObject({
   unitId: id.optional(),
   /** Component name, for composition tags. */
   component: z.string().min(1).optional(),
+  /**
+   * Basis of a composition tag whose unit does not say it (`%`, `1`, `ppm`): `mass` (wt%) or `mole`
+   * (mol%, as chromatographs report gases). Units `wt%`, `mass fraction`, `mol%`, `mol fraction`
+   * state their basis themselves.
+   */
+  compositionBasis: z.enum(['mass', 'mole']).optional(),
   /** Engineering unit symbol from the unit-of-measure registry. */
   unit: z.string().min(1),
   range: z.strictObject({ min: z.number(), max: z.number() }),
@@ -169,6 +175,12 @@ export const tagSchema = z.strictObject({
   digitalStates: z.array(z.string().min(1).max(64)).min(2).max(1024).optional(),
 });
 
+/** A chemical component's molar mass, for converting mole fractions to mass fractions. */
+export const componentSchema = z.strictObject({
+  name: z.string().min(1),
+  molarMassKgPerKmol: z.number().positive(),
+});
+
 export const plantModelSchema = z.strictObject({
   schemaVersion: z.literal(PLANT_MODEL_SCHEMA_VERSION),
   plantId: id,
@@ -177,6 +189,8 @@ export const plantModelSchema = z.strictObject({
   sites: z.array(siteSchema).min(1),
   streams: z.array(streamSchema).default([]),
   tags: z.array(tagSchema).default([]),
+  /** Molar masses of the components that mole-basis composition tags report (and their streams hold). */
+  components: z.array(componentSchema).optional(),
 });
 
 export type PlantModel = z.output<typeof plantModelSchema>;
@@ -191,6 +205,7 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
 export type StreamNominal = z.output<typeof streamNominalSchema>;
 export type Tag = z.output<typeof tagSchema>;
 export type Uncertainty = z.output<typeof uncertaintySchema>;
+export type Component = z.output<typeof componentSchema>;
 
 /** JSON Schema (draft 2020-12) of a plant-model document, for editors and other languages. */
 export const plantModelJsonSchema = (): Record<string, unknown> =>

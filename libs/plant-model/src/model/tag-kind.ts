@@ -7,7 +7,7 @@ export const TAG_KINDS = {
   normalVolumetricFlow: ['normalVolumetricFlow'],
   temperature: ['temperature'],
   pressure: ['pressure'],
-  composition: ['fraction'],
+  composition: ['fraction', 'moleFraction'],
   level: ['length', 'fraction'],
   power: ['power'],
   specificEnthalpy: ['specificEnthalpy'],
