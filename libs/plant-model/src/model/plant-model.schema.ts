@@ -138,6 +138,15 @@ export const exceptionSchema = z.strictObject({
   maxIntervalS: z.number().positive().optional(),
 });
 
+export const compressionSchema = z.strictObject({
+  /** Swinging-door compression deviation, in the tag's unit: every sample not archived lies within it of the stored trend. */
+  deviation: z.number().positive(),
+  /** Samples within this time after the last archived one are dropped (PI CompMin), s. */
+  minIntervalS: z.number().nonnegative().optional(),
+  /** At least one sample archived this often (PI CompMax), s; 28 800 when absent. */
+  maxIntervalS: z.number().positive().optional(),
+});
+
 export const tagSchema = z.strictObject({
   id,
   description: z.string().optional(),
@@ -160,6 +169,8 @@ export const tagSchema = z.strictObject({
   uncertainty: uncertaintySchema,
   samplingPeriodS: z.number().positive(),
   exception: exceptionSchema.optional(),
+  /** Swinging-door compression after exception filtering, as PI archives. */
+  compression: compressionSchema.optional(),
   /**
    * Values hold until the next sample (valve positions, setpoints, lab results) instead of running
    * linearly between samples: interpolation steps and time-weighted averages hold. Digital tags

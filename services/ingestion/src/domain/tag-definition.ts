@@ -32,4 +32,6 @@ export interface TagDefinition {
    * Digital tags step, accept only state indices, and are never averaged.
    */
   readonly digitalStates?: readonly string[];
+  /** Swinging-door compression (after exception filtering); off when undefined. */
+  readonly compression?: { readonly deviation: number; readonly minIntervalS?: number; readonly maxIntervalS?: number };
 }

@@ -16,6 +16,7 @@ export function tagDefinitionsFromPlantModel(model: PlantModel): TagDefinition[]
     ...(t.exception ? { deadband: t.exception.deadband, exceptionMaxS: t.exception.maxIntervalS } : {}),
     ...(t.stepped || t.digitalStates ? { stepped: true } : {}),
     ...(t.duplicatePolicy ? { duplicatePolicy: t.duplicatePolicy } : {}),
+    ...(t.compression ? { compression: t.compression } : {}),
     ...(t.digitalStates ? { digitalStates: t.digitalStates } : {}),
   }));
 }
