@@ -298,6 +298,7 @@ export class PlantBuilder {
           kind: 'composition',
           component,
           unit: '%',
+          compositionBasis: 'mass',
           range: { min: 0, max: Math.min(100, niceCeil(fraction * 100 * 1.6 + 1)) },
           uncertainty: { standardDeviation: 2, basis: 'percentOfReading' },
           samplingPeriodS: 60,

@@ -10,6 +10,8 @@ export * from './model/plant-model.parse';
 export * from './graph/plant-graph';
 export * from './balance/unit-balance';
 export * from './balance/component-balance';
+export * from './balance/composition-basis';
 export * from './versioning/canonical-json';
 export * from './versioning/plant-model-version.decider';
 export * from './demo/demo-plants';
+export * from './time/plant-time';

@@ -16,7 +16,7 @@ describe('startIngestionApp with DATABASE_MIGRATE_ON_START=false', () => {
       logger,
     };
     try {
-      await expect(startIngestionApp(options)).rejects.toThrow(/migrations pending \(0001_batches, 0002_native_samples, 0003_native_rollup_watermark, 0004_batch_events, 0005_native_dirty_queue, 0006_native_samples_time_brin, 0007_native_rollup_slices\).*migrate\.ts/);
+      await expect(startIngestionApp(options)).rejects.toThrow(/migrations pending \(0001_batches, 0002_native_samples, 0003_native_rollup_watermark, 0004_batch_events, 0005_native_dirty_queue, 0006_native_samples_time_brin, 0007_native_rollup_slices, 0008_batch_writers\).*migrate\.ts/);
       const pool = new Pool({ connectionString: db.url, max: 1 });
       expect(await migrateIngestionSchema(pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: 'auto' })).toBe('native');
       await pool.end();

@@ -22,12 +22,27 @@ export const ingestionConfigSchema = extendPlatformConfig(
     INGESTION_MAINTENANCE_INTERVAL_S: env.int({ min: 1, max: 86_400 }, { default: 30 }),
     /** Native PostgreSQL: how often the 1-minute/1-hour rollups fold new raw samples, in short steps. */
     INGESTION_ROLLUP_FOLD_INTERVAL_MS: env.int({ min: 100, max: 600_000 }, { default: 5_000 }),
+    /**
+     * How many replicas of ingestion run against this database. Latest values are cached per
+     * process without Redis, so with more than one replica REDIS_URL is required (a shared cache
+     * that every replica updates after each commit); otherwise a replica would serve another's
+     * stale latest values.
+     */
+    INGESTION_REPLICAS: env.int({ min: 1, max: 1_000 }, { default: 1 }),
   },
   (c, ctx) => {
     const horizon = c.INGESTION_BACKFILL_HORIZON_S as number | undefined;
     const retention = c.INGESTION_RETENTION_DAYS as number | undefined;
     if (horizon !== undefined && retention !== undefined && horizon >= retention * 86_400) {
       ctx.addIssue({ code: 'custom', path: ['INGESTION_BACKFILL_HORIZON_S'], message: 'must be shorter than INGESTION_RETENTION_DAYS' });
+    }
+    const replicas = c.INGESTION_REPLICAS as number | undefined;
+    if (replicas !== undefined && replicas > 1 && !c.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: `is required when INGESTION_REPLICAS is ${replicas}: without Redis each replica caches latest values in its own memory and serves stale ones`,
+      });
     }
   },
 );

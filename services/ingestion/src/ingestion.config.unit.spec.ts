@@ -21,4 +21,18 @@ describe('ingestion configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([expect.objectContaining({ variable: 'KAFKA_PRODUCER_IDEMPOTENT', message: expect.stringMatching(/boolean/) })]);
   });
+
+  it('requires REDIS_URL when more than one replica is configured, naming both variables', () => {
+    const issues = (e: Record<string, string>) => {
+      try {
+        loadIngestionConfig(e);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).issues;
+      }
+    };
+    expect(issues({ ...base, INGESTION_REPLICAS: '2' })).toEqual([expect.objectContaining({ variable: 'REDIS_URL', message: expect.stringContaining('INGESTION_REPLICAS is 2') })]);
+    expect(issues({ ...base, INGESTION_REPLICAS: '2', REDIS_URL: 'redis://redis:6379/0' })).toEqual([]);
+    expect(loadIngestionConfig(base).INGESTION_REPLICAS).toBe(1);
+  });
 });

@@ -21,10 +21,14 @@ export class ChildService {
     private readonly env: NodeJS.ProcessEnv,
     private readonly logFile: string,
     private readonly echo: (line: string) => void,
-    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+    private readonly onUnexpectedExit: (name: string, code: number | null, signal: NodeJS.Signals | null) => void,
   ) {}
 
+  /** Starts the process; again after a crash (its log is appended to). */
   start(): void {
+    if (this.stopping) return;
+    this.exited = false;
+    this.log?.end();
     this.log = createWriteStream(this.logFile, { flags: 'a' });
     // Own process group: Ctrl-C in the terminal reaches the launcher only, which stops the
     // simulator, then the services (draining), then PostgreSQL, in that order.
@@ -33,13 +37,18 @@ export class ChildService {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => this.handleLine(line));
     }
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       this.exited = true;
-      if (!this.stopping) this.onUnexpectedExit(this.name, code);
+      if (!this.stopping) this.onUnexpectedExit(this.name, code, signal);
     });
   }
 
   private stopping = false;
+
+  /** True once `stop` was called: a pending restart must not start it again. */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
 
   /** Last resort when the launcher itself exits abnormally: no orphaned services. */
   kill(): void {

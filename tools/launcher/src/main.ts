@@ -2,7 +2,9 @@
  * `npm start`: the embedded default. Runs, on one machine and with no external servers, an
  * embedded PostgreSQL (data kept in .reflux/ so a second start reuses it), every Reflux service
  * that exists in this checkout as its own process, and the demo-plant simulator; prints where each
- * API listens and a development token. Ctrl-C stops everything cleanly.
+ * API listens and a development token. A service that crashes is restarted with backoff (1 s
+ * doubling to 30 s); five crashes of one within five minutes stop everything. Ctrl-C stops
+ * everything cleanly.
  *
  * Environment (all optional): REFLUX_HOME (data directory, default ./.reflux), REFLUX_PG_PORT
  * (default 54329), REFLUX_<SERVICE>_PORT (gRPC ports, defaults 50051…50055), REFLUX_DEMO_PLANT
@@ -15,6 +17,7 @@ import { createServiceToken, ROLES } from '@reflux/grpc';
 import { DEMO_PLANTS, demoPlantPath, type DemoPlantName } from '@reflux/plant-model';
 import { startEmbeddedPostgres, type PostgresServer } from '@reflux/testing';
 import { ChildService } from './child-service';
+import { Supervisor } from './supervisor';
 import { loadOrCreateDevSecret } from './dev-secret';
 import { waitUntilServing } from './health-probe';
 import { discoverServices, portOf } from './service-catalog';
@@ -51,10 +54,13 @@ async function main(): Promise<void> {
   const children: ChildService[] = [];
   const running: { postgres?: PostgresServer } = {};
   let shuttingDown = false;
+  // A crashed service (or the simulator) is restarted with backoff; a crash loop stops the stack.
+  const supervisor = new Supervisor(say, () => void shutdown(1), (name) => join(home, 'logs', `${name}.log`));
 
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
+    supervisor.stop();
     say('\nstopping Reflux…');
     // The simulator first (it writes to ingestion), then the services, then the database.
     for (const child of [...children].reverse()) await child.stop(15_000);
@@ -75,10 +81,7 @@ async function main(): Promise<void> {
   const databaseUrl = await ensureDatabase(postgres.url, 'reflux');
   const secret = loadOrCreateDevSecret(join(home, 'dev-jwt-secret'));
 
-  const unexpectedExit = (name: string, code: number | null) => {
-    say(`[${name}] exited unexpectedly (code ${code}); see ${join(home, 'logs', `${name}.log`)}. Stopping.`);
-    void shutdown(1);
-  };
+  const unexpectedExit = supervisor.onExit;
 
   const endpoints: { name: string; address: string }[] = [];
   for (const service of services) {
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
       unexpectedExit,
     );
     children.push(child);
+    supervisor.watch(child);
     child.start();
     endpoints.push({ name: service.name, address });
   }
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
       unexpectedExit,
     );
     children.push(simulator);
+    supervisor.watch(simulator);
     simulator.start();
     say(`  simulator    streaming the ${plant} demo plant to ingestion`);
   }

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '@reflux/observability';
 import { demoPlantPath, parsePlantModel, PlantGraph } from '@reflux/plant-model';
 import type { refluxIngestionV1 as v1 } from '@reflux/proto';
-import { IngestionWriter } from './adapters/ingestion-writer';
+import { BufferedIngestionWriter } from '@reflux/ingestion-client';
 import { opcUaStatusCode } from './adapters/opc-ua-status';
 import { createSampleGenerator, dailyDemoScenario, dayStartMs, type SampleGenerator } from '@reflux/plant-simulation';
 
@@ -52,7 +52,18 @@ async function main(): Promise<void> {
     return generator;
   };
 
-  const writer = new IngestionWriter(address, token, logger);
+  // Store-and-forward: while ingestion is away the simulator waits (its slot cursor holds), then
+  // resends what was not acknowledged and catches up.
+  const writer = new BufferedIngestionWriter({
+    address,
+    token: () => token,
+    maxInFlight: 8,
+    onState: (state) => {
+      if (state.kind === 'waiting') logger.warn({ reason: state.reason, retryInMs: state.retryInMs, attempt: state.attempt, unacknowledged: state.unacknowledged }, 'waiting for ingestion');
+      else if (state.kind === 'streaming') logger.info('ingestion is back; resending unacknowledged batches');
+      else if (state.kind === 'failed') logger.error({ reason: state.reason }, 'ingestion refused the simulator');
+    },
+  });
   let stopping = false;
   const stop = () => {
     stopping = true;
@@ -77,7 +88,13 @@ async function main(): Promise<void> {
           quality: opcUaStatusCode(s.statusCode, s.quality),
         }));
       // Not awaited: the writer keeps a bounded number of batches in flight and blocks here when full.
-      void writer.write({ clientBatchId: `sim-${plantId}-${cursor}`, samples });
+      writer.write({ clientBatchId: `sim-${plantId}-${cursor}`, samples }).then(
+        (ack) => {
+          if (ack.error) logger.error({ batch: ack.clientBatchId, code: ack.error.code, message: ack.error.message }, 'batch refused');
+          else if (ack.rejected.length > 0) logger.warn({ batch: ack.clientBatchId, rejected: ack.rejected.slice(0, 5), count: ack.rejected.length }, 'samples rejected');
+        },
+        () => undefined, // a refused stream fails waitForCapacity below, which ends the simulator
+      );
       written += samples.length;
       cursor = slotEnd;
       await writer.waitForCapacity();

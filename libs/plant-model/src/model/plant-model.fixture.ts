@@ -77,7 +77,7 @@ tags:
   - { id: TI-1, streamId: hot-oil, kind: temperature, unit: degC, range: { min: 200, max: 400 }, uncertainty: { standardDeviation: 0.5, basis: absolute }, samplingPeriodS: 5, exception: { deadband: 0.2, maxIntervalS: 600 } }
   - { id: PI-1, streamId: pumped, kind: pressure, unit: barg, range: { min: 0, max: 25 }, uncertainty: { standardDeviation: 0.25, basis: percentOfSpan }, samplingPeriodS: 1 }
   - { id: FI-4, streamId: fuel, kind: normalVolumetricFlow, unit: Nm3/h, range: { min: 0, max: 1000 }, uncertainty: { standardDeviation: 2, basis: percentOfReading }, samplingPeriodS: 1 }
-  - { id: AI-1, streamId: fuel, kind: composition, component: CH4, unit: '%', range: { min: 0, max: 100 }, uncertainty: { standardDeviation: 0.5, basis: absolute }, samplingPeriodS: 60 }
+  - { id: AI-1, streamId: fuel, kind: composition, component: CH4, unit: '%', compositionBasis: mass, range: { min: 0, max: 100 }, uncertainty: { standardDeviation: 0.5, basis: absolute }, samplingPeriodS: 60 }
   - { id: JI-1, streamId: power, kind: power, unit: kW, range: { min: 0, max: 100 }, uncertainty: { standardDeviation: 0.5, basis: percentOfReading }, samplingPeriodS: 1 }
   - { id: LI-1, unitId: TK-1, kind: level, unit: m, range: { min: 0, max: 10 }, uncertainty: { standardDeviation: 0.005, basis: absolute }, samplingPeriodS: 10 }
 `;

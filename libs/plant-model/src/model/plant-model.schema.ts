@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TAG_KIND_NAMES } from './tag-kind';
+import { isValidTimeZone } from '../time/plant-time';
 
 export const PLANT_MODEL_SCHEMA_VERSION = 1;
 
@@ -93,6 +94,8 @@ export const areaSchema = z.strictObject({
 export const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
+  /** IANA time zone of the site (`Europe/Berlin`): its days and shifts are local. UTC when absent. */
+  timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin').optional(),
   areas: z.array(areaSchema).default([]),
 });
 
@@ -135,6 +138,15 @@ export const exceptionSchema = z.strictObject({
   maxIntervalS: z.number().positive().optional(),
 });
 
+export const compressionSchema = z.strictObject({
+  /** Swinging-door compression deviation, in the tag's unit: every sample not archived lies within it of the stored trend. */
+  deviation: z.number().positive(),
+  /** Samples within this time after the last archived one are dropped (PI CompMin), s. */
+  minIntervalS: z.number().nonnegative().optional(),
+  /** At least one sample archived this often (PI CompMax), s; 28 800 when absent. */
+  maxIntervalS: z.number().positive().optional(),
+});
+
 export const tagSchema = z.strictObject({
   id,
   description: z.string().optional(),
@@ -145,12 +157,39 @@ export const tagSchema = z.strictObject({
   unitId: id.optional(),
   /** Component name, for composition tags. */
   component: z.string().min(1).optional(),
+  /**
+   * Basis of a composition tag whose unit does not say it (`%`, `1`, `ppm`): `mass` (wt%) or `mole`
+   * (mol%, as chromatographs report gases). Units `wt%`, `mass fraction`, `mol%`, `mol fraction`
+   * state their basis themselves.
+   */
+  compositionBasis: z.enum(['mass', 'mole']).optional(),
   /** Engineering unit symbol from the unit-of-measure registry. */
   unit: z.string().min(1),
   range: z.strictObject({ min: z.number(), max: z.number() }),
   uncertainty: uncertaintySchema,
   samplingPeriodS: z.number().positive(),
   exception: exceptionSchema.optional(),
+  /** Swinging-door compression after exception filtering, as PI archives. */
+  compression: compressionSchema.optional(),
+  /**
+   * Values hold until the next sample (valve positions, setpoints, lab results) instead of running
+   * linearly between samples: interpolation steps and time-weighted averages hold. Digital tags
+   * always step.
+   */
+  stepped: z.boolean().optional(),
+  /** Same tag and time written twice: `replace` (PI replace), `keep-first`, `keep-both` (PI insert). The historian's default when absent. */
+  duplicatePolicy: z.enum(['replace', 'keep-first', 'keep-both']).optional(),
+  /**
+   * Digital states of a `state` tag, as a PI digital state set: the value is the 0-based index of
+   * the state (`[Stopped, Running]`: 1 = Running). Such tags step and are never averaged.
+   */
+  digitalStates: z.array(z.string().min(1).max(64)).min(2).max(1024).optional(),
+});
+
+/** A chemical component's molar mass, for converting mole fractions to mass fractions. */
+export const componentSchema = z.strictObject({
+  name: z.string().min(1),
+  molarMassKgPerKmol: z.number().positive(),
 });
 
 export const plantModelSchema = z.strictObject({
@@ -161,6 +200,8 @@ export const plantModelSchema = z.strictObject({
   sites: z.array(siteSchema).min(1),
   streams: z.array(streamSchema).default([]),
   tags: z.array(tagSchema).default([]),
+  /** Molar masses of the components that mole-basis composition tags report (and their streams hold). */
+  components: z.array(componentSchema).optional(),
 });
 
 export type PlantModel = z.output<typeof plantModelSchema>;
@@ -175,6 +216,7 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
 export type StreamNominal = z.output<typeof streamNominalSchema>;
 export type Tag = z.output<typeof tagSchema>;
 export type Uncertainty = z.output<typeof uncertaintySchema>;
+export type Component = z.output<typeof componentSchema>;
 
 /** JSON Schema (draft 2020-12) of a plant-model document, for editors and other languages. */
 export const plantModelJsonSchema = (): Record<string, unknown> =>

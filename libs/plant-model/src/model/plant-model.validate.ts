@@ -2,6 +2,7 @@ import { findUnitOfMeasure, spanToSI, toSI } from '../units/unit-of-measure.regi
 import { POWER_ONLY_MEDIA, type PlantModel, type Stream, type Tag, type Unit } from './plant-model.schema';
 import type { PlantModelIssue } from './plant-model.issues';
 import { unitFitsTagKind } from './tag-kind';
+import { compositionBasisOf, isAmbiguousCompositionUnit, massToMoleFractions } from '../balance/composition-basis';
 
 const COMPOSITION_TOLERANCE = 1e-6;
 
@@ -70,7 +71,45 @@ export const validatePlantModel = (model: PlantModel): PlantModelIssue[] => {
   });
 
   model.tags.forEach((tag, i) => validateTag(tag, `tags[${i}]`, units, streams, claim, report));
+  const molarMasses = new Map((model.components ?? []).map((c) => [c.name, c.molarMassKgPerKmol]));
+  model.tags.forEach((tag, i) => {
+    if (tag.kind === 'composition') validateCompositionBasis(tag, `tags[${i}]`, streams, molarMasses, report);
+  });
   return issues;
+};
+
+/**
+ * A composition tag says whether it reads mass or mole fractions (`%` alone does not: 80 mol% H₂ in
+ * a fuel gas is about 25 wt%); a mole-basis tag needs the molar masses of its stream's components,
+ * and its range is checked against the nominal mole fraction.
+ */
+const validateCompositionBasis = (
+  tag: Tag,
+  path: string,
+  streams: ReadonlyMap<string, Stream>,
+  molarMasses: ReadonlyMap<string, number>,
+  report: (path: string, code: string, message: string) => void,
+) => {
+  const basis = compositionBasisOf(tag);
+  if (basis === undefined) {
+    if (isAmbiguousCompositionUnit(tag.unit))
+      report(`${path}.compositionBasis`, 'TAG.COMPOSITION_BASIS', `"${tag.unit}" does not say mass or mole: set compositionBasis (mass | mole), or use wt% / mol%`);
+    return;
+  }
+  if (tag.compositionBasis !== undefined && tag.compositionBasis !== basis)
+    report(`${path}.compositionBasis`, 'TAG.COMPOSITION_BASIS_CONFLICT', `unit "${tag.unit}" is on a ${basis} basis, not ${tag.compositionBasis}`);
+  if (basis !== 'mole' || tag.streamId === undefined) return;
+  const composition = streams.get(tag.streamId)?.nominal.composition;
+  if (!composition || tag.component === undefined || composition[tag.component] === undefined) return;
+  const missing = Object.keys(composition).filter((c) => !molarMasses.has(c));
+  if (missing.length > 0) {
+    report(`${path}.component`, 'TAG.MOLAR_MASS_MISSING', `a mole-basis tag needs the molar masses of ${missing.join(', ')} (plant model components)`);
+    return;
+  }
+  const x = massToMoleFractions(composition, (c) => molarMasses.get(c))[tag.component]!;
+  const minSI = toSI(tag.range.min, tag.unit);
+  const maxSI = toSI(tag.range.max, tag.unit);
+  if (x < minSI || x > maxSI) report(`${path}.range`, 'TAG.NOMINAL_OUT_OF_RANGE', `nominal mole fraction ${x} lies outside [${minSI}, ${maxSI}]`);
 };
 
 const validateTag = (
@@ -91,14 +130,20 @@ const validateTag = (
   if (tag.exception && tag.exception.deadband >= tag.range.max - tag.range.min)
     report(`${path}.exception.deadband`, 'TAG.DEADBAND_TOO_WIDE', 'deadband is not smaller than the span');
 
+  if (tag.kind === 'state' && tag.digitalStates === undefined) report(`${path}.digitalStates`, 'TAG.DIGITAL_STATES_MISSING', 'a state tag lists its digital states');
+  if (tag.kind !== 'state' && tag.digitalStates !== undefined) report(`${path}.digitalStates`, 'TAG.DIGITAL_STATES_NOT_STATE', `digital states belong to state tags, not ${tag.kind}`);
+  if (tag.digitalStates !== undefined && new Set(tag.digitalStates).size !== tag.digitalStates.length) report(`${path}.digitalStates`, 'TAG.DIGITAL_STATES_DUPLICATE', 'digital state names must be distinct');
   if ((tag.streamId === undefined) === (tag.unitId === undefined)) {
     report(path, 'TAG.TARGET', `tag "${tag.id}" must measure exactly one of streamId or unitId`);
     return;
   }
+  if (tag.kind === 'state') return; // a state has no nominal value to check the range against
   const nominalSI = nominalValueSI(tag, units, streams, (p, c, m) => report(`${path}${p}`, c, m));
   if (nominalSI === undefined || !uom || !unitFitsTagKind(tag.kind, uom.kind) || !(tag.range.min < tag.range.max)) return;
   const minSI = toSI(tag.range.min, tag.unit);
   const maxSI = toSI(tag.range.max, tag.unit);
+  // a mole-basis composition tag is checked against the mole fraction (validateCompositionBasis)
+  if (tag.kind === 'composition' && compositionBasisOf(tag) === 'mole') return;
   // a level in % of height compares the height fraction, not metres, with the range
   const comparable = tag.kind === 'level' && uom.kind === 'fraction' ? levelFraction(tag, units) : nominalSI;
   if (comparable !== undefined && (comparable < minSI || comparable > maxSI))

@@ -7,11 +7,13 @@ export const TAG_KINDS = {
   normalVolumetricFlow: ['normalVolumetricFlow'],
   temperature: ['temperature'],
   pressure: ['pressure'],
-  composition: ['fraction'],
+  composition: ['fraction', 'moleFraction'],
   level: ['length', 'fraction'],
   power: ['power'],
   specificEnthalpy: ['specificEnthalpy'],
   density: ['density'],
+  /** A digital tag (pump running, valve open, mode): its value is the index of one of its `digitalStates`. */
+  state: ['fraction'],
 } as const satisfies Record<string, readonly QuantityKind[]>;
 
 export type TagKind = keyof typeof TAG_KINDS;

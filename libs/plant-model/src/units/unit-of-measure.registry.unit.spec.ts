@@ -67,4 +67,11 @@ describe('unit-of-measure registry', () => {
   it('refuses to convert between different quantity kinds', () => {
     expect(() => convert(1, 'kg/s', 'm3/h')).toThrow(expect.objectContaining({ code: 'UOM.INCOMPATIBLE' }));
   });
+
+  it('does not convert normal cubic metres into cubic metres (or their densities): they differ by pressure and temperature', () => {
+    expect(() => convert(1, 'Nm3', 'm3')).toThrow(expect.objectContaining({ code: 'UOM.INCOMPATIBLE' }));
+    expect(() => convert(1, 'kg/Nm3', 'kg/m3')).toThrow(expect.objectContaining({ code: 'UOM.INCOMPATIBLE' }));
+    expect(() => convert(1, 'Nm3/h', 'm3/h')).toThrow(expect.objectContaining({ code: 'UOM.INCOMPATIBLE' }));
+    expect(convert(3600, 'Nm3/h', 'Nm3/s')).toBe(1);
+  });
 });

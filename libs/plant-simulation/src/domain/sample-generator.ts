@@ -46,6 +46,7 @@ export const createSampleGenerator = (graph: PlantGraph, scenario: Scenario): Sa
 
   const noisy = (tag: Tag, timestampMs: number): number => {
     const value = trueValue(tag, timestampMs);
+    if (tag.kind === 'state') return value; // a digital state is read exactly
     const span = tag.range.max - tag.range.min;
     const sd =
       tag.uncertainty.basis === 'absolute'
@@ -126,6 +127,8 @@ const trueValueSI = (graph: PlantGraph, scenario: Scenario, integrator: Inventor
         return unit.operating!.temperatureK! + scenario.drift.temperatureK * wave('T');
       case 'pressure':
         return unit.operating!.pressurePa! * (1 + scenario.drift.pressureFraction * wave('P'));
+      case 'state':
+        return 1; // the scenario scripts no state changes: the unit's second state (e.g. Running) throughout
       default:
         throw new Error(`tag ${tag.id}: a ${tag.kind} tag cannot measure a unit`);
     }
@@ -154,6 +157,8 @@ const trueValueSI = (graph: PlantGraph, scenario: Scenario, integrator: Inventor
       return compositionsOf(graph, state).get(stream.id)?.[tag.component!] ?? 0;
     case 'level':
       throw new Error(`tag ${tag.id}: a level tag measures a unit`);
+    case 'state':
+      return 1;
   }
 };
 

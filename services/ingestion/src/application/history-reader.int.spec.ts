@@ -35,10 +35,10 @@ describe('HistoryReader on PostgreSQL', () => {
     const minutes = { tagIds: ['TI-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['avg' as const] };
     const hours = { tagIds: ['TI-1'], fromMs: T0, toMs: T0 + 3_600_000, bucketS: 3600, functions: ['avg' as const] };
     const expectedMinutes = [
-      { startMs: T0, endMs: at(60), count: 3, goodShare: 1, avg: 30, min: 10, max: 50, first: 10, last: 30 },
-      { startMs: at(60), endMs: at(120), count: 2, goodShare: 0, avg: 40, min: 40, max: 40, first: 40, last: 40 },
+      { startMs: T0, endMs: at(60), count: 3, avg: 30, min: 10, max: 50, first: 10, last: 30 },
+      { startMs: at(60), endMs: at(120), count: 2, avg: 40, min: 40, max: 40, first: 40, last: 40 },
     ];
-    const expectedHour = [{ startMs: T0, endMs: T0 + 3_600_000, count: 5, goodShare: 0.6, avg: 32.5, min: 10, max: 50, first: 10, last: 40 }];
+    const expectedHour = [{ startMs: T0, endMs: T0 + 3_600_000, count: 5, avg: 32.5, min: 10, max: 50, first: 10, last: 40 }];
     // Queued buckets (the writes lie before the rollup watermark) are read from raw samples meanwhile.
     expect((await stack.reader.readAggregates(minutes)).get('TI-1')).toEqual(expectedMinutes);
     expect((await stack.reader.readAggregates(hours)).get('TI-1')).toEqual(expectedHour);
@@ -58,7 +58,7 @@ describe('HistoryReader on PostgreSQL', () => {
     await w('a', [[0, 1, B], [0, 5], [30, 7]]);
     await w('b', [[0, 6], [30, 8], [30, 9, B]]);
     const query = { tagIds: ['KB-1'], fromMs: T0, toMs: at(60), bucketS: 60, functions: ['avg' as const] };
-    const expected = [{ startMs: T0, endMs: at(60), count: 6, goodShare: 4 / 6, avg: 6.5, min: 5, max: 8, first: 5, last: 8 }];
+    const expected = [{ startMs: T0, endMs: at(60), count: 6, avg: 6.5, min: 5, max: 8, first: 5, last: 8 }];
     const rawOnly = stack.rawOnlyReader;
     expect((await rawOnly.readAggregates(query)).get('KB-1')).toEqual(expected);
     await stack.storage.rollups!.recomputeDirty();
@@ -73,13 +73,48 @@ describe('HistoryReader on PostgreSQL', () => {
     expect(r.get('XV-1')!.map((b) => b.twa)).toEqual([30, 40]);
   });
 
-  it('interpolates at instants from usable neighbours, with the quality of the worse one', async () => {
-    const r = await stack.reader.readInterpolated({ tagIds: ['TI-1', 'XV-1'], instantsMs: [at(-1), at(10), at(50), at(90)] });
+  it('interpolates at instants from usable neighbours, with the quality of the worse one, and gives no value from a Bad sample on', async () => {
+    const r = await stack.reader.readInterpolated({ tagIds: ['TI-1', 'XV-1'], instantsMs: [at(-1), at(10), at(50), at(70), at(90), at(100)] });
     const linear = r.get('TI-1')!;
-    expect(linear.map((v) => v.value)).toEqual([undefined, 30, 35, 40]);
-    expect(linear.map((v) => severityOf(v.quality))).toEqual(['bad', 'good', 'uncertain', 'uncertain']);
+    // 70 s lies between the uncertain 40 and the Bad sample at 90 s: the 40 is held, not run towards the Bad value.
+    expect(linear.map((v) => v.value)).toEqual([undefined, 30, 35, 40, undefined, undefined]);
+    expect(linear.map((v) => severityOf(v.quality))).toEqual(['bad', 'good', 'uncertain', 'uncertain', 'bad', 'bad']);
     expect(linear[0].quality).toBe(StatusCodes.BadNoData);
-    expect(r.get('XV-1')!.map((v) => v.value)).toEqual([undefined, 10, 30, 40]);
+    expect(linear[5].quality).toBe(B);
+    expect(r.get('XV-1')!.map((v) => v.value)).toEqual([undefined, 10, 30, 40, undefined, undefined]);
+  });
+
+  it('measures coverage and good share by time: the minute ending in a Bad sample is half covered and not good', async () => {
+    const r = await stack.reader.readAggregates({ tagIds: ['TI-1'], fromMs: T0, toMs: at(120), bucketS: 60, functions: ['twa', 'coverage', 'goodShare'] });
+    // Minute 1: uncertain 40 from 60 s to the Bad sample at 90 s, then nothing.
+    expect(r.get('TI-1')!.map((b) => [b.twa, b.coverage, b.goodShare])).toEqual([
+      [35, 1, 1],
+      [40, 0.5, 0],
+    ]);
+  });
+
+  it('ends good data at a stored outage: a meter that loses communication at 10:05 covers 5 of the 60 minutes of the hour', async () => {
+    const H = Date.UTC(2026, 10, 20, 10, 0, 0);
+    const outageStack = await openStack(db.url, [tag('FI-9')], { clock: () => H + 3_600_000 });
+    try {
+      const samples = [0, 1, 2, 3, 4].map((m) => ({ tagId: 'FI-9', timeMs: H + m * 60_000, value: 100 }));
+      const ack = await outageStack.writer.write({
+        clientBatchId: 'outage',
+        samples: [...samples, { tagId: 'FI-9', timeMs: H + 5 * 60_000, value: Number.NaN, quality: StatusCodes.BadNoCommunication }],
+      });
+      expect(ack).toMatchObject({ acceptedCount: 6, rejected: [] });
+      const functions = ['twa' as const, 'coverage' as const, 'goodShare' as const, 'count' as const];
+      const hour = (await outageStack.reader.readAggregates({ tagIds: ['FI-9'], fromMs: H, toMs: H + 3_600_000, bucketS: 3600, functions })).get('FI-9')!;
+      expect(hour).toEqual([expect.objectContaining({ count: 6, twa: 100, coverage: 5 / 60, goodShare: 5 / 60 })]);
+      // What balancing reads (12 sub-windows of 5 minutes): only the first holds a value.
+      const spread = (await outageStack.reader.readAggregates({ tagIds: ['FI-9'], fromMs: H, toMs: H + 3_600_000, bucketS: 300, functions })).get('FI-9')!;
+      expect(spread.filter((b) => b.twa !== undefined).map((b) => [b.startMs - H, b.coverage])).toEqual([[0, 1]]);
+      expect(spread.reduce((a, b) => a + (b.coverage ?? 0) * 300, 0) / 3600).toBeCloseTo(5 / 60, 12);
+      const edges = (await outageStack.reader.readInterpolated({ tagIds: ['FI-9'], instantsMs: [H + 4.5 * 60_000, H + 3_600_000] })).get('FI-9')!;
+      expect(edges).toEqual([{ timeMs: H + 4.5 * 60_000, value: 100, quality: 0 }, { timeMs: H + 3_600_000, quality: StatusCodes.BadNoCommunication }]);
+    } finally {
+      await outageStack.close();
+    }
   });
 
   it('returns the latest sample of each tag, of any quality', async () => {

@@ -4,7 +4,7 @@ import type { FieldViolation } from '../domain/ingestion.errors';
 import { AggregateFunctions, checkRange, checkTags, DEFAULT_READ_LIMITS, throwIfAny, type AggregateFunction, type ReadLimits } from '../domain/read-limits';
 import type { Sample } from '../domain/sample';
 import type { TagDefinition } from '../domain/tag-definition';
-import { interpolateAt, timeWeightedAverage } from '../domain/time-weighting';
+import { interpolateAt, timeWeightedStats } from '../domain/time-weighting';
 import type { LatestSampleSource } from './latest-sample-source.port';
 import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from './sample-store.port';
 import type { TagCatalog } from './tag-catalog.port';
@@ -30,21 +30,26 @@ export interface AggregateBucket {
   readonly endMs: number;
   /** Samples in the bucket, any quality. */
   readonly count: number;
-  /** Share (0..1) of the bucket's samples with good quality; undefined for an empty bucket. */
+  /**
+   * Share (0..1) of the bucket's time with a usable value of good quality (PI's percent good, by
+   * time); set when `goodShare`, `coverage` or `twa` is asked for.
+   */
   readonly goodShare?: number;
+  /** Share (0..1) of the bucket's time with a usable value: an outage (a Bad sample) up to the next usable sample is not covered. */
+  readonly coverage?: number;
   /** Value statistics over good and uncertain samples; undefined when there are none. */
   readonly avg?: number;
   readonly min?: number;
   readonly max?: number;
   readonly first?: number;
   readonly last?: number;
-  /** Time-weighted average (linear for continuous tags, step for stepped ones). */
+  /** Time-weighted average over the covered time (linear for continuous tags, step for stepped ones). */
   readonly twa?: number;
 }
 
 export interface InterpolatedValue {
   readonly timeMs: number;
-  /** Undefined when there is no usable sample at or before the instant (quality BadNoData). */
+  /** Undefined before the first sample (quality BadNoData) and inside an outage (the quality of the Bad sample that began it). */
   readonly value?: number;
   readonly quality: number;
 }
@@ -113,11 +118,15 @@ export class HistoryReader {
     const stats = await this.deps.store.bucketStats(q.tagIds, q.fromMs, q.toMs, bucketMs, this.useRollups);
     const byTag = new Map<string, AggregateBucket[]>(q.tagIds.map((id) => [id, []]));
     for (const s of stats) byTag.get(s.tagId)?.push(bucketOf(s, bucketMs));
-    if (q.functions.includes('twa')) {
-      const tags = await this.deps.catalog.getTags(q.tagIds);
+    const tags = await this.deps.catalog.getTags(q.tagIds);
+    if (q.functions.some((f) => TIME_BASED.includes(f))) {
       for (const tagId of q.tagIds) {
-        byTag.set(tagId, await this.withTwa(tagId, q, bucketMs, byTag.get(tagId) ?? [], tags.get(tagId)?.stepped ?? false));
+        byTag.set(tagId, await this.withTimeFigures(tagId, q, bucketMs, byTag.get(tagId) ?? [], tags.get(tagId)?.stepped ?? false));
       }
+    }
+    // A digital tag's value is a state index: an average of states means nothing.
+    for (const [tagId, buckets] of byTag) {
+      if (tags.get(tagId)?.digitalStates) byTag.set(tagId, buckets.map((b) => ({ ...b, avg: undefined, twa: undefined })));
     }
     return byTag;
   }
@@ -162,11 +171,12 @@ export class HistoryReader {
     return { tags: page, nextPageToken: Buffer.from(page[page.length - 1].id, 'utf8').toString('base64url') };
   }
 
-  private async withTwa(tagId: string, q: AggregatesQuery, bucketMs: number, buckets: AggregateBucket[], stepped: boolean): Promise<AggregateBucket[]> {
-    // The time-weighted average reads raw samples: bounded like any response.
+  /** Time-weighted average, coverage and good share by time of each bucket, from raw samples of any quality. */
+  private async withTimeFigures(tagId: string, q: AggregatesQuery, bucketMs: number, buckets: AggregateBucket[], stepped: boolean): Promise<AggregateBucket[]> {
+    // Time-based figures read raw samples: bounded like any response.
     const w = await this.deps.store.window(tagId, q.fromMs, q.toMs, this.limits.maxPoints + 1);
     if (w.inside.length > this.limits.maxPoints) {
-      throwIfAny([{ field: 'functions', description: `the time-weighted average of ${tagId} would read more than ${this.limits.maxPoints} raw samples; narrow the range` }]);
+      throwIfAny([{ field: 'functions', description: `the time-weighted figures (twa, coverage, good share) of ${tagId} would read more than ${this.limits.maxPoints} raw samples; narrow the range` }]);
     }
     const byStart = new Map(buckets.map((b) => [b.startMs, b]));
     const out: AggregateBucket[] = [];
@@ -178,14 +188,18 @@ export class HistoryReader {
       const inside: Sample[] = [];
       while (i < w.inside.length && w.inside[i].timeMs < hi) inside.push(w.inside[i++]);
       const after = i < w.inside.length ? w.inside[i] : w.after;
-      const twa = timeWeightedAverage(lo, hi, before, inside, after, stepped);
+      const t = timeWeightedStats(lo, hi, before, inside, after, stepped);
       if (inside.length > 0) before = inside[inside.length - 1];
       const b = byStart.get(start);
-      if (b || twa !== undefined) out.push({ ...(b ?? { startMs: start, endMs: start + bucketMs, count: 0 }), twa });
+      if (b || t.coveredMs > 0) {
+        out.push({ ...(b ?? { startMs: start, endMs: start + bucketMs, count: 0 }), goodShare: t.goodMs / (hi - lo), coverage: t.coveredMs / (hi - lo), twa: t.twa });
+      }
     }
     return out;
   }
 }
+
+const TIME_BASED: readonly AggregateFunction[] = ['twa', 'goodShare', 'coverage'];
 
 function bucketOf(s: BucketStats, bucketMs: number): AggregateBucket {
   const usable = s.usableCount > 0;
@@ -193,7 +207,6 @@ function bucketOf(s: BucketStats, bucketMs: number): AggregateBucket {
     startMs: s.bucketStartMs,
     endMs: s.bucketStartMs + bucketMs,
     count: s.sampleCount,
-    goodShare: s.sampleCount > 0 ? s.goodCount / s.sampleCount : undefined,
     avg: usable && s.valueSum !== null ? s.valueSum / s.usableCount : undefined,
     min: s.valueMin ?? undefined,
     max: s.valueMax ?? undefined,

@@ -5,6 +5,8 @@ import type { TagDefinition } from '../domain/tag-definition';
 export interface IngestedSummary {
   readonly plantId: string;
   readonly batchId: string;
+  /** The writer of the batch (batch ids are unique per writer); absent for batches committed before writers were recorded. */
+  readonly writer?: string;
   /** Tags with at least one accepted sample, in first-seen order. */
   readonly tagIds: string[];
   /** [startMs, endMs) covering the accepted samples' timestamps. */
@@ -24,6 +26,7 @@ export function ingestedSummaries(
   validTags: readonly TagDefinition[],
   rejected: readonly SampleRejection[],
   tags: ReadonlyMap<string, TagDefinition>,
+  writer = '',
 ): IngestedSummary[] {
   const byPlant = new Map<string, { tagIds: Set<string>; startMs: number; endMs: number; accepted: number; rejected: number }>();
   for (let i = 0; i < valid.length; i++) {
@@ -44,6 +47,7 @@ export function ingestedSummaries(
   return [...byPlant].map(([plantId, p]) => ({
     plantId,
     batchId,
+    ...(writer === '' ? {} : { writer }),
     tagIds: [...p.tagIds],
     startMs: p.startMs,
     endMs: p.endMs,

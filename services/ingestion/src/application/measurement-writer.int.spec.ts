@@ -66,7 +66,7 @@ describe('MeasurementWriter on PostgreSQL', () => {
   it('acknowledges a retried batch again without writing twice, also from a restarted service', async () => {
     const batch = { clientBatchId: 'b-retry', samples: [{ tagId: 'FIC-300', timeMs: T0, value: 10 }, { tagId: 'NOPE', timeMs: T0, value: 1 }] };
     const first = await stack.writer.write(batch);
-    const again = await stack.writer.write({ ...batch, samples: [{ tagId: 'FIC-300', timeMs: T0, value: 99 }] });
+    const again = await stack.writer.write({ ...batch });
     const restarted = await openStack(db.url, [tag('FIC-300', { unit: 'kg/s' })], { clock: now });
     try {
       const afterRestart = await restarted.writer.write(batch);

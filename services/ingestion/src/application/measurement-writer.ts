@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import { ExceptionFilter } from '../domain/exception-filter';
+import { SwingingDoorFilter } from '../domain/swinging-door';
 import { StorageUnavailableError, IngestionError, WriterClosedError } from '../domain/ingestion.errors';
 import type { BatchAck, Sample, SampleBatch } from '../domain/sample';
 import { assertBatchEnvelope, validateSamples } from '../domain/sample-validation';
+import { batchPayloadHash } from '../domain/batch-identity';
 import type { DuplicatePolicy, TagDefinition } from '../domain/tag-definition';
 import { InFlightLimiter } from './in-flight-limiter';
 import { ingestedSummaries } from './ingested-summary';
@@ -65,6 +67,7 @@ export interface MeasurementWriterDeps {
 export class MeasurementWriter {
   private readonly limiter: InFlightLimiter;
   private readonly filter = new ExceptionFilter();
+  private readonly compression = new SwingingDoorFilter();
   private readonly clock: () => number;
   private closed = false;
   private readonly pending = new Set<Promise<unknown>>();
@@ -168,13 +171,20 @@ export class MeasurementWriter {
       maxFutureSkewMs: this.config.maxFutureSkewS * 1000,
       backfillHorizonMs: this.config.backfillHorizonS * 1000,
     });
-    // Exception filtering only when a tag of this batch has a deadband (it sorts the batch).
+    // Exception filtering, then swinging-door compression, only when a tag of this batch has a
+    // deadband or compression settings (they sort the batch).
     let withDeadband = false;
-    for (const t of tags.values()) if (t.deadband !== undefined) withDeadband = true;
-    if (withDeadband) await this.seedColdTags(tags);
-    const toStore = withDeadband ? this.filter.apply(valid, (id: string): TagDefinition | undefined => tags.get(id)) : valid;
+    let withCompression = false;
+    for (const t of tags.values()) {
+      if (t.deadband !== undefined) withDeadband = true;
+      if (t.compression !== undefined) withCompression = true;
+    }
+    if (withDeadband || withCompression) await this.seedColdTags(tags);
+    const tagOf = (id: string): TagDefinition | undefined => tags.get(id);
+    const exceptions = withDeadband ? this.filter.apply(valid, tagOf) : valid;
+    const toStore = withCompression ? this.compression.apply(exceptions, tagOf) : exceptions;
     // Samples of this batch held back; `toStore` may also carry a sample an earlier batch held.
-    const filteredCount = withDeadband ? valid.length - countOwn(toStore, valid) : 0;
+    const filteredCount = withDeadband || withCompression ? valid.length - countOwn(toStore, valid) : 0;
     const defaultPolicy = this.config.defaultDuplicatePolicy;
     const policyOf = (tagId: string): DuplicatePolicy => tags.get(tagId)?.duplicatePolicy ?? defaultPolicy;
     const ack: BatchAck = {
@@ -186,9 +196,14 @@ export class MeasurementWriter {
     };
     let result: BatchAck;
     try {
-      result = await this.deps.store.commitBatch(batch.clientBatchId, toStore, policyOf, ack, ingestedSummaries(batch.clientBatchId, valid, validTags, rejected, tags));
+      const identity = { writer: batch.writer ?? '', clientBatchId: batch.clientBatchId, payloadHash: batchPayloadHash(batch.samples) };
+      const summaries = ingestedSummaries(batch.clientBatchId, valid, validTags, rejected, tags, identity.writer);
+      result = await this.deps.store.commitBatch(identity, toStore, policyOf, ack, summaries);
     } catch (error) {
-      for (const id of tagIds) this.filter.forget(id);
+      for (const id of tagIds) {
+        this.filter.forget(id);
+        this.compression.forget(id);
+      }
       if (error instanceof IngestionError) throw error;
       this.deps.logger.warn({ err: error, clientBatchId: batch.clientBatchId }, 'batch commit failed');
       throw new StorageUnavailableError(error);
@@ -203,10 +218,14 @@ export class MeasurementWriter {
   private async seedColdTags(tags: ReadonlyMap<string, TagDefinition>): Promise<void> {
     const latest = this.deps.latest;
     if (!latest) return;
-    const cold = this.filter.coldTags(tags.values());
+    const coldExceptions = this.filter.coldTags(tags.values());
+    const coldDoors = this.compression.coldTags(tags.values());
+    const cold = [...new Set([...coldExceptions, ...coldDoors])];
     if (cold.length === 0) return;
     try {
-      this.filter.seed((await latest.latest(cold)).values());
+      const stored = [...(await latest.latest(cold)).values()];
+      this.filter.seed(stored.filter((s) => coldExceptions.includes(s.tagId)));
+      this.compression.seed(stored.filter((s) => coldDoors.includes(s.tagId)));
     } catch (error) {
       // Unseeded, the first sample of each of these tags passes: more points stored, none lost.
       this.deps.logger.warn({ err: error, tags: cold.length }, 'could not load the latest samples to seed the exception filter');

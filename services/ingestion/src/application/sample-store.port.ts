@@ -1,3 +1,4 @@
+import type { BatchIdentity } from '../domain/batch-identity';
 import type { BatchAck, Sample } from '../domain/sample';
 import type { DuplicatePolicy } from '../domain/tag-definition';
 import type { IngestedSummary } from './ingested-summary';
@@ -32,12 +33,14 @@ export interface SampleWriteStore {
   /**
    * Commits the samples and the batch's acknowledgement in one transaction; `policyOf` gives the
    * duplicate policy of a sample's tag, which decides a clash with a stored sample, and samples
-   * sharing tag and time within the batch are resolved by it too (resolveBatchDuplicates). When the batch id was
-   * committed before, nothing is written and the stored acknowledgement comes back with
-   * `duplicate: true`. `summaries` are published (MeasurementsIngested) in the same transaction.
+   * sharing tag and time within the batch are resolved by it too (resolveBatchDuplicates). When the
+   * writer committed this batch id before with the same payload hash, nothing is written and the
+   * stored acknowledgement comes back with `duplicate: true`; with another payload hash nothing is
+   * written and BatchIdConflictError is thrown. `summaries` are published (MeasurementsIngested) in
+   * the same transaction.
    */
   commitBatch(
-    clientBatchId: string,
+    batch: BatchIdentity,
     samples: readonly Sample[],
     policyOf: (tagId: string) => DuplicatePolicy,
     ack: BatchAck,
@@ -51,7 +54,7 @@ export interface SampleHistoryStore {
   readRaw(tagIds: readonly string[], fromMs: number, toMs: number, after: RawPosition | undefined, limit: number): Promise<StoredSample[]>;
   /** The newest sample of each tag that has one. */
   latest(tagIds: readonly string[]): Promise<Map<string, Sample>>;
-  /** Usable samples of one tag: the last before `fromMs`, at most `maxInside` in [fromMs, toMs), and the first at or after `toMs`. */
+  /** Samples of one tag of any quality (a Bad one ends good data): the last before `fromMs`, at most `maxInside` in [fromMs, toMs), and the first at or after `toMs`. */
   window(tagId: string, fromMs: number, toMs: number, maxInside: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }>;
   /**
    * Statistics per tag and epoch-aligned bucket of `bucketMs` over [fromMs, toMs): from the
@@ -59,6 +62,6 @@ export interface SampleHistoryStore {
    * elsewhere; only from raw samples when `useRollups` is false.
    */
   bucketStats(tagIds: readonly string[], fromMs: number, toMs: number, bucketMs: number, useRollups: boolean): Promise<BucketStats[]>;
-  /** For each instant, the last usable sample at or before it and the first after it. */
+  /** For each instant, the last sample (any quality) at or before it and the first after it. */
   neighbours(tagId: string, instantsMs: readonly number[]): Promise<{ prev?: Sample; next?: Sample }[]>;
 }

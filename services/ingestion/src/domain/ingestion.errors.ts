@@ -5,7 +5,7 @@ export interface FieldViolation {
 }
 
 /** How a transport should classify the error (maps to a gRPC status). */
-export type IngestionErrorKind = 'validation' | 'unavailable' | 'resource-exhausted' | 'internal';
+export type IngestionErrorKind = 'validation' | 'already-exists' | 'unavailable' | 'resource-exhausted' | 'internal';
 
 /** Root of the ingestion service's errors: a stable `code` survives process boundaries. */
 export class IngestionError extends Error {
@@ -43,5 +43,23 @@ export class StorageUnavailableError extends IngestionError {
   constructor(cause: unknown) {
     super('INGESTION.STORAGE_UNAVAILABLE', `storage failed: ${cause instanceof Error ? cause.message : String(cause)}`, true, [], { cause });
     this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * The writer already committed a batch with this id and different content (a connector whose
+ * counter was reset, two data sources sharing one identity): nothing of it is written. Use a new id.
+ */
+export class BatchIdConflictError extends IngestionError {
+  constructor(readonly clientBatchId: string) {
+    super(
+      'INGESTION.BATCH_ID_CONFLICT',
+      `batch id "${clientBatchId}" was already committed by this writer with different content; nothing was written (give new content a new batch id)`,
+      false,
+      [{ field: 'client_batch_id', description: 'was already used by this writer for a batch with different content' }],
+      undefined,
+      'already-exists',
+    );
+    this.name = 'BatchIdConflictError';
   }
 }

@@ -11,7 +11,7 @@ export interface ReadLimits {
 
 export const DEFAULT_READ_LIMITS: ReadLimits = { maxTags: 1000, maxRangeMs: 366 * 86_400_000, maxPoints: 500_000 };
 
-export const AggregateFunctions = ['avg', 'min', 'max', 'first', 'last', 'count', 'twa', 'goodShare'] as const;
+export const AggregateFunctions = ['avg', 'min', 'max', 'first', 'last', 'count', 'twa', 'goodShare', 'coverage'] as const;
 export type AggregateFunction = (typeof AggregateFunctions)[number];
 
 export function checkTags(tagIds: readonly string[], limits: ReadLimits, out: FieldViolation[]): void {

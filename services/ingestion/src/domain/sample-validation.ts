@@ -1,4 +1,4 @@
-import { isValidStatusCode, StatusCodes } from './quality';
+import { isValidStatusCode, severityOf, StatusCodes } from './quality';
 import type { IncomingSample, Sample, SampleBatch, SampleRejection } from './sample';
 import type { TagDefinition } from './tag-definition';
 import { unitConverter } from './units';
@@ -75,6 +75,9 @@ export function validateSamples(
       if (convert) value = convert(value);
       else problem = { reason: 'UNIT_MISMATCH', detail: `unit "${s.unit}" does not convert to the tag's unit "${tag.unit}"` };
     }
+    if (!problem && tag.digitalStates && !Number.isNaN(value) && !(Number.isInteger(value) && value >= 0 && value < tag.digitalStates.length)) {
+      problem = { reason: 'INVALID_STATE', detail: `value ${value} is not a state of ${tag.id}: expected an index 0–${tag.digitalStates.length - 1} (${tag.digitalStates.join(', ')})` };
+    }
     if (problem) {
       rejected.push({ index, tagId: tag.id, reason: problem.reason, detail: problem.detail });
       continue;
@@ -89,14 +92,18 @@ export function validateSamples(
   /** The time, value and quality checks of a sample of a known tag (the unit is checked as it converts). */
   function check(s: IncomingSample): { reason: SampleRejection['reason']; detail: string } | undefined {
     if (typeof s.timeMs !== 'number' || !Number.isFinite(s.timeMs)) return { reason: 'INVALID_TIMESTAMP', detail: 'time must be a finite instant' };
-    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return { reason: 'NON_FINITE_VALUE', detail: `value ${String(s.value)} is not a finite number` };
+    const quality = s.quality ?? StatusCodes.Good;
+    // An outage is stored as PI stores a system state: NaN with a Bad or Uncertain status.
+    const outage = Number.isNaN(s.value) && typeof s.quality === 'number' && isValidStatusCode(quality) && severityOf(quality) !== 'good';
+    if (typeof s.value !== 'number' || (!Number.isFinite(s.value) && !outage)) {
+      return { reason: 'NON_FINITE_VALUE', detail: `value ${String(s.value)} is not a finite number (NaN is accepted with a Bad or Uncertain quality only)` };
+    }
     if (s.timeMs > latest) {
       return { reason: 'TIMESTAMP_IN_FUTURE', detail: `time ${new Date(s.timeMs).toISOString()} is more than ${policy.maxFutureSkewMs / 1000} s ahead of the server clock` };
     }
     if (s.timeMs < earliest) {
       return { reason: 'TIMESTAMP_BEYOND_BACKFILL_HORIZON', detail: `time ${new Date(s.timeMs).toISOString()} is older than the backfill horizon of ${policy.backfillHorizonMs / 1000} s` };
     }
-    const quality = s.quality ?? StatusCodes.Good;
     if (!isValidStatusCode(quality)) return { reason: 'INVALID_QUALITY', detail: `quality 0x${quality.toString(16)} is not an OPC UA StatusCode` };
     return undefined;
   }

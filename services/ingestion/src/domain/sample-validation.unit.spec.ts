@@ -1,3 +1,4 @@
+import { StatusCodes } from './quality';
 import { assertBatchEnvelope, validateSamples } from './sample-validation';
 import type { TagDefinition } from './tag-definition';
 
@@ -35,6 +36,29 @@ describe('validateSamples', () => {
   it('explains each rejection with a detail naming the problem', () => {
     const r = validateSamples([{ tagId: 'TI-1', timeMs: NOW, value: 1, unit: 'bar' }], tags, policy);
     expect(r.rejected[0]).toEqual({ index: 0, tagId: 'TI-1', reason: 'UNIT_MISMATCH', detail: expect.stringContaining('"bar"') });
+  });
+});
+
+describe('outage samples', () => {
+  it('accepts NaN with a Bad or Uncertain quality (an outage, as PI stores system states) and rejects it with Good or no quality, and rejects infinities', () => {
+    const r = validateSamples(
+      [
+        { tagId: 'TI-1', timeMs: NOW, value: Number.NaN, quality: StatusCodes.BadNoCommunication },
+        { tagId: 'TI-1', timeMs: NOW, value: Number.NaN, quality: StatusCodes.UncertainNoCommunicationLastUsableValue },
+        { tagId: 'TI-1', timeMs: NOW, value: Number.NaN, quality: StatusCodes.Good },
+        { tagId: 'TI-1', timeMs: NOW, value: Number.NaN },
+        { tagId: 'TI-1', timeMs: NOW, value: Number.POSITIVE_INFINITY, quality: StatusCodes.Bad },
+      ],
+      tags,
+      policy,
+    );
+    expect(r.validIndices).toEqual([0, 1]);
+    expect(r.valid[0]).toEqual({ tagId: 'TI-1', timeMs: NOW, value: Number.NaN, quality: StatusCodes.BadNoCommunication });
+    expect(r.rejected.map((x) => [x.index, x.reason])).toEqual([
+      [2, 'NON_FINITE_VALUE'],
+      [3, 'NON_FINITE_VALUE'],
+      [4, 'NON_FINITE_VALUE'],
+    ]);
   });
 });
 

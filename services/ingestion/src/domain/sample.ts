@@ -17,10 +17,15 @@ export interface Sample {
   readonly quality: number;
 }
 
-/** A batch as written by a client. `clientBatchId` makes a retried batch idempotent. */
+/**
+ * A batch as written by a client. `clientBatchId` makes a retried batch idempotent, per writer: the
+ * same writer, id and content is a retry; the same writer and id with other content is refused.
+ */
 export interface SampleBatch {
   readonly clientBatchId: string;
   readonly samples: readonly IncomingSample[];
+  /** Who writes: the authenticated caller's subject, set by the transport (never by the client); '' when unknown. */
+  readonly writer?: string;
 }
 
 export const RejectionReasons = [
@@ -31,6 +36,7 @@ export const RejectionReasons = [
   'TIMESTAMP_BEYOND_BACKFILL_HORIZON',
   'UNIT_MISMATCH',
   'INVALID_QUALITY',
+  'INVALID_STATE',
 ] as const;
 export type RejectionReason = (typeof RejectionReasons)[number];
 

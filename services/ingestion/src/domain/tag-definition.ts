@@ -27,4 +27,11 @@ export interface TagDefinition {
   readonly stepped?: boolean;
   /** Overrides the service-wide duplicate-timestamp policy. */
   readonly duplicatePolicy?: DuplicatePolicy;
+  /**
+   * Digital tag: the value is the 0-based index of one of these states (a PI digital state set).
+   * Digital tags step, accept only state indices, and are never averaged.
+   */
+  readonly digitalStates?: readonly string[];
+  /** Swinging-door compression (after exception filtering); off when undefined. */
+  readonly compression?: { readonly deviation: number; readonly minIntervalS?: number; readonly maxIntervalS?: number };
 }

@@ -3,10 +3,11 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { BufferedIngestionWriter, type WriterState } from '@reflux/ingestion-client';
+import { isValidTimeZone } from '@reflux/plant-model';
 import type { refluxIngestionV1 as v1 } from '@reflux/proto';
-import { callCredentials, resolveToken } from '../grpc/connection';
-import { ingestionClient } from '../grpc/ingestion-client';
-import { parseHeader, parseRow } from '../io/csv-samples';
+import { resolveToken } from '../grpc/connection';
+import { CsvError, parseHeader, parseRow } from '../io/csv-samples';
 import { createOutput } from '../output';
 
 interface WriteOptions {
@@ -15,6 +16,7 @@ interface WriteOptions {
   inFlight: string;
   address: string;
   token?: string;
+  timezone?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -25,24 +27,34 @@ interface Summary {
   batches: number;
   acceptedCount: number;
   filteredCount: number;
+  /** Rows refused while reading the file (bad time, value, quality), plus samples refused by ingestion. */
   rejectedCount: number;
+  rejectedRows: number;
   duplicateBatches: number;
+  failedBatches: number;
+  /** Times the writer lost ingestion and waited for it. */
+  reconnects: number;
   elapsedS: number;
   samplesPerSecond: number;
-  rejections: { batch: string; index: number; tagId: string; reason: string; detail: string }[];
+  rejections: { batch?: string; line?: number; index?: number; tagId?: string; reason: string; detail: string }[];
 }
 
 /**
- * `reflux write --csv FILE`: streams a CSV of samples through WriteMeasurements. Batch ids are a
- * hash of each batch's content, so importing the same file again writes nothing twice.
+ * `reflux write --csv FILE`: streams a CSV of samples through WriteMeasurements with a
+ * store-and-forward writer (@reflux/ingestion-client): when ingestion goes away mid-import it
+ * prints "waiting for ingestion", reconnects with capped backoff, sends the unacknowledged batches
+ * again and finishes the import. Batch ids are a hash of each batch's lines, so re-sent batches and
+ * a second import of the same file write nothing twice. Exit code 3 when rows or samples were
+ * rejected, 1 when batches failed.
  */
 export function registerWriteCommand(program: Command): void {
   program
     .command('write')
-    .description('write samples from a CSV file (columns tag,time,value[,quality][,unit]) over gRPC')
+    .description('write samples from a CSV file (columns tag,time,value[,quality][,unit]) over gRPC; survives restarts of ingestion')
     .requiredOption('--csv <file>', 'CSV file with a header row')
     .option('--batch-size <n>', 'samples per batch', '5000')
     .option('--in-flight <n>', 'batches sent before waiting for acknowledgements', '4')
+    .option('--timezone <zone>', 'IANA time zone of times written without an offset (e.g. Europe/Berlin); without it such rows are rejected')
     .option('--address <host:port>', 'ingestion gRPC address', process.env['REFLUX_INGESTION_ADDRESS'] ?? '127.0.0.1:50051')
     .option('--token <jwt>', 'bearer token (default: REFLUX_TOKEN, or the embedded default development secret)')
     .option('--json', 'print the summary as JSON')
@@ -54,46 +66,70 @@ async function writeCsv(options: WriteOptions): Promise<void> {
   const out = createOutput(options.json === true, options.quiet === true);
   const batchSize = positiveInt(options.batchSize, '--batch-size');
   const maxInFlight = positiveInt(options.inFlight, '--in-flight');
+  if (options.timezone !== undefined && !isValidTimeZone(options.timezone)) throw new Error(`--timezone: "${options.timezone}" is not an IANA time zone (e.g. Europe/Berlin, UTC)`);
   const totalBytes = statSync(options.csv).size;
-  const client = ingestionClient(options.address);
-  const stream = client.writeMeasurements(callCredentials(resolveToken(options)));
+  resolveToken(options); // fail now, not at the first batch, without a token
   const started = Date.now();
-  const summary: Summary = { file: options.csv, rows: 0, batches: 0, acceptedCount: 0, filteredCount: 0, rejectedCount: 0, duplicateBatches: 0, elapsedS: 0, samplesPerSecond: 0, rejections: [] };
+  const summary: Summary = {
+    file: options.csv,
+    rows: 0,
+    batches: 0,
+    acceptedCount: 0,
+    filteredCount: 0,
+    rejectedCount: 0,
+    rejectedRows: 0,
+    duplicateBatches: 0,
+    failedBatches: 0,
+    reconnects: 0,
+    elapsedS: 0,
+    samplesPerSecond: 0,
+    rejections: [],
+  };
+  const reject = (r: Summary['rejections'][number]) => {
+    if (summary.rejections.length < 100) summary.rejections.push(r);
+  };
+  let waiting: string | undefined;
+  const onState = (state: WriterState) => {
+    if (state.kind === 'waiting') {
+      summary.reconnects++;
+      waiting = `waiting for ingestion (${state.reason}); retry ${state.attempt} in ${(state.retryInMs / 1000).toFixed(1)} s, ${state.unacknowledged} batches kept`;
+      if (!options.quiet) process.stderr.write(`\n${waiting}\n`);
+    } else if (state.kind === 'streaming' && waiting) {
+      waiting = undefined;
+      if (!options.quiet) process.stderr.write('\ningestion is back; re-sending the unacknowledged batches\n');
+    }
+  };
+  const writer = new BufferedIngestionWriter({ address: options.address, token: () => resolveToken(options), maxInFlight, onState });
 
-  const pending = new Map<string, () => void>();
-  let streamError: Error | undefined;
-  stream.on('data', (response: v1.WriteMeasurementsResponse) => {
-    const ack = response.ack;
-    if (!ack) return;
-    if (ack.error) streamError = new Error(`batch ${ack.clientBatchId} failed: ${ack.error.code}: ${ack.error.message}`);
+  let bytesRead = 0;
+  const report = () =>
+    out.progress(
+      `${basename(options.csv)}: ${((100 * bytesRead) / Math.max(1, totalBytes)).toFixed(0)}%  ${summary.rows} rows  ${summary.acceptedCount} accepted  ${summary.rejectedCount} rejected${waiting ? '  (waiting for ingestion)' : ''}`,
+    );
+  const timer = setInterval(report, 1000);
+  const acks: Promise<void>[] = [];
+  let fatal: unknown;
+  const onAck = (ack: v1.BatchAck) => {
+    if (ack.error) {
+      summary.failedBatches++;
+      reject({ batch: ack.clientBatchId, reason: ack.error.code, detail: ack.error.message });
+      return;
+    }
     summary.acceptedCount += ack.acceptedCount;
     summary.filteredCount += ack.filteredCount;
     summary.rejectedCount += ack.rejected.length;
     if (ack.duplicate) summary.duplicateBatches++;
-    for (const r of ack.rejected) {
-      if (summary.rejections.length < 100) summary.rejections.push({ batch: ack.clientBatchId, index: r.index, tagId: r.tagId, reason: r.reason, detail: r.detail });
-    }
-    pending.get(ack.clientBatchId)?.();
-    pending.delete(ack.clientBatchId);
-  });
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.on('error', reject);
-    stream.on('end', resolve);
-  });
-  ended.catch(() => undefined);
-
-  let bytesRead = 0;
-  const report = () =>
-    out.progress(`${basename(options.csv)}: ${((100 * bytesRead) / Math.max(1, totalBytes)).toFixed(0)}%  ${summary.rows} rows  ${summary.acceptedCount} accepted  ${summary.rejectedCount} rejected`);
-  const timer = setInterval(report, 1000);
-  const inFlight: Promise<void>[] = [];
+    for (const r of ack.rejected) reject({ batch: ack.clientBatchId, index: r.index, tagId: r.tagId, reason: r.reason, detail: r.detail });
+  };
   const send = async (samples: v1.Sample[], lines: string[]) => {
-    const id = `csv-${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 32)}`;
-    const acked = new Promise<void>((resolve) => pending.set(id, resolve));
+    const clientBatchId = `csv-${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 32)}`;
     summary.batches++;
-    if (!stream.write({ batch: { clientBatchId: id, samples } })) await new Promise((r) => stream.once('drain', r));
-    inFlight.push(acked);
-    if (inFlight.length >= maxInFlight) await Promise.race([inFlight.shift()!, ended]);
+    await writer.waitForCapacity();
+    acks.push(
+      writer.write({ clientBatchId, samples }).then(onAck, (error: unknown) => {
+        fatal ??= error;
+      }),
+    );
   };
 
   try {
@@ -110,24 +146,29 @@ async function writeCsv(options: WriteOptions): Promise<void> {
         columns = parseHeader(line);
         continue;
       }
-      batch.push(parseRow(line, lineNumber, columns));
-      batchLines.push(line);
       summary.rows++;
+      try {
+        batch.push(parseRow(line, lineNumber, columns, { timeZone: options.timezone }));
+        batchLines.push(line);
+      } catch (error) {
+        if (!(error instanceof CsvError)) throw error;
+        summary.rejectedRows++;
+        summary.rejectedCount++;
+        reject({ line: lineNumber, reason: 'INVALID_ROW', detail: error.message });
+        continue;
+      }
       if (batch.length >= batchSize) {
         await send(batch, batchLines);
         batch = [];
         batchLines = [];
       }
-      if (streamError) throw streamError;
     }
     if (batch.length > 0) await send(batch, batchLines);
-    await Promise.race([Promise.all(inFlight), ended]);
-    stream.end();
-    await ended;
-    if (streamError) throw streamError;
+    await Promise.all(acks);
+    if (fatal) throw fatal;
   } finally {
     clearInterval(timer);
-    client.close();
+    writer.close();
   }
   bytesRead = totalBytes;
   report();
@@ -136,12 +177,15 @@ async function writeCsv(options: WriteOptions): Promise<void> {
   summary.samplesPerSecond = Math.round(summary.rows / Math.max(summary.elapsedS, 1e-3));
   out.result(summary, () =>
     [
-      `${summary.rows} rows in ${summary.batches} batches, ${summary.elapsedS.toFixed(1)} s (${summary.samplesPerSecond} samples/s)`,
-      `accepted ${summary.acceptedCount} (of which ${summary.filteredCount} filtered by deadband), rejected ${summary.rejectedCount}, already written before: ${summary.duplicateBatches} batches`,
-      ...summary.rejections.slice(0, 20).map((r) => `  rejected ${r.tagId} (batch ${r.batch} #${r.index}): ${r.reason} ${r.detail}`),
+      `${summary.rows} rows in ${summary.batches} batches, ${summary.elapsedS.toFixed(1)} s (${summary.samplesPerSecond} samples/s)${summary.reconnects > 0 ? `, waited for ingestion ${summary.reconnects} times` : ''}`,
+      `accepted ${summary.acceptedCount} (of which ${summary.filteredCount} filtered by deadband), rejected ${summary.rejectedCount} (${summary.rejectedRows} rows of the file), already written before: ${summary.duplicateBatches} batches${summary.failedBatches > 0 ? `, failed: ${summary.failedBatches} batches` : ''}`,
+      ...summary.rejections
+        .slice(0, 20)
+        .map((r) => (r.line !== undefined ? `  rejected ${r.detail}` : `  rejected ${r.tagId ?? ''} (batch ${r.batch}${r.index !== undefined ? ` #${r.index}` : ''}): ${r.reason} ${r.detail}`)),
     ].join('\n'),
   );
-  if (summary.rejectedCount > 0) process.exitCode = 3;
+  if (summary.failedBatches > 0) process.exitCode = 1;
+  else if (summary.rejectedCount > 0) process.exitCode = 3;
 }
 
 function positiveInt(text: string, name: string): number {

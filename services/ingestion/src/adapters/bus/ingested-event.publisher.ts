@@ -67,13 +67,17 @@ export class IngestedEventPublisher {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ client_batch_id: string; events: IngestedSummary[] }>(
-        `SELECT client_batch_id, events FROM ingestion_batches WHERE NOT published
+      const { rows } = await client.query<{ writer: string; client_batch_id: string; events: IngestedSummary[] }>(
+        `SELECT writer, client_batch_id, events FROM ingestion_batches WHERE NOT published
          ORDER BY committed_at, client_batch_id LIMIT ${BATCHES_PER_TRANSACTION} FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length > 0) {
         await this.outbox.enqueueIngested(rows.flatMap((r) => r.events ?? []), client);
-        await client.query(`UPDATE ingestion_batches SET published = true, events = NULL WHERE client_batch_id = ANY($1)`, [rows.map((r) => r.client_batch_id)]);
+        await client.query(
+          `UPDATE ingestion_batches b SET published = true, events = NULL FROM unnest($1::text[], $2::text[]) AS k(writer, id)
+           WHERE b.writer = k.writer AND b.client_batch_id = k.id`,
+          [rows.map((r) => r.writer), rows.map((r) => r.client_batch_id)],
+        );
       }
       await client.query('COMMIT');
       return rows.length;

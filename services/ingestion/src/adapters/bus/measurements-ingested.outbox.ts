@@ -21,7 +21,7 @@ function nameUuid(name: string): string {
 /**
  * MeasurementsIngested through the transactional outbox of @reflux/messaging: one event per plant
  * and committed batch, subject `ingestion-<plantId>` (ordered per plant), event id derived from the
- * batch id and plant. Tag ids the contract cannot carry are left out of `tagIds`.
+ * writer, batch id and plant. Tag ids the contract cannot carry are left out of `tagIds`.
  */
 export class MeasurementsIngestedOutbox implements IngestionEventOutbox {
   constructor(
@@ -45,7 +45,7 @@ export class MeasurementsIngestedOutbox implements IngestionEventOutbox {
             samplesAccepted: s.samplesAccepted,
             samplesRejected: s.samplesRejected,
           },
-          { source: this.source, subject: `ingestion-${s.plantId}`, eventId: nameUuid(`ingestion:${s.batchId}:${s.plantId}`) },
+          { source: this.source, subject: `ingestion-${s.plantId}`, eventId: nameUuid(s.writer === undefined ? `ingestion:${s.batchId}:${s.plantId}` : `ingestion:${s.writer}:${s.batchId}:${s.plantId}`) },
         ),
       );
     if (events.length > 0) await this.outbox.enqueue(events, transaction);

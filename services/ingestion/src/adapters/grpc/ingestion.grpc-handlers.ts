@@ -51,17 +51,18 @@ export function createIngestionHandlers(deps: { writer: MeasurementWriter; reade
 
   return {
     /** Bidi: one acknowledgement per batch, in order; pulls the next batch only when admitted. */
-    async *writeMeasurements(requests: AsyncIterable<WriteRequestDecoded>): AsyncIterable<pb.WriteMeasurementsResponse> {
+    async *writeMeasurements(requests: AsyncIterable<WriteRequestDecoded>, writer = ''): AsyncIterable<pb.WriteMeasurementsResponse> {
       async function* batches(): AsyncGenerator<SampleBatch> {
-        for await (const r of requests) yield r.batch;
+        for await (const r of requests) yield { ...r.batch, writer };
       }
       for await (const r of deps.writer.writeStream(batches())) {
         yield { ack: r.ack ? ackToProto(r.ack) : errorAckToProto(r.clientBatchId, r.error!) };
       }
     },
 
-    async write(request: WriteRequestDecoded): Promise<pb.WriteResponse> {
-      return { ack: ackToProto(await deps.writer.write(request.batch)) };
+    /** `writer`: the authenticated caller's subject (batch ids are unique per writer). */
+    async write(request: WriteRequestDecoded, writer = ''): Promise<pb.WriteResponse> {
+      return { ack: ackToProto(await deps.writer.write({ ...request.batch, writer })) };
     },
 
     async readRaw(request: pb.ReadRawRequest): Promise<pb.ReadRawResponse> {

@@ -56,6 +56,7 @@ const FUNCTIONS: Record<string, AggregateFunction> = {
   AGGREGATE_FUNCTION_COUNT: 'count',
   AGGREGATE_FUNCTION_TIME_WEIGHTED_AVG: 'twa',
   AGGREGATE_FUNCTION_GOOD_SHARE: 'goodShare',
+  AGGREGATE_FUNCTION_COVERAGE: 'coverage',
 };
 
 export function functionsFromProto(fns: readonly string[]): AggregateFunction[] {
@@ -83,6 +84,7 @@ export function bucketToProto(b: AggregateBucket, fns: readonly AggregateFunctio
     first: want('first') ? b.first : undefined,
     last: want('last') ? b.last : undefined,
     timeWeightedAvg: want('twa') ? b.twa : undefined,
+    coverageRatio: want('coverage') ? b.coverage : undefined,
   };
 }
 
@@ -105,6 +107,7 @@ export const tagToProto = (t: TagDefinition): pb.Tag => ({
   exceptionMaxS: t.exceptionMaxS,
   stepped: t.stepped ?? false,
   duplicatePolicy: t.duplicatePolicy ? POLICY[t.duplicatePolicy] : ('DUPLICATE_POLICY_UNSPECIFIED' as pb.DuplicatePolicy),
+  digitalStates: [...(t.digitalStates ?? [])],
 });
 
 /** Milliseconds of a google.protobuf.Duration. */

@@ -24,13 +24,13 @@ describe('IngestionService over gRPC', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let app: IngestionApp;
   let client: IngestionClient;
-  const md = (roles: ('ingest' | 'viewer')[]) => {
+  const md = (roles: ('ingest' | 'viewer')[], subject = 'test') => {
     const m = new Metadata();
-    m.set('authorization', `Bearer ${createDevelopmentToken(SECRET, roles, 'test')}`);
+    m.set('authorization', `Bearer ${createDevelopmentToken(SECRET, roles, subject)}`);
     return m;
   };
-  const call = <T>(method: Exclude<keyof IngestionClient, keyof Client | 'WriteMeasurements'>, req: unknown, roles: ('ingest' | 'viewer')[] = ['viewer']) =>
-    new Promise<T>((resolve, reject) => (client[method] as Unary)(req, md(roles), (err, res) => (err ? reject(err) : resolve(res as T))));
+  const call = <T>(method: Exclude<keyof IngestionClient, keyof Client | 'WriteMeasurements'>, req: unknown, roles: ('ingest' | 'viewer')[] = ['viewer'], subject = 'test') =>
+    new Promise<T>((resolve, reject) => (client[method] as Unary)(req, md(roles, subject), (err, res) => (err ? reject(err) : resolve(res as T))));
 
   beforeAll(async () => {
     db = await createTestDatabase('ingestion_grpc');
@@ -88,6 +88,17 @@ describe('IngestionService over gRPC', () => {
     expect(decoded.fieldViolations.map((v) => v.field)).toEqual(['client_batch_id', 'samples']);
   });
 
+  it('scopes batch ids by the authenticated caller, and refuses a reused id with other content with ALREADY_EXISTS naming the field', async () => {
+    const batch = (value: number) => ({ batch: { clientBatchId: 'batch-0001', samples: [{ tagId: 'TI-1', time: toTimestamp(T0 - 500_000), value }] } });
+    const a = await call<{ ack: { duplicate: boolean } }>('Write', batch(1), ['ingest'], 'connector-a');
+    const b = await call<{ ack: { duplicate: boolean } }>('Write', batch(1), ['ingest'], 'connector-b');
+    expect([a.ack.duplicate, b.ack.duplicate]).toEqual([false, false]);
+    const error = await call('Write', batch(2), ['ingest'], 'connector-a').catch((e: unknown) => e);
+    const decoded = decodeGrpcError(error);
+    expect(decoded).toMatchObject({ status: status.ALREADY_EXISTS, code: 'INGESTION.BATCH_ID_CONFLICT' });
+    expect(decoded.fieldViolations.map((v) => v.field)).toEqual(['client_batch_id']);
+  });
+
   it('refuses writes from a principal without the ingest role', async () => {
     const error = await call('Write', { batch: { clientBatchId: 'v', samples: [{ tagId: 'TI-1', time: toTimestamp(T0), value: 1 }] } }, ['viewer']).catch((e: unknown) => e);
     expect(decodeGrpcError(error).status).toBe(status.PERMISSION_DENIED);
@@ -104,11 +115,11 @@ describe('IngestionService over gRPC', () => {
     expect(raw.nextPageToken).toBe('');
     const latest = await call<{ samples: { tagId: string; value: number; quality: number }[] }>('GetLatest', { tagIds: ['TI-1'] });
     expect(latest.samples).toMatchObject([{ tagId: 'TI-1', value: 40, quality: 0x40000000 }]);
-    const agg = await call<{ series: { tagId: string; unit: string; buckets: { count: string; avg: number; goodShareRatio: number; timeWeightedAvg?: number }[] }[] }>(
+    const agg = await call<{ series: { tagId: string; unit: string; buckets: { count: string; avg: number; goodShareRatio: number; coverageRatio: number; timeWeightedAvg?: number }[] }[] }>(
       'ReadAggregates',
-      { tagIds: ['TI-1'], range, bucketWidth: { seconds: 120, nanos: 0 }, functions: ['AGGREGATE_FUNCTION_AVG', 'AGGREGATE_FUNCTION_GOOD_SHARE', 'AGGREGATE_FUNCTION_COUNT'] },
+      { tagIds: ['TI-1'], range, bucketWidth: { seconds: 120, nanos: 0 }, functions: ['AGGREGATE_FUNCTION_AVG', 'AGGREGATE_FUNCTION_GOOD_SHARE', 'AGGREGATE_FUNCTION_COUNT', 'AGGREGATE_FUNCTION_COVERAGE'] },
     );
-    expect(agg.series).toEqual([{ tagId: 'TI-1', unit: 'degC', buckets: [expect.objectContaining({ count: '2', avg: 30, goodShareRatio: 0.5 })] }]);
+    expect(agg.series).toEqual([{ tagId: 'TI-1', unit: 'degC', buckets: [expect.objectContaining({ count: '2', avg: 30, goodShareRatio: 0.5, coverageRatio: 1 })] }]);
     expect(agg.series[0].buckets[0].timeWeightedAvg).toBeUndefined();
     const interp = await call<{ series: { values: { value?: number }[] }[] }>('ReadInterpolated', { tagIds: ['TI-1'], times: [toTimestamp(T0 + 30_000)] });
     expect(interp.series[0].values[0].value).toBe(30);

@@ -34,8 +34,8 @@ const READERS: readonly Role[] = ['viewer', 'operator', 'planner', 'integrator']
  */
 export function ingestionServiceImplementation(h: IngestionHandlers): ServiceImplementation {
   return {
-    WriteMeasurements: bidiStream<WriteRequestDecoded, pb.WriteMeasurementsResponse>(WRITERS, (requests) => h.writeMeasurements(requests)),
-    Write: unary<WriteRequestDecoded, pb.WriteResponse>(WRITERS, (request) => h.write(request)),
+    WriteMeasurements: bidiStream<WriteRequestDecoded, pb.WriteMeasurementsResponse>(WRITERS, (requests, ctx) => h.writeMeasurements(requests, ctx.principal.subject)),
+    Write: unary<WriteRequestDecoded, pb.WriteResponse>(WRITERS, (request, ctx) => h.write(request, ctx.principal.subject)),
     ReadRaw: unary<pb.ReadRawRequest, pb.ReadRawResponse>(READERS, (request) => h.readRaw(request)),
     GetLatest: unary<pb.GetLatestRequest, pb.GetLatestResponse>(READERS, (request) => h.getLatest(request)),
     ReadAggregates: unary<pb.ReadAggregatesRequest, pb.ReadAggregatesResponse>(READERS, (request) => h.readAggregates(request)),

@@ -12,3 +12,20 @@ describe('tagDefinitionsFromPlantModel', () => {
     });
   });
 });
+
+describe('tag behaviour from the plant model', () => {
+  it('carries stepped, the duplicate policy and digital states (digital tags step)', () => {
+    const model = loadDemoPlant('petrochemical');
+    const [a, b] = model.tags;
+    const defs = tagDefinitionsFromPlantModel({
+      ...model,
+      tags: [
+        { ...a, stepped: true, duplicatePolicy: 'keep-first' },
+        { ...b, kind: 'state', unit: '1', digitalStates: ['Closed', 'Open'] },
+      ],
+    });
+    expect(defs[0]).toMatchObject({ stepped: true, duplicatePolicy: 'keep-first' });
+    expect(defs[1]).toMatchObject({ stepped: true, digitalStates: ['Closed', 'Open'] });
+    expect(defs[1].duplicatePolicy).toBeUndefined();
+  });
+});

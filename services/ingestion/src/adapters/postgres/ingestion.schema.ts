@@ -57,7 +57,9 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
     mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
   }
   const migrations: Migration[] =
-    mode === 'timescaledb' ? [common, timescaleSamples(options), batchEvents] : [common, nativeSamples, nativeRollupWatermark, batchEvents, nativeDirtyQueue, nativeTimeIndex, nativeRollupSlices];
+    mode === 'timescaledb'
+      ? [common, timescaleSamples(options), batchEvents, batchWriters]
+      : [common, nativeSamples, nativeRollupWatermark, batchEvents, nativeDirtyQueue, nativeTimeIndex, nativeRollupSlices, batchWriters];
   if (apply) {
     await runMigrations(pool, { module: 'ingestion', migrations });
   } else {
@@ -92,6 +94,19 @@ const batchEvents = sqlMigration(
   '0004_batch_events',
   `ALTER TABLE ingestion_batches ADD COLUMN events jsonb, ADD COLUMN published boolean NOT NULL DEFAULT true`,
   `CREATE INDEX ingestion_batches_unpublished ON ingestion_batches (committed_at) WHERE NOT published`,
+);
+
+/**
+ * Batch ids are unique per writer (the authenticated caller's subject) and carry a SHA-256 of their
+ * content: the same id with other content is refused instead of acknowledged as a duplicate. Rows
+ * committed before keep writer '' and no hash, and still answer for their id until they expire.
+ */
+const batchWriters = sqlMigration(
+  '0008_batch_writers',
+  `ALTER TABLE ingestion_batches ADD COLUMN writer text NOT NULL DEFAULT '', ADD COLUMN payload_hash bytea`,
+  `ALTER TABLE ingestion_batches DROP CONSTRAINT ingestion_batches_pkey`,
+  `ALTER TABLE ingestion_batches ADD PRIMARY KEY (writer, client_batch_id)`,
+  `ALTER TABLE ingestion_batches ALTER COLUMN writer DROP DEFAULT`,
 );
 
 const sampleColumns = `tag_id text NOT NULL,

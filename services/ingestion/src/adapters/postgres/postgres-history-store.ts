@@ -4,7 +4,7 @@ import type { Sample } from '../../domain/sample';
 import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from '../../application/sample-store.port';
 import type { StorageMode } from './ingestion.schema';
 import { planSources } from './source-plan';
-import { ORIGIN, ROLLUP_COLUMNS, USABLE, rawStatsSelect, rollupStatsSelect, withFirstLastValues } from './sql-fragments';
+import { ORIGIN, ROLLUP_COLUMNS, rawStatsSelect, rollupStatsSelect, withFirstLastValues } from './sql-fragments';
 
 interface SampleRow {
   tag_id: string;
@@ -85,15 +85,15 @@ export class PostgresHistoryStore implements SampleHistoryStore {
   async window(tagId: string, fromMs: number, toMs: number, maxInside: number): Promise<{ before?: Sample; inside: Sample[]; after?: Sample }> {
     const [b, i, a] = await Promise.all([
       this.pool.query<SampleRow>(
-        `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time < $2 AND ${USABLE()} ORDER BY time DESC, seq DESC LIMIT 1`,
+        `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time < $2 ORDER BY time DESC, seq DESC LIMIT 1`,
         [tagId, new Date(fromMs)],
       ),
       this.pool.query<SampleRow>(
-        `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time >= $2 AND time < $3 AND ${USABLE()} ORDER BY time, seq LIMIT $4`,
+        `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time >= $2 AND time < $3 ORDER BY time, seq LIMIT $4`,
         [tagId, new Date(fromMs), new Date(toMs), maxInside],
       ),
       this.pool.query<SampleRow>(
-        `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time >= $2 AND ${USABLE()} ORDER BY time, seq LIMIT 1`,
+        `SELECT tag_id, time, value, quality FROM ingestion_samples WHERE tag_id = $1 AND time >= $2 ORDER BY time, seq LIMIT 1`,
         [tagId, new Date(toMs)],
       ),
     ]);
@@ -175,11 +175,11 @@ export class PostgresHistoryStore implements SampleHistoryStore {
        FROM unnest($2::timestamptz[]) WITH ORDINALITY AS i(t, ord)
        LEFT JOIN LATERAL (
          SELECT time, value, quality FROM ingestion_samples
-         WHERE tag_id = $1 AND time <= i.t AND ${USABLE()} ORDER BY time DESC, seq DESC LIMIT 1
+         WHERE tag_id = $1 AND time <= i.t ORDER BY time DESC, seq DESC LIMIT 1
        ) p ON true
        LEFT JOIN LATERAL (
          SELECT time, value, quality FROM ingestion_samples
-         WHERE tag_id = $1 AND time > i.t AND ${USABLE()} ORDER BY time, seq LIMIT 1
+         WHERE tag_id = $1 AND time > i.t ORDER BY time, seq LIMIT 1
        ) n ON true
        ORDER BY i.ord`,
       [tagId, instantsMs.map((t) => new Date(t))],

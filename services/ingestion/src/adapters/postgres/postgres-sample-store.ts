@@ -1,6 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import type { BatchIdentity } from '../../domain/batch-identity';
 import { resolveBatchDuplicates, type StorableSample } from '../../domain/duplicate-resolution';
+import { BatchIdConflictError } from '../../domain/ingestion.errors';
 import { toSignedInt32 } from '../../domain/quality';
 import type { BatchAck, Sample } from '../../domain/sample';
 import type { DuplicatePolicy } from '../../domain/tag-definition';
@@ -17,8 +19,8 @@ const POLICY_CODE = { replace: 0, 'keep-first': 1, 'keep-both': 2 } as const;
 const MINUTE_MS = 60_000;
 
 /**
- * Writes batches in one transaction each: the batch id with its acknowledgement (idempotency across
- * restarts) and the samples. Samples go by COPY straight into the samples table when nothing
+ * Writes batches in one transaction each: the writer's batch id and payload hash with its
+ * acknowledgement (idempotency across restarts, conflicts on reused ids) and the samples. Samples go by COPY straight into the samples table when nothing
  * clashes (the common case, as fast as a raw COPY), else by COPY into a session-local staging table
  * and one INSERT … ON CONFLICT per duplicate policy, sorted by key so that concurrent writers lock
  * rows in the same order. On native PostgreSQL, samples before the rollup watermark queue their
@@ -40,7 +42,7 @@ export class PostgresSampleStore implements SampleWriteStore {
   ) {}
 
   async commitBatch(
-    clientBatchId: string,
+    batch: BatchIdentity,
     samples: readonly Sample[],
     policyOf: (tagId: string) => DuplicatePolicy,
     ack: BatchAck,
@@ -57,18 +59,23 @@ export class PostgresSampleStore implements SampleWriteStore {
       // Writers share the rollup lock; the rollup maintainer takes it exclusively, so the watermark
       // read here cannot move before this transaction ends.
       if (native) await client.query(`SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
+      // A batch id committed before writers were recorded (writer '', no hash) still answers for
+      // itself, whoever retries it, until it expires.
       const claim = await client.query<{ claimed: number; watermark: Date | null }>(
-        `WITH claim AS (
-           INSERT INTO ingestion_batches (client_batch_id, ack, events, published) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (client_batch_id) DO NOTHING RETURNING 1
+        `WITH legacy AS (
+           SELECT 1 FROM ingestion_batches WHERE writer = '' AND client_batch_id = $2 AND payload_hash IS NULL
+         ), claim AS (
+           INSERT INTO ingestion_batches (writer, client_batch_id, payload_hash, ack, events, published)
+           SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM legacy)
+           ON CONFLICT (writer, client_batch_id) DO NOTHING RETURNING 1
          )
          SELECT (SELECT count(*) FROM claim)::int AS claimed,
                 ${native ? '(SELECT watermark FROM ingestion_rollup_state)' : 'NULL::timestamptz'} AS watermark`,
-        [clientBatchId, JSON.stringify(ack), publish ? JSON.stringify(summaries) : null, !publish],
+        [batch.writer, batch.clientBatchId, batch.payloadHash, JSON.stringify(ack), publish ? JSON.stringify(summaries) : null, !publish],
       );
       if (claim.rows[0].claimed === 0) {
         await client.query('ROLLBACK');
-        return await this.storedAck(client, clientBatchId);
+        return await this.storedAck(client, batch);
       }
       const watermark = claim.rows[0].watermark;
       if (samples.length > 0) {
@@ -100,9 +107,16 @@ export class PostgresSampleStore implements SampleWriteStore {
     return r.rowCount ?? 0;
   }
 
-  private async storedAck(client: PoolClient, clientBatchId: string): Promise<BatchAck> {
-    const { rows } = await client.query<{ ack: BatchAck }>(`SELECT ack FROM ingestion_batches WHERE client_batch_id = $1`, [clientBatchId]);
-    if (!rows[0]) throw new Error(`batch ${clientBatchId} was claimed by another writer that then rolled back; retry`);
+  /** The stored acknowledgement of a batch id this writer committed before; a conflict when the content differs. */
+  private async storedAck(client: PoolClient, batch: BatchIdentity): Promise<BatchAck> {
+    const { rows } = await client.query<{ ack: BatchAck; payload_hash: Buffer | null }>(
+      `SELECT ack, payload_hash FROM ingestion_batches
+       WHERE client_batch_id = $2 AND (writer = $1 OR (writer = '' AND payload_hash IS NULL))
+       ORDER BY (writer = $1) DESC LIMIT 1`,
+      [batch.writer, batch.clientBatchId],
+    );
+    if (!rows[0]) throw new Error(`batch ${batch.clientBatchId} was claimed by another writer that then rolled back; retry`);
+    if (rows[0].payload_hash !== null && !rows[0].payload_hash.equals(batch.payloadHash)) throw new BatchIdConflictError(batch.clientBatchId);
     return { ...rows[0].ack, duplicate: true };
   }
 

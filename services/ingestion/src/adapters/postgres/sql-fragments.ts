@@ -9,8 +9,15 @@ export const ORIGIN = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
 /** Good quality: severity bits 00 (mask 0xC0000000 as int4). */
 export const GOOD = (q = 'quality') => `(${q} & -1073741824) = 0`;
 
-/** Usable quality (good or uncertain): the top bit clear (mask 0x80000000 as int4). */
-export const USABLE = (q = 'quality') => `(${q} & -2147483648) = 0`;
+/**
+ * A usable sample of the row alias `r` (none: unqualified columns): good or uncertain quality (the
+ * top bit clear, mask 0x80000000 as int4) and a value (an outage may be stored as NaN with a Bad or
+ * Uncertain status; PostgreSQL compares NaN equal to itself).
+ */
+export const USABLE = (r?: string) => {
+  const p = r ? `${r}.` : '';
+  return `((${p}quality & -2147483648) = 0 AND ${p}value <> 'NaN'::float8)`;
+};
 
 /** Rollup columns, in table order. */
 export const ROLLUP_COLUMNS =
@@ -23,7 +30,7 @@ export const ROLLUP_COLUMNS =
  * ORDER BY) made folding a minute of a busy plant cost about as much CPU as inserting it.
  */
 export function rawStatsSelect(r = 'r'): string {
-  const usable = USABLE(`${r}.quality`);
+  const usable = USABLE(r);
   return `count(${r}.tag_id) AS sample_count,
     count(${r}.tag_id) FILTER (WHERE ${GOOD(`${r}.quality`)}) AS good_count,
     count(${r}.tag_id) FILTER (WHERE ${usable}) AS usable_count,
@@ -41,7 +48,7 @@ export function rawStatsSelect(r = 'r'): string {
  * lookups see exactly the rows aggregated.
  */
 export function withFirstLastValues(stats: string): string {
-  const usable = USABLE('s.quality');
+  const usable = USABLE('s');
   return `SELECT g.tag_id, g.bucket, g.sample_count, g.good_count, g.usable_count, g.value_sum, g.value_min, g.value_max,
       g.first_time, fv.value AS first_value, g.last_time, lv.value AS last_value
     FROM (${stats}) g

@@ -15,7 +15,7 @@ export enum RejectionReason {
   REJECTION_REASON_UNSPECIFIED = "REJECTION_REASON_UNSPECIFIED",
   /** REJECTION_REASON_UNKNOWN_TAG - The tag id is not in the tag catalog. */
   REJECTION_REASON_UNKNOWN_TAG = "REJECTION_REASON_UNKNOWN_TAG",
-  /** REJECTION_REASON_NON_FINITE_VALUE - The value is NaN or infinite. */
+  /** REJECTION_REASON_NON_FINITE_VALUE - The value is infinite, or NaN with a Good quality. */
   REJECTION_REASON_NON_FINITE_VALUE = "REJECTION_REASON_NON_FINITE_VALUE",
   /** REJECTION_REASON_INVALID_TIMESTAMP - The time is missing or not a valid instant. */
   REJECTION_REASON_INVALID_TIMESTAMP = "REJECTION_REASON_INVALID_TIMESTAMP",
@@ -27,6 +27,8 @@ export enum RejectionReason {
   REJECTION_REASON_UNIT_MISMATCH = "REJECTION_REASON_UNIT_MISMATCH",
   /** REJECTION_REASON_INVALID_QUALITY - The quality is not a valid OPC UA StatusCode (severity bits 11). */
   REJECTION_REASON_INVALID_QUALITY = "REJECTION_REASON_INVALID_QUALITY",
+  /** REJECTION_REASON_INVALID_STATE - The tag is digital and the value is not the index of one of its states. */
+  REJECTION_REASON_INVALID_STATE = "REJECTION_REASON_INVALID_STATE",
 }
 
 /** Statistic computed per bucket. */
@@ -45,8 +47,13 @@ export enum AggregateFunction {
    * tags; the bucket edges take the interpolated (or held) value from the neighbouring samples.
    */
   AGGREGATE_FUNCTION_TIME_WEIGHTED_AVG = "AGGREGATE_FUNCTION_TIME_WEIGHTED_AVG",
-  /** AGGREGATE_FUNCTION_GOOD_SHARE - Share of samples with good quality. */
+  /** AGGREGATE_FUNCTION_GOOD_SHARE - Share of the bucket's time with a usable value of good quality (PI's percent good, by time). */
   AGGREGATE_FUNCTION_GOOD_SHARE = "AGGREGATE_FUNCTION_GOOD_SHARE",
+  /**
+   * AGGREGATE_FUNCTION_COVERAGE - Share of the bucket's time with a usable value: the time from a Bad sample (an outage) to the
+   * next usable sample is not covered, nor the time before the first sample.
+   */
+  AGGREGATE_FUNCTION_COVERAGE = "AGGREGATE_FUNCTION_COVERAGE",
 }
 
 /** What happens when a sample arrives for a tag and time that already hold one. */
@@ -63,7 +70,10 @@ export interface Sample {
   time?:
     | Timestamp
     | null;
-  /** Finite value in `unit` (NaN and infinities are rejected). */
+  /**
+   * Finite value in `unit`. NaN is accepted with a Bad or Uncertain quality only (an outage, as PI
+   * stores a system state such as "Comm Fail"): good data ends there. Infinities are rejected.
+   */
   value: number;
   /** OPC UA StatusCode; 0 (Good) when unset. */
   quality: number;
@@ -183,6 +193,7 @@ export interface AggregateBucket {
   first?: number | null | undefined;
   last?: number | null | undefined;
   timeWeightedAvg?: number | null | undefined;
+  coverageRatio?: number | null | undefined;
 }
 
 export interface AggregateSeries {
@@ -206,7 +217,10 @@ export interface InterpolatedValue {
   time?:
     | Timestamp
     | null;
-  /** Absent when no usable sample lies at or before the instant (quality BadNoData, 0x809B0000). */
+  /**
+   * Absent before the first sample (quality BadNoData, 0x809B0000) and inside an outage: after a
+   * Bad sample until the next usable one (quality of the Bad sample).
+   */
   value?:
     | number
     | null
@@ -241,6 +255,11 @@ export interface Tag {
   stepped: boolean;
   /** The service-wide default applies when unspecified. */
   duplicatePolicy: DuplicatePolicy;
+  /**
+   * Digital tag: the value is the 0-based index of one of these states; such tags step and their
+   * aggregates are not averaged (no avg, no time-weighted average).
+   */
+  digitalStates: string[];
 }
 
 export interface ListTagsRequest {
