@@ -57,6 +57,15 @@ describe('waking subscribers of another store (another process) after commit', (
     }
   });
 
+  it('delivers what a subscription handler appends in its batch transaction once the batch commits', async () => {
+    const relay = env.store.subscribe({ subscriptionId: 'copier', category: 'valve-' }, async (events, tx) => {
+      for (const e of events) await env.store.appendToStream('pump-from-valve', [{ eventId: `copy-${e.eventId}`, type: 'PumpStarted', data: {} }], { transaction: tx });
+    });
+    await relay.caughtUp;
+    await arrivesWithin(2000, 'copy-v1', () => env.store.appendToStream('valve-1', [{ eventId: 'v1', type: 'ValveOpened', data: {} }]));
+    await relay.stop();
+  });
+
   it('also wakes them in the in-transaction mode', async () => {
     const store = new PostgresEventStore({ pool: env.pool, notify: 'in-transaction' });
     await arrivesWithin(2000, 'a5', () => store.appendToStream('pump-5', [{ eventId: 'a5', type: 'PumpStarted', data: {} }]));

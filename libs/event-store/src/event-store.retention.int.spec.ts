@@ -1,5 +1,6 @@
 import type { RecordedEvent } from './event-store.port';
-import { pruneEvents } from './event-store.retention';
+import { ComponentHealth } from '@reflux/observability';
+import { pruneEvents, startRetention } from './event-store.retention';
 import { useEventStoreDatabase } from './testing/event-store.fixture';
 
 describe('retention of outbox and integration events', () => {
@@ -57,5 +58,20 @@ describe('retention of outbox and integration events', () => {
 
   it('rejects a policy without categories, naming the field', async () => {
     await expect(pruneEvents(env.pool, { categories: [] })).rejects.toMatchObject({ issues: [{ path: 'policy.categories', message: expect.any(String) }] });
+  });
+
+  it('prunes periodically, reports to health, and stops cleanly', async () => {
+    await env.store.appendToStream('integration-steam-1', [{ type: 'LossSuspected', data: { n: 8 } }]);
+    await drain('relay', 'outbox-');
+    await drain('bus:balancing', 'integration-');
+    await env.pool.query(`DELETE FROM reflux_subscription_checkpoints WHERE subscription_id = 'slow'`); // retired
+    const health = new ComponentHealth();
+    const job = startRetention(env.pool, { categories: ['integration-'], minAgeMs: 0 }, { intervalMs: 50, health });
+    const deadline = Date.now() + 10_000;
+    while ((await count('integration-')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await count('integration-')).toBe(0);
+    expect(health.get('retention')?.state).toBe('running');
+    await job.stop();
+    expect(health.get('retention')).toBeUndefined();
   });
 });

@@ -16,6 +16,11 @@ export interface SubscriptionRuntime {
   /** Fallback poll when no notification arrives (lost notifications, LISTEN connection down). */
   readonly pollIntervalMs: number;
   readonly monitoring?: SubscriptionMonitoring;
+  /**
+   * Set when the store notifies after commit: a batch transaction is registered here, and if the
+   * handler appended with it, `notifyCommitted` runs after its COMMIT.
+   */
+  readonly afterCommit?: { readonly transactions: WeakMap<PoolClient, { appended: boolean }>; notifyCommitted(): void };
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -148,6 +153,8 @@ export class PostgresSubscription implements Subscription {
       broken = error;
     };
     client.on('error', onError);
+    const own = { appended: false };
+    this.runtime.afterCommit?.transactions.set(client, own);
     try {
       try {
         await beginLocked(client, this.options.subscriptionId);
@@ -157,6 +164,7 @@ export class PostgresSubscription implements Subscription {
         if (batch.events.length > 0) await this.handler(batch.events as readonly RecordedEvent[], client);
         if (batch.advanced) await writeCheckpoint(client, this.options.subscriptionId, batch.next);
         await client.query('COMMIT');
+        if (own.appended) this.runtime.afterCommit?.notifyCommitted();
         if (batch.events.length > 0) this.lastPosition = batch.events[batch.events.length - 1].globalPosition;
         this.monitor.batchCommitted(batch.events, batch.lastReadPosition, batch.headPosition, !batch.full && !batch.blocked);
         return batch;
@@ -170,6 +178,7 @@ export class PostgresSubscription implements Subscription {
       broken ??= isConnectionError(error) ? (error as Error) : undefined;
       throw error;
     } finally {
+      this.runtime.afterCommit?.transactions.delete(client);
       client.off('error', onError);
       client.release(broken);
     }

@@ -42,8 +42,9 @@ export interface PostgresEventStoreOptions {
   readonly monitoring?: SubscriptionMonitoring;
   /**
    * When appends wake subscribers. `after-commit` (default): the store sends NOTIFY once its own
-   * COMMIT has returned (standalone appends and appends inside `withTransaction`); only appends in a
-   * transaction the store did not open notify inside it. `in-transaction`: every append calls
+   * COMMIT has returned (standalone appends, appends inside `withTransaction` and inside a
+   * subscription handler's batch transaction); only appends in a transaction the store did not open
+   * notify inside it. `in-transaction`: every append calls
    * pg_notify inside its transaction, which serialises all committers cluster-wide (measured in
    * bench/event-store; kept for comparison).
    */
@@ -67,7 +68,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
   private readonly appendAttempts: number;
   private readonly monitoring?: SubscriptionMonitoring;
   private readonly notifyAfterCommit: boolean;
-  /** Transactions opened by withTransaction: whether they appended (and so notify after COMMIT). */
+  /** Transactions the store commits (withTransaction, subscription batches): whether they appended (and so notify after COMMIT). */
   private readonly ownTransactions = new WeakMap<PoolClient, { appended: boolean }>();
   private closed = false;
 
@@ -188,7 +189,15 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     }
     if (issues.length > 0) throw new InvalidArgumentError(issues);
     const subscription = new PostgresSubscription(
-      { pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs, monitoring: this.monitoring },
+      {
+        pool: this.pool,
+        notifier: this.notifier,
+        upcasters: this.upcasters,
+        logger: this.logger,
+        pollIntervalMs: this.pollIntervalMs,
+        monitoring: this.monitoring,
+        afterCommit: this.notifyAfterCommit ? { transactions: this.ownTransactions, notifyCommitted: () => this.notifier.notifyCommitted(this.pool) } : undefined,
+      },
       options,
       handler,
     );
