@@ -1,0 +1,169 @@
+import { invalidModel, type FieldViolation } from '../optimization.error';
+import type { LinearModel, ObjectiveSense } from './linear-model';
+
+export interface VariableSpec {
+  readonly lower?: number;
+  readonly upper?: number;
+  readonly cost?: number;
+  readonly integer?: boolean;
+}
+
+/** Terms of a constraint: parallel column indices and coefficients (duplicates are summed). */
+export interface Terms {
+  readonly indices: readonly number[];
+  readonly values: readonly number[];
+}
+
+/**
+ * Builds a {@link LinearModel} incrementally in amortised O(1) per entry. Names must be unique per
+ * axis; non-finite coefficients and crossed bounds are collected and reported together by `build()`.
+ */
+export class ModelBuilder {
+  private readonly colNames: string[] = [];
+  private readonly colIndex = new Map<string, number>();
+  private readonly colLower: number[] = [];
+  private readonly colUpper: number[] = [];
+  private readonly colCost: number[] = [];
+  private readonly colInteger: number[] = [];
+  private readonly rowNames: string[] = [];
+  private readonly rowIndex = new Map<string, number>();
+  private readonly rowLower: number[] = [];
+  private readonly rowUpper: number[] = [];
+  private readonly starts: number[] = [0];
+  private readonly indices: number[] = [];
+  private readonly values: number[] = [];
+  private readonly violations: FieldViolation[] = [];
+  private offset = 0;
+
+  constructor(
+    readonly name: string,
+    readonly sense: ObjectiveSense = 'minimize',
+  ) {}
+
+  get columnCount(): number {
+    return this.colNames.length;
+  }
+
+  get rowCount(): number {
+    return this.rowNames.length;
+  }
+
+  variable(name: string, spec: VariableSpec = {}): number {
+    const lower = spec.lower ?? 0;
+    const upper = spec.upper ?? Infinity;
+    const cost = spec.cost ?? 0;
+    const field = `columns[${name}]`;
+    if (this.colIndex.has(name)) this.violations.push({ field, description: 'duplicate column name' });
+    if (Number.isNaN(lower) || Number.isNaN(upper) || lower === Infinity || upper === -Infinity) this.violations.push({ field, description: `bounds [${lower}, ${upper}] are not usable` });
+    else if (lower > upper) this.violations.push({ field, description: `lower bound ${lower} exceeds upper bound ${upper}` });
+    if (!Number.isFinite(cost)) this.violations.push({ field, description: `cost ${cost} is not finite` });
+    const j = this.colNames.length;
+    this.colNames.push(name);
+    this.colIndex.set(name, j);
+    this.colLower.push(lower);
+    this.colUpper.push(upper);
+    this.colCost.push(cost);
+    this.colInteger.push(spec.integer ? 1 : 0);
+    return j;
+  }
+
+  binary(name: string, cost = 0): number {
+    return this.variable(name, { lower: 0, upper: 1, cost, integer: true });
+  }
+
+  addCost(column: number, cost: number): void {
+    this.colCost[column] += cost;
+    if (!Number.isFinite(this.colCost[column])) this.violations.push({ field: `columns[${this.colNames[column]}]`, description: 'cost is not finite' });
+  }
+
+  addObjectiveOffset(value: number): void {
+    this.offset += value;
+  }
+
+  setBounds(column: number, lower: number, upper: number): void {
+    if (lower > upper) this.violations.push({ field: `columns[${this.colNames[column]}]`, description: `lower bound ${lower} exceeds upper bound ${upper}` });
+    this.colLower[column] = lower;
+    this.colUpper[column] = upper;
+  }
+
+  column(name: string): number | undefined {
+    return this.colIndex.get(name);
+  }
+
+  /** `lower ≤ Σ values·x[indices] ≤ upper`; returns the row index. */
+  constraint(name: string, terms: Terms, lower: number, upper: number): number {
+    const field = `rows[${name}]`;
+    if (this.rowIndex.has(name)) this.violations.push({ field, description: 'duplicate row name' });
+    if (Number.isNaN(lower) || Number.isNaN(upper) || lower > upper) this.violations.push({ field, description: `bounds [${lower}, ${upper}] are crossed or not numbers` });
+    const seen = new Map<number, number>();
+    for (let k = 0; k < terms.indices.length; k++) {
+      const j = terms.indices[k];
+      const v = terms.values[k];
+      if (!Number.isInteger(j) || j < 0 || j >= this.colNames.length) {
+        this.violations.push({ field, description: `term ${k} refers to no column (${j})` });
+        continue;
+      }
+      if (!Number.isFinite(v)) this.violations.push({ field, description: `coefficient of ${this.colNames[j]} is ${v}` });
+      const at = seen.get(j);
+      if (at !== undefined) this.values[at] += v;
+      else if (v !== 0) {
+        seen.set(j, this.values.length);
+        this.indices.push(j);
+        this.values.push(v);
+      }
+    }
+    const i = this.rowNames.length;
+    this.rowNames.push(name);
+    this.rowIndex.set(name, i);
+    this.rowLower.push(lower);
+    this.rowUpper.push(upper);
+    this.starts.push(this.indices.length);
+    return i;
+  }
+
+  lessOrEqual(name: string, terms: Terms, rhs: number): number {
+    return this.constraint(name, terms, -Infinity, rhs);
+  }
+
+  greaterOrEqual(name: string, terms: Terms, rhs: number): number {
+    return this.constraint(name, terms, rhs, Infinity);
+  }
+
+  equal(name: string, terms: Terms, rhs: number): number {
+    return this.constraint(name, terms, rhs, rhs);
+  }
+
+  build(): LinearModel {
+    if (this.violations.length > 0) throw invalidModel(this.violations);
+    return {
+      name: this.name,
+      sense: this.sense,
+      objectiveOffset: this.offset,
+      columns: {
+        names: this.colNames,
+        lower: Float64Array.from(this.colLower),
+        upper: Float64Array.from(this.colUpper),
+        cost: Float64Array.from(this.colCost),
+        integer: Uint8Array.from(this.colInteger),
+      },
+      rows: { names: this.rowNames, lower: Float64Array.from(this.rowLower), upper: Float64Array.from(this.rowUpper) },
+      matrix: { starts: Int32Array.from(this.starts), indices: Int32Array.from(this.indices), values: Float64Array.from(this.values) },
+    };
+  }
+}
+
+/** Small helper to collect terms fluently: `terms().add(x, 2).add(y, -1)`. */
+export class TermList implements Terms {
+  readonly indices: number[] = [];
+  readonly values: number[] = [];
+
+  add(column: number, coefficient: number): this {
+    this.indices.push(column);
+    this.values.push(coefficient);
+    return this;
+  }
+}
+
+export function terms(): TermList {
+  return new TermList();
+}
