@@ -34,6 +34,9 @@ export class ModelBuilder {
   private readonly values: number[] = [];
   private readonly violations: FieldViolation[] = [];
   private offset = 0;
+  /** Per column: 1 + index of the last row that used it, and where in `values` (duplicate terms are summed). */
+  private seenInRow = new Int32Array(0);
+  private positionInRow = new Int32Array(0);
 
   constructor(
     readonly name: string,
@@ -52,12 +55,10 @@ export class ModelBuilder {
     const lower = spec.lower ?? 0;
     const upper = spec.upper ?? Infinity;
     const cost = spec.cost ?? 0;
-    const field = `columns[${name}]`;
-    if (this.colIndex.has(name)) this.violations.push({ field, description: 'duplicate column name' });
-    if (Number.isNaN(lower) || Number.isNaN(upper) || lower === Infinity || upper === -Infinity) this.violations.push({ field, description: `bounds [${lower}, ${upper}] are not usable` });
-    else if (lower > upper) this.violations.push({ field, description: `lower bound ${lower} exceeds upper bound ${upper}` });
-    if (!Number.isFinite(cost)) this.violations.push({ field, description: `cost ${cost} is not finite` });
     const j = this.colNames.length;
+    if (this.colIndex.has(name)) this.violations.push({ field: `columns[${name}]`, description: 'duplicate column name' });
+    if (!(lower <= upper) || lower === Infinity || upper === -Infinity) this.violations.push({ field: `columns[${name}]`, description: `bounds [${lower}, ${upper}] are crossed or not usable` });
+    if (!Number.isFinite(cost)) this.violations.push({ field: `columns[${name}]`, description: `cost ${cost} is not finite` });
     this.colNames.push(name);
     this.colIndex.set(name, j);
     this.colLower.push(lower);
@@ -92,33 +93,43 @@ export class ModelBuilder {
 
   /** `lower ≤ Σ values·x[indices] ≤ upper`; returns the row index. */
   constraint(name: string, terms: Terms, lower: number, upper: number): number {
-    const field = `rows[${name}]`;
-    if (this.rowIndex.has(name)) this.violations.push({ field, description: 'duplicate row name' });
-    if (Number.isNaN(lower) || Number.isNaN(upper) || lower > upper) this.violations.push({ field, description: `bounds [${lower}, ${upper}] are crossed or not numbers` });
-    const seen = new Map<number, number>();
+    const i = this.rowNames.length;
+    if (this.rowIndex.has(name)) this.violations.push({ field: `rows[${name}]`, description: 'duplicate row name' });
+    if (!(lower <= upper)) this.violations.push({ field: `rows[${name}]`, description: `bounds [${lower}, ${upper}] are crossed or not numbers` });
+    const n = this.colNames.length;
+    if (this.seenInRow.length < n) this.growMarks(n);
     for (let k = 0; k < terms.indices.length; k++) {
       const j = terms.indices[k];
       const v = terms.values[k];
-      if (!Number.isInteger(j) || j < 0 || j >= this.colNames.length) {
-        this.violations.push({ field, description: `term ${k} refers to no column (${j})` });
+      if (!(j >= 0 && j < n) || !Number.isInteger(j)) {
+        this.violations.push({ field: `rows[${name}]`, description: `term ${k} refers to no column (${j})` });
         continue;
       }
-      if (!Number.isFinite(v)) this.violations.push({ field, description: `coefficient of ${this.colNames[j]} is ${v}` });
-      const at = seen.get(j);
-      if (at !== undefined) this.values[at] += v;
+      if (!Number.isFinite(v)) this.violations.push({ field: `rows[${name}]`, description: `coefficient of ${this.colNames[j]} is ${v}` });
+      if (this.seenInRow[j] === i + 1) this.values[this.positionInRow[j]] += v;
       else if (v !== 0) {
-        seen.set(j, this.values.length);
+        this.seenInRow[j] = i + 1;
+        this.positionInRow[j] = this.values.length;
         this.indices.push(j);
         this.values.push(v);
       }
     }
-    const i = this.rowNames.length;
     this.rowNames.push(name);
     this.rowIndex.set(name, i);
     this.rowLower.push(lower);
     this.rowUpper.push(upper);
     this.starts.push(this.indices.length);
     return i;
+  }
+
+  private growMarks(n: number): void {
+    const size = Math.max(n, this.seenInRow.length * 2, 1024);
+    const seen = new Int32Array(size);
+    seen.set(this.seenInRow);
+    const pos = new Int32Array(size);
+    pos.set(this.positionInRow);
+    this.seenInRow = seen;
+    this.positionInRow = pos;
   }
 
   lessOrEqual(name: string, terms: Terms, rhs: number): number {
