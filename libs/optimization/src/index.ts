@@ -6,5 +6,5 @@ export { ModelBuilder, TermList, terms, type Terms, type VariableSpec } from './
 export { toLpFormat, lpNames } from './model/lp-format';
 export { chooseBackend, jsLpMaxTableauCells } from './backends/choose-backend';
 export { bindingConstraints, type BindingConstraint } from './explain/binding-constraints';
-export type { InfeasibilityExplanation, Relaxation } from './explain/infeasibility.types';
+export type { ExplainOptions, InfeasibilityExplanation, Relaxation } from './explain/infeasibility.types';
 export { WorkerSolver, type WorkerSolverOptions } from './worker/worker-solver';

@@ -1,4 +1,4 @@
-import type { InfeasibilityExplanation } from './explain/infeasibility.types';
+import type { ExplainOptions, InfeasibilityExplanation } from './explain/infeasibility.types';
 import type { LinearModel } from './model/linear-model';
 import type { SolveOptions, SolveResult } from './solve.types';
 
@@ -8,6 +8,6 @@ import type { SolveOptions, SolveResult } from './solve.types';
  */
 export interface LinearSolver {
   solve(model: LinearModel, options?: SolveOptions): Promise<SolveResult>;
-  explainInfeasibility(model: LinearModel, options?: Pick<SolveOptions, 'timeLimitSeconds' | 'signal'>): Promise<InfeasibilityExplanation>;
+  explainInfeasibility(model: LinearModel, options?: ExplainOptions): Promise<InfeasibilityExplanation>;
   close(): Promise<void>;
 }

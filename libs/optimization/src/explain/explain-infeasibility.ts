@@ -25,13 +25,13 @@ function relaxations(model: LinearModel, colValue: Float64Array, rowValue: Float
 
 /**
  * Explains an infeasible model by name (synchronous; call it inside a worker thread):
- * 1. elastic reformulation (HiGHS `feasibilityRelaxation`): each row may be violated at 1 per unit,
+ * 1. elastic reformulation (HiGHS `feasibilityRelaxation`): each row may be violated at 1 per unit (or its `rowPenalties` entry),
  *    each continuous column bound at 1000 per unit, integer bounds not at all; the violated items of
  *    the cheapest relaxation are the ones that had to give way, with how much;
  * 2. an irreducible infeasible subset of the LP relaxation (HiGHS `getIis`), when the model is small
  *    enough for the repeated solves it takes.
  */
-export function explainInfeasibilityWithHighs(highs: Highs, model: LinearModel, timeLimitSeconds: number | undefined): InfeasibilityExplanation {
+export function explainInfeasibilityWithHighs(highs: Highs, model: LinearModel, timeLimitSeconds: number | undefined, rowPenalties?: Float64Array): InfeasibilityExplanation {
   return withHighsModel(highs, model, (m) => {
     if (timeLimitSeconds !== undefined) m.options.set({ time_limit: timeLimitSeconds });
     m.run();
@@ -48,7 +48,7 @@ export function explainInfeasibilityWithHighs(highs: Highs, model: LinearModel, 
       lowerPenalty[j] = p;
       upperPenalty[j] = p;
     }
-    m.feasibilityRelaxation({ globalLowerPenalty: columnBoundPenalty, globalUpperPenalty: columnBoundPenalty, globalRowPenalty: 1, localLowerPenalty: lowerPenalty, localUpperPenalty: upperPenalty });
+    m.feasibilityRelaxation({ globalLowerPenalty: columnBoundPenalty, globalUpperPenalty: columnBoundPenalty, globalRowPenalty: 1, localLowerPenalty: lowerPenalty, localUpperPenalty: upperPenalty, localRowPenalty: rowPenalties });
     const relaxed = m.getSolution();
     const found = relaxed.colValue.length === n ? relaxations(model, relaxed.colValue, relaxed.rowValue) : [];
     let conflict = { rows: [] as string[], columns: [] as string[] };

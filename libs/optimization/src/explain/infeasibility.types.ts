@@ -23,3 +23,14 @@ export interface InfeasibilityExplanation {
   readonly conflict: { readonly rows: readonly string[]; readonly columns: readonly string[] };
   readonly message: string;
 }
+
+export interface ExplainOptions {
+  readonly timeLimitSeconds?: number;
+  readonly signal?: AbortSignal;
+  /**
+   * Penalty per unit of violation of each row (model order; default 1 each). Give physical laws
+   * (mass balances) a higher penalty than targets, so the explanation names the target that
+   * cannot be met rather than matter appearing from nowhere.
+   */
+  readonly rowPenalties?: Float64Array;
+}

@@ -15,7 +15,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   const shouldStop = (): boolean => Atomics.load(request.stop, 0) === 1;
   try {
     if (request.kind === 'explain') {
-      return { id: request.id, ok: true, kind: 'explain', explanation: explainInfeasibilityWithHighs(highs, request.model, request.timeLimitSeconds), wasmMemoryBytes: highs.memoryBytes };
+      return { id: request.id, ok: true, kind: 'explain', explanation: explainInfeasibilityWithHighs(highs, request.model, request.timeLimitSeconds, request.rowPenalties), wasmMemoryBytes: highs.memoryBytes };
     }
     const result = request.backend === 'jslp' ? solveWithJsLp(request.model, request.options) : solveWithHighs(highs, request.model, request.options, shouldStop);
     return { id: request.id, ok: true, kind: 'solve', result, wasmMemoryBytes: highs.memoryBytes };

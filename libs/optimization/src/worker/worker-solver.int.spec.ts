@@ -140,14 +140,15 @@ describe('WorkerSolver (HiGHS and javascript-lp-solver in worker threads)', () =
   });
 
   it('stops on AbortSignal with the incumbent, and keeps the caller’s event loop free meanwhile', async () => {
+    await solver.solve(workshop()); // a loaded worker, so the abort lands inside branch and bound
     const controller = new AbortController();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 20);
-    setTimeout(() => controller.abort(), 1500);
+    setTimeout(() => controller.abort(), 2000);
     const started = Date.now();
     const result = await solver.solve(marketSplit(8, 5, 40), { signal: controller.signal });
     clearInterval(timer);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(6000);
     expect(result.status).toBe('cancelled');
     expect(result.hasSolution).toBe(true);
     expect(ticks).toBeGreaterThan(30);

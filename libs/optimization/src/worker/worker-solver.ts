@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { InfeasibilityExplanation } from '../explain/infeasibility.types';
+import type { ExplainOptions, InfeasibilityExplanation } from '../explain/infeasibility.types';
 import { chooseBackend } from '../backends/choose-backend';
 import { modelSize, type LinearModel } from '../model/linear-model';
 import { OptimizationError, OptimizationErrorCode, type FieldViolation } from '../optimization.error';
@@ -63,8 +63,9 @@ export class WorkerSolver implements LinearSolver {
     return response.result;
   }
 
-  async explainInfeasibility(model: LinearModel, options: Pick<SolveOptions, 'timeLimitSeconds' | 'signal'> = {}): Promise<InfeasibilityExplanation> {
-    const response = await this.run({ kind: 'explain', model, timeLimitSeconds: options.timeLimitSeconds }, options.signal, options.timeLimitSeconds);
+  async explainInfeasibility(model: LinearModel, options: ExplainOptions = {}): Promise<InfeasibilityExplanation> {
+    if (options.rowPenalties && options.rowPenalties.length !== model.rows.names.length) throw new OptimizationError(OptimizationErrorCode.invalidOptions, 'rowPenalties needs one entry per row', { violations: [{ field: 'rowPenalties', description: `expected ${model.rows.names.length} entries` }] });
+    const response = await this.run({ kind: 'explain', model, timeLimitSeconds: options.timeLimitSeconds, rowPenalties: options.rowPenalties }, options.signal, options.timeLimitSeconds);
     if (response === 'cancelled') throw new OptimizationError(OptimizationErrorCode.cancelled, 'explanation cancelled');
     if (response.kind !== 'explain') throw new OptimizationError(OptimizationErrorCode.solverFailed, 'solve worker answered another request');
     return response.explanation;

@@ -11,9 +11,21 @@ export interface SolveProblemOptions {
   readonly explainTop?: number;
 }
 
+/** Family of a row: its name without the period (`balance:crude:t003` → `balance:crude`). */
+function family(name: string): string {
+  return name.replace(/:t\d+$/, '');
+}
+
+/** The binding constraints with the largest shadow prices, at most 3 per family so one material or resource does not fill the list. */
 function shadowPrices(f: Formulation, solved: SolveResult, top: number): ShadowPrice[] {
+  const perFamily = new Map<string, number>();
   return bindingConstraints(f.model, solved)
     .filter((b) => f.rowMeanings.has(b.index))
+    .filter((b) => {
+      const n = (perFamily.get(family(b.name)) ?? 0) + 1;
+      perFamily.set(family(b.name), n);
+      return n <= 3;
+    })
     .slice(0, top)
     .map((b) => {
       const meaning = f.rowMeanings.get(b.index)!;
@@ -37,14 +49,18 @@ export async function solveProblem(input: unknown, solver: LinearSolver, options
     timeLimitSeconds: problem.solve.timeLimitSeconds,
     mipRelativeGap: problem.solve.mipGapPercent / 100,
     backend: problem.solve.backend,
-    lpAlgorithm: problem.solve.lpAlgorithm,
+    lpAlgorithm: problem.solve.lpAlgorithm === 'auto' ? (size.columns > 50_000 ? 'ipm' : 'choose') : problem.solve.lpAlgorithm,
     duals: !f.milp && (options.explainTop ?? 20) > 0,
     start: f.milp && f.start.indices.length > 0 ? f.start : undefined,
     signal: options.signal,
   });
   const common = { ...base, status: solved.status, backend: solved.backend, solveMs: Number(solved.solveMs.toFixed(1)) };
   if (solved.status === 'infeasible' || solved.status === 'infeasible-or-unbounded') {
-    const why = await solver.explainInfeasibility(f.model, { timeLimitSeconds: problem.solve.timeLimitSeconds, signal: options.signal });
+    // conservation laws and equipment limits give way last (100 per unit): the explanation names the
+    // targets and commitments (final stocks, frozen periods, caps, supply totals) that cannot all hold
+    const physical = /^(balance|gas-balance|fuel-balance|boiler-fuel|depart|arrive|occupancy|rate-max|rate-min|min-run|co2|power|steam):/;
+    const rowPenalties = Float64Array.from(f.model.rows.names, (n) => (physical.test(n) || n === 'co2' ? 100 : 1));
+    const why = await solver.explainInfeasibility(f.model, { timeLimitSeconds: problem.solve.timeLimitSeconds, signal: options.signal, rowPenalties });
     const index = new Map(f.model.rows.names.map((n, i) => [n, i]));
     return {
       ...common,

@@ -25,6 +25,8 @@ const modeSchema = z
     /** Once started, the mode runs at least this many periods (MILP). */
     minRunPeriods: z.number().int().min(1).default(1),
     startupCost: nonNegative.default(0),
+    /** Cost of stopping the mode to idle (banking a blast furnace, flaring a unit's inventory). */
+    shutdownCost: nonNegative.default(0),
     variableCostPerT: z.number().finite().default(0),
     utilities: z
       .object({
@@ -227,11 +229,11 @@ export const problemSchema = z
         timeLimitSeconds: positive.max(3600).default(60),
         mipGapPercent: z.number().min(0).max(100).default(1),
         backend: z.enum(['auto', 'highs', 'jslp']).default('auto'),
-        /** HiGHS LP algorithm; `ipm` (interior point + crossover) is the fastest on large planning LPs. */
-        lpAlgorithm: z.enum(['choose', 'simplex', 'ipm']).default('ipm'),
+        /** HiGHS LP algorithm; `auto`: interior point (with crossover) above 50,000 columns, HiGHS' own choice below. */
+        lpAlgorithm: z.enum(['auto', 'choose', 'simplex', 'ipm']).default('auto'),
       })
       .strict()
-      .default({ timeLimitSeconds: 60, mipGapPercent: 1, backend: 'auto', lpAlgorithm: 'ipm' }),
+      .default({ timeLimitSeconds: 60, mipGapPercent: 1, backend: 'auto', lpAlgorithm: 'auto' }),
   })
   .strict();
 

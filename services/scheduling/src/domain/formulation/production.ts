@@ -16,7 +16,7 @@ function changeover(unit: UnitSpec, from: number, to: number): { periods: number
   const idle = unit.modes.length;
   if (from === to) return { periods: 0, cost: 0 };
   if (from === idle) return { periods: 0, cost: unit.modes[to].startupCost };
-  if (to === idle) return { periods: 0, cost: 0 };
+  if (to === idle) return { periods: 0, cost: unit.modes[from].shutdownCost };
   const c = unit.changeovers.find((k) => k.from === unit.modes[from].id && k.to === unit.modes[to].id);
   return { periods: c?.periods ?? 0, cost: c?.cost ?? 0 };
 }
@@ -47,7 +47,8 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
   problem.units.forEach((unit, u) => {
     const cw = problem.energy.coolingWaterCostPerM3;
     x.push(unit.modes.map((mode) => Array.from({ length: T }, (_, t) => {
-      const j = ctx.col(`x:${unit.id}:${mode.id}:${periodLabel(t)}`, { upper: available(u, t) ? mode.maxRateTPerH * dt : 0 });
+      // capacity is a named row (occupancy in the LP, rate-max in the MILP), so its shadow price is reported by name
+      const j = ctx.col(`x:${unit.id}:${mode.id}:${periodLabel(t)}`, { upper: available(u, t) ? Infinity : 0 });
       ctx.cost(j, mode.variableCostPerT, 'production');
       ctx.cost(j, mode.utilities.coolingWaterM3PerT * cw, 'coolingWater');
       return j;
@@ -102,7 +103,7 @@ function transitionNetwork(ctx: FormulationContext, unit: UnitSpec, u: number, y
         // a mode is not entered (nor changed over to) while the unit is down; staying is blocked by y's bound
         if (c !== idle && a !== c && (!available(u, t) || (arrive < T && !available(u, arrive)))) continue;
         const column = ctx.col(`w:${unit.id}:${stateName(a)}>${stateName(c)}:${periodLabel(t)}`, { upper: 1 });
-        ctx.cost(column, cost, a === idle ? 'startups' : 'changeovers');
+        ctx.cost(column, cost, a === idle || c === idle ? 'startups' : 'changeovers');
         list.push({ from: a, to: c, column });
         if (arrive < T) arrivals[c][arrive].push(column);
         if (a !== c && arrive < T) startsInto[c][arrive].push(column);
