@@ -1,5 +1,5 @@
 // The scheduling service's offline entry points, shared with the CLI (same code as the service).
-export { solveProblem, type SolveProblemOptions } from './application/solve-problem';
+export { solveOptionsFor, solveProblem, type SolveProblemOptions } from './application/solve-problem';
 export { parseProblem } from './domain/parse-problem';
 export { problemSchema, type ProblemDocument, type ProblemInput } from './domain/problem.schema';
 export { formulate, type Formulation } from './domain/formulation/formulate';

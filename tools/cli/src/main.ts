@@ -7,6 +7,7 @@ import { decodeGrpcError } from '@reflux/grpc';
 import { registerBalanceCommands } from './commands/balance.command';
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
+import { registerScheduleCommands } from './commands/schedule.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerHistoryCommands(program);
   registerEventsCommands(program);
   registerBalanceCommands(program);
+  registerScheduleCommands(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { bindingConstraints, type LinearSolver, type SolveResult } from '@reflux/optimization';
+import { bindingConstraints, type LinearSolver, type SolveOptions, type SolveResult } from '@reflux/optimization';
 import { fixIntegers } from '../domain/fixed-integers';
 import { formulate, type Formulation } from '../domain/formulation/formulate';
 import { parseProblem } from '../domain/parse-problem';
@@ -33,6 +33,20 @@ function shadowPrices(f: Formulation, solved: SolveResult, top: number): ShadowP
     });
 }
 
+/** Solver options for a formulation, as the service uses them (the benchmark uses the same). */
+export function solveOptionsFor(f: Formulation, options: SolveProblemOptions = {}): SolveOptions {
+  const { solve } = f.problem;
+  return {
+    timeLimitSeconds: solve.timeLimitSeconds,
+    mipRelativeGap: solve.mipGapPercent / 100,
+    backend: solve.backend,
+    lpAlgorithm: solve.lpAlgorithm === 'auto' ? (f.model.columns.names.length > 50_000 ? 'ipm' : 'choose') : solve.lpAlgorithm,
+    duals: !f.milp && (options.explainTop ?? 20) > 0,
+    start: f.milp && f.start.indices.length > 0 ? f.start : undefined,
+    signal: options.signal,
+  };
+}
+
 /**
  * Solves a problem document: validate, formulate, solve through the solver port (off the event
  * loop), and explain — cost breakdown, binding constraints with shadow prices, or for an
@@ -45,15 +59,7 @@ export async function solveProblem(input: unknown, solver: LinearSolver, options
   const buildMs = performance.now() - t0;
   const size = sizeOf(f);
   const base = { plant: problem.plant, formulation: problem.formulation, currency: problem.currency, size, buildMs: Number(buildMs.toFixed(1)), yieldSources: f.yieldSources };
-  const solved = await solver.solve(f.model, {
-    timeLimitSeconds: problem.solve.timeLimitSeconds,
-    mipRelativeGap: problem.solve.mipGapPercent / 100,
-    backend: problem.solve.backend,
-    lpAlgorithm: problem.solve.lpAlgorithm === 'auto' ? (size.columns > 50_000 ? 'ipm' : 'choose') : problem.solve.lpAlgorithm,
-    duals: !f.milp && (options.explainTop ?? 20) > 0,
-    start: f.milp && f.start.indices.length > 0 ? f.start : undefined,
-    signal: options.signal,
-  });
+  const solved = await solver.solve(f.model, solveOptionsFor(f, options));
   const common = { ...base, status: solved.status, backend: solved.backend, solveMs: Number(solved.solveMs.toFixed(1)) };
   if (solved.status === 'infeasible' || solved.status === 'infeasible-or-unbounded') {
     // conservation laws and equipment limits give way last (100 per unit): the explanation names the
