@@ -38,10 +38,16 @@ export class ModelBuilder {
   private seenInRow = new Int32Array(0);
   private positionInRow = new Int32Array(0);
 
+  private readonly checkNames: boolean;
+
+  /** `checkNames: false` skips indexing names (for generators whose names are unique by construction; saves a hash-map insert per row and column). */
   constructor(
     readonly name: string,
     readonly sense: ObjectiveSense = 'minimize',
-  ) {}
+    options: { checkNames?: boolean } = {},
+  ) {
+    this.checkNames = options.checkNames ?? true;
+  }
 
   get columnCount(): number {
     return this.colNames.length;
@@ -56,11 +62,13 @@ export class ModelBuilder {
     const upper = spec.upper ?? Infinity;
     const cost = spec.cost ?? 0;
     const j = this.colNames.length;
-    if (this.colIndex.has(name)) this.violations.push({ field: `columns[${name}]`, description: 'duplicate column name' });
+    if (this.checkNames) {
+      if (this.colIndex.has(name)) this.violations.push({ field: `columns[${name}]`, description: 'duplicate column name' });
+      this.colIndex.set(name, j);
+    }
     if (!(lower <= upper) || lower === Infinity || upper === -Infinity) this.violations.push({ field: `columns[${name}]`, description: `bounds [${lower}, ${upper}] are crossed or not usable` });
     if (!Number.isFinite(cost)) this.violations.push({ field: `columns[${name}]`, description: `cost ${cost} is not finite` });
     this.colNames.push(name);
-    this.colIndex.set(name, j);
     this.colLower.push(lower);
     this.colUpper.push(upper);
     this.colCost.push(cost);
@@ -87,14 +95,14 @@ export class ModelBuilder {
     this.colUpper[column] = upper;
   }
 
-  column(name: string): number | undefined {
-    return this.colIndex.get(name);
-  }
 
   /** `lower ≤ Σ values·x[indices] ≤ upper`; returns the row index. */
   constraint(name: string, terms: Terms, lower: number, upper: number): number {
     const i = this.rowNames.length;
-    if (this.rowIndex.has(name)) this.violations.push({ field: `rows[${name}]`, description: 'duplicate row name' });
+    if (this.checkNames) {
+      if (this.rowIndex.has(name)) this.violations.push({ field: `rows[${name}]`, description: 'duplicate row name' });
+      this.rowIndex.set(name, i);
+    }
     if (!(lower <= upper)) this.violations.push({ field: `rows[${name}]`, description: `bounds [${lower}, ${upper}] are crossed or not numbers` });
     const n = this.colNames.length;
     if (this.seenInRow.length < n) this.growMarks(n);
@@ -115,7 +123,6 @@ export class ModelBuilder {
       }
     }
     this.rowNames.push(name);
-    this.rowIndex.set(name, i);
     this.rowLower.push(lower);
     this.rowUpper.push(upper);
     this.starts.push(this.indices.length);

@@ -20,7 +20,7 @@ function family(name: string): string {
 function shadowPrices(f: Formulation, solved: SolveResult, top: number): ShadowPrice[] {
   const perFamily = new Map<string, number>();
   return bindingConstraints(f.model, solved)
-    .filter((b) => f.rowMeanings.has(b.index))
+    .filter((b) => f.rowMeanings[b.index] !== undefined)
     .filter((b) => {
       const n = (perFamily.get(family(b.name)) ?? 0) + 1;
       perFamily.set(family(b.name), n);
@@ -28,7 +28,7 @@ function shadowPrices(f: Formulation, solved: SolveResult, top: number): ShadowP
     })
     .slice(0, top)
     .map((b) => {
-      const meaning = f.rowMeanings.get(b.index)!;
+      const meaning = f.rowMeanings[b.index]!();
       return { constraint: b.name, meaning: meaning.text, shadowPrice: Number(b.shadowPrice.toPrecision(6)), unit: meaning.unit, activity: Number(b.activity.toFixed(6)), limit: b.boundValue };
     });
 }
@@ -73,7 +73,7 @@ export async function solveProblem(input: unknown, solver: LinearSolver, options
       message: why.message,
       infeasibility: {
         message: why.message,
-        relaxations: why.relaxations.map((r) => ({ constraint: r.name, meaning: index.has(r.name) ? f.rowMeanings.get(index.get(r.name)!)?.text : undefined, bound: r.bound, limit: r.boundValue, value: r.value, violation: Number(r.violation.toPrecision(6)) })),
+        relaxations: why.relaxations.map((r) => ({ constraint: r.name, meaning: index.has(r.name) ? f.rowMeanings[index.get(r.name)!]?.().text : undefined, bound: r.bound, limit: r.boundValue, value: r.value, violation: Number(r.violation.toPrecision(6)) })),
         conflict: [...why.conflict.rows, ...why.conflict.columns],
       },
     };

@@ -98,6 +98,6 @@ export function generateInstance(spec: InstanceSpec): ProblemInput {
       coolingWaterCostPerM3: 0.02,
       co2: { pricePerT: 85 },
     },
-    solve: { timeLimitSeconds: 60, mipGapPercent: 1, backend: 'auto' },
+    solve: { timeLimitSeconds: spec.formulation === 'lp' ? 300 : 60, mipGapPercent: 1, backend: 'auto' },
   };
 }

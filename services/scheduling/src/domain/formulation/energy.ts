@@ -104,15 +104,15 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
   if (p.contractedPeakMW !== undefined) {
     peakExcess = ctx.col('power-peak-excess', { cost: p.peakExcessPricePerMW, category: 'powerPeak' });
     for (let t = 0; t < T; t++) {
-      ctx.row(`power-peak:${periodLabel(t)}`, terms().add(powerImport[t], 1 / dt).add(peakExcess, -1), -Infinity, p.contractedPeakMW, { text: `contracted peak ${p.contractedPeakMW} MW in period ${ctx.timeOf(t)}`, unit: 'MW' });
+      ctx.row(`power-peak:${periodLabel(t)}`, terms().add(powerImport[t], 1 / dt).add(peakExcess, -1), -Infinity, p.contractedPeakMW, () => ({ text: `contracted peak ${p.contractedPeakMW} MW in period ${ctx.timeOf(t)}`, unit: 'MW' }));
     }
   }
   for (let t = 0; t < T; t++) {
-    ctx.row(`power:${periodLabel(t)}`, power[t], p.baseLoadMW * dt, p.baseLoadMW * dt, { text: `electricity demand in period ${ctx.timeOf(t)}`, unit: 'MWh' });
+    ctx.row(`power:${periodLabel(t)}`, power[t], p.baseLoadMW * dt, p.baseLoadMW * dt, () => ({ text: `electricity demand in period ${ctx.timeOf(t)}`, unit: 'MWh' }));
     for (const l of steamLevelIds) {
       const base = e.steamBaseLoadTPerH[l] * dt;
       if (steam.get(l)![t].indices.length === 0 && base === 0) continue;
-      ctx.row(`steam:${l}:${periodLabel(t)}`, steam.get(l)![t], base, base, { text: `${l.toUpperCase()} steam demand in period ${ctx.timeOf(t)}`, unit: 't' });
+      ctx.row(`steam:${l}:${periodLabel(t)}`, steam.get(l)![t], base, base, () => ({ text: `${l.toUpperCase()} steam demand in period ${ctx.timeOf(t)}`, unit: 't' }));
     }
   }
   const fuelPurchase = e.fuels.map((f) =>
@@ -120,7 +120,7 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
       const j = ctx.col(`fuel:${f.id}:${periodLabel(t)}`, { upper: f.maxMWhPerPeriod ?? Infinity });
       ctx.cost(j, f.pricePerMWh, 'fuel');
       if (f.co2TPerMWh) co2.add(j, f.co2TPerMWh);
-      ctx.row(`fuel-balance:${f.id}:${periodLabel(t)}`, fuelRows.get(f.id)![t].add(j, 1), 0, 0, { text: `${f.id} needed in period ${ctx.timeOf(t)}`, unit: 'MWh' });
+      ctx.row(`fuel-balance:${f.id}:${periodLabel(t)}`, fuelRows.get(f.id)![t].add(j, 1), 0, 0, () => ({ text: `${f.id} needed in period ${ctx.timeOf(t)}`, unit: 'MWh' }));
       return j;
     }),
   );
@@ -128,12 +128,12 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
     Array.from({ length: T }, (_, t) => {
       const j = ctx.col(`flare:${g.id}:${periodLabel(t)}`, { upper: g.maxFlareMWhPerPeriod ?? Infinity });
       ctx.cost(j, g.flareCostPerMWh, 'flaring');
-      ctx.row(`gas-balance:${g.id}:${periodLabel(t)}`, gasRows.get(g.id)![t].add(j, -1), 0, 0, { text: `${g.id} to burn or flare in period ${ctx.timeOf(t)}`, unit: 'MWh' });
+      ctx.row(`gas-balance:${g.id}:${periodLabel(t)}`, gasRows.get(g.id)![t].add(j, -1), 0, 0, () => ({ text: `${g.id} to burn or flare in period ${ctx.timeOf(t)}`, unit: 'MWh' }));
       return j;
     }),
   );
   const co2Col = ctx.col('co2-emitted', { cost: e.co2.pricePerT, category: 'co2' });
   ctx.row('co2', co2.add(co2Col, -1), 0, 0);
-  if (e.co2.capT !== undefined) ctx.row('co2-cap', terms().add(co2Col, 1), -Infinity, e.co2.capT, { text: `CO₂ cap of ${e.co2.capT} t over the horizon`, unit: 't CO₂' });
+  if (e.co2.capT !== undefined) ctx.row('co2-cap', terms().add(co2Col, 1), -Infinity, e.co2.capT, () => ({ text: `CO₂ cap of ${e.co2.capT} t over the horizon`, unit: 't CO₂' }));
   return { powerImport, powerExport, peakExcess, boilerSteam, turbineSteam, letdownSteam, fuelPurchase, flare, vent, co2: co2Col, prices };
 }

@@ -18,7 +18,8 @@ export interface Formulation {
   /** Objective terms by cost category: parallel arrays (column, coefficient, category index). */
   readonly costTerms: { readonly columns: Int32Array; readonly coefficients: Float64Array; readonly categories: Uint8Array };
   readonly constantCosts: ReadonlyMap<CostCategory, number>;
-  readonly rowMeanings: ReadonlyMap<number, RowMeaning>;
+  /** Meaning of explainable rows by row index (sparse; call to build the text). */
+  readonly rowMeanings: readonly ((() => RowMeaning) | undefined)[];
   /** Warm start from the published schedule (MILP). */
   readonly start: { readonly indices: number[]; readonly values: number[] };
 }

@@ -40,10 +40,12 @@ export class FormulationContext {
   readonly costCoefficients: number[] = [];
   readonly costCategoryIndex: number[] = [];
   readonly constantCosts = new Map<CostCategory, number>();
-  readonly rowMeanings = new Map<number, RowMeaning>();
+  /** Meaning of the explainable rows, by row index, built only when a row is reported. */
+  readonly rowMeanings: (() => RowMeaning)[] = [];
 
   constructor(readonly problem: ProblemDocument) {
-    this.b = new ModelBuilder(`schedule ${problem.plant} ${problem.horizon.start}`);
+    // names are unique by construction (ids are validated unique), so the builder need not index them
+    this.b = new ModelBuilder(`schedule ${problem.plant} ${problem.horizon.start}`, 'minimize', { checkNames: false });
     this.T = problem.horizon.periods;
     this.dt = problem.horizon.periodHours;
   }
@@ -75,9 +77,9 @@ export class FormulationContext {
     this.constantCosts.set(category, (this.constantCosts.get(category) ?? 0) + value);
   }
 
-  row(name: string, terms: Terms, lower: number, upper: number, meaning?: RowMeaning): number {
+  row(name: string, terms: Terms, lower: number, upper: number, meaning?: () => RowMeaning): number {
     const i = this.b.constraint(name, terms, lower, upper);
-    if (meaning) this.rowMeanings.set(i, meaning);
+    if (meaning) this.rowMeanings[i] = meaning;
     return i;
   }
 }

@@ -47,12 +47,12 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
     for (let t = 0; t < T; t++) {
       const cap = terms();
       inv.forEach((series) => cap.add(series[t], 1));
-      ctx.row(`tank:${tank.id}:${periodLabel(t)}`, cap, tank.minT, tank.maxT, { text: `room in tank ${tank.id} at the end of period ${ctx.timeOf(t)}`, unit: 't' });
+      ctx.row(`tank:${tank.id}:${periodLabel(t)}`, cap, tank.minT, tank.maxT, () => ({ text: `room in tank ${tank.id} at the end of period ${ctx.timeOf(t)}`, unit: 't' }));
     }
     if (tank.finalMinT !== undefined) {
       const fin = terms();
       inv.forEach((series) => fin.add(series[T - 1], 1));
-      ctx.row(`tank-final:${tank.id}`, fin, tank.finalMinT, Infinity, { text: `stock required in tank ${tank.id} at the end of the horizon`, unit: 't' });
+      ctx.row(`tank-final:${tank.id}`, fin, tank.finalMinT, Infinity, () => ({ text: `stock required in tank ${tank.id} at the end of the horizon`, unit: 't' }));
     }
     return inv;
   });
@@ -66,7 +66,7 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
     if (s.totalMaxT !== undefined) {
       const total = terms();
       cols.forEach((j) => total.add(j, 1));
-      ctx.row(`supply-total:${s.id}`, total, -Infinity, s.totalMaxT, { text: `total available from supply ${s.id}`, unit: 't' });
+      ctx.row(`supply-total:${s.id}`, total, -Infinity, s.totalMaxT, () => ({ text: `total available from supply ${s.id}`, unit: 't' }));
     }
     return cols;
   });
@@ -95,13 +95,13 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
     const s = ctx.col(`short:${d.id}`, { upper: d.quantityT });
     ctx.cost(s, d.shortfallPenaltyPerT / d.priority, 'shortfall');
     shortfall.push(s);
-    ctx.row(`demand:${d.id}`, row.add(s, 1), d.quantityT, d.quantityT, { text: `demand ${d.id} (${d.quantityT} t of ${d.material} due ${ctx.timeOf(d.duePeriod + 1)})`, unit: 't' });
+    ctx.row(`demand:${d.id}`, row.add(s, 1), d.quantityT, d.quantityT, () => ({ text: `demand ${d.id} (${d.quantityT} t of ${d.material} due ${ctx.timeOf(d.duePeriod + 1)})`, unit: 't' }));
   });
   for (const material of problem.materials) {
     const rows = balance.get(material.id)!;
     for (let t = 0; t < T; t++) {
       const r = t === 0 ? rhs.get(material.id)! : 0;
-      ctx.row(`balance:${material.id}:${periodLabel(t)}`, rows[t], r, r, { text: `${material.id} available in period ${ctx.timeOf(t)}`, unit: 't' });
+      ctx.row(`balance:${material.id}:${periodLabel(t)}`, rows[t], r, r, () => ({ text: `${material.id} available in period ${ctx.timeOf(t)}`, unit: 't' }));
     }
   }
   return { inventory, purchases, sales, deliveries, shortfall };

@@ -60,7 +60,7 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
         if (!available(u, t)) continue;
         const occ = terms();
         unit.modes.forEach((mode, m) => occ.add(x[u][m][t], 1 / (mode.maxRateTPerH * dt)));
-        ctx.row(`occupancy:${unit.id}:${periodLabel(t)}`, occ, -Infinity, 1, { text: `time of ${unit.id} in period ${ctx.timeOf(t)}`, unit: 'period' });
+        ctx.row(`occupancy:${unit.id}:${periodLabel(t)}`, occ, -Infinity, 1, () => ({ text: `time of ${unit.id} in period ${ctx.timeOf(t)}`, unit: 'period' }));
       }
       y.push([]);
       transitions.push([]);
@@ -70,10 +70,10 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
     unit.modes.forEach((mode, m) => {
       for (let t = 0; t < T; t++) {
         if (!available(u, t)) continue;
-        ctx.row(`rate-max:${unit.id}:${mode.id}:${periodLabel(t)}`, terms().add(x[u][m][t], 1).add(y[u][m][t], -mode.maxRateTPerH * dt), -Infinity, 0, {
+        ctx.row(`rate-max:${unit.id}:${mode.id}:${periodLabel(t)}`, terms().add(x[u][m][t], 1).add(y[u][m][t], -mode.maxRateTPerH * dt), -Infinity, 0, () => ({
           text: `capacity of ${unit.id} in mode ${mode.id}, period ${ctx.timeOf(t)}`,
           unit: 't',
-        });
+        }));
         if (mode.minRateTPerH > 0) ctx.row(`rate-min:${unit.id}:${mode.id}:${periodLabel(t)}`, terms().add(x[u][m][t], 1).add(y[u][m][t], -mode.minRateTPerH * dt), 0, Infinity);
       }
     });

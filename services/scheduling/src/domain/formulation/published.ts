@@ -29,7 +29,7 @@ export function formulatePublished(ctx: FormulationContext, prod: ProductionVari
         });
       }
       if (t < published.frozenPeriods) {
-        ctx.row(`frozen:${unit.id}:${periodLabel(t)}`, total, a.throughputT, a.throughputT, { text: `frozen throughput of ${unit.id} in period ${ctx.timeOf(t)}`, unit: 't' });
+        ctx.row(`frozen:${unit.id}:${periodLabel(t)}`, total, a.throughputT, a.throughputT, () => ({ text: `frozen throughput of ${unit.id} in period ${ctx.timeOf(t)}`, unit: 't' }));
         unit.modes.forEach((_, k) => {
           if (k !== m) ctx.b.setBounds(prod.x[u][k][t], 0, 0);
           if (milp) ctx.b.setBounds(prod.y[u][k][t], k === m ? 1 : 0, k === m ? 1 : 0);
