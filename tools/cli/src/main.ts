@@ -8,6 +8,7 @@ import { registerBalanceCommands } from './commands/balance.command';
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
+import { registerScheduleCommands } from './commands/schedule.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEventsCommands(program);
   registerBalanceCommands(program);
   registerSafetyMonitoringCommands(program);
+  registerScheduleCommands(program);
   return program;
 }
 

@@ -1,0 +1,10 @@
+export * from './optimization.error';
+export * from './solve.types';
+export type { LinearSolver } from './solver.port';
+export { isMip, modelSize, objectiveOf, rowActivities, type LinearModel, type ModelSize, type ObjectiveSense } from './model/linear-model';
+export { ModelBuilder, TermList, terms, type Terms, type VariableSpec } from './model/model-builder';
+export { toLpFormat, lpNames } from './model/lp-format';
+export { chooseBackend, jsLpMaxTableauCells } from './backends/choose-backend';
+export { bindingConstraints, type BindingConstraint } from './explain/binding-constraints';
+export type { ExplainOptions, InfeasibilityExplanation, Relaxation } from './explain/infeasibility.types';
+export { WorkerSolver, type WorkerSolverOptions } from './worker/worker-solver';
