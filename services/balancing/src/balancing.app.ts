@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
-import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
+import { PostgresEventStore, startProjection, startRetention, type Subscription } from '@reflux/event-store';
 import {
+  INTEGRATION_CATEGORY,
   KafkaEventBus,
   outboxCategory,
   OutboxRelay,
@@ -177,6 +178,10 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
       outbox = pgBus.outbox;
       cleanups.push(() => bus.close());
     }
+    // Transport events (the outbox, or the PostgreSQL bus's log) are pruned once every subscription
+    // has passed them and they are a week old, so the event table does not grow without limit.
+    const retention = startRetention(pool, { categories: [o.kafka ? BALANCING_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger, health });
+    cleanups.push(() => retention.stop());
 
     const models = new PlantModelRegistry();
     for (const source of o.plantModels) {

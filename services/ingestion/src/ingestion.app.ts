@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { ComponentHealth } from '@reflux/observability';
 import type { Registry } from 'prom-client';
-import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
-import { KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, stopRelayAndBus, TransactionalOutbox, type BusMonitoring, type KafkaEventBusConfig } from '@reflux/messaging';
+import { PostgresEventStore, migrateEventStore, startRetention } from '@reflux/event-store';
+import { INTEGRATION_CATEGORY, KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, stopRelayAndBus, TransactionalOutbox, type BusMonitoring, type KafkaEventBusConfig } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { CachedLatestSamples } from './application/cached-latest-samples';
 import { HistoryReader } from './application/history-reader';
@@ -126,6 +126,10 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
         cleanups.push(() => bus.close());
         outbox = new MeasurementsIngestedOutbox(bus.outbox);
       }
+      // Transport events (the outbox, or the PostgreSQL bus's log) are pruned once every
+      // subscription has passed them and they are a week old, so the event table does not grow without limit.
+      const retention = startRetention(pool, { categories: [o.bus.kind === 'kafka' ? INGESTION_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger: o.logger, health });
+      cleanups.push(() => retention.stop());
     }
     const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true, outbox);
     cleanups.push(() => storage.publisher?.drain());
