@@ -111,11 +111,11 @@ export class KafkaEventBus implements EventBus {
           const headers = headersToStrings(message.headers);
           // Held while the handler runs and retries: keep the membership alive, give up on a rebalance.
           const held = new AbortController();
+          let lostPartition: unknown;
           const keepAlive = heartbeatWhileHeld(heartbeat, this.config.heartbeatIntervalMs ?? 3_000, logger, (error) => {
             lostPartition = error;
             held.abort();
           });
-          let lostPartition: unknown;
           let outcome;
           try {
             outcome = await deliver(
