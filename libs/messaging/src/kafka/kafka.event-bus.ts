@@ -1,16 +1,14 @@
 import { integrationEvents, type ContractRegistry, type IntegrationEvent, deadLetterTopic } from '@reflux/contracts';
 import { Kafka, type Consumer, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { deadLetterHeaders } from '../dead-letter';
-import { deliver } from '../deliver';
 import type { BusSubscription, EventBus, RetryPolicy, SubscribeOptions } from '../event-bus.port';
 import { MESSAGING_ERROR_CODES, MessagingError } from '../messaging.error';
 import { DEFAULT_RETRY_POLICY } from '../retry';
 import { withPublisherTraceContext } from '../trace-context';
 import { ConsumerObserver } from '../monitoring/consumer-observer';
 import { subscriptionTopics } from '../subscription-topics';
-import { heartbeatWhileHeld } from './heartbeat-while-held';
-import { decodeValue, encodeEvent, headersToStrings } from './kafka-message.codec';
+import { encodeEvent } from './kafka-message.codec';
+import { handleKafkaMessage } from './kafka-message.handler';
 import { TopicAdmin } from './kafka-topics';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, kafkaConsumerConfig, kafkaProducerConfig, PRODUCE_ACKS, type KafkaEventBusConfig } from './kafka.config';
 import { kafkajsLevel, pinoLogCreator } from './kafkajs-pino.logger';
@@ -107,47 +105,20 @@ export class KafkaEventBus implements EventBus {
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: 1,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const headers = headersToStrings(message.headers);
-          // Held while the handler runs and retries: keep the membership alive, give up on a rebalance.
-          const held = new AbortController();
-          const keepAlive = heartbeatWhileHeld(heartbeat, this.config.heartbeatIntervalMs ?? 3_000, logger, (error) => {
-            lostPartition = error;
-            held.abort();
-          });
-          let lostPartition: unknown;
-          let outcome;
-          try {
-            outcome = await deliver(
-              { envelope: decodeValue(message), topic, position: `${partition}/${message.offset}`, headers },
-              {
-                group: options.group,
-                registry: this.registry,
-                ...(types && { types }),
-                handler: options.handler,
-                retry,
-                logger,
-                signal: AbortSignal.any([stopping.signal, held.signal]),
-                onRetry: (error, attempt, _delayMs, event) => observer.retrying(topic, error, attempt, event),
-              },
-            );
-          } finally {
-            keepAlive.stop();
-          }
-          // Not committed: delivered again after the rejoin or restart (a rebalancing error makes kafkajs rejoin).
-          if (outcome.kind === 'abandoned') throw lostPartition ?? outcome.error;
-          if (outcome.kind === 'dead-letter') {
-            await this.send([
-              {
-                topic: deadLetterTopic(topic),
-                messages: [{ key: message.key, value: message.value, headers: { ...headers, ...deadLetterHeaders(outcome.info) } }],
-              },
-            ]);
-          }
-          observer.delivered(topic, outcome, new Date(Number(message.timestamp)));
-          const highWatermark = highWatermarks.get(`${topic}/${partition}`);
-          if (highWatermark !== undefined) observer.lagMessages(topic, partition, Number(highWatermark - BigInt(message.offset) - 1n));
-        },
+        eachMessage: (payload) =>
+          handleKafkaMessage(payload, {
+            group: options.group,
+            registry: this.registry,
+            ...(types && { types }),
+            handler: options.handler,
+            retry,
+            logger,
+            stopping: stopping.signal,
+            observer,
+            heartbeatIntervalMs: this.config.heartbeatIntervalMs ?? 3_000,
+            highWatermarks,
+            sendDeadLetter: (topic, message) => this.send([{ topic: deadLetterTopic(topic), messages: [message] }]),
+          }),
       });
       await joined;
     } catch (error) {

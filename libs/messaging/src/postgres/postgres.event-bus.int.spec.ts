@@ -90,4 +90,24 @@ describe('PostgreSQL event bus transactions', () => {
     const letters = await readPostgresDeadLetters(env.store, group, 1);
     expect(letters).toEqual([expect.objectContaining({ eventId: poison.eventId, reason: 'handler-failed', attempts: 1, errorCode: 'CACHE.UNKNOWN_PLANT' })]);
   });
+
+  it('gives up a batch whose transaction was lost mid-try and handles the event again from a new one, dead-lettering nothing', async () => {
+    const group = `g-${randomUUID()}`;
+    const tries: number[] = [];
+    await bus.subscribe({
+      group,
+      types: ['PlantModelVersioned'],
+      handler: async (event, delivery) => {
+        const { plantId, version } = event.data as { plantId: string; version: number };
+        if (plantId !== 'dropped') return;
+        tries.push(version);
+        if (tries.length === 1) await delivery.transaction!.query('SELECT pg_terminate_backend(pg_backend_pid())').catch(() => undefined); // the connection drops
+        await delivery.transaction!.query('INSERT INTO model_cache VALUES ($1, $2)', [plantId, version]);
+      },
+    });
+    await bus.publish(versioned('dropped', 1));
+    await waitFor(async () => (await env.pool.query("SELECT 1 FROM model_cache WHERE plant_id = 'dropped'")).rowCount === 1, 'the event handled in a new transaction');
+    expect(tries).toEqual([1, 1]);
+    expect(await readPostgresDeadLetters(env.store, group, 0)).toEqual([]);
+  });
 });
