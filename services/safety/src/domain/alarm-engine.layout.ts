@@ -22,6 +22,8 @@ export interface EngineLayout {
   readonly tagIds: readonly string[];
   readonly tagIndex: ReadonlyMap<string, number>;
   readonly condStart: Int32Array;
+  /** Tag index of each condition. */
+  readonly tagOfCond: Int32Array;
   readonly alarms: readonly AlarmDefinition[];
   readonly kind: Uint8Array;
   /** Limit (HH/H/L/LL) or maximum (ROC, DEV, DISC) while running; per state in `limitByState`. */
@@ -102,6 +104,7 @@ export function compileLayout(config: AlarmConfiguration): EngineLayout {
   const setpoint = new Float64Array(n);
   const otherTag = new Int32Array(n).fill(-1);
   const unitOfCond = new Int32Array(n).fill(-1);
+  const tagOfCond = new Int32Array(n);
   const limitByState = new Map<number, Partial<Record<UnitState, number>>>();
   const tagConfig = new Map(config.tags.map((t) => [t.tagId, t]));
   let c = 0;
@@ -111,6 +114,7 @@ export function compileLayout(config: AlarmConfiguration): EngineLayout {
     for (const def of perTag[t]) {
       const e = extra.get(def)!;
       alarms.push({ ...def, index: c });
+      tagOfCond[c] = t;
       kind[c] = KIND_CODE[def.kind];
       baseLimit[c] = e.limit;
       deadband[c] = def.kind === 'ROC' || def.kind === 'BAD' ? 0 : tag!.deadband;
@@ -124,7 +128,7 @@ export function compileLayout(config: AlarmConfiguration): EngineLayout {
     }
   }
   condStart[tagIds.length] = c;
-  return { tagIds, tagIndex, condStart, alarms, kind, baseLimit, limitByState, deadband, onDelayMs, offDelayMs, setpoint, otherTag, unitOfCond, unitIds };
+  return { tagIds, tagIndex, condStart, tagOfCond, alarms, kind, baseLimit, limitByState, deadband, onDelayMs, offDelayMs, setpoint, otherTag, unitOfCond, unitIds };
 }
 
 export const kindOfCode = (code: number): AlarmKind => ALARM_KINDS[code];

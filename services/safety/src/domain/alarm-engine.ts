@@ -1,4 +1,4 @@
-import type { AlarmConfiguration, UnitState } from './alarm-config';
+import type { AlarmConfiguration, AlarmKind, UnitState } from './alarm-config';
 import { compileLayout, type AlarmDefinition, type EngineLayout } from './alarm-engine.layout';
 import { UnitStateTracker, type UnitTransition } from './unit-state.tracker';
 
@@ -48,11 +48,18 @@ export interface TagEngineState {
   readonly lastTimeMs: number;
   readonly lastValue: number;
   readonly lastBad: boolean;
-  /** Per condition of the tag, in layout order: [active 0/1, onSince ms or null, offSince ms or null]. */
-  readonly conditions: readonly (readonly [number, number | null, number | null])[];
+  /** Per alarm kind of the tag: [active 0/1, onSince ms or null, offSince ms or null]. */
+  readonly conditions: Readonly<Partial<Record<AlarmKind, readonly [number, number | null, number | null]>>>;
 }
 
 /** What `evaluate` did with a sample. Late: at or before the tag's newest evaluated sample, ignored so nothing is raised or cleared twice. */
+export interface EngineCheckpoint {
+  readonly tags: ReadonlyMap<number, TagEngineState>;
+  readonly units: ReturnType<UnitStateTracker['snapshot']>;
+  readonly evaluated: number;
+  readonly late: number;
+}
+
 export const SampleOutcome = { Evaluated: 0, Late: 1, Untracked: 2 } as const;
 export type SampleOutcome = (typeof SampleOutcome)[keyof typeof SampleOutcome];
 
@@ -176,24 +183,43 @@ export class AlarmEngine {
 
   exportTag(t: number): TagEngineState {
     const l = this.layout;
-    const conditions: [number, number | null, number | null][] = [];
+    const conditions: Partial<Record<AlarmKind, [number, number | null, number | null]>> = {};
     for (let c = l.condStart[t]; c < l.condStart[t + 1]; c++)
-      conditions.push([this.active[c], Number.isNaN(this.onSince[c]) ? null : this.onSince[c], Number.isNaN(this.offSince[c]) ? null : this.offSince[c]]);
+      conditions[l.alarms[c].kind] = [this.active[c], Number.isNaN(this.onSince[c]) ? null : this.onSince[c], Number.isNaN(this.offSince[c]) ? null : this.offSince[c]];
     return { lastTimeMs: this.lastTimeMs[t], lastValue: this.lastValue[t], lastBad: this.lastBad[t] === 1, conditions };
   }
 
-  /** Restores a tag's state saved by `exportTag` under the same configuration (conditions beyond the saved ones start normal). */
+  /** Restores a tag's state saved by `exportTag`, also under another configuration version (alarms new to the tag start normal). */
   importTag(t: number, s: TagEngineState): void {
     const l = this.layout;
     this.lastTimeMs[t] = s.lastTimeMs;
     this.lastValue[t] = s.lastValue;
     this.lastBad[t] = s.lastBad ? 1 : 0;
-    for (let c = l.condStart[t], i = 0; c < l.condStart[t + 1] && i < s.conditions.length; c++, i++) {
-      const [active, on, off] = s.conditions[i];
+    for (let c = l.condStart[t]; c < l.condStart[t + 1]; c++) {
+      const saved = s.conditions[l.alarms[c].kind];
+      if (!saved) continue;
+      const [active, on, off] = saved;
       this.active[c] = active;
       this.onSince[c] = on ?? Number.NaN;
       this.offSince[c] = off ?? Number.NaN;
     }
+  }
+
+  /** Saves the state of these tags and of the units, for `rollback` when what followed was not committed. */
+  checkpoint(tags: Iterable<number>): EngineCheckpoint {
+    const saved = new Map<number, TagEngineState>();
+    for (const t of tags) saved.set(t, this.exportTag(t));
+    return { tags: saved, units: this.units.snapshot(), evaluated: this.evaluated, late: this.late };
+  }
+
+  rollback(checkpoint: EngineCheckpoint): void {
+    for (const [t, s] of checkpoint.tags) this.importTag(t, s);
+    this.units.rollback(checkpoint.units);
+    this.units.state.forEach((state, u) => this.applyUnitState(u, state));
+    this.evaluated = checkpoint.evaluated;
+    this.late = checkpoint.late;
+    this.transitions.clear();
+    this.unitTransitions.length = 0;
   }
 
   /** Raw condition with hysteresis: an active high alarm stays active above limit − deadband. */

@@ -20,6 +20,11 @@ export interface AlarmState {
   /** Time of the last condition change, ms since the epoch; older condition reports are ignored. */
   readonly lastConditionAtMs: number;
   readonly lastValue: number;
+  /** Time of the last annunciated raise and the limit it crossed. */
+  readonly lastRaisedAt?: string;
+  readonly lastLimit?: number;
+  /** Time of the last lifecycle event. */
+  readonly updatedAt?: string;
 }
 
 export const initialAlarmState = (): AlarmState => ({
@@ -138,10 +143,21 @@ function unshelve(s: AlarmState, a: AlarmAction, why: string): AlarmEvent[] {
   return [{ type: 'AlarmUnshelved', data: { alarmId: a.alarmId, at: a.at, by: a.by, reason: a.reason || why } }, ...reannunciation(s, after, a, why)];
 }
 
-function evolve(s: AlarmState, event: AlarmEvent): AlarmState {
+function evolve(state: AlarmState, event: AlarmEvent): AlarmState {
+  const s = { ...state, updatedAt: event.data.at };
   switch (event.type) {
     case 'AlarmRaised':
-      return { ...s, identity: identityOf(event.data), conditionActive: true, acknowledged: false, lastConditionAtMs: Math.max(s.lastConditionAtMs, Date.parse(event.data.at)), lastValue: event.data.value };
+      return {
+        ...s,
+        identity: identityOf(event.data),
+        conditionActive: true,
+        acknowledged: false,
+        // A re-annunciation (condition already active) is not a condition change: its time is the operator's, not the sample's.
+        lastConditionAtMs: s.conditionActive ? s.lastConditionAtMs : Date.parse(event.data.at),
+        lastValue: event.data.value,
+        lastRaisedAt: event.data.at,
+        ...(event.data.limit !== undefined ? { lastLimit: event.data.limit } : { lastLimit: s.lastLimit }),
+      };
     case 'AlarmCleared':
       return { ...s, conditionActive: false, lastConditionAtMs: Date.parse(event.data.at), lastValue: event.data.value };
     case 'AlarmConditionChanged':
@@ -161,7 +177,7 @@ function evolve(s: AlarmState, event: AlarmEvent): AlarmState {
     case 'AlarmReturnedToService':
       return { ...s, outOfService: false };
     case 'AlarmCommented':
-      return s;
+      return state;
     default: {
       const unknown: never = event;
       return unknown;

@@ -171,3 +171,15 @@ describe('alarm lifecycle (ISA-18.2)', () => {
     });
   });
 });
+
+describe('re-annunciation', () => {
+  it('keeps the condition time of the sample, so samples after an unshelve at a later wall-clock time still clear the alarm', () => {
+    const unshelvedLater: AlarmEvent[] = [
+      raised(0),
+      shelved(3),
+      { type: 'AlarmUnshelved', data: op(5000, 'repair done') },
+      { type: 'AlarmRaised', data: { ...id, at: at(5000), by: 'op-7', reason: 'unshelved; condition still active', value: 85 } },
+    ];
+    spec.given(unshelvedLater).when(clear(40)).then([cleared(40)]);
+  });
+});

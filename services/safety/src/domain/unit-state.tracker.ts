@@ -59,6 +59,18 @@ export class UnitStateTracker {
     this.candidateSince[unitIndex] = Number.NaN;
   }
 
+  /** A copy of every unit's state and pending change, for `rollback`. */
+  snapshot(): { state: (UnitState | 'unknown')[]; candidate: (UnitState | undefined)[]; since: Float64Array; values: Float64Array[] } {
+    return { state: [...this.state], candidate: [...this.candidate], since: Float64Array.from(this.candidateSince), values: this.values.map((v) => Float64Array.from(v)) };
+  }
+
+  rollback(s: ReturnType<UnitStateTracker['snapshot']>): void {
+    s.state.forEach((v, i) => (this.state[i] = v));
+    s.candidate.forEach((v, i) => (this.candidate[i] = v));
+    this.candidateSince.set(s.since);
+    s.values.forEach((v, i) => this.values[i].set(v));
+  }
+
   /** Feeds one good sample of a signal; returns the transition it completes, if any. */
   update(signal: Signal, timeMs: number, value: number, out: UnitTransition[]): void {
     const u = signal.unit;
