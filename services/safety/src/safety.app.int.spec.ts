@@ -11,6 +11,7 @@ import pino from 'pino';
 import { eventually, MemorySampleHistory } from '../test/fixtures/memory-sample-history';
 import { bearer, callSafety, safetyClient, type SafetyClient } from './adapters/grpc/safety.grpc-client';
 import { alarmStreamId } from './application/alarm-ledger';
+import type { EarlyWarningMonitor, EvaluatedBatch } from './application/early-warning.port';
 import { startSafetyApp, type SafetyApp } from './safety.app';
 
 const SECRET = 'safety-int-secret-of-at-least-32-characters';
@@ -46,6 +47,8 @@ describe('safety service on PostgreSQL and gRPC', () => {
   let history: MemorySampleHistory;
   let app: SafetyApp | undefined;
   let client: SafetyClient;
+  const observed: EvaluatedBatch[] = [];
+  const recorder: EarlyWarningMonitor = { name: 'recorder', observe: async (batch) => void observed.push(batch) };
 
   const start = async () => {
     app = await startSafetyApp({
@@ -56,6 +59,7 @@ describe('safety service on PostgreSQL and gRPC', () => {
       logger: pino({ enabled: false }),
       tickIntervalMs: 0,
       holdGraceMs: 0,
+      earlyWarning: [recorder],
     });
     client = safetyClient(`127.0.0.1:${app.port}`);
   };
@@ -137,6 +141,10 @@ describe('safety service on PostgreSQL and gRPC', () => {
     await app!.plants.get(PLANT)!.queue.idle();
     expect(await alarmEvents('PI-1/HH')).toHaveLength(1);
     expect(app!.plants.get(PLANT)!.engine.late).toBeGreaterThanOrEqual(1);
+    // early-warning models see each batch once, in time order, without the late sample
+    expect(observed.filter((b) => b.batchKey === id)).toHaveLength(1);
+    expect(observed[0].samples.map((x) => x.timeMs)).toEqual([s(0), s(1), s(3), s(7)]);
+    expect(observed.flatMap((b) => b.samples).some((x) => x.timeMs === s(2))).toBe(false);
   });
 
   it('acknowledges as an operator, refuses viewers, unknown alarms and shelves without expiry, field by field', async () => {

@@ -16,6 +16,7 @@ import { PostgresEvaluationState } from './adapters/postgres/evaluation-state.po
 import { migrateSafety } from './adapters/postgres/safety.migrations';
 import { AlarmChangeHub } from './application/alarm-change.hub';
 import { AlarmConfigurationStore } from './application/alarm-configuration.store';
+import type { EarlyWarningMonitor } from './application/early-warning.port';
 import { alarmJournalProjection } from './application/alarm-journal.projection';
 import { PlantSafety } from './application/plant-safety';
 import type { SampleHistory } from './application/sample-history.port';
@@ -49,6 +50,8 @@ export interface SafetyAppOptions {
   readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string; readonly idempotent?: boolean; readonly client?: KafkaEventBusConfig['client'] };
   readonly now?: () => Date;
   readonly metricsRegistry?: Registry;
+  /** Early-warning models handed every committed batch (`application/early-warning.port.ts`). */
+  readonly earlyWarning?: readonly EarlyWarningMonitor[];
 }
 
 export interface SafetyApp {
@@ -139,7 +142,7 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
       const configuration = await configurations.importFile(source.document, source.origin);
       const plantId = configuration.config.plantId;
       if (plants.has(plantId)) throw new Error(`alarm configuration ${source.origin}: plant "${plantId}" is configured twice`);
-      plants.set(plantId, await PlantSafety.start({ store, outbox, history: o.history, state, configurations, hub, logger, source: SAFETY_SOURCE }, configuration));
+      plants.set(plantId, await PlantSafety.start({ store, outbox, history: o.history, state, configurations, hub, logger, source: SAFETY_SOURCE, earlyWarning: o.earlyWarning }, configuration));
     }
     cleanups.push(() => Promise.all([...plants.values()].map((p) => p.queue.idle())).then(() => undefined));
 

@@ -3,12 +3,13 @@ import type { EventStore } from '@reflux/event-store';
 import type { Logger } from 'pino';
 import type { PoolClient } from 'pg';
 import type { AlarmConfiguration, TagAlarmConfig, UnitState } from '../domain/alarm-config';
-import { AlarmEngine } from '../domain/alarm-engine';
+import { AlarmEngine, SampleOutcome } from '../domain/alarm-engine';
 import type { AlarmDefinition } from '../domain/alarm-engine.layout';
 import type { AlarmCommand } from '../domain/alarm-lifecycle.events';
 import { deterministicUuid } from '../domain/deterministic-id';
 import type { UnitTransition } from '../domain/unit-state.tracker';
 import type { AlarmLedger, LedgerCommand } from './alarm-ledger';
+import type { EarlyWarningMonitor } from './early-warning.port';
 import type { EvaluationStateStore } from './evaluation-state.port';
 import type { Outbox } from './outbox.port';
 import type { RawSample, SampleHistory } from './sample-history.port';
@@ -26,6 +27,8 @@ export interface AlarmEvaluatorDeps {
   readonly queue: SerialQueue;
   readonly logger: Logger;
   readonly source: string;
+  /** Early-warning models handed each committed batch (none in this service yet). */
+  readonly earlyWarning?: readonly EarlyWarningMonitor[];
 }
 
 const SYSTEM = 'system';
@@ -86,7 +89,7 @@ export class AlarmEvaluator {
   }
 
   /** Evaluates samples (any order) as one batch. Returns the number of lifecycle events appended. */
-  evaluate(batchKey: string, samples: readonly RawSample[], correlationId?: string): Promise<number> {
+  async evaluate(batchKey: string, samples: readonly RawSample[], correlationId?: string): Promise<number> {
     const engine = this.engine;
     const sorted = [...samples].sort((a, b) => a.timeMs - b.timeMs);
     const touched = new Set<number>();
@@ -95,8 +98,19 @@ export class AlarmEvaluator {
       if (t >= 0) touched.add(t);
     }
     const checkpoint = engine.checkpoint(touched);
-    for (const s of sorted) engine.evaluate(engine.tagIndex(s.tagId), s.timeMs, s.value, s.quality);
-    return this.commit(batchKey, touched, checkpoint, correlationId);
+    const evaluated: RawSample[] = [];
+    for (const s of sorted) if (engine.evaluate(engine.tagIndex(s.tagId), s.timeMs, s.value, s.quality) === SampleOutcome.Evaluated) evaluated.push(s);
+    const appended = await this.commit(batchKey, touched, checkpoint, correlationId);
+    if (appended !== undefined) await this.handToMonitors(batchKey, evaluated);
+    return appended ?? 0;
+  }
+
+  private async handToMonitors(batchKey: string, samples: readonly RawSample[]): Promise<void> {
+    const monitors = this.deps.earlyWarning ?? [];
+    if (monitors.length === 0 || samples.length === 0) return;
+    const unitStates = new Map(this.engine.layout.unitIds.map((id, u) => [id, this.engine.units.state[u]] as const));
+    for (const monitor of monitors)
+      await monitor.observe({ plantId: this.deps.plantId, batchKey, samples, unitStates }).catch((error: unknown) => this.deps.logger.error({ err: error, monitor: monitor.name, batchKey }, 'early-warning model failed'));
   }
 
   /**
@@ -116,11 +130,12 @@ export class AlarmEvaluator {
       if (engine.transitions.count === 0 && engine.unitTransitions.length === 0 && expiries.length === 0) return 0;
       const changed = new Set<number>();
       for (let i = 0; i < engine.transitions.count; i++) changed.add(engine.layout.tagOfCond[engine.transitions.alarm[i]]);
-      return this.commit(`tick:${dataTimeMs}:${nowMs}`, changed, checkpoint, undefined, expiries);
+      return (await this.commit(`tick:${dataTimeMs}:${nowMs}`, changed, checkpoint, undefined, expiries)) ?? 0;
     });
   }
 
-  private async commit(batchKey: string, touched: ReadonlySet<number>, checkpoint: ReturnType<AlarmEngine['checkpoint']>, correlationId?: string, extra: readonly LedgerCommand[] = []): Promise<number> {
+  /** Commits what the engine found; undefined when the batch had been processed before. */
+  private async commit(batchKey: string, touched: ReadonlySet<number>, checkpoint: ReturnType<AlarmEngine['checkpoint']>, correlationId?: string, extra: readonly LedgerCommand[] = []): Promise<number | undefined> {
     const engine = this.engine;
     const commands = [...this.commandsOfTransitions(batchKey), ...extra];
     const unitChanges = [...engine.unitTransitions];
@@ -138,7 +153,7 @@ export class AlarmEvaluator {
       if (!staged) {
         // Already processed before a restart or by a redelivery: the state committed then stands.
         engine.rollback(checkpoint);
-        return 0;
+        return undefined;
       }
       this.deps.ledger.commit(staged);
       for (const u of unitChanges) this.unitChangedAt[u.unitIndex] = new Date(u.atMs).toISOString();

@@ -8,6 +8,7 @@ import type { AlarmChangeHub } from './alarm-change.hub';
 import type { AlarmConfigurationStore, VersionedConfiguration } from './alarm-configuration.store';
 import { AlarmEvaluator } from './alarm-evaluator';
 import { AlarmLedger } from './alarm-ledger';
+import type { EarlyWarningMonitor } from './early-warning.port';
 import type { EvaluationStateStore } from './evaluation-state.port';
 import type { Outbox } from './outbox.port';
 import type { SampleHistory } from './sample-history.port';
@@ -22,6 +23,7 @@ export interface PlantSafetyDeps {
   readonly hub: AlarmChangeHub;
   readonly logger: Logger;
   readonly source: string;
+  readonly earlyWarning?: readonly EarlyWarningMonitor[];
 }
 
 export interface AlarmView {
