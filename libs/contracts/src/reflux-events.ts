@@ -1,3 +1,9 @@
+import { AlarmRaisedContract } from './events/alarm-raised.event';
+import { AlarmClearedContract } from './events/alarm-cleared.event';
+import { AlarmAcknowledgedContract } from './events/alarm-acknowledged.event';
+import { AlarmShelvedContract } from './events/alarm-shelved.event';
+import { UnitStateChangedContract } from './events/unit-state-changed.event';
+import { UnitTrippedContract } from './events/unit-tripped.event';
 import { BalanceReconciledContract } from './events/balance-reconciled.event';
 import { GrossErrorSuspectedContract } from './events/gross-error-suspected.event';
 import { LossSuspectedContract } from './events/loss-suspected.event';
@@ -16,6 +22,12 @@ export const REFLUX_CONTRACTS = [
   BalanceReconciledContract,
   GrossErrorSuspectedContract,
   LossSuspectedContract,
+  AlarmRaisedContract,
+  AlarmClearedContract,
+  AlarmAcknowledgedContract,
+  AlarmShelvedContract,
+  UnitStateChangedContract,
+  UnitTrippedContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -31,4 +43,10 @@ export const EVENT_TYPES = {
   BalanceReconciled: BalanceReconciledContract.type,
   GrossErrorSuspected: GrossErrorSuspectedContract.type,
   LossSuspected: LossSuspectedContract.type,
+  AlarmRaised: AlarmRaisedContract.type,
+  AlarmCleared: AlarmClearedContract.type,
+  AlarmAcknowledged: AlarmAcknowledgedContract.type,
+  AlarmShelved: AlarmShelvedContract.type,
+  UnitStateChanged: UnitStateChangedContract.type,
+  UnitTripped: UnitTrippedContract.type,
 } as const;

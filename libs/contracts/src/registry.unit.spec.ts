@@ -81,7 +81,19 @@ describe('integration event registry', () => {
   });
 
   it('keeps every required event type with a topic and a schema version', () => {
-    expect(integrationEvents.types().sort()).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected', 'MeasurementsIngested', 'PlantModelVersioned']);
+    expect(integrationEvents.types().sort()).toEqual([
+      'AlarmAcknowledged',
+      'AlarmCleared',
+      'AlarmRaised',
+      'AlarmShelved',
+      'BalanceReconciled',
+      'GrossErrorSuspected',
+      'LossSuspected',
+      'MeasurementsIngested',
+      'PlantModelVersioned',
+      'UnitStateChanged',
+      'UnitTripped',
+    ]);
     for (const type of integrationEvents.types()) {
       expect(integrationEvents.get(type).schemaVersion).toBeGreaterThanOrEqual(1);
       expect(Object.values(TOPICS)).toContain(integrationEvents.topicOf(type));
@@ -161,5 +173,25 @@ describe('schema versions', () => {
   it('leaves the shared registry untouched when extended', () => {
     expect(new ContractRegistry([]).types()).toEqual([]);
     expect(integrationEvents.has('LeakDetected')).toBe(false);
+  });
+});
+
+describe('safety events', () => {
+  const meta = { source: 'safety', subject: 'alarm-p|TI-1/HH' };
+  it('accept an alarm raise with its limit and refuse an unknown kind or priority, naming the field', () => {
+    const data = { plantId: 'p', alarmId: 'TI-1/HH', tagId: 'TI-1', kind: 'HH' as const, priority: 'high' as const, area: 'cdu', console: 'c1', raisedAt: '2026-01-05T08:00:06Z', value: 11.5, limit: 10, reason: 'above HH 10' };
+    expect(integrationEvents.create(EVENT_TYPES.AlarmRaised, data, meta).data.limit).toBe(10);
+    expect(integrationEvents.topicOf('AlarmRaised')).toBe('reflux.safety.events.v1');
+    let issues: { path: string }[] = [];
+    try {
+      integrationEvents.create(EVENT_TYPES.AlarmRaised, { ...data, kind: 'HHH' as never, priority: 'urgent' as never }, meta);
+    } catch (error) {
+      issues = (error as { issues: { path: string }[] }).issues;
+    }
+    expect(issues.map((i) => i.path)).toEqual(['data.kind', 'data.priority']);
+  });
+  it('carry unit trips and state changes', () => {
+    expect(integrationEvents.create(EVENT_TYPES.UnitTripped, { plantId: 'p', unitId: 'K-2001', area: 'hydrotreating', trippedAt: '2026-01-05T03:20:00Z' }, meta).type).toBe('UnitTripped');
+    expect(() => integrationEvents.create(EVENT_TYPES.UnitStateChanged, { plantId: 'p', unitId: 'K-2001', area: 'h', from: 'running', to: 'exploded' as never, changedAt: '2026-01-05T03:20:00Z' }, meta)).toThrow(/data.to/);
   });
 });

@@ -7,6 +7,7 @@ export const TOPICS = {
   ingestion: 'reflux.ingestion.events.v1',
   plantModel: 'reflux.plant-model.events.v1',
   balancing: 'reflux.balancing.events.v1',
+  safety: 'reflux.safety.events.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

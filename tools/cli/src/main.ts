@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { decodeGrpcError } from '@reflux/grpc';
+import { registerAlarmsCommands } from './commands/alarms.command';
 import { registerBalanceCommands } from './commands/balance.command';
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerBalanceCommands(program);
   registerSafetyMonitoringCommands(program);
   registerScheduleCommands(program);
+  registerAlarmsCommands(program);
   return program;
 }
 

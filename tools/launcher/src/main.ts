@@ -92,6 +92,7 @@ async function main(): Promise<void> {
       process.execPath,
       [...service.nodeArgs, '-r', register, service.entry],
       {
+        ...service.env(plant),
         ...env,
         SERVICE_NAME: service.name,
         GRPC_HOST: '127.0.0.1',

@@ -10,6 +10,8 @@ export interface ServiceEntry {
   readonly entry: string;
   /** Node.js flags of the service process. */
   readonly nodeArgs: readonly string[];
+  /** Variables of this service only, for the demo plant being run (unless already set). */
+  readonly env: (plant: string) => Record<string, string>;
 }
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -30,6 +32,11 @@ const NODE_ARGS: Record<string, readonly string[]> = {
   ingestion: ['--max-semi-space-size=64'],
 };
 
+/** Safety evaluates alarms with the demo plant's shipped alarm configuration. */
+const SERVICE_ENV: Record<string, (root: string, plant: string) => Record<string, string>> = {
+  safety: (root, plant) => ({ ALARM_CONFIG_FILES: join(root, 'services', 'safety', 'config', `demo-${plant}.alarms.json`) }),
+};
+
 /** Services that exist in this checkout (those with a `src/main.ts`), in port order. */
 export function discoverServices(root: string): ServiceEntry[] {
   return Object.entries(DEFAULT_PORTS)
@@ -39,6 +46,7 @@ export function discoverServices(root: string): ServiceEntry[] {
       portVariable: `REFLUX_${name.toUpperCase().replace(/-/g, '_')}_PORT`,
       entry: join(root, 'services', name, 'src', 'main.ts'),
       nodeArgs: NODE_ARGS[name] ?? [],
+      env: (plant: string) => SERVICE_ENV[name]?.(root, plant) ?? {},
     }))
     .filter((s) => existsSync(s.entry));
 }

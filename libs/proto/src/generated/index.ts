@@ -4,3 +4,4 @@ export * as googleRpc from './google/rpc';
 export * as refluxBalancingV1 from './reflux/balancing/v1';
 export * as refluxCommonV1 from './reflux/common/v1';
 export * as refluxIngestionV1 from './reflux/ingestion/v1';
+export * as refluxSafetyV1 from './reflux/safety/v1';

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { kafkaConnectionOptions } from '@reflux/config';
+import { createPgPool, pgPoolOptionsFromConfig, type PgPoolOptions } from '@reflux/database';
+import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
+import { createDevelopmentToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { KafkaEventBus, kafkaBusConnection, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
+import { loadProtoPackage } from '@reflux/proto';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { subscribeMeasurementsIngested } from './adapters/bus/measurements-ingested.consumer';
+import { SAFETY_PROTO, SAFETY_SERVICE, safetyServiceImplementation } from './adapters/grpc/safety.grpc-service';
+import { IngestionSampleHistory } from './adapters/history/ingestion.sample-history';
+import { AlarmReadModel } from './adapters/postgres/alarm-read-model.queries';
+import { PostgresEvaluationState } from './adapters/postgres/evaluation-state.postgres';
+import { migrateSafety } from './adapters/postgres/safety.migrations';
+import { AlarmChangeHub } from './application/alarm-change.hub';
+import { AlarmConfigurationStore } from './application/alarm-configuration.store';
+import type { EarlyWarningMonitor } from './application/early-warning.port';
+import { alarmJournalProjection } from './application/alarm-journal.projection';
+import { PlantSafety } from './application/plant-safety';
+import type { SampleHistory } from './application/sample-history.port';
+import type { SafetyConfig } from './safety.config';
+
+/** Outbox streams of this service when EVENT_BUS=kafka: `outbox-safety-<subject>`. */
+export const SAFETY_OUTBOX_CATEGORY = outboxCategory('safety');
+export const SAFETY_SOURCE = 'safety';
+const PROCESSED_RETENTION_MS = 7 * 86_400_000;
+
+export interface AlarmConfigSource {
+  readonly document: unknown;
+  /** Where it came from, for the configuration event and error messages. */
+  readonly origin: string;
+}
+
+export interface SafetyAppOptions {
+  readonly databaseUrl: string;
+  readonly pool?: Partial<Omit<PgPoolOptions, 'url'>>;
+  /** Apply the schema migrations at start (DATABASE_MIGRATE_ON_START); otherwise run migrate.ts first. Default true. */
+  readonly migrateOnStart?: boolean;
+  readonly grpc: GrpcPlatformConfigInput;
+  readonly alarmConfigs: readonly AlarmConfigSource[];
+  readonly history: SampleHistory;
+  readonly logger: Logger;
+  /** Timer period (delays on quiet tags, shelf expiry), ms; 0 = no timer (tests drive `tick`). */
+  readonly tickIntervalMs: number;
+  /** How late samples may arrive: a timer tick completes delays up to now minus this. */
+  readonly holdGraceMs: number;
+  /** Default: the PostgreSQL bus on the same database. */
+  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string; readonly idempotent?: boolean; readonly client?: KafkaEventBusConfig['client'] };
+  readonly now?: () => Date;
+  readonly metricsRegistry?: Registry;
+  /** Early-warning models handed every committed batch (`application/early-warning.port.ts`). */
+  readonly earlyWarning?: readonly EarlyWarningMonitor[];
+}
+
+export interface SafetyApp {
+  readonly port: number;
+  readonly pool: Pool;
+  readonly store: PostgresEventStore;
+  readonly plants: ReadonlyMap<string, PlantSafety>;
+  readonly readModel: AlarmReadModel;
+  readonly projection: Subscription;
+  readonly hub: AlarmChangeHub;
+  readonly server: GrpcPlatformServer;
+  /** Runs one timer tick now (what the interval does). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Reads the ALARM_CONFIG_FILES documents (JSON). */
+export function readAlarmConfigFiles(paths: readonly string[]): AlarmConfigSource[] {
+  return paths.map((path) => {
+    try {
+      return { document: JSON.parse(readFileSync(path, 'utf8')) as unknown, origin: path };
+    } catch (error) {
+      throw new Error(`alarm configuration ${path} is not readable JSON: ${(error as Error).message}`);
+    }
+  });
+}
+
+export function safetyAppOptions(config: Readonly<SafetyConfig>, logger: Logger): SafetyAppOptions {
+  const token = config.INGESTION_TOKEN
+    ? () => config.INGESTION_TOKEN!
+    : config.AUTH_JWT_SECRET
+      ? () => createDevelopmentToken(config.AUTH_JWT_SECRET!, ['viewer'], 'safety', { ttlSeconds: 300 })
+      : () => '';
+  return {
+    databaseUrl: config.DATABASE_URL,
+    pool: pgPoolOptionsFromConfig(config, logger),
+    migrateOnStart: config.DATABASE_MIGRATE_ON_START,
+    grpc: grpcPlatformConfigFromEnv(config),
+    alarmConfigs: readAlarmConfigFiles(config.ALARM_CONFIG_FILES),
+    history: new IngestionSampleHistory({ address: config.INGESTION_ADDRESS, token, timeoutMs: config.INGESTION_TIMEOUT_MS }),
+    logger,
+    tickIntervalMs: config.SAFETY_TICK_INTERVAL_MS,
+    holdGraceMs: config.SAFETY_HOLD_GRACE_S * 1000,
+    ...(config.EVENT_BUS === 'kafka' && { kafka: kafkaBusConnection(kafkaConnectionOptions(config)) }),
+  };
+}
+
+/**
+ * Composition root: migrations, event store and bus, alarm configurations (imported from files,
+ * versioned as events), one PlantSafety per plant restored from its events and engine state, the
+ * journal projection, the MeasurementsIngested consumer, the timer and the gRPC server.
+ */
+export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
+  const logger = o.logger;
+  const now = o.now ?? (() => new Date());
+  const pool = createPgPool({ applicationName: 'safety', logger, ...o.pool, url: o.databaseUrl });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+  cleanups.push(() => pool.end());
+  try {
+    if (o.migrateOnStart !== false) await migrateSafety(pool);
+    const store = new PostgresEventStore({ pool, logger });
+    cleanups.push(() => store.close());
+
+    let bus: EventBus;
+    let outbox: TransactionalOutbox;
+    if (o.kafka) {
+      bus = new KafkaEventBus({ brokers: o.kafka.brokers, clientId: o.kafka.clientId, logger, idempotent: o.kafka.idempotent, client: o.kafka.client });
+      outbox = new TransactionalOutbox({ eventStore: store, category: SAFETY_OUTBOX_CATEGORY });
+      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: SAFETY_OUTBOX_CATEGORY, subscriptionId: 'safety-outbox-relay' });
+      relay.start();
+      cleanups.push(() => relay.stop());
+    } else {
+      const pgBus = new PostgresEventBus({ eventStore: store, logger });
+      bus = pgBus;
+      outbox = pgBus.outbox;
+    }
+    cleanups.push(() => bus.close());
+
+    const hub = new AlarmChangeHub();
+    const state = new PostgresEvaluationState(pool);
+    const configurations = new AlarmConfigurationStore(store);
+    const plants = new Map<string, PlantSafety>();
+    for (const source of o.alarmConfigs) {
+      const configuration = await configurations.importFile(source.document, source.origin);
+      const plantId = configuration.config.plantId;
+      if (plants.has(plantId)) throw new Error(`alarm configuration ${source.origin}: plant "${plantId}" is configured twice`);
+      plants.set(plantId, await PlantSafety.start({ store, outbox, history: o.history, state, configurations, hub, logger, source: SAFETY_SOURCE, earlyWarning: o.earlyWarning }, configuration));
+    }
+    cleanups.push(() => Promise.all([...plants.values()].map((p) => p.queue.idle())).then(() => undefined));
+
+    const readModel = new AlarmReadModel(pool);
+    const projection = await startProjection(store, alarmJournalProjection);
+    cleanups.push(() => projection.stop());
+
+    const consumer: BusSubscription = await subscribeMeasurementsIngested(bus, {
+      onBatch: async (batchKey, plantId, tagIds, fromMs, toMs, correlationId) => {
+        await plants.get(plantId)?.onBatch(batchKey, tagIds, fromMs, toMs, correlationId);
+      },
+    });
+    cleanups.push(() => consumer.stop());
+
+    let lastPrune = 0;
+    const tick = async () => {
+      const t = now().getTime();
+      for (const plant of plants.values()) await plant.tick(t - o.holdGraceMs, t);
+      if (t - lastPrune > 3_600_000) {
+        lastPrune = t;
+        await state.pruneProcessed(new Date(t - PROCESSED_RETENTION_MS));
+      }
+    };
+    if (o.tickIntervalMs > 0) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        tick()
+          .catch((error: unknown) => logger.error({ err: error }, 'safety timer tick failed'))
+          .finally(() => (running = false));
+      }, o.tickIntervalMs);
+      timer.unref();
+      cleanups.push(() => clearInterval(timer));
+    }
+
+    const server = new GrpcPlatformServer({ config: o.grpc, logger, metricsRegistry: o.metricsRegistry });
+    server.addService(loadProtoPackage(SAFETY_PROTO), SAFETY_SERVICE, safetyServiceImplementation({ plants, readModel, hub }));
+    const port = await server.start();
+    cleanups.push(() => server.shutdown());
+    logger.info({ port, plants: [...plants.keys()], alarms: [...plants.values()].reduce((n, p) => n + p.engine.alarms.length, 0) }, 'safety service started');
+
+    return { port, pool, store, plants, readModel, projection, hub, server, tick, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

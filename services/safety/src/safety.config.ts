@@ -1,0 +1,32 @@
+import { env, extendPlatformConfig, loadConfig, type Env } from '@reflux/config';
+import { isAbsolute } from 'node:path';
+import type { z } from 'zod';
+
+const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
+/** Environment of the safety service: the platform variables plus these (see README.md). */
+export const safetyConfigSchema = extendPlatformConfig(
+  {
+    GRPC_PORT: env.port({ default: 50054 }),
+    ALARM_CONFIG_FILES: env.list({ expected: 'absolute paths of alarm-configuration JSON files', test: (s) => isAbsolute(s) }),
+    INGESTION_ADDRESS: env.text({ default: '127.0.0.1:50051', pattern: HOST_PORT, patternName: 'host:port' }),
+    INGESTION_TOKEN: env.text({ optional: true, secret: true }),
+    INGESTION_TIMEOUT_MS: env.int({ min: 100, max: 600_000 }, { default: 10_000 }),
+    /** Period of the timer that completes delays on quiet tags and expires shelves. */
+    SAFETY_TICK_INTERVAL_MS: env.int({ min: 100, max: 60_000 }, { default: 1000 }),
+    /** Delays on quiet tags complete once wall-clock time minus this has passed them (samples may arrive this late). */
+    SAFETY_HOLD_GRACE_S: env.int({ min: 0, max: 3600 }, { default: 10 }),
+  },
+  (c, ctx) => {
+    if (c.AUTH_JWT_SECRET === undefined && c.INGESTION_TOKEN === undefined && c.AUTH_DISABLED !== true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INGESTION_TOKEN'],
+        message: 'required when AUTH_JWT_SECRET is not set: safety needs a bearer token (role viewer) for the ingestion service',
+      });
+  },
+);
+
+export type SafetyConfig = z.output<typeof safetyConfigSchema>;
+
+export const loadSafetyConfig = (source: Env = process.env): Readonly<SafetyConfig> => loadConfig(safetyConfigSchema, source);

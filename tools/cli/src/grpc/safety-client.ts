@@ -1,0 +1,18 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadProtoPackage, type refluxSafetyV1 as v1 } from '@reflux/proto';
+
+type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
+
+/** The read side of reflux.safety.v1.SafetyService the CLI uses, typed by the generated messages. */
+export interface SafetyClient extends grpc.Client {
+  listActiveAlarms: Unary<v1.ListActiveAlarmsRequest, v1.ListActiveAlarmsResponse>;
+  getAlarmJournal: Unary<v1.GetAlarmJournalRequest, v1.GetAlarmJournalResponse>;
+  getAlarmKpis: Unary<v1.GetAlarmKpisRequest, v1.GetAlarmKpisResponse>;
+}
+
+export function safetyClient(address: string): SafetyClient {
+  const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/safety/v1/safety.proto')) as unknown as {
+    reflux: { safety: { v1: { SafetyService: new (address: string, credentials: grpc.ChannelCredentials) => SafetyClient } } };
+  };
+  return new loaded.reflux.safety.v1.SafetyService(address, grpc.credentials.createInsecure());
+}
