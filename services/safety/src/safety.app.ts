@@ -1,9 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { kafkaConnectionOptions } from '@reflux/config';
-import { createPgPool, pgPoolOptionsFromConfig, type PgPoolOptions } from '@reflux/database';
-import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { createDevelopmentToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
-import { KafkaEventBus, kafkaBusConnection, outboxCategory, OutboxRelay, PostgresEventBus, TransactionalOutbox, type BusSubscription, type EventBus, type KafkaEventBusConfig } from '@reflux/messaging';
+import { createPgPool, pgPoolOptionsFromConfig, watchDatabaseLiveness, type PgPoolOptions } from '@reflux/database';
+import { PostgresEventStore, startProjection, startRetention, type Subscription } from '@reflux/event-store';
+import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import {
+  INTEGRATION_CATEGORY,
+  KafkaEventBus,
+  kafkaBusConnection,
+  outboxCategory,
+  OutboxRelay,
+  PostgresEventBus,
+  stopRelayAndBus,
+  TransactionalOutbox,
+  type BusMonitoring,
+  type BusSubscription,
+  type EventBus,
+  type KafkaEventBusConfig,
+} from '@reflux/messaging';
+import { ComponentHealth } from '@reflux/observability';
 import { loadProtoPackage } from '@reflux/proto';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -47,7 +61,21 @@ export interface SafetyAppOptions {
   /** How late samples may arrive: a timer tick completes delays up to now minus this. */
   readonly holdGraceMs: number;
   /** Default: the PostgreSQL bus on the same database. */
-  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string; readonly idempotent?: boolean; readonly client?: KafkaEventBusConfig['client'] };
+  readonly kafka?: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    /** Idempotent producer (default true; off only for brokers that hand out no producer ids). */
+    readonly idempotent?: boolean;
+    readonly client?: KafkaEventBusConfig['client'];
+    /** Partitions, replication and retention of the topics the bus creates (KAFKA_TOPIC_*). */
+    readonly topics?: KafkaEventBusConfig['topics'];
+    /** Let the broker auto-create topics instead (test brokers without a usable admin API). */
+    readonly allowAutoTopicCreation?: boolean;
+    /** Bound of one outbox batch's publish (KAFKA_PUBLISH_TIMEOUT_MS, default 30 s). */
+    readonly publishTimeoutMs?: number;
+  };
+  /** When the consumer and relay turn health NOT_SERVING (held too long, dead-lettering in a row). */
+  readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
   readonly now?: () => Date;
   readonly metricsRegistry?: Registry;
   /** Early-warning models handed every committed batch (`application/early-warning.port.ts`). */
@@ -80,10 +108,12 @@ export function readAlarmConfigFiles(paths: readonly string[]): AlarmConfigSourc
 }
 
 export function safetyAppOptions(config: Readonly<SafetyConfig>, logger: Logger): SafetyAppOptions {
+  // Minted from the AUTH_JWT_* settings ingestion verifies with (same issuer, audience, cap).
+  const jwt = config.AUTH_JWT_SECRET ? parseJwtConfig(jwtConfigFromEnv(config)) : undefined;
   const token = config.INGESTION_TOKEN
     ? () => config.INGESTION_TOKEN!
-    : config.AUTH_JWT_SECRET
-      ? () => createDevelopmentToken(config.AUTH_JWT_SECRET!, ['viewer'], 'safety', { ttlSeconds: 300 })
+    : jwt
+      ? () => createServiceToken(jwt, 'safety', ['viewer'], { ttlSeconds: 300 })
       : () => '';
   return {
     databaseUrl: config.DATABASE_URL,
@@ -116,23 +146,33 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
   cleanups.push(() => pool.end());
   try {
     if (o.migrateOnStart !== false) await migrateSafety(pool);
-    const store = new PostgresEventStore({ pool, logger });
+    const health = new ComponentHealth(o.metricsRegistry);
+    const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
+    // PostgreSQL unreachable (a failover, a restart) turns gRPC health NOT_SERVING until it answers.
+    cleanups.push(watchDatabaseLiveness({ pool, health, logger }));
+    const store = new PostgresEventStore({ pool, logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
     cleanups.push(() => store.close());
 
     let bus: EventBus;
     let outbox: TransactionalOutbox;
     if (o.kafka) {
-      bus = new KafkaEventBus({ brokers: o.kafka.brokers, clientId: o.kafka.clientId, logger, idempotent: o.kafka.idempotent, client: o.kafka.client });
+      const kafkaBus = new KafkaEventBus({ ...o.kafka, logger, monitoring });
+      bus = kafkaBus;
       outbox = new TransactionalOutbox({ eventStore: store, category: SAFETY_OUTBOX_CATEGORY });
-      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: SAFETY_OUTBOX_CATEGORY, subscriptionId: 'safety-outbox-relay' });
+      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: SAFETY_OUTBOX_CATEGORY, subscriptionId: 'safety-outbox-relay', monitoring });
       relay.start();
-      cleanups.push(() => relay.stop());
+      // Relay stops taking batches, the bus closes (failing a publish stuck in a broker outage), the relay ends.
+      cleanups.push(() => stopRelayAndBus(relay, kafkaBus));
     } else {
-      const pgBus = new PostgresEventBus({ eventStore: store, logger });
+      const pgBus = new PostgresEventBus({ eventStore: store, logger, monitoring });
       bus = pgBus;
       outbox = pgBus.outbox;
+      cleanups.push(() => bus.close());
     }
-    cleanups.push(() => bus.close());
+    // Transport events (the outbox, or the PostgreSQL bus's log) are pruned once every subscription
+    // has passed them and they are a week old, so the event table does not grow without limit.
+    const retention = startRetention(pool, { categories: [o.kafka ? SAFETY_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger, health });
+    cleanups.push(() => retention.stop());
 
     const hub = new AlarmChangeHub();
     const state = new PostgresEvaluationState(pool);
@@ -183,6 +223,9 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     server.addService(loadProtoPackage(SAFETY_PROTO), SAFETY_SERVICE, safetyServiceImplementation({ plants, readModel, hub }));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
+    // A stopped, crashed or stuck consumer, subscription or relay, or an unreachable database, turns gRPC health NOT_SERVING.
+    cleanups.push(bindComponentHealth(server.health, health, [SAFETY_SERVICE]));
+    cleanups.push(() => health.beginShutdown()); // first: components stop on purpose from here on
     logger.info({ port, plants: [...plants.keys()], alarms: [...plants.values()].reduce((n, p) => n + p.engine.alarms.length, 0) }, 'safety service started');
 
     return { port, pool, store, plants, readModel, projection, hub, server, tick, stop: stopAll };
