@@ -1,4 +1,4 @@
-import { SERVICES, type ServiceName, configProblems, isPinned, missingPaths, readYaml, unknownVariables } from './deploy-fixtures';
+import { SERVICES, USES_REDIS, type ServiceName, configProblems, isPinned, missingPaths, readYaml, unknownVariables } from './deploy-fixtures';
 
 interface ComposeService {
   image?: string;
@@ -69,7 +69,7 @@ describe('docker-compose.yml', () => {
   it.each(Object.keys(SERVICES) as ServiceName[])('starts %s only after its dependencies are healthy and its migration succeeded', (name) => {
     const deps = compose.services[name].depends_on ?? {};
     expect(deps.timescaledb).toEqual({ condition: 'service_healthy' });
-    expect(deps.redis).toEqual({ condition: 'service_healthy' });
+    if (USES_REDIS.has(name)) expect(deps.redis).toEqual({ condition: 'service_healthy' });
     expect(deps.kafka).toEqual({ condition: 'service_healthy' });
     expect(deps[`${name}-migrate`]).toEqual({ condition: 'service_completed_successfully' });
     const migrate = compose.services[`${name}-migrate`];

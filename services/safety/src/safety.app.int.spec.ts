@@ -53,7 +53,7 @@ describe('safety service on PostgreSQL and gRPC', () => {
   const start = async () => {
     app = await startSafetyApp({
       databaseUrl: db.url,
-      grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET] } } },
+      grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET], development: true } } },
       alarmConfigs: [{ document: CONFIG, origin: 'test' }],
       history,
       logger: pino({ enabled: false }),

@@ -18,7 +18,7 @@ type Unary<Req, Res> = (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: g
 function startService(name: 'ingestion' | 'safety', env: NodeJS.ProcessEnv): Promise<RunningProcess> {
   return spawnUntilReady(process.execPath, ['-r', join(root, 'scripts/register.cjs'), join(root, 'services', name, 'src/main.ts')], (line) => (line.includes(`${name} service started`) ? true : undefined), {
     timeoutMs: 90_000,
-    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, EVENT_BUS: 'postgres', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', EVENT_BUS: 'postgres', LOG_LEVEL: 'info', ...env },
   }).then((r) => r.process);
 }
 

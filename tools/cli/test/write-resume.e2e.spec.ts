@@ -32,7 +32,7 @@ describe('reflux write across a crash of ingestion', () => {
           (line) => (line.includes('ingestion service started') ? true : undefined),
           {
             timeoutMs: 60_000,
-            env: { ...process.env, SERVICE_NAME: 'ingestion', DATABASE_URL: db.url, GRPC_PORT: String(port), AUTH_JWT_SECRET: SECRET, PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info' },
+            env: { ...process.env, SERVICE_NAME: 'ingestion', DATABASE_URL: db.url, GRPC_PORT: String(port), AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', PLANT_MODEL_FILES: demoPlantPath('petrochemical'), LOG_LEVEL: 'info' },
           },
         )
       ).process;
