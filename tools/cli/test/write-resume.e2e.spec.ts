@@ -75,5 +75,5 @@ describe('reflux write across a crash of ingestion', () => {
       await pool.end();
       await db.drop();
     }
-  });
+  }, 240_000); // two starts of ingestion and a 120,000-row import: about 50 s alone, more beside other suites
 });

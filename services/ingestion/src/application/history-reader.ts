@@ -5,6 +5,7 @@ import { AggregateFunctions, checkRange, checkTags, DEFAULT_READ_LIMITS, throwIf
 import type { Sample } from '../domain/sample';
 import type { TagDefinition } from '../domain/tag-definition';
 import { interpolateAt, timeWeightedStats } from '../domain/time-weighting';
+import { isValidTimeZone, localDays } from '@reflux/plant-model';
 import type { LatestSampleSource } from './latest-sample-source.port';
 import type { BucketStats, RawPosition, SampleHistoryStore, StoredSample } from './sample-store.port';
 import type { TagCatalog } from './tag-catalog.port';
@@ -23,6 +24,11 @@ export interface AggregatesQuery {
   readonly toMs: number;
   readonly bucketS: number;
   readonly functions: readonly AggregateFunction[];
+  /**
+   * IANA time zone of the plant: buckets are then local days (bucketS must be 86 400), from local
+   * midnight to local midnight — 23 or 25 hours on the days clocks change.
+   */
+  readonly timeZone?: string;
 }
 
 export interface AggregateBucket {
@@ -110,18 +116,32 @@ export class HistoryReader {
     else if (Number.isFinite(q.toMs - q.fromMs) && Array.isArray(q.tagIds) && Math.ceil((q.toMs - q.fromMs) / bucketMs + 1) * q.tagIds.length > this.limits.maxPoints) {
       v.push({ field: 'bucket_s', description: `range / bucket × tags exceeds ${this.limits.maxPoints} values; widen the bucket or narrow the range` });
     }
+    if (q.timeZone !== undefined) {
+      if (Number.isFinite(q.toMs - q.fromMs) && Array.isArray(q.tagIds) && ((q.toMs - q.fromMs) / QUARTER_HOUR_MS) * q.tagIds.length > this.limits.maxPoints) {
+        v.push({ field: 'range', description: `local days are built from quarter hours: range / 15 min × tags exceeds ${this.limits.maxPoints}; narrow the range or ask for fewer tags` });
+      }
+      if (!isValidTimeZone(q.timeZone)) v.push({ field: 'time_zone', description: `"${q.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)` });
+      else if (q.bucketS !== 86_400) v.push({ field: 'bucket_width', description: 'must be one day (86400 s) with a time zone: buckets are local days' });
+    }
     (q.functions ?? []).forEach((f, i) => {
       if (!AggregateFunctions.includes(f)) v.push({ field: `functions[${i}]`, description: `must be one of ${AggregateFunctions.join(', ')}` });
     });
     throwIfAny(v);
 
-    const stats = await this.deps.store.bucketStats(q.tagIds, q.fromMs, q.toMs, bucketMs, this.useRollups);
+    const windows = q.timeZone !== undefined ? localDays(q.fromMs, q.toMs, q.timeZone).map((d) => ({ startMs: d.startMs, endMs: d.endMs })) : epochWindows(q.fromMs, q.toMs, bucketMs);
     const byTag = new Map<string, AggregateBucket[]>(q.tagIds.map((id) => [id, []]));
-    for (const s of stats) byTag.get(s.tagId)?.push(bucketOf(s, bucketMs));
+    if (q.timeZone === undefined) {
+      const stats = await this.deps.store.bucketStats(q.tagIds, q.fromMs, q.toMs, bucketMs, this.useRollups);
+      for (const s of stats) byTag.get(s.tagId)?.push(bucketOf(s, bucketMs));
+    } else {
+      // Local days from quarter-hour statistics (every zone's offset is a multiple of 15 minutes).
+      const stats = await this.deps.store.bucketStats(q.tagIds, q.fromMs, q.toMs, QUARTER_HOUR_MS, this.useRollups);
+      for (const tagId of q.tagIds) byTag.set(tagId, mergeIntoWindows(stats.filter((s) => s.tagId === tagId), windows));
+    }
     const tags = await this.deps.catalog.getTags(q.tagIds);
     if (q.functions.some((f) => TIME_BASED.includes(f))) {
       for (const tagId of q.tagIds) {
-        byTag.set(tagId, await this.withTimeFigures(tagId, q, bucketMs, byTag.get(tagId) ?? [], tags.get(tagId)?.stepped ?? false));
+        byTag.set(tagId, await this.withTimeFigures(tagId, q, windows, byTag.get(tagId) ?? [], tags.get(tagId)?.stepped ?? false));
       }
     }
     // A digital tag's value is a state index: an average of states means nothing.
@@ -172,7 +192,7 @@ export class HistoryReader {
   }
 
   /** Time-weighted average, coverage and good share by time of each bucket, from raw samples of any quality. */
-  private async withTimeFigures(tagId: string, q: AggregatesQuery, bucketMs: number, buckets: AggregateBucket[], stepped: boolean): Promise<AggregateBucket[]> {
+  private async withTimeFigures(tagId: string, q: AggregatesQuery, windows: readonly { startMs: number; endMs: number }[], buckets: AggregateBucket[], stepped: boolean): Promise<AggregateBucket[]> {
     // Time-based figures read raw samples: bounded like any response.
     const w = await this.deps.store.window(tagId, q.fromMs, q.toMs, this.limits.maxPoints + 1);
     if (w.inside.length > this.limits.maxPoints) {
@@ -182,9 +202,9 @@ export class HistoryReader {
     const out: AggregateBucket[] = [];
     let i = 0;
     let before = w.before;
-    for (let start = Math.floor(q.fromMs / bucketMs) * bucketMs; start < q.toMs; start += bucketMs) {
+    for (const { startMs: start, endMs } of windows) {
       const lo = Math.max(start, q.fromMs);
-      const hi = Math.min(start + bucketMs, q.toMs);
+      const hi = Math.min(endMs, q.toMs);
       const inside: Sample[] = [];
       while (i < w.inside.length && w.inside[i].timeMs < hi) inside.push(w.inside[i++]);
       const after = i < w.inside.length ? w.inside[i] : w.after;
@@ -192,7 +212,7 @@ export class HistoryReader {
       if (inside.length > 0) before = inside[inside.length - 1];
       const b = byStart.get(start);
       if (b || t.coveredMs > 0) {
-        out.push({ ...(b ?? { startMs: start, endMs: start + bucketMs, count: 0 }), goodShare: t.goodMs / (hi - lo), coverage: t.coveredMs / (hi - lo), twa: t.twa });
+        out.push({ ...(b ?? { startMs: start, endMs, count: 0 }), goodShare: t.goodMs / (hi - lo), coverage: t.coveredMs / (hi - lo), twa: t.twa });
       }
     }
     return out;
@@ -200,6 +220,38 @@ export class HistoryReader {
 }
 
 const TIME_BASED: readonly AggregateFunction[] = ['twa', 'goodShare', 'coverage'];
+const QUARTER_HOUR_MS = 900_000;
+
+/** Epoch-aligned buckets of `bucketMs` overlapping [fromMs, toMs). */
+function epochWindows(fromMs: number, toMs: number, bucketMs: number): { startMs: number; endMs: number }[] {
+  const out: { startMs: number; endMs: number }[] = [];
+  for (let start = Math.floor(fromMs / bucketMs) * bucketMs; start < toMs; start += bucketMs) out.push({ startMs: start, endMs: start + bucketMs });
+  return out;
+}
+
+/** Sample statistics of finer buckets (in time order) combined into the windows that hold them. */
+function mergeIntoWindows(fine: readonly BucketStats[], windows: readonly { startMs: number; endMs: number }[]): AggregateBucket[] {
+  const out: AggregateBucket[] = [];
+  for (const w of windows) {
+    const parts = fine.filter((f) => f.bucketStartMs >= w.startMs && f.bucketStartMs < w.endMs);
+    if (parts.length === 0) continue;
+    const usable = parts.reduce((a, p) => a + p.usableCount, 0);
+    const sum = parts.reduce((a, p) => a + (p.valueSum ?? 0), 0);
+    const mins = parts.map((p) => p.valueMin).filter((x): x is number => x !== null);
+    const maxs = parts.map((p) => p.valueMax).filter((x): x is number => x !== null);
+    out.push({
+      startMs: w.startMs,
+      endMs: w.endMs,
+      count: parts.reduce((a, p) => a + p.sampleCount, 0),
+      avg: usable > 0 ? sum / usable : undefined,
+      min: mins.length > 0 ? Math.min(...mins) : undefined,
+      max: maxs.length > 0 ? Math.max(...maxs) : undefined,
+      first: parts.find((p) => p.firstValue !== null)?.firstValue ?? undefined,
+      last: [...parts].reverse().find((p) => p.lastValue !== null)?.lastValue ?? undefined,
+    });
+  }
+  return out;
+}
 
 function bucketOf(s: BucketStats, bucketMs: number): AggregateBucket {
   const usable = s.usableCount > 0;

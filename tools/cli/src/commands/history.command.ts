@@ -89,8 +89,9 @@ export function registerHistoryCommands(program: Command): void {
     .option('--from <time>', 'start', '-1h')
     .option('--to <time>', 'end, exclusive', 'now')
     .option('--bucket <duration>', 'bucket width (30s, 1m, 1h…)', '1m')
-    .option('--functions <list>', 'avg,min,max,first,last,count,twa,good', 'avg,min,max,count,twa')
-    .action(async (o: CommonOptions & { tags: string; from: string; to: string; bucket: string; functions: string }) => {
+    .option('--functions <list>', 'avg,min,max,first,last,count,twa,good,coverage', 'avg,min,max,count,twa')
+    .option('--timezone <zone>', 'plant time zone (IANA, e.g. Europe/Berlin): buckets are local days (use --bucket 1d)')
+    .action(async (o: CommonOptions & { tags: string; from: string; to: string; bucket: string; functions: string; timezone?: string }) => {
       const names: Record<string, v1.AggregateFunction> = {
         avg: v1.AggregateFunction.AGGREGATE_FUNCTION_AVG,
         min: v1.AggregateFunction.AGGREGATE_FUNCTION_MIN,
@@ -100,6 +101,7 @@ export function registerHistoryCommands(program: Command): void {
         count: v1.AggregateFunction.AGGREGATE_FUNCTION_COUNT,
         twa: v1.AggregateFunction.AGGREGATE_FUNCTION_TIME_WEIGHTED_AVG,
         good: v1.AggregateFunction.AGGREGATE_FUNCTION_GOOD_SHARE,
+        coverage: v1.AggregateFunction.AGGREGATE_FUNCTION_COVERAGE,
       };
       const functions = list(o.functions).map((f) => {
         const fn = names[f];
@@ -116,12 +118,13 @@ export function registerHistoryCommands(program: Command): void {
           range: { startTime: toTimestamp(parseInstant(o.from)), endTime: toTimestamp(parseInstant(o.to)) },
           bucketWidth: { seconds: String(Math.floor(bucketMs / 1000)), nanos: (bucketMs % 1000) * 1e6 },
           functions,
+          ...(o.timezone ? { timeZone: o.timezone } : {}),
         },
         metadata,
       );
       client.close();
       const rows = response.series.flatMap((s) =>
-        s.buckets.map((b) => ({ tagId: s.tagId, unit: s.unit, start: fromTimestamp(b.startTime), count: Number(b.count), avg: b.avg, min: b.min, max: b.max, first: b.first, last: b.last, timeWeightedAvg: b.timeWeightedAvg, goodShare: b.goodShareRatio })),
+        s.buckets.map((b) => ({ tagId: s.tagId, unit: s.unit, start: fromTimestamp(b.startTime), count: Number(b.count), avg: b.avg, min: b.min, max: b.max, first: b.first, last: b.last, timeWeightedAvg: b.timeWeightedAvg, goodShare: b.goodShareRatio, coverage: b.coverageRatio })),
       );
       createOutput(o.json === true).result(rows, () =>
         table(['tag', 'start', 'count', 'avg', 'min', 'max', 'twa', 'unit'], rows.map((r) => [r.tagId, r.start, r.count, r.avg, r.min, r.max, r.timeWeightedAvg, r.unit])),

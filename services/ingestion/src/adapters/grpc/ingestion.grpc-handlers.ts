@@ -92,7 +92,7 @@ export function createIngestionHandlers(deps: { writer: MeasurementWriter; reade
       if (!request.bucketWidth) v.push({ field: 'bucket_width', description: 'is required' });
       throwIfAny(v);
       const functions = functionsFromProto(request.functions as string[]);
-      const series = await deps.reader.readAggregates({ tagIds: request.tagIds, fromMs, toMs: to, bucketS: durationMs(request.bucketWidth) / 1000, functions });
+      const series = await deps.reader.readAggregates({ tagIds: request.tagIds, fromMs, toMs: to, bucketS: durationMs(request.bucketWidth) / 1000, functions, timeZone: request.timeZone || undefined });
       const unit = await unitsOf(request.tagIds);
       return {
         series: request.tagIds.map((tagId) => ({ tagId, unit: unit(tagId), buckets: (series.get(tagId) ?? []).map((b) => bucketToProto(b, functions)) })),

@@ -176,6 +176,12 @@ export interface ReadAggregatesRequest {
     | null;
   /** Statistics wanted; all except the time-weighted average when empty. */
   functions: AggregateFunction[];
+  /**
+   * IANA time zone of the plant (e.g. "Europe/Berlin"): buckets are then local days from local
+   * midnight — 23 or 25 hours long on the days clocks change — and bucket_width must be one day.
+   * Range / 15 min times tags at most 500,000.
+   */
+  timeZone?: string | null | undefined;
 }
 
 /**
