@@ -15,6 +15,7 @@ import { BALANCING_PROTO, BALANCING_SERVICE, balancingServiceImplementation } fr
 import { IngestionHistorySource } from './adapters/history/ingestion.history-source';
 import { migrateBalancing } from './adapters/postgres/balancing.migrations';
 import { BalanceReadModel } from './adapters/postgres/balance-read-model.queries';
+import { OutboxBalancePublisher } from './adapters/bus/outbox.balance-publisher';
 import { BalanceReconciler, type ReconcilerSettings } from './application/balance-reconciler';
 import { balanceReadModelProjection } from './application/balance-read-model.projection';
 import { ClassificationQuery } from './application/classification.query';
@@ -147,15 +148,16 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     }
     cleanups.push(() => bus.close());
 
+    const publisher = new OutboxBalancePublisher(outbox);
     const models = new PlantModelRegistry();
     for (const source of o.plantModels) {
       const parsed = parsePlantModel(source.document, source.format);
       if (!parsed.ok) throw new Error(`plant model ${source.origin} is invalid: ${parsed.issues.slice(0, 10).map((i) => `${i.path} ${i.message}`).join('; ')}`);
-      await publishPlantModel({ store, outbox, registry: models, logger }, parsed.model.plantId, source.document, source.format);
+      await publishPlantModel({ store, publisher, registry: models, logger }, parsed.model.plantId, source.document, source.format);
     }
 
     const metrics = o.metricsRegistry ? new PrometheusReconciliationMetrics(o.metricsRegistry) : undefined;
-    const reconciler = new BalanceReconciler({ store, outbox, models, history: o.history, logger, settings: o.reconciler, now: o.now, metrics });
+    const reconciler = new BalanceReconciler({ store, publisher, models, history: o.history, logger, settings: o.reconciler, now: o.now, metrics });
     const readModel = new BalanceReadModel(pool);
     const classification = new ClassificationQuery(models, o.trigger.windowS);
     const projection = await startProjection(store, balanceReadModelProjection);

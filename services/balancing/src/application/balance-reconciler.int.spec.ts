@@ -14,6 +14,7 @@ import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
 import { WindowTrigger } from './window-trigger';
 import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
+import { OutboxBalancePublisher } from '../adapters/bus/outbox.balance-publisher';
 
 const logger = pino({ enabled: false });
 const HOUR: BalanceWindow = { start: new Date('2026-11-23T10:00:00Z'), end: new Date('2026-11-23T11:00:00Z') };
@@ -33,9 +34,9 @@ describe('balance reconciler on PostgreSQL', () => {
     database = await openEventDatabase('balancing_reconciler', 6);
     ({ pool, store, bus } = database);
     models = new PlantModelRegistry();
-    await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     history = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
-    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: TEST_RECONCILER_SETTINGS });
+    reconciler = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history, logger, settings: TEST_RECONCILER_SETTINGS });
     readModel = new BalanceReadModel(pool);
   });
 
@@ -45,7 +46,7 @@ describe('balance reconciler on PostgreSQL', () => {
   });
 
   it('registers the plant model as version 1 once, however often the same document is published', async () => {
-    const again = await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    const again = await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     expect(again).toEqual({ version: 1, published: false });
     expect((await store.readStream(plantModelStreamName(DEMO_PLANT_ID))).map((e) => e.type)).toEqual(['PlantModelVersionPublished']);
     const published = await store.readAll({ category: INTEGRATION_CATEGORY, eventTypes: [EVENT_TYPES.PlantModelVersioned] });
@@ -152,7 +153,7 @@ describe('balance reconciler on PostgreSQL', () => {
 
   it('reconciles a window again under a new plant-model version, and the read model keeps the newer one', async () => {
     const changed = demoDocument().replace(/^name: .*$/m, 'name: Demo petrochemical site (revised)');
-    expect(await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, changed, 'yaml')).toEqual({ version: 2, published: true });
+    expect(await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, changed, 'yaml')).toEqual({ version: 2, published: true });
     const result = await reconciler.reconcileWindow({ plantId: DEMO_PLANT_ID, window: HOUR, trigger: 'test' });
     expect(result).toMatchObject({ replayed: false, record: { plantModelVersion: 2 } });
     expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, HOUR))).map((e) => e.type)).toEqual([
@@ -174,7 +175,7 @@ describe('balance reconciler on PostgreSQL', () => {
   });
 
   it('refuses a window without any usable flow measurement and stores nothing', async () => {
-    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: TEST_RECONCILER_SETTINGS });
+    const empty = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history: new FakeHistorySource(new Map()), logger, settings: TEST_RECONCILER_SETTINGS });
     const window = { start: new Date('2026-11-23T20:00:00Z'), end: new Date('2026-11-23T21:00:00Z') };
     await expect(empty.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'test' })).rejects.toMatchObject({ code: 'BALANCING.NO_MEASUREMENTS' });
     expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toEqual([]);

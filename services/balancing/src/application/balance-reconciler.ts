@@ -1,9 +1,7 @@
 import { foldEvents } from '@reflux/decider';
 import { EVENT_STORE_ERROR_CODES, retryWithBackoff, type EventStore, type RecordedEvent } from '@reflux/event-store';
-import type { TransactionalOutbox } from '@reflux/messaging';
 import { reconcile } from '@reflux/reconciliation';
 import type { Logger } from 'pino';
-import { toIntegrationEvents } from '../adapters/bus/balance-integration-events';
 import type { BalanceRecord } from '../domain/balance-record';
 import { buildBalanceRecord } from '../domain/balance-record.builder';
 import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from '../domain/balance-window';
@@ -14,6 +12,7 @@ import { planComponentBalances } from '../domain/component-balance.plan';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';
 import { WATER_MEDIA } from '../domain/steam-energy-balance';
 import type { SigmaSource, TagAverage } from '../domain/tag-average';
+import type { BalancePublisher } from './balance-publisher.port';
 import type { HistorySource } from './history-source.port';
 import type { PlantModelRegistry } from './plant-model.registry';
 import { noMetrics, type ReconcileOutcome, type ReconciliationMetrics } from './reconciliation-metrics.port';
@@ -53,7 +52,7 @@ export interface ReconcileWindowResult {
 
 export interface BalanceReconcilerDeps {
   readonly store: EventStore;
-  readonly outbox: TransactionalOutbox;
+  readonly publisher: BalancePublisher;
   readonly models: PlantModelRegistry;
   readonly history: HistorySource;
   readonly logger: Logger;
@@ -173,7 +172,7 @@ export class BalanceReconciler {
   }
 
   private async store(streamId: string, record: BalanceRecord, reconciledAt: string, command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
-    const { store, outbox, logger } = this.deps;
+    const { store, publisher, logger } = this.deps;
     return retryWithBackoff(
       async () => {
         const stored = await store.readStream(streamId);
@@ -192,7 +191,7 @@ export class BalanceReconciler {
             events.map((event, i) => ({ eventId: ids[i], type: event.type, data: event.data, metadata: { correlationId, actor: command.actor, trigger: command.trigger } })),
             { expectedVersion: version, transaction },
           );
-          await outbox.enqueue(toIntegrationEvents(streamId, events, ids, reconciledAt, correlationId), transaction);
+          await publisher.publishBalanceEvents({ subject: streamId, events, domainEventIds: ids, occurredAt: reconciledAt, correlationId }, transaction);
         });
         logger.info(
           { streamId, plantModelVersion: record.plantModelVersion, trigger: command.trigger, globalTest: record.globalTest.statistic, rejected: record.globalTest.rejected, grossErrors: record.grossErrors.length, losses: record.losses.length },

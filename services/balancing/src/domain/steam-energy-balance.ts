@@ -1,6 +1,6 @@
 import { carriesMass, spanToSI, toSI, type PlantGraph, type Stream, type Tag } from '@reflux/plant-model';
 import { reconcileEnergyNetwork, saturationTemperature, type EnergyStream, type Quantity } from '@reflux/reconciliation';
-import { testSummary, type TestSummary } from './balance-record';
+import { testSummary, type TestSummary } from './balance-findings';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
 import { combineEstimates, tagSigma } from './tag-conversion';
