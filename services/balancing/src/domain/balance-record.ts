@@ -21,6 +21,20 @@ export interface StreamRecord {
   readonly measurementTest: number | null;
   readonly classification: StreamClassification;
   readonly grossError: boolean;
+  /**
+   * Streams with two or more meters: each meter's own reading, adjustment and test (the stream's
+   * `measuredKgPerS` is then their inverse-variance mean). Absent for one meter or none.
+   */
+  readonly meters?: readonly MeterRecord[];
+}
+
+export interface MeterRecord {
+  readonly tagId: string;
+  readonly measuredKgPerS: number;
+  readonly sigmaKgPerS: number;
+  readonly adjustmentKgPerS: number | null;
+  readonly measurementTest: number | null;
+  readonly grossError: boolean;
 }
 
 export interface UnitClosureRecord {
