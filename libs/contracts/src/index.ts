@@ -2,6 +2,8 @@ export * from './common.schemas';
 export * from './contract.error';
 export * from './envelope';
 export * from './events/balance-reconciled.event';
+export * from './events/balance-revised.event';
+export * from './events/gross-error-cleared.event';
 export * from './events/gross-error-suspected.event';
 export * from './events/loss-suspected.event';
 export * from './events/measurements-ingested.event';

@@ -1,4 +1,6 @@
 import { BalanceReconciledContract } from './events/balance-reconciled.event';
+import { BalanceRevisedContract } from './events/balance-revised.event';
+import { GrossErrorClearedContract } from './events/gross-error-cleared.event';
 import { GrossErrorSuspectedContract } from './events/gross-error-suspected.event';
 import { LossSuspectedContract } from './events/loss-suspected.event';
 import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
@@ -16,6 +18,8 @@ export const REFLUX_CONTRACTS = [
   BalanceReconciledContract,
   GrossErrorSuspectedContract,
   LossSuspectedContract,
+  BalanceRevisedContract,
+  GrossErrorClearedContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -31,4 +35,6 @@ export const EVENT_TYPES = {
   BalanceReconciled: BalanceReconciledContract.type,
   GrossErrorSuspected: GrossErrorSuspectedContract.type,
   LossSuspected: LossSuspectedContract.type,
+  BalanceRevised: BalanceRevisedContract.type,
+  GrossErrorCleared: GrossErrorClearedContract.type,
 } as const;

@@ -80,7 +80,7 @@ describe('integration event registry', () => {
   });
 
   it('keeps every required event type with a topic and a schema version', () => {
-    expect(integrationEvents.types().sort()).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected', 'MeasurementsIngested', 'PlantModelVersioned']);
+    expect(integrationEvents.types().sort()).toEqual(['BalanceReconciled', 'BalanceRevised', 'GrossErrorCleared', 'GrossErrorSuspected', 'LossSuspected', 'MeasurementsIngested', 'PlantModelVersioned']);
     for (const type of integrationEvents.types()) {
       expect(integrationEvents.get(type).schemaVersion).toBeGreaterThanOrEqual(1);
       expect(Object.values(TOPICS)).toContain(integrationEvents.topicOf(type));

@@ -163,7 +163,7 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     const projection = await startProjection(store, balanceReadModelProjection);
     cleanups.push(() => projection.stop());
 
-    const trigger = new WindowTrigger(reconciler, models, o.trigger, logger);
+    const trigger = new WindowTrigger(reconciler, models, o.trigger, logger, o.now);
     let consumer: BusSubscription | undefined;
     if (o.triggerOnIngest) {
       consumer = await subscribeMeasurementsIngested(bus, trigger);

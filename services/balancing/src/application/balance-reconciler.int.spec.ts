@@ -180,4 +180,34 @@ describe('balance reconciler on PostgreSQL', () => {
     await expect(empty.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'test' })).rejects.toMatchObject({ code: 'BALANCING.NO_MEASUREMENTS' });
     expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toEqual([]);
   });
+
+  it('revises a window when late data changes it: BalanceRevised, the cleared suspect published and gone from the read model', async () => {
+    const late = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
+    const revising = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history: late, logger, settings: TEST_RECONCILER_SETTINGS });
+    const window = { start: new Date('2026-11-23T16:00:00Z'), end: new Date('2026-11-23T17:00:00Z') };
+    const streamId = balanceStreamId(DEMO_PLANT_ID, window);
+    await revising.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'schedule' });
+    // the meter's connector delivers its missing data late: the biased average was the held last value
+    late.averages = faultyDemoAverages(demoGraph(), 3600, { bias: false });
+    const revised = await revising.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'measurements-ingested', revise: true });
+    expect(revised.replayed).toBe(false);
+    expect(revised.record.grossErrors).toEqual([]);
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected', 'BalanceRevised', 'GrossErrorCleared']);
+    // the same late data again changes nothing
+    expect((await revising.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'measurements-ingested', revise: true })).replayed).toBe(true);
+    expect(await store.readStream(streamId)).toHaveLength(5);
+
+    const published = (await store.readAll({ category: INTEGRATION_CATEGORY, eventTypes: [EVENT_TYPES.BalanceRevised, EVENT_TYPES.GrossErrorCleared] })).filter((e) => e.streamId.includes(streamId));
+    expect(published.map((e) => [e.type, e.data])).toEqual([
+      [EVENT_TYPES.BalanceRevised, expect.objectContaining({ plantId: DEMO_PLANT_ID, revision: 1, summary: expect.objectContaining({ counts: expect.objectContaining({ suspectedGrossErrors: 1 }) }) })],
+      [EVENT_TYPES.GrossErrorCleared, expect.objectContaining({ revision: 1, suspect: { kind: 'measurement', tagId: BIASED_TAG, streamId: BIASED_STREAM } })],
+    ]);
+
+    const suspects = await eventually(async () => {
+      const page = await readModel.listSuspects(DEMO_PLANT_ID, window.start, window.end, null, 10, '');
+      const balance = await readModel.getBalance(DEMO_PLANT_ID, window.start, window.end);
+      return page.suspects.length === 1 && balance?.record.grossErrors.length === 0 ? page : undefined;
+    }, 10_000, 'the revised window in the read model');
+    expect(suspects.suspects.map((s) => s.kind)).toEqual(['loss']);
+  });
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { BalanceRecord } from '../domain/balance-record';
 import { buildBalanceRecord } from '../domain/balance-record.builder';
 import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from '../domain/balance-window';
-import { balanceWindowDecider, type BalanceWindowEvent } from '../domain/balance-window.decider';
+import { balanceWindowDecider, type BalanceWindowEvent, type StoredBalance } from '../domain/balance-window.decider';
 import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
 import { deterministicUuid } from '../domain/deterministic-id';
 import { planComponentBalances } from '../domain/component-balance.plan';
@@ -35,6 +35,11 @@ export interface ReconcileWindowCommand {
   readonly measurements?: ReadonlyMap<string, TagAverage>;
   readonly alpha?: number;
   readonly dryRun?: boolean;
+  /**
+   * Late data may have changed the window: reconcile it even when a result is stored, and store a
+   * new revision when the result differs (the first result when there is none).
+   */
+  readonly revise?: boolean;
   /** What asked for it (`schedule`, `measurements-ingested`, `grpc`), logged and used as correlation. */
   readonly trigger: string;
   readonly correlationId?: string;
@@ -93,7 +98,7 @@ export class BalanceReconciler {
     const streamId = balanceStreamId(command.plantId, command.window);
     if (!command.dryRun) {
       const stored = await this.storedResult(streamId, version);
-      if (stored) return { ...stored, replayed: true, streamId };
+      if (stored && !command.revise) return { record: stored.record, reconciledAt: stored.reconciledAt, replayed: true, streamId };
     }
 
     const averages = command.measurements ?? (await this.readHistory(command));
@@ -130,14 +135,14 @@ export class BalanceReconciler {
    * The newest stored result of a window straight from its event stream (read-your-writes, for
    * when the read model has not caught up yet).
    */
-  async latestStoredResult(plantId: string, window: BalanceWindow): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
+  async latestStoredResult(plantId: string, window: BalanceWindow): Promise<StoredBalance | undefined> {
     const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(balanceStreamId(plantId, window))).map(toDomainEvent));
     const newest = Math.max(0, ...state.reconciled.keys());
     return state.reconciled.get(newest);
   }
 
   /** The stored result of a window under a plant-model version, if any. */
-  async storedResult(streamId: string, version: number): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
+  async storedResult(streamId: string, version: number): Promise<StoredBalance | undefined> {
     const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(streamId)).map(toDomainEvent));
     return state.reconciled.get(version);
   }
@@ -178,12 +183,14 @@ export class BalanceReconciler {
         const stored = await store.readStream(streamId);
         const version = stored.length === 0 ? -1 : stored[stored.length - 1].streamVersion;
         const state = foldEvents(balanceWindowDecider, stored.map(toDomainEvent));
-        const events = balanceWindowDecider.decide({ type: 'RecordBalance', data: { record, reconciledAt } }, state);
+        const events = balanceWindowDecider.decide({ type: command.revise ? 'ReviseBalance' : 'RecordBalance', data: { record, reconciledAt } }, state);
         if (events.length === 0) {
           const existing = state.reconciled.get(record.plantModelVersion)!;
-          return { ...existing, replayed: true, streamId };
+          return { record: existing.record, reconciledAt: existing.reconciledAt, replayed: true, streamId };
         }
-        const ids = events.map((_, i) => deterministicUuid(`${streamId}:v${record.plantModelVersion}:${i}`));
+        const revision = events[0].type === 'BalanceRevised' ? events[0].data.revision : 0;
+        // ids from the stream, version and revision: a retried append of the same decision is recognised
+        const ids = events.map((_, i) => deterministicUuid(`${streamId}:v${record.plantModelVersion}${revision > 0 ? `:r${revision}` : ''}:${i}`));
         const correlationId = command.correlationId ?? ids[0];
         await store.withTransaction(async (transaction) => {
           await store.appendToStream(
@@ -194,7 +201,7 @@ export class BalanceReconciler {
           await publisher.publishBalanceEvents({ subject: streamId, events, domainEventIds: ids, occurredAt: reconciledAt, correlationId }, transaction);
         });
         logger.info(
-          { streamId, plantModelVersion: record.plantModelVersion, trigger: command.trigger, globalTest: record.globalTest.statistic, rejected: record.globalTest.rejected, grossErrors: record.grossErrors.length, losses: record.losses.length },
+          { streamId, plantModelVersion: record.plantModelVersion, revision, trigger: command.trigger, globalTest: record.globalTest.statistic, rejected: record.globalTest.rejected, grossErrors: record.grossErrors.length, losses: record.losses.length },
           'balance window reconciled',
         );
         return { record, reconciledAt, replayed: false, streamId };

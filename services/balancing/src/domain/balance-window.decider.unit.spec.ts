@@ -60,4 +60,47 @@ describe('balance window decider', () => {
     const other = record(2, { window: { start: window.start, end: '2026-11-23T12:00:00.000Z' } });
     spec.given([reconciled(record(1))]).when({ type: 'RecordBalance', data: { record: other, reconciledAt: at } }).thenThrows('BALANCING.WINDOW_CONFLICT');
   });
+
+  describe('revisions (late data)', () => {
+    const ref = { plantId: 'p1', plantModelVersion: 1, window };
+    const later = '2026-11-23T12:30:00.000Z';
+
+    it('decides nothing when the window reconciled again says the same', () => {
+      spec.given([reconciled(record(1))]).when({ type: 'ReviseBalance', data: { record: record(1), reconciledAt: later } }).thenNothingHappens();
+    });
+
+    it('records the first result when a revision finds nothing stored', () => {
+      const r = record(1, { grossErrors: [], losses: [] });
+      spec.given([]).when({ type: 'ReviseBalance', data: { record: r, reconciledAt: at } }).then([reconciled(r)]);
+    });
+
+    it('revises a changed window: the new suspect is published and the one that disappeared is cleared', () => {
+      const FI2 = { ...record(1).grossErrors[0], tagId: 'FI-2', streamId: 's2' };
+      const revised = record(1, { grossErrors: [FI2], globalTest: { ...test, statistic: 29 } });
+      spec
+        .given([reconciled(record(1))])
+        .when({ type: 'ReviseBalance', data: { record: revised, reconciledAt: later } })
+        .then([
+          { type: 'BalanceRevised', data: { record: revised, reconciledAt: later, revision: 1 } },
+          { type: 'GrossErrorSuspected', data: { ...ref, grossError: FI2, revision: 1 } },
+          { type: 'GrossErrorCleared', data: { ...ref, revision: 1, suspect: { kind: 'measurement', tagId: 'FI-1', streamId: 's1' } } },
+        ]);
+    });
+
+    it('numbers revisions and clears a loss that late data explains', () => {
+      const first = record(1, { globalTest: { ...test, statistic: 28 } });
+      const second = record(1, { losses: [] });
+      spec
+        .given([reconciled(record(1)), { type: 'BalanceRevised', data: { record: first, reconciledAt: later, revision: 1 } }])
+        .when({ type: 'ReviseBalance', data: { record: second, reconciledAt: later } })
+        .then([
+          { type: 'BalanceRevised', data: { record: second, reconciledAt: later, revision: 2 } },
+          { type: 'GrossErrorCleared', data: { ...ref, revision: 2, suspect: { kind: 'loss', unitId: 'U-1' } } },
+        ]);
+    });
+
+    it('does not revise on a plain re-trigger (schedule, repeated call)', () => {
+      spec.given([reconciled(record(1))]).when({ type: 'RecordBalance', data: { record: record(1, { losses: [] }), reconciledAt: later } }).thenNothingHappens();
+    });
+  });
 });
