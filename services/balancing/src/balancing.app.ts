@@ -17,6 +17,7 @@ import { migrateBalancing } from './adapters/postgres/balancing.migrations';
 import { BalanceReadModel } from './adapters/postgres/balance-read-model.queries';
 import { OutboxBalancePublisher } from './adapters/bus/outbox.balance-publisher';
 import { BalanceReconciler, type ReconcilerSettings } from './application/balance-reconciler';
+import { parsePersistenceRule } from './domain/suspect-persistence';
 import { balanceReadModelProjection } from './application/balance-read-model.projection';
 import { ClassificationQuery } from './application/classification.query';
 import type { HistorySource } from './application/history-source.port';
@@ -106,6 +107,7 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
       spreadBuckets: config.BALANCE_SPREAD_BUCKETS,
       minGoodShare: Number(config.BALANCE_MIN_GOOD_SHARE),
       minCoverage: Number(config.BALANCE_MIN_COVERAGE),
+      persistence: parsePersistenceRule(config.BALANCE_SUSPECT_PERSISTENCE),
     },
     trigger: { windowS: config.BALANCE_WINDOW_S, settleS: config.BALANCE_SETTLE_S, lookbackWindows: config.BALANCE_LOOKBACK_WINDOWS },
     scheduleIntervalMs: config.BALANCE_SCHEDULE_INTERVAL_S * 1000,

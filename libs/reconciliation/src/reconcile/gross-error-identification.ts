@@ -83,6 +83,11 @@ interface Context {
  * listed with the chosen one, which is the kind with fewer members among them (see `rank`).
  */
 export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution, initialGlobal: TestResult, options: IdentificationOptions): Identification {
+  // Whether the data hold any gross error at all is asked twice with `global-or-glr` (global test,
+  // largest GLR): each question gets half of α (Bonferroni), so a window without any gross error
+  // raises a false alarm with probability at most α. Once one error is accepted, further ones are
+  // looked for at α as before.
+  const detectionAlpha = options.detection === 'global' ? options.alpha : options.alpha / 2;
   const contexts = new Map<Key, Context>();
   const contextOf = (set: readonly Hypothesis[]): Context => {
     const key = canonical(set).map(keyOf).join(',');
@@ -94,15 +99,22 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
       const solution = set.length === 0 ? initial : solveLinear(model, { unmeasuredSigmas: options.unmeasuredSigmas });
       const global = set.length === 0 ? initialGlobal : globalTest(solution, options.alpha);
       const ranked = rank(candidateHypotheses(model, solution, options.leaks, leakNodes));
-      const critical = chiSquareQuantile(1 - sidak(options.alpha, Math.max(1, ranked.length)), 1);
+      const critical = chiSquareQuantile(1 - sidak(set.length === 0 ? detectionAlpha : options.alpha, Math.max(1, ranked.length)), 1);
       context = { model, solution, global, ranked, critical };
       contexts.set(key, context);
     }
     return context;
   };
   /** Would serial compensation stop here (nothing left to explain)? */
+  const globalCritical = new Map<number, number>();
+  const globalRejects = (c: Context): boolean => {
+    if (detectionAlpha === options.alpha || c.solution !== initial) return c.global.rejected;
+    let critical = globalCritical.get(c.solution.dof);
+    if (critical === undefined) globalCritical.set(c.solution.dof, (critical = chiSquareQuantile(1 - detectionAlpha, c.solution.dof)));
+    return c.global.statistic > critical;
+  };
   const explained = (c: Context): boolean =>
-    c.solution.dof === 0 || c.ranked.length === 0 || (!c.global.rejected && !(options.detection !== 'global' && c.ranked[0].glr > c.critical));
+    c.solution.dof === 0 || c.ranked.length === 0 || (!globalRejects(c) && !(options.detection !== 'global' && c.ranked[0].glr > c.critical));
   const without = (set: readonly Hypothesis[], i: number): Hypothesis[] => set.filter((_, j) => j !== i);
   /** The statistic of `h` given the errors of `c` compensated (0 when it is not a candidate there). */
   const glrIn = (c: Context, h: Hypothesis): number => c.ranked.find((g) => g.kind === h.kind && g.target === h.target)?.glr ?? 0;

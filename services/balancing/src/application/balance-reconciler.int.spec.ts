@@ -210,4 +210,22 @@ describe('balance reconciler on PostgreSQL', () => {
     }, 10_000, 'the revised window in the read model');
     expect(suspects.suspects.map((s) => s.kind)).toEqual(['loss']);
   });
+
+  it('publishes a suspect only once it persisted over 2 of the last 3 windows (BALANCE_SUSPECT_PERSISTENCE=2/3)', async () => {
+    const biasOnly = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600, { leak: false }));
+    const persistent = new BalanceReconciler({
+      store,
+      publisher: new OutboxBalancePublisher(bus.outbox),
+      models,
+      history: biasOnly,
+      logger,
+      settings: { ...TEST_RECONCILER_SETTINGS, persistence: { required: 2, windows: 3 } },
+    });
+    const hour = (h: number) => ({ start: new Date(Date.UTC(2026, 10, 24, h)), end: new Date(Date.UTC(2026, 10, 24, h + 1)) });
+    const first = await persistent.reconcileWindow({ plantId: DEMO_PLANT_ID, window: hour(1), trigger: 'schedule' });
+    expect(first.record.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]); // found …
+    expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, hour(1)))).map((e) => e.type)).toEqual(['BalanceReconciled']); // … not published
+    await persistent.reconcileWindow({ plantId: DEMO_PLANT_ID, window: hour(2), trigger: 'schedule' });
+    expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, hour(2)))).map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected']);
+  });
 });

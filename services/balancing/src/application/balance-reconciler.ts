@@ -8,6 +8,7 @@ import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from 
 import { balanceWindowDecider, type BalanceWindowEvent, type StoredBalance } from '../domain/balance-window.decider';
 import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
 import { deterministicUuid } from '../domain/deterministic-id';
+import { persistentSuspects, PUBLISH_AT_ONCE, type PersistenceRule } from '../domain/suspect-persistence';
 import { planComponentBalances } from '../domain/component-balance.plan';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';
 import { WATER_MEDIA } from '../domain/steam-energy-balance';
@@ -26,6 +27,8 @@ export interface ReconcilerSettings {
   readonly minGoodShare: number;
   /** Share of the window a history average must cover. */
   readonly minCoverage: number;
+  /** How many windows a suspect must persist over before it is published; default at once. */
+  readonly persistence?: PersistenceRule;
 }
 
 export interface ReconcileWindowCommand {
@@ -128,7 +131,7 @@ export class BalanceReconciler {
     });
     const reconciledAt = this.now().toISOString();
     if (command.dryRun) return { record, reconciledAt, replayed: false, streamId };
-    return this.store(streamId, record, reconciledAt, command);
+    return this.store(streamId, record, reconciledAt, command, await this.published(command, record));
   }
 
   /**
@@ -139,6 +142,19 @@ export class BalanceReconciler {
     const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(balanceStreamId(plantId, window))).map(toDomainEvent));
     const newest = Math.max(0, ...state.reconciled.keys());
     return state.reconciled.get(newest);
+  }
+
+  /** Keys of the suspects to publish under the persistence rule (undefined: all of them). */
+  private async published(command: ReconcileWindowCommand, record: BalanceRecord): Promise<string[] | undefined> {
+    const rule = this.deps.settings.persistence ?? PUBLISH_AT_ONCE;
+    if (rule.windows <= 1 || (record.grossErrors.length === 0 && record.losses.length === 0)) return undefined;
+    const lengthMs = command.window.end.getTime() - command.window.start.getTime();
+    const previous = [];
+    for (let i = 1; i < rule.windows; i++) {
+      const shift = (d: Date) => new Date(d.getTime() - i * lengthMs);
+      previous.push((await this.latestStoredResult(command.plantId, { start: shift(command.window.start), end: shift(command.window.end) }))?.record);
+    }
+    return persistentSuspects(record, previous, rule);
   }
 
   /** The stored result of a window under a plant-model version, if any. */
@@ -176,14 +192,14 @@ export class BalanceReconciler {
     }
   }
 
-  private async store(streamId: string, record: BalanceRecord, reconciledAt: string, command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
+  private async store(streamId: string, record: BalanceRecord, reconciledAt: string, command: ReconcileWindowCommand, publish: string[] | undefined): Promise<ReconcileWindowResult> {
     const { store, publisher, logger } = this.deps;
     return retryWithBackoff(
       async () => {
         const stored = await store.readStream(streamId);
         const version = stored.length === 0 ? -1 : stored[stored.length - 1].streamVersion;
         const state = foldEvents(balanceWindowDecider, stored.map(toDomainEvent));
-        const events = balanceWindowDecider.decide({ type: command.revise ? 'ReviseBalance' : 'RecordBalance', data: { record, reconciledAt } }, state);
+        const events = balanceWindowDecider.decide({ type: command.revise ? 'ReviseBalance' : 'RecordBalance', data: { record, reconciledAt, ...(publish && { publish }) } }, state);
         if (events.length === 0) {
           const existing = state.reconciled.get(record.plantModelVersion)!;
           return { record: existing.record, reconciledAt: existing.reconciledAt, replayed: true, streamId };

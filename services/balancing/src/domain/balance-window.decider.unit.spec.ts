@@ -103,4 +103,30 @@ describe('balance window decider', () => {
       spec.given([reconciled(record(1))]).when({ type: 'RecordBalance', data: { record: record(1, { losses: [] }), reconciledAt: later } }).thenNothingHappens();
     });
   });
+
+  describe('persistence (only suspects found in enough windows are published)', () => {
+    const ref = { plantId: 'p1', plantModelVersion: 1, window };
+
+    it('records every finding but publishes only the persistent suspects', () => {
+      const r = record(1);
+      spec
+        .given([])
+        .when({ type: 'RecordBalance', data: { record: r, reconciledAt: at, publish: ['loss:U-1'] } })
+        .then([{ type: 'BalanceReconciled', data: { record: r, reconciledAt: at, published: ['loss:U-1'] } }, { type: 'LossSuspected', data: { ...ref, loss: r.losses[0] } }]);
+    });
+
+    it('publishes a suspect on revision once it persisted, and clears only what was published', () => {
+      const r = record(1);
+      const stored: BalanceWindowEvent = { type: 'BalanceReconciled', data: { record: r, reconciledAt: at, published: ['loss:U-1'] } };
+      const revised = record(1, { losses: [] });
+      spec
+        .given([stored])
+        .when({ type: 'ReviseBalance', data: { record: revised, reconciledAt: at, publish: ['measurement:FI-1:'] } })
+        .then([
+          { type: 'BalanceRevised', data: { record: revised, reconciledAt: at, revision: 1, published: ['measurement:FI-1:'] } },
+          { type: 'GrossErrorSuspected', data: { ...ref, grossError: r.grossErrors[0], revision: 1 } },
+          { type: 'GrossErrorCleared', data: { ...ref, revision: 1, suspect: { kind: 'loss', unitId: 'U-1' } } },
+        ]);
+    });
+  });
 });
