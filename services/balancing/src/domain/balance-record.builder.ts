@@ -106,7 +106,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
   }
 
   const reconciled = new Map<string, number | null>(result.streams.map((s) => [s.id, s.reconciled]));
-  const steam = steamEnergyBalance(graph, mapping, input.averages, input.alpha);
+  const steam = steamEnergyBalance(graph, mapping, input.averages, input.alpha, input.averaging);
   const components = componentBalance(graph, mapping, input.averages, {
     alpha: input.alpha,
     biasedFlowStreamIds: new Set(result.grossErrors.filter((e) => e.kind === 'bias').map((e) => redundantMeters.get(e.id)?.streamId ?? e.id)),

@@ -31,6 +31,8 @@ export interface MeterMapping {
   readonly networkId: string;
   readonly valueKgPerS: number;
   readonly sigmaKgPerS: number;
+  /** The top of the meter's span as mass flow: the flow cannot be reconciled above it. */
+  readonly spanMaxKgPerS: number | null;
 }
 
 /** A tank or holder whose hold-up change is part of its balance. */
@@ -71,7 +73,8 @@ export interface MappingOptions extends AverageSelection {
  * volumetric flows with its normal density. Several meters on one stream are each a measurement of
  * the one flow: the stream becomes a chain of segments, one per meter, joined at junctions that
  * cannot leak (`<stream>@<tag>`), so the meters' agreement counts as redundancy in every test and a
- * meter that disagrees is named itself. Tanks (units with an inventory) get an accumulation term from their level change ×
+ * meter that disagrees is named itself. A meter's span bounds the flow from above (the top of its
+ * range as mass flow): a reconciled flow beyond what the meter can read is not plausible. Tanks (units with an inventory) get an accumulation term from their level change ×
  * area × density / Δt, unmeasured when no level tag has data.
  */
 export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
@@ -104,7 +107,15 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       }
       estimates.push(converted);
       usedTagIds.push(tag.id);
-      meters.push({ tagId: tag.id, streamId: stream.id, networkId: meters.length === 0 ? stream.id : meterSegmentId(stream.id, tag.id), valueKgPerS: converted.value, sigmaKgPerS: converted.sigma });
+      const spanMax = tag.range.max > 0 ? flowToKgPerS(tag, stream, tag.range.max, 0)?.value : undefined;
+      meters.push({
+        tagId: tag.id,
+        streamId: stream.id,
+        networkId: meters.length === 0 ? stream.id : meterSegmentId(stream.id, tag.id),
+        valueKgPerS: converted.value,
+        sigmaKgPerS: converted.sigma,
+        spanMaxKgPerS: spanMax !== undefined && Number.isFinite(spanMax) ? spanMax : null,
+      });
     }
     const combined = estimates.length > 0 ? combineEstimates(estimates) : undefined;
     return {
@@ -166,7 +177,8 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
   const meterJunctionIds = new Set<string>();
   for (const m of streamMappings) {
     if (m.meters.length < 2) {
-      networkStreams.push({ id: m.streamId, from: m.from, to: m.to, measured: m.measured, ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }) });
+      const upper = m.meters[0]?.spanMaxKgPerS;
+      networkStreams.push({ id: m.streamId, from: m.from, to: m.to, measured: m.measured, ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }), ...(upper != null && { upper }) });
       continue;
     }
     // from → [meter 1] → stream@tag2 → [meter 2] → … → to: one flow, measured by each meter
@@ -177,7 +189,15 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
         meterJunctionIds.add(next.networkId);
         nodes.push({ id: next.networkId, leakCandidate: false });
       }
-      networkStreams.push({ id: meter.networkId, from: i === 0 ? m.from : meter.networkId, to, measured: true, value: meter.valueKgPerS, sigma: meter.sigmaKgPerS });
+      networkStreams.push({
+        id: meter.networkId,
+        from: i === 0 ? m.from : meter.networkId,
+        to,
+        measured: true,
+        value: meter.valueKgPerS,
+        sigma: meter.sigmaKgPerS,
+        ...(meter.spanMaxKgPerS !== null && { upper: meter.spanMaxKgPerS }),
+      });
       redundantMeters.set(meter.networkId, meter);
     });
   }
