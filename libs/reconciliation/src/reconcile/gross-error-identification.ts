@@ -27,6 +27,8 @@ export interface IdentificationOptions {
   readonly alpha: number;
   readonly maxEliminations: number;
   readonly leaks: boolean;
+  /** Also hypothesise gains at nodes (an inflow missing from the model), not only losses. */
+  readonly gains?: boolean;
   readonly unmeasuredSigmas: boolean;
   readonly detection: 'global' | 'global-or-glr';
 }
@@ -98,7 +100,7 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
       const model = set.length === 0 ? base : withChanges(base, biases, leakNodes);
       const solution = set.length === 0 ? initial : solveLinear(model, { unmeasuredSigmas: options.unmeasuredSigmas });
       const global = set.length === 0 ? initialGlobal : globalTest(solution, options.alpha);
-      const ranked = rank(candidateHypotheses(model, solution, options.leaks, leakNodes));
+      const ranked = rank(candidateHypotheses(model, solution, options.leaks, leakNodes, options.gains === true));
       const critical = chiSquareQuantile(1 - sidak(set.length === 0 ? detectionAlpha : options.alpha, Math.max(1, ranked.length)), 1);
       context = { model, solution, global, ranked, critical };
       contexts.set(key, context);
@@ -283,7 +285,7 @@ export function globalTest(s: LinearSolution, alpha: number): TestResult {
   return { statistic: s.globalStatistic, dof: s.dof, critical, pValue: chiSquareSurvival(s.globalStatistic, s.dof), rejected: s.globalStatistic > critical };
 }
 
-function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean, existingLeaks: readonly number[]): Hypothesis[] {
+function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean, existingLeaks: readonly number[], gains: boolean): Hypothesis[] {
   const out: Hypothesis[] = [];
   for (let e = 0; e < m.ids.length; e++) {
     if (m.kinds[e] === 'leak' || Number.isNaN(s.biasGlr[e])) continue;
@@ -294,8 +296,9 @@ function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean
   for (let v = 0; v < m.nodeCount; v++) {
     if (!m.leakCandidate[v] || existingLeaks.includes(v)) continue;
     const row = s.rowOfGroup[group[v]];
-    // A leak loses material: a hypothesis whose estimate is a gain is not physical.
-    if (row < 0 || !(s.leakEstimate[row] > 0)) continue;
+    // A leak loses material; a gain (negative estimate) is an inflow missing from the model, offered
+    // only when asked for.
+    if (row < 0 || !Number.isFinite(s.leakEstimate[row]) || (!gains && !(s.leakEstimate[row] > 0))) continue;
     // Every node of a balance group has the same leak signature: offer each, ties are reported.
     out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row], estimate: s.leakEstimate[row], sigma: s.leakSigma[row] });
   }

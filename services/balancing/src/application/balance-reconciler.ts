@@ -117,7 +117,8 @@ export class BalanceReconciler {
         BalancingErrorCode.noMeasurements,
         `no usable flow measurement for plant "${command.plantId}" in [${command.window.start.toISOString()}, ${command.window.end.toISOString()})`,
       );
-    const result = await reconcile(mapping.network, { alpha });
+    // gains too: a unit that puts out more than it gets has an inflow the model misses (a negative loss)
+    const result = await reconcile(mapping.network, { alpha, gains: true });
     const record = buildBalanceRecord({
       graph,
       plantModelVersion: version,
