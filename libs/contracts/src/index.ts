@@ -8,6 +8,8 @@ export * from './events/alarm-shelved.event';
 export * from './events/unit-state-changed.event';
 export * from './events/unit-tripped.event';
 export * from './events/balance-reconciled.event';
+export * from './events/balance-revised.event';
+export * from './events/gross-error-cleared.event';
 export * from './events/gross-error-suspected.event';
 export * from './events/loss-suspected.event';
 export * from './events/measurements-ingested.event';

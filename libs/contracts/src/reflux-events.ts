@@ -5,6 +5,8 @@ import { AlarmShelvedContract } from './events/alarm-shelved.event';
 import { UnitStateChangedContract } from './events/unit-state-changed.event';
 import { UnitTrippedContract } from './events/unit-tripped.event';
 import { BalanceReconciledContract } from './events/balance-reconciled.event';
+import { BalanceRevisedContract } from './events/balance-revised.event';
+import { GrossErrorClearedContract } from './events/gross-error-cleared.event';
 import { GrossErrorSuspectedContract } from './events/gross-error-suspected.event';
 import { LossSuspectedContract } from './events/loss-suspected.event';
 import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
@@ -28,6 +30,8 @@ export const REFLUX_CONTRACTS = [
   AlarmShelvedContract,
   UnitStateChangedContract,
   UnitTrippedContract,
+  BalanceRevisedContract,
+  GrossErrorClearedContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -49,4 +53,6 @@ export const EVENT_TYPES = {
   AlarmShelved: AlarmShelvedContract.type,
   UnitStateChanged: UnitStateChangedContract.type,
   UnitTripped: UnitTrippedContract.type,
+  BalanceRevised: BalanceRevisedContract.type,
+  GrossErrorCleared: GrossErrorClearedContract.type,
 } as const;

@@ -87,6 +87,8 @@ describe('integration event registry', () => {
       'AlarmRaised',
       'AlarmShelved',
       'BalanceReconciled',
+      'BalanceRevised',
+      'GrossErrorCleared',
       'GrossErrorSuspected',
       'LossSuspected',
       'MeasurementsIngested',

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 // The migration runner is shared infrastructure; @reflux/database is tagged data-access like this
-// library, which the type matrix does not foresee (see README).
+// library, and the module-boundary matrix allows data-access → data-access (see README).
 import { runMigrations, sqlMigration } from '@reflux/database';
 
 /** Channel on which every append notifies (payload: the stream id). */

@@ -29,7 +29,9 @@ import { BALANCING_PROTO, BALANCING_SERVICE, balancingServiceImplementation } fr
 import { IngestionHistorySource } from './adapters/history/ingestion.history-source';
 import { migrateBalancing } from './adapters/postgres/balancing.migrations';
 import { BalanceReadModel } from './adapters/postgres/balance-read-model.queries';
+import { OutboxBalancePublisher } from './adapters/bus/outbox.balance-publisher';
 import { BalanceReconciler, type ReconcilerSettings } from './application/balance-reconciler';
+import { parsePersistenceRule } from './domain/suspect-persistence';
 import { balanceReadModelProjection } from './application/balance-read-model.projection';
 import { ClassificationQuery } from './application/classification.query';
 import type { HistorySource } from './application/history-source.port';
@@ -131,6 +133,7 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
       spreadBuckets: config.BALANCE_SPREAD_BUCKETS,
       minGoodShare: Number(config.BALANCE_MIN_GOOD_SHARE),
       minCoverage: Number(config.BALANCE_MIN_COVERAGE),
+      persistence: parsePersistenceRule(config.BALANCE_SUSPECT_PERSISTENCE),
     },
     trigger: { windowS: config.BALANCE_WINDOW_S, settleS: config.BALANCE_SETTLE_S, lookbackWindows: config.BALANCE_LOOKBACK_WINDOWS },
     scheduleIntervalMs: config.BALANCE_SCHEDULE_INTERVAL_S * 1000,
@@ -183,21 +186,22 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     const retention = startRetention(pool, { categories: [o.kafka ? BALANCING_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger, health });
     cleanups.push(() => retention.stop());
 
+    const publisher = new OutboxBalancePublisher(outbox);
     const models = new PlantModelRegistry();
     for (const source of o.plantModels) {
       const parsed = parsePlantModel(source.document, source.format);
       if (!parsed.ok) throw new Error(`plant model ${source.origin} is invalid: ${parsed.issues.slice(0, 10).map((i) => `${i.path} ${i.message}`).join('; ')}`);
-      await publishPlantModel({ store, outbox, registry: models, logger }, parsed.model.plantId, source.document, source.format);
+      await publishPlantModel({ store, publisher, registry: models, logger }, parsed.model.plantId, source.document, source.format);
     }
 
     const metrics = o.metricsRegistry ? new PrometheusReconciliationMetrics(o.metricsRegistry) : undefined;
-    const reconciler = new BalanceReconciler({ store, outbox, models, history: o.history, logger, settings: o.reconciler, now: o.now, metrics });
+    const reconciler = new BalanceReconciler({ store, publisher, models, history: o.history, logger, settings: o.reconciler, now: o.now, metrics });
     const readModel = new BalanceReadModel(pool);
     const classification = new ClassificationQuery(models, o.trigger.windowS);
     const projection = await startProjection(store, balanceReadModelProjection);
     cleanups.push(() => projection.stop());
 
-    const trigger = new WindowTrigger(reconciler, models, o.trigger, logger);
+    const trigger = new WindowTrigger(reconciler, models, o.trigger, logger, o.now);
     let consumer: BusSubscription | undefined;
     if (o.triggerOnIngest) {
       consumer = await subscribeMeasurementsIngested(bus, trigger);

@@ -1,6 +1,7 @@
 import { env, extendPlatformConfig, loadConfig, type Env } from '@reflux/config';
 import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
+import { parsePersistenceRule } from './domain/suspect-persistence';
 
 const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 const DECIMAL_FRACTION = /^0?\.\d+$/;
@@ -26,11 +27,14 @@ export const balancingConfigSchema = extendPlatformConfig(
     BALANCE_SETTLE_S: env.int({ min: 0, max: 86_400 }, { default: 300 }),
     BALANCE_LOOKBACK_WINDOWS: env.int({ min: 1, max: 168 }, { default: 3 }),
     BALANCE_TRIGGER_ON_INGEST: env.bool({ default: true }),
+    BALANCE_SUSPECT_PERSISTENCE: env.text({ default: '1/1', pattern: /^\d{1,2}\/\d{1,2}$/, patternName: 'k/n: found in k of the last n windows, e.g. 2/3' }),
   },
   (c, ctx) => {
     const alpha = typeof c.BALANCE_ALPHA === 'string' ? Number(c.BALANCE_ALPHA) : undefined;
     if (alpha !== undefined && !(alpha > 0 && alpha <= 0.5))
       ctx.addIssue({ code: 'custom', path: ['BALANCE_ALPHA'], message: 'must be a significance level in (0, 0.5]' });
+    if (typeof c.BALANCE_SUSPECT_PERSISTENCE === 'string' && parsePersistenceRule(c.BALANCE_SUSPECT_PERSISTENCE) === undefined)
+      ctx.addIssue({ code: 'custom', path: ['BALANCE_SUSPECT_PERSISTENCE'], message: 'must be k/n with 1 ≤ k ≤ n ≤ 24' });
     if (c.AUTH_JWT_SECRET === undefined && c.INGESTION_TOKEN === undefined && c.AUTH_DISABLED !== true)
       ctx.addIssue({
         code: 'custom',

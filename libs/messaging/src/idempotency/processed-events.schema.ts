@@ -1,5 +1,5 @@
-// The migration runner is shared infrastructure tagged data-access like this library; the matrix has
-// no data-access → data-access edge (see README.md "Module boundaries").
+// The migration runner is shared infrastructure tagged data-access like this library; the matrix
+// allows data-access → data-access for this layering (see README.md "Module boundaries").
 import { runMigrations, sqlMigration } from '@reflux/database';
 import type { Pool } from 'pg';
 

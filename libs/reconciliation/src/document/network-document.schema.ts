@@ -55,6 +55,7 @@ export const reconcileDocumentOptionsSchema = z
     forceQp: z.boolean().optional(),
     maxEliminations: z.number().int().min(0).optional(),
     leaks: z.boolean().optional(),
+    gains: z.boolean().optional(),
     detection: z.enum(['global', 'global-or-glr']).optional(),
     unmeasuredSigmas: z.boolean().optional(),
   })

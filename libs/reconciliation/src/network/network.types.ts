@@ -67,6 +67,11 @@ export interface ReconcileOptions {
   readonly detection?: 'global' | 'global-or-glr';
   /** Consider leaks at nodes as gross-error hypotheses (GLR). Default true. */
   readonly leaks?: boolean;
+  /**
+   * With `leaks`, also consider gains at nodes — an inflow the model misses (an unmodelled stream,
+   * a tie-line not in the model); reported as a leak with a negative magnitude. Default false.
+   */
+  readonly gains?: boolean;
   /** Compute standard deviations of observable unmeasured flows (one sparse solve each). Default true. */
   readonly unmeasuredSigmas?: boolean;
 }

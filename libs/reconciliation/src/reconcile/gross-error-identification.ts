@@ -27,6 +27,8 @@ export interface IdentificationOptions {
   readonly alpha: number;
   readonly maxEliminations: number;
   readonly leaks: boolean;
+  /** Also hypothesise gains at nodes (an inflow missing from the model), not only losses. */
+  readonly gains?: boolean;
   readonly unmeasuredSigmas: boolean;
   readonly detection: 'global' | 'global-or-glr';
 }
@@ -83,6 +85,11 @@ interface Context {
  * listed with the chosen one, which is the kind with fewer members among them (see `rank`).
  */
 export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution, initialGlobal: TestResult, options: IdentificationOptions): Identification {
+  // Whether the data hold any gross error at all is asked twice with `global-or-glr` (global test,
+  // largest GLR): each question gets half of α (Bonferroni), so a window without any gross error
+  // raises a false alarm with probability at most α. Once one error is accepted, further ones are
+  // looked for at α as before.
+  const detectionAlpha = options.detection === 'global' ? options.alpha : options.alpha / 2;
   const contexts = new Map<Key, Context>();
   const contextOf = (set: readonly Hypothesis[]): Context => {
     const key = canonical(set).map(keyOf).join(',');
@@ -93,16 +100,23 @@ export function identifyGrossErrors(base: CompiledModel, initial: LinearSolution
       const model = set.length === 0 ? base : withChanges(base, biases, leakNodes);
       const solution = set.length === 0 ? initial : solveLinear(model, { unmeasuredSigmas: options.unmeasuredSigmas });
       const global = set.length === 0 ? initialGlobal : globalTest(solution, options.alpha);
-      const ranked = rank(candidateHypotheses(model, solution, options.leaks, leakNodes));
-      const critical = chiSquareQuantile(1 - sidak(options.alpha, Math.max(1, ranked.length)), 1);
+      const ranked = rank(candidateHypotheses(model, solution, options.leaks, leakNodes, options.gains === true));
+      const critical = chiSquareQuantile(1 - sidak(set.length === 0 ? detectionAlpha : options.alpha, Math.max(1, ranked.length)), 1);
       context = { model, solution, global, ranked, critical };
       contexts.set(key, context);
     }
     return context;
   };
   /** Would serial compensation stop here (nothing left to explain)? */
+  const globalCritical = new Map<number, number>();
+  const globalRejects = (c: Context): boolean => {
+    if (detectionAlpha === options.alpha || c.solution !== initial) return c.global.rejected;
+    let critical = globalCritical.get(c.solution.dof);
+    if (critical === undefined) globalCritical.set(c.solution.dof, (critical = chiSquareQuantile(1 - detectionAlpha, c.solution.dof)));
+    return c.global.statistic > critical;
+  };
   const explained = (c: Context): boolean =>
-    c.solution.dof === 0 || c.ranked.length === 0 || (!c.global.rejected && !(options.detection !== 'global' && c.ranked[0].glr > c.critical));
+    c.solution.dof === 0 || c.ranked.length === 0 || (!globalRejects(c) && !(options.detection !== 'global' && c.ranked[0].glr > c.critical));
   const without = (set: readonly Hypothesis[], i: number): Hypothesis[] => set.filter((_, j) => j !== i);
   /** The statistic of `h` given the errors of `c` compensated (0 when it is not a candidate there). */
   const glrIn = (c: Context, h: Hypothesis): number => c.ranked.find((g) => g.kind === h.kind && g.target === h.target)?.glr ?? 0;
@@ -271,7 +285,7 @@ export function globalTest(s: LinearSolution, alpha: number): TestResult {
   return { statistic: s.globalStatistic, dof: s.dof, critical, pValue: chiSquareSurvival(s.globalStatistic, s.dof), rejected: s.globalStatistic > critical };
 }
 
-function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean, existingLeaks: readonly number[]): Hypothesis[] {
+function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean, existingLeaks: readonly number[], gains: boolean): Hypothesis[] {
   const out: Hypothesis[] = [];
   for (let e = 0; e < m.ids.length; e++) {
     if (m.kinds[e] === 'leak' || Number.isNaN(s.biasGlr[e])) continue;
@@ -282,8 +296,9 @@ function candidateHypotheses(m: CompiledModel, s: LinearSolution, leaks: boolean
   for (let v = 0; v < m.nodeCount; v++) {
     if (!m.leakCandidate[v] || existingLeaks.includes(v)) continue;
     const row = s.rowOfGroup[group[v]];
-    // A leak loses material: a hypothesis whose estimate is a gain is not physical.
-    if (row < 0 || !(s.leakEstimate[row] > 0)) continue;
+    // A leak loses material; a gain (negative estimate) is an inflow missing from the model, offered
+    // only when asked for.
+    if (row < 0 || !Number.isFinite(s.leakEstimate[row]) || (!gains && !(s.leakEstimate[row] > 0))) continue;
     // Every node of a balance group has the same leak signature: offer each, ties are reported.
     out.push({ kind: 'leak', target: v, label: m.nodeIds[v], glr: s.leakGlr[row], estimate: s.leakEstimate[row], sigma: s.leakSigma[row] });
   }

@@ -42,7 +42,7 @@ export async function reconcile(network: Network, options: ReconcileOptions = {}
   const initialGlobal = globalTest(initial, alpha);
 
   // Serial compensation with backward pruning and exchange (gross-error-identification.ts).
-  const identification = identifyGrossErrors(base, initial, initialGlobal, { alpha, maxEliminations, leaks, unmeasuredSigmas, detection });
+  const identification = identifyGrossErrors(base, initial, initialGlobal, { alpha, maxEliminations, leaks, gains: options.gains === true, unmeasuredSigmas, detection });
   const { model, solution: current, global: currentGlobal, removedBiases, leakNodes } = identification;
   const accepted = identification.errors;
 

@@ -246,6 +246,26 @@ describe('reconcile: equivalent gross errors', () => {
     expect(r.grossErrors[0].magnitude).toBeCloseTo(-6, 0);
   });
 
+  it('hypothesises a gain (an inflow missing from the model) only when asked to, and reports it as a negative loss', async () => {
+    // U2 puts out 1 kg/s more than it gets: an unmodelled inflow
+    const network: Network = {
+      nodes: [{ id: 'U1' }, { id: 'U2' }],
+      streams: [
+        { id: 'S1', from: null, to: 'U1', measured: true, value: 10, sigma: 0.1 },
+        { id: 'S2', from: 'U1', to: 'U2', measured: true, value: 10, sigma: 0.1 },
+        { id: 'S3', from: 'U2', to: null, measured: true, value: 6.5, sigma: 0.1 },
+        { id: 'S5', from: 'U2', to: null, measured: true, value: 4.5, sigma: 0.1 },
+      ],
+    };
+    const lossesOnly = await reconcile(network);
+    expect(lossesOnly.grossErrors.map((e) => e.kind)).toEqual(['bias']);
+    const withGains = await reconcile(network, { gains: true });
+    expect(withGains.grossErrors).toHaveLength(1);
+    expect(withGains.grossErrors[0]).toMatchObject({ kind: 'leak', id: 'U2' });
+    expect(withGains.grossErrors[0].magnitude).toBeCloseTo(-1, 1);
+    expect(withGains.globalTestAfter.rejected).toBe(false);
+  });
+
   it('reports two leaks at neighbouring units, each with its own magnitude', async () => {
     // A loses 3 kg/s, B loses 5 kg/s; every balance has its own redundancy (side draws), σ = 0.5.
     const half = (id: string, from: string | null, to: string | null, value: number): NetworkStream => measured(id, from, to, value, 0.5);

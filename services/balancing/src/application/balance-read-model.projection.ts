@@ -17,13 +17,28 @@ const WINDOW_TABLES = [
  * Read models of reconciled windows, from the `balance-*` streams: the window summary (with the
  * full record for GetBalance), reconciled values per stream, unit closures, yields, energy figures,
  * reconciled compositions and component closures, and the suspects. Idempotent: a window's rows are replaced by the newest plant-model version
- * (an older version arriving late is ignored), suspects are keyed by event id.
+ * or revision (an older version arriving late is ignored), suspects are keyed by event id and
+ * removed when a revision clears them.
  */
 export const balanceReadModelProjection: Projection = defineProjection({
   name: 'balancing-read-model',
   category: 'balance-',
   handlers: {
     BalanceReconciled: (event, tx) => applyBalance(event, tx),
+    // a revision replaces the window's rows like a newer result
+    BalanceRevised: (event, tx) => applyBalance(event, tx),
+    GrossErrorCleared: async (event, tx) => {
+      const d = event.data as Data<'GrossErrorCleared'>;
+      const where = `plant_id = $1 AND window_start = $2 AND window_end = $3 AND plant_model_version = $4 AND global_position < $5`;
+      const key = [d.plantId, d.window.start, d.window.end, d.plantModelVersion, event.globalPosition];
+      if (d.suspect.kind === 'loss') await tx.query(`DELETE FROM balancing_suspects WHERE ${where} AND kind = 'loss' AND unit_id = $6`, [...key, d.suspect.unitId]);
+      else
+        await tx.query(`DELETE FROM balancing_suspects WHERE ${where} AND kind = 'gross-error' AND tag_id = $6 AND coalesce(detail->>'component', '') = $7`, [
+          ...key,
+          d.suspect.tagId,
+          d.suspect.component ?? '',
+        ]);
+    },
     GrossErrorSuspected: async (event, tx) => {
       const d = event.data as Data<'GrossErrorSuspected'>;
       await insertSuspect(tx, event, d, 'gross-error', d.grossError.tagId, d.grossError.streamId, null, d.grossError);

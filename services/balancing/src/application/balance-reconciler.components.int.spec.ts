@@ -14,6 +14,7 @@ import { balanceReadModelProjection } from './balance-read-model.projection';
 import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
 import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
+import { OutboxBalancePublisher } from '../adapters/bus/outbox.balance-publisher';
 
 const logger = pino({ enabled: false });
 const HOUR: BalanceWindow = { start: new Date('2026-11-23T14:00:00Z'), end: new Date('2026-11-23T15:00:00Z') };
@@ -51,9 +52,9 @@ describe('balance reconciler with component balances on PostgreSQL', () => {
     database = await openEventDatabase('balancing_components');
     ({ pool, store, bus } = database);
     const models = new PlantModelRegistry();
-    await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     history = new FakeHistorySource(analyserFaultAverages());
-    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: TEST_RECONCILER_SETTINGS });
+    reconciler = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history, logger, settings: TEST_RECONCILER_SETTINGS });
     readModel = new BalanceReadModel(pool);
   });
 

@@ -14,6 +14,7 @@ import type { HistoryQuery, HistorySource } from './history-source.port';
 import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
 import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
+import { OutboxBalancePublisher } from '../adapters/bus/outbox.balance-publisher';
 
 const logger = pino({ enabled: false });
 const DAY = Date.parse('2026-11-23T00:00:00Z');
@@ -102,10 +103,10 @@ describe('the demo scenario written by the simulator, reconciled by balancing on
     let reconciler: BalanceReconciler;
 
     beforeAll(async () => {
-      await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, plantId, readDemoPlantDocument(name), 'yaml');
+      await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, plantId, readDemoPlantDocument(name), 'yaml');
       reconciler = new BalanceReconciler({
         store,
-        outbox: bus.outbox,
+        publisher: new OutboxBalancePublisher(bus.outbox),
         models,
         history: new SimulatedHistory(graph, generator),
         logger,

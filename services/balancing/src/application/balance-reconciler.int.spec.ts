@@ -14,6 +14,7 @@ import { publishPlantModel } from './plant-model.publisher';
 import { PlantModelRegistry } from './plant-model.registry';
 import { WindowTrigger } from './window-trigger';
 import { openEventDatabase, TEST_RECONCILER_SETTINGS, type EventDatabase } from '../../test/fixtures/event-database';
+import { OutboxBalancePublisher } from '../adapters/bus/outbox.balance-publisher';
 
 const logger = pino({ enabled: false });
 const HOUR: BalanceWindow = { start: new Date('2026-11-23T10:00:00Z'), end: new Date('2026-11-23T11:00:00Z') };
@@ -33,9 +34,9 @@ describe('balance reconciler on PostgreSQL', () => {
     database = await openEventDatabase('balancing_reconciler', 6);
     ({ pool, store, bus } = database);
     models = new PlantModelRegistry();
-    await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     history = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
-    reconciler = new BalanceReconciler({ store, outbox: bus.outbox, models, history, logger, settings: TEST_RECONCILER_SETTINGS });
+    reconciler = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history, logger, settings: TEST_RECONCILER_SETTINGS });
     readModel = new BalanceReadModel(pool);
   });
 
@@ -45,7 +46,7 @@ describe('balance reconciler on PostgreSQL', () => {
   });
 
   it('registers the plant model as version 1 once, however often the same document is published', async () => {
-    const again = await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
+    const again = await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, demoDocument(), 'yaml');
     expect(again).toEqual({ version: 1, published: false });
     expect((await store.readStream(plantModelStreamName(DEMO_PLANT_ID))).map((e) => e.type)).toEqual(['PlantModelVersionPublished']);
     const published = await store.readAll({ category: INTEGRATION_CATEGORY, eventTypes: [EVENT_TYPES.PlantModelVersioned] });
@@ -152,7 +153,7 @@ describe('balance reconciler on PostgreSQL', () => {
 
   it('reconciles a window again under a new plant-model version, and the read model keeps the newer one', async () => {
     const changed = demoDocument().replace(/^name: .*$/m, 'name: Demo petrochemical site (revised)');
-    expect(await publishPlantModel({ store, outbox: bus.outbox, registry: models, logger }, DEMO_PLANT_ID, changed, 'yaml')).toEqual({ version: 2, published: true });
+    expect(await publishPlantModel({ store, publisher: new OutboxBalancePublisher(bus.outbox), registry: models, logger }, DEMO_PLANT_ID, changed, 'yaml')).toEqual({ version: 2, published: true });
     const result = await reconciler.reconcileWindow({ plantId: DEMO_PLANT_ID, window: HOUR, trigger: 'test' });
     expect(result).toMatchObject({ replayed: false, record: { plantModelVersion: 2 } });
     expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, HOUR))).map((e) => e.type)).toEqual([
@@ -174,9 +175,57 @@ describe('balance reconciler on PostgreSQL', () => {
   });
 
   it('refuses a window without any usable flow measurement and stores nothing', async () => {
-    const empty = new BalanceReconciler({ store, outbox: bus.outbox, models, history: new FakeHistorySource(new Map()), logger, settings: TEST_RECONCILER_SETTINGS });
+    const empty = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history: new FakeHistorySource(new Map()), logger, settings: TEST_RECONCILER_SETTINGS });
     const window = { start: new Date('2026-11-23T20:00:00Z'), end: new Date('2026-11-23T21:00:00Z') };
     await expect(empty.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'test' })).rejects.toMatchObject({ code: 'BALANCING.NO_MEASUREMENTS' });
     expect(await store.readStream(balanceStreamId(DEMO_PLANT_ID, window))).toEqual([]);
+  });
+
+  it('revises a window when late data changes it: BalanceRevised, the cleared suspect published and gone from the read model', async () => {
+    const late = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600));
+    const revising = new BalanceReconciler({ store, publisher: new OutboxBalancePublisher(bus.outbox), models, history: late, logger, settings: TEST_RECONCILER_SETTINGS });
+    const window = { start: new Date('2026-11-23T16:00:00Z'), end: new Date('2026-11-23T17:00:00Z') };
+    const streamId = balanceStreamId(DEMO_PLANT_ID, window);
+    await revising.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'schedule' });
+    // the meter's connector delivers its missing data late: the biased average was the held last value
+    late.averages = faultyDemoAverages(demoGraph(), 3600, { bias: false });
+    const revised = await revising.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'measurements-ingested', revise: true });
+    expect(revised.replayed).toBe(false);
+    expect(revised.record.grossErrors).toEqual([]);
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected', 'LossSuspected', 'BalanceRevised', 'GrossErrorCleared']);
+    // the same late data again changes nothing
+    expect((await revising.reconcileWindow({ plantId: DEMO_PLANT_ID, window, trigger: 'measurements-ingested', revise: true })).replayed).toBe(true);
+    expect(await store.readStream(streamId)).toHaveLength(5);
+
+    const published = (await store.readAll({ category: INTEGRATION_CATEGORY, eventTypes: [EVENT_TYPES.BalanceRevised, EVENT_TYPES.GrossErrorCleared] })).filter((e) => e.streamId.includes(streamId));
+    expect(published.map((e) => [e.type, e.data])).toEqual([
+      [EVENT_TYPES.BalanceRevised, expect.objectContaining({ plantId: DEMO_PLANT_ID, revision: 1, summary: expect.objectContaining({ counts: expect.objectContaining({ suspectedGrossErrors: 1 }) }) })],
+      [EVENT_TYPES.GrossErrorCleared, expect.objectContaining({ revision: 1, suspect: { kind: 'measurement', tagId: BIASED_TAG, streamId: BIASED_STREAM } })],
+    ]);
+
+    const suspects = await eventually(async () => {
+      const page = await readModel.listSuspects(DEMO_PLANT_ID, window.start, window.end, null, 10, '');
+      const balance = await readModel.getBalance(DEMO_PLANT_ID, window.start, window.end);
+      return page.suspects.length === 1 && balance?.record.grossErrors.length === 0 ? page : undefined;
+    }, 10_000, 'the revised window in the read model');
+    expect(suspects.suspects.map((s) => s.kind)).toEqual(['loss']);
+  });
+
+  it('publishes a suspect only once it persisted over 2 of the last 3 windows (BALANCE_SUSPECT_PERSISTENCE=2/3)', async () => {
+    const biasOnly = new FakeHistorySource(faultyDemoAverages(demoGraph(), 3600, { leak: false }));
+    const persistent = new BalanceReconciler({
+      store,
+      publisher: new OutboxBalancePublisher(bus.outbox),
+      models,
+      history: biasOnly,
+      logger,
+      settings: { ...TEST_RECONCILER_SETTINGS, persistence: { required: 2, windows: 3 } },
+    });
+    const hour = (h: number) => ({ start: new Date(Date.UTC(2026, 10, 24, h)), end: new Date(Date.UTC(2026, 10, 24, h + 1)) });
+    const first = await persistent.reconcileWindow({ plantId: DEMO_PLANT_ID, window: hour(1), trigger: 'schedule' });
+    expect(first.record.grossErrors.map((g) => g.tagId)).toEqual([BIASED_TAG]); // found …
+    expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, hour(1)))).map((e) => e.type)).toEqual(['BalanceReconciled']); // … not published
+    await persistent.reconcileWindow({ plantId: DEMO_PLANT_ID, window: hour(2), trigger: 'schedule' });
+    expect((await store.readStream(balanceStreamId(DEMO_PLANT_ID, hour(2)))).map((e) => e.type)).toEqual(['BalanceReconciled', 'GrossErrorSuspected']);
   });
 });

@@ -1,19 +1,19 @@
 import { foldEvents } from '@reflux/decider';
 import { EVENT_STORE_ERROR_CODES, retryWithBackoff, type EventStore, type RecordedEvent } from '@reflux/event-store';
-import type { TransactionalOutbox } from '@reflux/messaging';
 import { reconcile } from '@reflux/reconciliation';
 import type { Logger } from 'pino';
-import { toIntegrationEvents } from '../adapters/bus/balance-integration-events';
 import type { BalanceRecord } from '../domain/balance-record';
 import { buildBalanceRecord } from '../domain/balance-record.builder';
 import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from '../domain/balance-window';
-import { balanceWindowDecider, type BalanceWindowEvent } from '../domain/balance-window.decider';
+import { balanceWindowDecider, type BalanceWindowEvent, type StoredBalance } from '../domain/balance-window.decider';
 import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
 import { deterministicUuid } from '../domain/deterministic-id';
+import { persistentSuspects, PUBLISH_AT_ONCE, type PersistenceRule } from '../domain/suspect-persistence';
 import { planComponentBalances } from '../domain/component-balance.plan';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';
 import { WATER_MEDIA } from '../domain/steam-energy-balance';
 import type { SigmaSource, TagAverage } from '../domain/tag-average';
+import type { BalancePublisher } from './balance-publisher.port';
 import type { HistorySource } from './history-source.port';
 import type { PlantModelRegistry } from './plant-model.registry';
 import { noMetrics, type ReconcileOutcome, type ReconciliationMetrics } from './reconciliation-metrics.port';
@@ -27,6 +27,8 @@ export interface ReconcilerSettings {
   readonly minGoodShare: number;
   /** Share of the window a history average must cover. */
   readonly minCoverage: number;
+  /** How many windows a suspect must persist over before it is published; default at once. */
+  readonly persistence?: PersistenceRule;
 }
 
 export interface ReconcileWindowCommand {
@@ -36,6 +38,11 @@ export interface ReconcileWindowCommand {
   readonly measurements?: ReadonlyMap<string, TagAverage>;
   readonly alpha?: number;
   readonly dryRun?: boolean;
+  /**
+   * Late data may have changed the window: reconcile it even when a result is stored, and store a
+   * new revision when the result differs (the first result when there is none).
+   */
+  readonly revise?: boolean;
   /** What asked for it (`schedule`, `measurements-ingested`, `grpc`), logged and used as correlation. */
   readonly trigger: string;
   readonly correlationId?: string;
@@ -53,7 +60,7 @@ export interface ReconcileWindowResult {
 
 export interface BalanceReconcilerDeps {
   readonly store: EventStore;
-  readonly outbox: TransactionalOutbox;
+  readonly publisher: BalancePublisher;
   readonly models: PlantModelRegistry;
   readonly history: HistorySource;
   readonly logger: Logger;
@@ -94,7 +101,7 @@ export class BalanceReconciler {
     const streamId = balanceStreamId(command.plantId, command.window);
     if (!command.dryRun) {
       const stored = await this.storedResult(streamId, version);
-      if (stored) return { ...stored, replayed: true, streamId };
+      if (stored && !command.revise) return { record: stored.record, reconciledAt: stored.reconciledAt, replayed: true, streamId };
     }
 
     const averages = command.measurements ?? (await this.readHistory(command));
@@ -110,7 +117,8 @@ export class BalanceReconciler {
         BalancingErrorCode.noMeasurements,
         `no usable flow measurement for plant "${command.plantId}" in [${command.window.start.toISOString()}, ${command.window.end.toISOString()})`,
       );
-    const result = await reconcile(mapping.network, { alpha });
+    // gains too: a unit that puts out more than it gets has an inflow the model misses (a negative loss)
+    const result = await reconcile(mapping.network, { alpha, gains: true });
     const record = buildBalanceRecord({
       graph,
       plantModelVersion: version,
@@ -124,21 +132,34 @@ export class BalanceReconciler {
     });
     const reconciledAt = this.now().toISOString();
     if (command.dryRun) return { record, reconciledAt, replayed: false, streamId };
-    return this.store(streamId, record, reconciledAt, command);
+    return this.store(streamId, record, reconciledAt, command, await this.published(command, record));
   }
 
   /**
    * The newest stored result of a window straight from its event stream (read-your-writes, for
    * when the read model has not caught up yet).
    */
-  async latestStoredResult(plantId: string, window: BalanceWindow): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
+  async latestStoredResult(plantId: string, window: BalanceWindow): Promise<StoredBalance | undefined> {
     const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(balanceStreamId(plantId, window))).map(toDomainEvent));
     const newest = Math.max(0, ...state.reconciled.keys());
     return state.reconciled.get(newest);
   }
 
+  /** Keys of the suspects to publish under the persistence rule (undefined: all of them). */
+  private async published(command: ReconcileWindowCommand, record: BalanceRecord): Promise<string[] | undefined> {
+    const rule = this.deps.settings.persistence ?? PUBLISH_AT_ONCE;
+    if (rule.windows <= 1 || (record.grossErrors.length === 0 && record.losses.length === 0)) return undefined;
+    const lengthMs = command.window.end.getTime() - command.window.start.getTime();
+    const previous = [];
+    for (let i = 1; i < rule.windows; i++) {
+      const shift = (d: Date) => new Date(d.getTime() - i * lengthMs);
+      previous.push((await this.latestStoredResult(command.plantId, { start: shift(command.window.start), end: shift(command.window.end) }))?.record);
+    }
+    return persistentSuspects(record, previous, rule);
+  }
+
   /** The stored result of a window under a plant-model version, if any. */
-  async storedResult(streamId: string, version: number): Promise<{ record: BalanceRecord; reconciledAt: string } | undefined> {
+  async storedResult(streamId: string, version: number): Promise<StoredBalance | undefined> {
     const state = foldEvents(balanceWindowDecider, (await this.deps.store.readStream(streamId)).map(toDomainEvent));
     return state.reconciled.get(version);
   }
@@ -172,19 +193,21 @@ export class BalanceReconciler {
     }
   }
 
-  private async store(streamId: string, record: BalanceRecord, reconciledAt: string, command: ReconcileWindowCommand): Promise<ReconcileWindowResult> {
-    const { store, outbox, logger } = this.deps;
+  private async store(streamId: string, record: BalanceRecord, reconciledAt: string, command: ReconcileWindowCommand, publish: string[] | undefined): Promise<ReconcileWindowResult> {
+    const { store, publisher, logger } = this.deps;
     return retryWithBackoff(
       async () => {
         const stored = await store.readStream(streamId);
         const version = stored.length === 0 ? -1 : stored[stored.length - 1].streamVersion;
         const state = foldEvents(balanceWindowDecider, stored.map(toDomainEvent));
-        const events = balanceWindowDecider.decide({ type: 'RecordBalance', data: { record, reconciledAt } }, state);
+        const events = balanceWindowDecider.decide({ type: command.revise ? 'ReviseBalance' : 'RecordBalance', data: { record, reconciledAt, ...(publish && { publish }) } }, state);
         if (events.length === 0) {
           const existing = state.reconciled.get(record.plantModelVersion)!;
-          return { ...existing, replayed: true, streamId };
+          return { record: existing.record, reconciledAt: existing.reconciledAt, replayed: true, streamId };
         }
-        const ids = events.map((_, i) => deterministicUuid(`${streamId}:v${record.plantModelVersion}:${i}`));
+        const revision = events[0].type === 'BalanceRevised' ? events[0].data.revision : 0;
+        // ids from the stream, version and revision: a retried append of the same decision is recognised
+        const ids = events.map((_, i) => deterministicUuid(`${streamId}:v${record.plantModelVersion}${revision > 0 ? `:r${revision}` : ''}:${i}`));
         const correlationId = command.correlationId ?? ids[0];
         await store.withTransaction(async (transaction) => {
           await store.appendToStream(
@@ -192,10 +215,10 @@ export class BalanceReconciler {
             events.map((event, i) => ({ eventId: ids[i], type: event.type, data: event.data, metadata: { correlationId, actor: command.actor, trigger: command.trigger } })),
             { expectedVersion: version, transaction },
           );
-          await outbox.enqueue(toIntegrationEvents(streamId, events, ids, reconciledAt, correlationId), transaction);
+          await publisher.publishBalanceEvents({ subject: streamId, events, domainEventIds: ids, occurredAt: reconciledAt, correlationId }, transaction);
         });
         logger.info(
-          { streamId, plantModelVersion: record.plantModelVersion, trigger: command.trigger, globalTest: record.globalTest.statistic, rejected: record.globalTest.rejected, grossErrors: record.grossErrors.length, losses: record.losses.length },
+          { streamId, plantModelVersion: record.plantModelVersion, revision, trigger: command.trigger, globalTest: record.globalTest.statistic, rejected: record.globalTest.rejected, grossErrors: record.grossErrors.length, losses: record.losses.length },
           'balance window reconciled',
         );
         return { record, reconciledAt, replayed: false, streamId };

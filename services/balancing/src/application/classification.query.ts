@@ -49,10 +49,13 @@ export class ClassificationQuery {
     const result = await reconcile(mapping.network, { maxEliminations: 0, unmeasuredSigmas: false, bounds: false });
     const byStream = new Map(mapping.streams.map((s) => [s.streamId, s]));
     const byTank = new Map(mapping.tanks.map((t) => [t.accumulationId, t]));
+    // a stream's second and later meters are network segments, not plant streams
+    const plantFlows = result.streams.filter((s) => (mapping.redundantMeters.get(s.id)?.streamId ?? s.id) === s.id);
+    const count = (c: StreamClassification): number => plantFlows.filter((s) => s.classification === c).length;
     return {
       plantId,
       plantModelVersion: version,
-      streams: result.streams.map((s) => {
+      streams: plantFlows.map((s) => {
         const m = byStream.get(s.id);
         const tank = byTank.get(s.id);
         return {
@@ -65,7 +68,14 @@ export class ClassificationQuery {
           accumulation: s.kind === 'accumulation',
         };
       }),
-      counts: result.counts,
+      counts: {
+        streams: plantFlows.length,
+        measured: plantFlows.filter((s) => s.measured).length,
+        redundant: count('redundant'),
+        nonredundant: count('nonredundant'),
+        observable: count('observable'),
+        unobservable: count('unobservable'),
+      },
       degreesOfFreedom: result.globalTest.dof,
     };
   }

@@ -1,11 +1,9 @@
-import { EVENT_TYPES } from '@reflux/contracts';
 import { foldEvents } from '@reflux/decider';
 import { EVENT_STORE_ERROR_CODES, retryWithBackoff, type EventStore } from '@reflux/event-store';
-import type { TransactionalOutbox } from '@reflux/messaging';
 import { plantModelDecider, plantModelStreamName, type PlantModelEvent, type PlantModelFormat } from '@reflux/plant-model';
 import type { Logger } from 'pino';
-import { SERVICE_SOURCE } from '../adapters/bus/balance-integration-events';
 import { deterministicUuid } from '../domain/deterministic-id';
+import type { BalancePublisher } from './balance-publisher.port';
 import type { PlantModelRegistry } from './plant-model.registry';
 
 /**
@@ -15,12 +13,12 @@ import type { PlantModelRegistry } from './plant-model.registry';
  * Several replicas starting together converge on one version (optimistic concurrency).
  */
 export async function publishPlantModel(
-  deps: { store: EventStore; outbox: TransactionalOutbox; registry: PlantModelRegistry; logger: Logger },
+  deps: { store: EventStore; publisher: BalancePublisher; registry: PlantModelRegistry; logger: Logger },
   plantId: string,
   document: string,
   format: PlantModelFormat,
 ): Promise<{ version: number; published: boolean }> {
-  const { store, outbox, registry, logger } = deps;
+  const { store, publisher, registry, logger } = deps;
   const streamId = plantModelStreamName(plantId);
   return retryWithBackoff(
     async () => {
@@ -36,17 +34,8 @@ export async function publishPlantModel(
       const eventId = deterministicUuid(`${streamId}:${event.data.checksum}:${event.data.version}`);
       await store.withTransaction(async (transaction) => {
         await store.appendToStream(streamId, [{ eventId, type: event.type, data: event.data }], { expectedVersion: version, transaction });
-        await outbox.enqueue(
-          {
-            eventId: deterministicUuid(`integration:${eventId}`),
-            type: EVENT_TYPES.PlantModelVersioned,
-            schemaVersion: 1,
-            source: SERVICE_SOURCE,
-            subject: streamId,
-            occurredAt: new Date().toISOString(),
-            correlationId: eventId,
-            data: { plantId, version: event.data.version },
-          },
+        await publisher.publishPlantModelVersion(
+          { plantId, version: event.data.version, subject: streamId, domainEventId: eventId, occurredAt: new Date().toISOString() },
           transaction,
         );
       });

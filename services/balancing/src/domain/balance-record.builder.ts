@@ -4,7 +4,7 @@ import { testSummary, type BalanceRecord, type GrossErrorRecord, type LossRecord
 import type { WindowIso } from './balance-window';
 import { componentBalance } from './component-balance';
 import { energyFigures } from './energy-kpis';
-import type { PlantNetwork } from './plant-network.mapper';
+import { meterSegmentId, type MeterMapping, type PlantNetwork, type StreamMapping } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
 import { steamEnergyBalance } from './steam-energy-balance';
 import { kgPerSToTagUnit, type AverageSelection } from './tag-conversion';
@@ -28,9 +28,14 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
   const byStream = new Map(mapping.streams.map((s) => [s.streamId, s]));
   const tankByAccumulation = new Map(mapping.tanks.map((t) => [t.accumulationId, t]));
 
-  const streams: StreamRecord[] = result.streams.map((s) => {
+  const resultById = new Map<string, StreamResult>(result.streams.map((s) => [s.id, s]));
+  const { redundantMeters, meterJunctionIds } = mapping;
+  // the second and later meters of a stream are segments of the network, not streams of the plant
+  const plantFlows = result.streams.filter((s) => (redundantMeters.get(s.id)?.streamId ?? s.id) === s.id);
+  const streams: StreamRecord[] = plantFlows.map((s) => {
     const m = byStream.get(s.id);
     const tank = tankByAccumulation.get(s.id);
+    if (m && m.meters.length > 1) return meteredStream(m, s, resultById);
     return {
       streamId: s.id,
       from: m ? m.from : (tank?.unitId ?? null),
@@ -49,8 +54,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     };
   });
 
-  const resultById = new Map<string, StreamResult>(result.streams.map((s) => [s.id, s]));
-  const units: UnitClosureRecord[] = result.nodes.map((node) => {
+  const units: UnitClosureRecord[] = result.nodes.filter((node) => !meterJunctionIds.has(node.id)).map((node) => {
     const inbound = mapping.streams.filter((s) => s.to === node.id).map((s) => resultById.get(s.streamId)?.reconciled ?? null);
     const outbound = mapping.streams.filter((s) => s.from === node.id).map((s) => resultById.get(s.streamId)?.reconciled ?? null);
     const tank = mapping.tanks.find((t) => t.unitId === node.id);
@@ -79,16 +83,17 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
       losses.push({ unitId: e.id, lossKgPerS: e.magnitude ?? 0, sigmaKgPerS: e.sigma ?? 0, testStatistic: e.glr, criticalValue: e.glrCritical, equivalentIds: e.equivalent });
       continue;
     }
-    const m = byStream.get(e.id);
+    const meter = redundantMeters.get(e.id);
+    const m = byStream.get(meter?.streamId ?? e.id);
     const tank = tankByAccumulation.get(e.id);
-    const tagId = m?.usedTagIds[0] ?? tank?.levelTagIds[0];
+    const tagId = meter?.tagId ?? m?.usedTagIds[0] ?? tank?.levelTagIds[0];
     if (tagId === undefined) continue; // an unmeasured flow cannot carry a bias
     const tag = graph.tag(tagId);
     const bias = e.magnitude ?? 0;
     const inTagUnit = m ? kgPerSToTagUnit(tag, graph.stream(m.streamId), bias) : undefined;
     grossErrors.push({
       tagId,
-      streamId: e.id,
+      streamId: m?.streamId ?? e.id,
       biasKgPerS: bias,
       sigmaKgPerS: e.sigma ?? 0,
       biasTagUnit: inTagUnit ?? bias,
@@ -96,15 +101,15 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
       relativePercent: e.relative === null ? null : 100 * e.relative,
       testStatistic: e.glr,
       criticalValue: e.glrCritical,
-      equivalentIds: e.equivalent,
+      equivalentIds: e.equivalent.map((id) => meterHypothesisId(id, redundantMeters)),
     });
   }
 
   const reconciled = new Map<string, number | null>(result.streams.map((s) => [s.id, s.reconciled]));
-  const steam = steamEnergyBalance(graph, mapping, input.averages, input.alpha);
+  const steam = steamEnergyBalance(graph, mapping, input.averages, input.alpha, input.averaging);
   const components = componentBalance(graph, mapping, input.averages, {
     alpha: input.alpha,
-    biasedFlowStreamIds: new Set(result.grossErrors.filter((e) => e.kind === 'bias').map((e) => e.id)),
+    biasedFlowStreamIds: new Set(result.grossErrors.filter((e) => e.kind === 'bias').map((e) => redundantMeters.get(e.id)?.streamId ?? e.id)),
     flowEstimates: reconciled,
     ...input.averaging,
   });
@@ -118,7 +123,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     globalTest: testSummary(result.globalTest),
     globalTestAfter: testSummary(result.globalTestAfter),
     measurementTestCritical: Number.isFinite(result.measurementTestCritical) ? result.measurementTestCritical : null,
-    counts: { ...result.counts, balanceEquations: result.nodes.length },
+    counts: streamCounts(streams, units.length),
     streams,
     units,
     yields: unitYields(graph, mapping, resultById),
@@ -129,6 +134,58 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     componentBalance: components.record ?? null,
     solver: result.solver,
     warnings: [...mapping.warnings, ...steam.warnings, ...components.warnings],
+  };
+}
+
+/** A stream measured by several meters: their mean as the measurement, and each meter's own figures. */
+function meteredStream(m: StreamMapping, first: StreamResult, results: ReadonlyMap<string, StreamResult>): StreamRecord {
+  const segments = m.meters.map((meter) => ({ meter, result: results.get(meter.networkId)! }));
+  const tests = segments.map((s) => s.result.measurementTest).filter((t): t is number => t !== null);
+  const reconciled = first.reconciled;
+  return {
+    streamId: m.streamId,
+    from: m.from,
+    to: m.to,
+    medium: m.medium,
+    tagIds: m.usedTagIds,
+    accumulation: false,
+    measured: true,
+    measuredKgPerS: m.valueKgPerS,
+    reconciledKgPerS: reconciled,
+    sigmaKgPerS: first.sigma,
+    adjustmentKgPerS: reconciled === null || m.valueKgPerS === null ? null : reconciled - m.valueKgPerS,
+    measurementTest: tests.length > 0 ? Math.max(...tests) : null,
+    // the stream's classification by its first meter; with two meters on it, it is redundant at least
+    classification: first.classification,
+    grossError: segments.some((s) => s.result.grossError),
+    meters: segments.map(({ meter, result }) => ({
+      tagId: meter.tagId,
+      measuredKgPerS: meter.valueKgPerS,
+      sigmaKgPerS: meter.sigmaKgPerS,
+      adjustmentKgPerS: result.adjustment,
+      measurementTest: result.measurementTest,
+      grossError: result.grossError,
+    })),
+  };
+}
+
+/** `bias:<network flow>` of a stream's meter segment as `bias:<stream>@<tag>`; other hypotheses as they are. */
+function meterHypothesisId(id: string, meters: ReadonlyMap<string, MeterMapping>): string {
+  const meter = id.startsWith('bias:') ? meters.get(id.slice('bias:'.length)) : undefined;
+  return meter ? `bias:${meterSegmentId(meter.streamId, meter.tagId)}` : id;
+}
+
+/** Counts over the plant's streams and hold-ups (a stream with several meters counts once). */
+function streamCounts(streams: readonly StreamRecord[], balanceEquations: number): BalanceRecord['counts'] {
+  const count = (classification: StreamRecord['classification']): number => streams.filter((s) => s.classification === classification).length;
+  return {
+    streams: streams.length,
+    measured: streams.filter((s) => s.measured).length,
+    redundant: count('redundant'),
+    nonredundant: count('nonredundant'),
+    observable: count('observable'),
+    unobservable: count('unobservable'),
+    balanceEquations,
   };
 }
 

@@ -2,21 +2,9 @@ import type { StreamClassification } from '@reflux/reconciliation';
 import type { WindowIso } from './balance-window';
 import type { ComponentBalanceRecord } from './component-balance';
 import type { SteamBalanceRecord } from './steam-energy-balance';
+import type { GrossErrorRecord, LossRecord, TestSummary } from './balance-findings';
 
-/** What a reconciled window holds; plain JSON, stored in the `BalanceReconciled` event. All flows kg/s. */
-export interface TestSummary {
-  readonly statistic: number;
-  readonly dof: number;
-  readonly critical: number;
-  readonly pValue: number;
-  readonly rejected: boolean;
-}
-
-/** A test's figures as stored: a non-finite statistic or critical value reads 0, a non-finite p-value 1 (JSON has no NaN). */
-export function testSummary(t: TestSummary): TestSummary {
-  const finite = (v: number, fallback: number): number => (Number.isFinite(v) ? v : fallback);
-  return { statistic: finite(t.statistic, 0), dof: t.dof, critical: finite(t.critical, 0), pValue: finite(t.pValue, 1), rejected: t.rejected };
-}
+export { testSummary, type GrossErrorRecord, type LossRecord, type TestSummary } from './balance-findings';
 
 export interface StreamRecord {
   readonly streamId: string;
@@ -32,6 +20,20 @@ export interface StreamRecord {
   readonly adjustmentKgPerS: number | null;
   readonly measurementTest: number | null;
   readonly classification: StreamClassification;
+  readonly grossError: boolean;
+  /**
+   * Streams with two or more meters: each meter's own reading, adjustment and test (the stream's
+   * `measuredKgPerS` is then their inverse-variance mean). Absent for one meter or none.
+   */
+  readonly meters?: readonly MeterRecord[];
+}
+
+export interface MeterRecord {
+  readonly tagId: string;
+  readonly measuredKgPerS: number;
+  readonly sigmaKgPerS: number;
+  readonly adjustmentKgPerS: number | null;
+  readonly measurementTest: number | null;
   readonly grossError: boolean;
 }
 
@@ -59,34 +61,6 @@ export interface YieldRecord {
   readonly basis: 'inlet' | 'outlet';
 }
 
-export interface GrossErrorRecord {
-  readonly tagId: string;
-  readonly streamId: string;
-  /** Set for a composition analyser: the component it measures (absent for flow meters and levels). */
-  readonly component?: string;
-  /** Analysers: bias and its sigma as mass fraction, kg/kg. */
-  readonly biasMassFraction?: number;
-  readonly sigmaMassFraction?: number;
-  /** Meters: bias of the flow; analysers: the bias as component mass flow (reconciled flow × fraction bias). */
-  readonly biasKgPerS: number;
-  readonly sigmaKgPerS: number;
-  readonly biasTagUnit: number;
-  readonly tagUnit: string;
-  readonly relativePercent: number | null;
-  readonly testStatistic: number;
-  readonly criticalValue: number;
-  readonly equivalentIds: readonly string[];
-}
-
-export interface LossRecord {
-  readonly unitId: string;
-  readonly lossKgPerS: number;
-  readonly sigmaKgPerS: number;
-  readonly testStatistic: number;
-  readonly criticalValue: number;
-  readonly equivalentIds: readonly string[];
-}
-
 export interface HeaderRecord {
   readonly unitId: string;
   readonly medium: string;
@@ -107,6 +81,7 @@ export interface EnergyRecord {
 
 export type MeasurementSourceName = 'history' | 'request';
 
+/** What a reconciled window holds; plain JSON, stored in the `BalanceReconciled` event. All flows kg/s. */
 export interface BalanceRecord {
   readonly plantId: string;
   readonly plantModelVersion: number;

@@ -54,16 +54,15 @@ export function alignedWindowContaining(at: Date, windowS: number): BalanceWindo
 }
 
 /**
- * Aligned windows that a batch of measurements covering [rangeStart, rangeEnd) completes: those
- * ending inside (rangeStart, rangeEnd], i.e. whose end the data has reached. At most `limit`
- * (newest first dropped last), so a year-long backfill does not queue thousands of windows at once.
+ * Aligned windows holding some of a batch's data, which covers [rangeStart, rangeEnd): those with
+ * start < rangeEnd and end > rangeStart. At most `limit`, the newest kept, so a year-long backfill
+ * does not queue thousands of windows at once.
  */
-export function windowsCompletedBy(rangeStart: Date, rangeEnd: Date, windowS: number, limit = 168): BalanceWindow[] {
+export function windowsTouchedBy(rangeStart: Date, rangeEnd: Date, windowS: number, limit = 168): BalanceWindow[] {
   assertWindowLength(windowS);
   const ms = windowS * 1000;
-  const firstEnd = Math.floor(rangeStart.getTime() / ms) * ms + ms;
   const windows: BalanceWindow[] = [];
-  for (let end = firstEnd; end <= rangeEnd.getTime(); end += ms) windows.push({ start: new Date(end - ms), end: new Date(end) });
+  for (let start = Math.floor(rangeStart.getTime() / ms) * ms; start < rangeEnd.getTime(); start += ms) windows.push({ start: new Date(start), end: new Date(start + ms) });
   return windows.slice(-limit);
 }
 

@@ -1,4 +1,4 @@
-import { alignedWindowContaining, balanceStreamId, dueWindows, windowsCompletedBy, windowViolations } from './balance-window';
+import { alignedWindowContaining, balanceStreamId, dueWindows, windowsTouchedBy, windowViolations } from './balance-window';
 
 const t = (iso: string) => new Date(iso);
 const iso = (w: { start: Date; end: Date }) => [w.start.toISOString(), w.end.toISOString()];
@@ -8,20 +8,20 @@ describe('window planning', () => {
     expect(iso(alignedWindowContaining(t('2026-11-23T10:42:13Z'), 3600))).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T11:00:00.000Z']);
   });
 
-  it('lists the windows whose end a batch of measurements reached', () => {
-    const windows = windowsCompletedBy(t('2026-11-23T09:30:00Z'), t('2026-11-23T11:00:00Z'), 3600);
+  it('lists the windows a batch of measurements [start, end) holds data for', () => {
+    const windows = windowsTouchedBy(t('2026-11-23T09:30:00Z'), t('2026-11-23T11:00:00Z'), 3600);
     expect(windows.map(iso)).toEqual([
       ['2026-11-23T09:00:00.000Z', '2026-11-23T10:00:00.000Z'],
       ['2026-11-23T10:00:00.000Z', '2026-11-23T11:00:00.000Z'],
     ]);
   });
 
-  it('completes no window when a batch stays inside one', () => {
-    expect(windowsCompletedBy(t('2026-11-23T10:01:00Z'), t('2026-11-23T10:59:59Z'), 3600)).toEqual([]);
+  it('touches one window when a batch stays inside it', () => {
+    expect(windowsTouchedBy(t('2026-11-23T10:01:00Z'), t('2026-11-23T10:59:59Z'), 3600).map(iso)).toEqual([['2026-11-23T10:00:00.000Z', '2026-11-23T11:00:00.000Z']]);
   });
 
-  it('caps the windows a long backfill completes, keeping the newest', () => {
-    const windows = windowsCompletedBy(t('2026-01-01T00:00:00Z'), t('2026-11-01T00:00:00Z'), 3600, 24);
+  it('caps the windows a long backfill touches, keeping the newest', () => {
+    const windows = windowsTouchedBy(t('2026-01-01T00:00:00Z'), t('2026-11-01T00:00:00Z'), 3600, 24);
     expect(windows).toHaveLength(24);
     expect(windows[23].end.toISOString()).toBe('2026-11-01T00:00:00.000Z');
   });

@@ -1,6 +1,6 @@
 import { carriesMass, nominalMassFraction, spanFromSI, spanToSI, toSI, type PlantGraph } from '@reflux/plant-model';
 import { reconcileNonlinear, type NonlinearResult, type NonlinearVariable } from '@reflux/reconciliation';
-import { testSummary, type GrossErrorRecord, type TestSummary } from './balance-record';
+import { testSummary, type GrossErrorRecord, type TestSummary } from './balance-findings';
 import { planComponentBalances, type PlannedComponentBalance } from './component-balance.plan';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';

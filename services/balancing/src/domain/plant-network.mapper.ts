@@ -13,8 +13,26 @@ export interface StreamMapping {
   readonly tagIds: readonly string[];
   readonly usedTagIds: readonly string[];
   readonly measured: boolean;
+  /** Inverse-variance mean of the used meters (what the stream's meters say together). */
   readonly valueKgPerS: number | null;
   readonly sigmaKgPerS: number | null;
+  /**
+   * Each used meter as its own measurement, in `usedTagIds` order. With two or more, each is a
+   * network flow of its own (`networkId`), the first keeping the stream id.
+   */
+  readonly meters: readonly MeterMapping[];
+}
+
+/** One flow meter's reading of a stream, as a measurement of the stream's one mass flow. */
+export interface MeterMapping {
+  readonly tagId: string;
+  readonly streamId: string;
+  /** Network flow carrying this meter's measurement: the stream id, or `<stream>@<tag>` for the second meter on. */
+  readonly networkId: string;
+  readonly valueKgPerS: number;
+  readonly sigmaKgPerS: number;
+  /** The top of the meter's span as mass flow: the flow cannot be reconciled above it. */
+  readonly spanMaxKgPerS: number | null;
 }
 
 /** A tank or holder whose hold-up change is part of its balance. */
@@ -34,6 +52,10 @@ export interface PlantNetwork {
   readonly tanks: readonly TankMapping[];
   /** Why a tag or stream could not be used (missing density, no data, bad quality). */
   readonly warnings: readonly string[];
+  /** Meters of streams with two or more used meters, by network id (`meterSegmentId`). */
+  readonly redundantMeters: ReadonlyMap<string, MeterMapping>;
+  /** Junctions between the meter segments of a stream: network nodes that are no plant unit. */
+  readonly meterJunctionIds: ReadonlySet<string>;
 }
 
 export interface MappingOptions extends AverageSelection {
@@ -48,8 +70,11 @@ export interface MappingOptions extends AverageSelection {
  * streams and utilities such as steam or fuel gas; electricity and heat are left to the energy
  * figures), boundary streams have a null end. A stream is measured when at least one of its flow
  * tags has a usable average: volumetric flows are converted with the stream's density, normal
- * volumetric flows with its normal density; several meters on one stream are combined by inverse
- * variance. Tanks (units with an inventory) get an accumulation term from their level change ×
+ * volumetric flows with its normal density. Several meters on one stream are each a measurement of
+ * the one flow: the stream becomes a chain of segments, one per meter, joined at junctions that
+ * cannot leak (`<stream>@<tag>`), so the meters' agreement counts as redundancy in every test and a
+ * meter that disagrees is named itself. A meter's span bounds the flow from above (the top of its
+ * range as mass flow): a reconciled flow beyond what the meter can read is not plausible. Tanks (units with an inventory) get an accumulation term from their level change ×
  * area × density / Δt, unmeasured when no level tag has data.
  */
 export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
@@ -67,6 +92,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
     const flowTags = graph.tagsOfStream(stream.id).filter(isFlowTag);
     const estimates: { value: number; sigma: number }[] = [];
     const usedTagIds: string[] = [];
+    const meters: MeterMapping[] = [];
     for (const tag of flowTags) {
       const average = usable(tag);
       if (!average) continue;
@@ -81,6 +107,15 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       }
       estimates.push(converted);
       usedTagIds.push(tag.id);
+      const spanMax = tag.range.max > 0 ? flowToKgPerS(tag, stream, tag.range.max, 0)?.value : undefined;
+      meters.push({
+        tagId: tag.id,
+        streamId: stream.id,
+        networkId: meters.length === 0 ? stream.id : meterSegmentId(stream.id, tag.id),
+        valueKgPerS: converted.value,
+        sigmaKgPerS: converted.sigma,
+        spanMaxKgPerS: spanMax !== undefined && Number.isFinite(spanMax) ? spanMax : null,
+      });
     }
     const combined = estimates.length > 0 ? combineEstimates(estimates) : undefined;
     return {
@@ -93,6 +128,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       measured: combined !== undefined,
       valueKgPerS: combined?.value ?? null,
       sigmaKgPerS: combined?.sigma ?? null,
+      meters,
     };
   });
 
@@ -136,15 +172,40 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
     };
   });
 
-  const networkStreams: NetworkStream[] = streamMappings.map((m) => ({
-    id: m.streamId,
-    from: m.from,
-    to: m.to,
-    measured: m.measured,
-    ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }),
-  }));
-  return { network: { nodes, streams: networkStreams, flowUnit: 'kg/s' }, streams: streamMappings, tanks, warnings };
+  const networkStreams: NetworkStream[] = [];
+  const redundantMeters = new Map<string, MeterMapping>();
+  const meterJunctionIds = new Set<string>();
+  for (const m of streamMappings) {
+    if (m.meters.length < 2) {
+      const upper = m.meters[0]?.spanMaxKgPerS;
+      networkStreams.push({ id: m.streamId, from: m.from, to: m.to, measured: m.measured, ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }), ...(upper != null && { upper }) });
+      continue;
+    }
+    // from → [meter 1] → stream@tag2 → [meter 2] → … → to: one flow, measured by each meter
+    m.meters.forEach((meter, i) => {
+      const next = m.meters[i + 1];
+      const to = next ? next.networkId : m.to;
+      if (next) {
+        meterJunctionIds.add(next.networkId);
+        nodes.push({ id: next.networkId, leakCandidate: false });
+      }
+      networkStreams.push({
+        id: meter.networkId,
+        from: i === 0 ? m.from : meter.networkId,
+        to,
+        measured: true,
+        value: meter.valueKgPerS,
+        sigma: meter.sigmaKgPerS,
+        ...(meter.spanMaxKgPerS !== null && { upper: meter.spanMaxKgPerS }),
+      });
+      redundantMeters.set(meter.networkId, meter);
+    });
+  }
+  return { network: { nodes, streams: networkStreams, flowUnit: 'kg/s' }, streams: streamMappings, tanks, warnings, redundantMeters, meterJunctionIds };
 }
+
+/** Network id of a stream's second or later meter; also the id of the junction the meter's segment leaves from. */
+export const meterSegmentId = (streamId: string, tagId: string): string => `${streamId}@${tagId}`;
 
 /**
  * Tag averages at the plant model's nominal state (nominal flows, stream temperatures, pressures,

@@ -77,6 +77,16 @@ describe('plant model → reconciliation network', () => {
     expect(network.streams.find((s) => s.id === 'feed')).toMatchObject({ from: null, to: 'TK-1' });
   });
 
+  it("bounds each measured flow by the top of its meter's span, converted to kg/s", () => {
+    const averages = new Map([avg('FI-feed', 45), avg('FI-charge', 36), avg('FI-top', 9000), avg('FI-bottom', 7)]);
+    const { network } = buildPlantNetwork(graph, averages, { windowS: HOUR_S, sigmaSource: 'tag' });
+    const upper = (id: string) => network.streams.find((s) => s.id === id)?.upper;
+    expect(upper('feed')).toBeCloseTo((100 / 3600) * 800, 9); // 100 m3/h × 800 kg/m3
+    expect(upper('charge')).toBeCloseTo(60 / 3.6, 9); // 60 t/h
+    expect(upper('top')).toBeCloseTo((20000 / 3600) * 1.2, 9);
+    expect(upper('bottom')).toBe(20);
+  });
+
   it('turns a level change into a tank accumulation: Δlevel × area × density / Δt', () => {
     // 1 % of a 10 m tank = 0.1 m over an hour: 0.1 × 100 m² × 800 kg/m³ / 3600 s
     const averages = new Map([avg('FI-charge', 36), avg('LI-1', 50, { levelChange: 1 })]);

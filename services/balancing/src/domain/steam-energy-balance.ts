@@ -1,9 +1,9 @@
 import { carriesMass, spanToSI, toSI, type PlantGraph, type Stream, type Tag } from '@reflux/plant-model';
 import { reconcileEnergyNetwork, saturationTemperature, type EnergyStream, type Quantity } from '@reflux/reconciliation';
-import { testSummary, type TestSummary } from './balance-record';
+import { testSummary, type TestSummary } from './balance-findings';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
-import { combineEstimates, tagSigma } from './tag-conversion';
+import { averageReader, combineEstimates, type AverageSelection } from './tag-conversion';
 
 /** Units whose energy balance is adiabatic steam/water mixing or throttling. */
 export const STEAM_BALANCE_UNIT_TYPES: ReadonlySet<string> = new Set(['header', 'letdown', 'desuperheater']);
@@ -45,10 +45,19 @@ export interface SteamBalanceRecord {
 export function steamEnergyBalance(
   graph: PlantGraph,
   mapping: PlantNetwork,
-  averages: ReadonlyMap<string, TagAverage>,
+  allAverages: ReadonlyMap<string, TagAverage>,
   alpha: number,
+  selection: AverageSelection = {},
 ): { record?: SteamBalanceRecord; warnings: string[] } {
   const warnings: string[] = [];
+  // temperatures and pressures pass the same checks as flows (coverage, good share, finite, samples)
+  const { usable, sigmaOf } = averageReader(allAverages, selection, warnings);
+  const averages = new Map<string, TagAverage>();
+  for (const tag of graph.tags()) {
+    if ((tag.kind !== 'temperature' && tag.kind !== 'pressure') || tag.streamId === undefined || !WATER_MEDIA.has(graph.stream(tag.streamId).medium)) continue;
+    const average = usable(tag);
+    if (average) averages.set(tag.id, average);
+  }
   const pressureOf = (s: Stream): number | undefined => {
     const estimates = graph
       .tagsOfStream(s.id)
@@ -88,7 +97,7 @@ export function steamEnergyBalance(
     temperatureTags.set(s.id, tags);
     const readings = tags.map((t) => {
       const a = averages.get(t.id)!;
-      return { value: toSI(a.value, t.unit), sigma: spanToSI(a.sigmaExplicit && a.standardDeviation ? a.standardDeviation : tagSigma(t, a.value), t.unit) };
+      return { value: toSI(a.value, t.unit), sigma: spanToSI(sigmaOf(t, a), t.unit) };
     });
     const temperature: Quantity = readings.length > 0 ? { measured: true, ...combineEstimates(readings) } : { measured: false, initial: s.nominal.temperatureK };
     return {

@@ -36,6 +36,19 @@ describe('steam system energy balance', () => {
     expect(hot.measuredK! - hot.reconciledK!).toBeGreaterThan(0); // pulled down towards the balance
   });
 
+  it('does not use a steam thermometer whose window has too few good samples or too little coverage, and says why', () => {
+    const hot = graph.tagsOfStream('mp-pv4001').find((t) => t.kind === 'temperature')!;
+    const stale = graph.tagsOfStream('hp-pv4001').find((t) => t.kind === 'temperature')!;
+    const { record, warnings } = balance((averages) => {
+      // a thermometer that failed high for most of the hour, and one that stopped reporting
+      averages.set(hot.id, { ...averages.get(hot.id)!, value: averages.get(hot.id)!.value + 10, goodShare: 0.2 });
+      averages.set(stale.id, { ...averages.get(stale.id)!, coverage: 0.3 });
+    });
+    expect(warnings).toEqual(expect.arrayContaining([`tag ${hot.id}: only 20 % good samples; not used`, `tag ${stale.id}: data covers only 30 % of the window; not used`]));
+    expect(record!.globalTest.rejected).toBe(false);
+    expect(record!.temperatures.find((t) => t.streamId === 'mp-pv4001')!.measuredK).toBeNull();
+  });
+
   it('leaves out a plant without steam headers or letdowns', () => {
     const steelworks = new PlantGraph(loadDemoPlant('steelworks'));
     const averages = nominalTagAverages(steelworks, 3600);

@@ -41,6 +41,22 @@ describe('reflux balance reconcile', () => {
     expect(result.grossErrors).toEqual([expect.objectContaining({ kind: 'bias', id: 'S5' })]);
   });
 
+  it('prints the plain weighted-least-squares solution and its tests with --no-compensation', () => {
+    const file = networkFile('splitter-plain.json', splitter);
+    const plain = run('balance', 'reconcile', '--network', file, '--json', '--no-compensation');
+    const compensated = JSON.parse(run('balance', 'reconcile', '--network', file, '--json').stdout);
+    expect(plain.status).toBe(4);
+    const result = JSON.parse(plain.stdout);
+    expect(result.grossErrors).toEqual([]);
+    expect(result.globalTestAfter).toEqual(result.globalTest);
+    // S5's error is spread over the balance instead of being taken out: S5 is pulled down, S1 up
+    const byId = (r: { streams: { id: string; reconciled: number; suspect: boolean }[] }, id: string) => r.streams.find((s) => s.id === id)!;
+    expect(byId(result, 'S5').reconciled).toBeGreaterThan(byId(compensated, 'S5').reconciled + 1);
+    expect(byId(result, 'S1').reconciled).toBeGreaterThan(byId(compensated, 'S1').reconciled);
+    // the measurement test still names S5
+    expect(result.streams.filter((s: { suspect: boolean }) => s.suspect).map((s: { id: string }) => s.id)).toContain('S5');
+  });
+
   it('exits 0 on a consistent network, with closed-form and bounded solutions equal when no bound is active', () => {
     const consistent = { ...splitter, streams: splitter.streams.map((s) => (s.id === 'S5' ? { ...s, value: 36.0 } : s)) };
     const file = networkFile('consistent.json', consistent);

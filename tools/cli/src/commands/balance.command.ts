@@ -15,11 +15,12 @@ export function registerBalanceCommands(program: Command): void {
     .requiredOption('--network <file>', 'network JSON: { nodes: [{id}], streams: [{id, from, to, measured, value, sigma, lower, upper}] }')
     .option('--alpha <p>', 'significance level of the statistical tests', '0.05')
     .option('--no-bounds', 'solve the unbounded (closed-form) problem instead of the bounded QP')
+    .option('--no-compensation', 'the plain weighted-least-squares solution and its tests: no suspect is compensated (serial elimination off)')
     .option('--json', 'print the full result as JSON')
-    .action(async (o: { network: string; alpha: string; bounds: boolean; json?: boolean }) => {
+    .action(async (o: { network: string; alpha: string; bounds: boolean; compensation: boolean; json?: boolean }) => {
       const alpha = Number(o.alpha);
       if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha: expected a probability in (0, 1), got "${o.alpha}"`);
-      const result = await reconcileNetworkDocument(readFileSync(o.network, 'utf8'), { alpha, bounds: o.bounds });
+      const result = await reconcileNetworkDocument(readFileSync(o.network, 'utf8'), { alpha, bounds: o.bounds, ...(!o.compensation && { maxEliminations: 0 }) });
       createOutput(o.json === true).result(result, () => humanReport(result));
       if (result.globalTest.rejected) process.exitCode = 4;
     });

@@ -1,5 +1,6 @@
 import type { IntegrationEvent } from '@reflux/contracts';
 import { EVENT_TYPES } from '@reflux/contracts';
+import type { BalanceRecord } from '../../domain/balance-record';
 import type { BalanceWindowEvent } from '../../domain/balance-window.decider';
 import { deterministicUuid } from '../../domain/deterministic-id';
 
@@ -31,25 +32,23 @@ export function toIntegrationEvents(
         return {
           ...envelope,
           type: EVENT_TYPES.BalanceReconciled,
-          data: {
-            plantId: r.plantId,
-            plantModelVersion: r.plantModelVersion,
-            window: r.window,
-            summary: {
-              globalTestStatistic: r.globalTest.statistic,
-              degreesOfFreedom: r.globalTest.dof,
-              criticalValue: r.globalTest.critical,
-              rejected: r.globalTest.rejected,
-              counts: {
-                measuredStreams: r.counts.measured,
-                unmeasuredStreams: r.counts.streams - r.counts.measured,
-                balanceEquations: r.counts.balanceEquations,
-                suspectedGrossErrors: r.grossErrors.length + r.losses.length,
-              },
-            },
-          },
+          data: { plantId: r.plantId, plantModelVersion: r.plantModelVersion, window: r.window, summary: summaryOf(r) },
         };
       }
+      case 'BalanceRevised': {
+        const r = event.data.record;
+        return {
+          ...envelope,
+          type: EVENT_TYPES.BalanceRevised,
+          data: { plantId: r.plantId, plantModelVersion: r.plantModelVersion, window: r.window, revision: event.data.revision, summary: summaryOf(r) },
+        };
+      }
+      case 'GrossErrorCleared':
+        return {
+          ...envelope,
+          type: EVENT_TYPES.GrossErrorCleared,
+          data: { plantId: event.data.plantId, window: event.data.window, revision: event.data.revision, suspect: event.data.suspect },
+        };
       case 'GrossErrorSuspected': {
         const g = event.data.grossError;
         return {
@@ -87,4 +86,20 @@ export function toIntegrationEvents(
       }
     }
   });
+}
+
+/** The global test and counts of a window's balance, as the integration events carry them. */
+function summaryOf(r: BalanceRecord) {
+  return {
+    globalTestStatistic: r.globalTest.statistic,
+    degreesOfFreedom: r.globalTest.dof,
+    criticalValue: r.globalTest.critical,
+    rejected: r.globalTest.rejected,
+    counts: {
+      measuredStreams: r.counts.measured,
+      unmeasuredStreams: r.counts.streams - r.counts.measured,
+      balanceEquations: r.counts.balanceEquations,
+      suspectedGrossErrors: r.grossErrors.length + r.losses.length,
+    },
+  };
 }
