@@ -28,7 +28,7 @@ interface SafetyClient extends grpc.Client {
 function start(name: 'ingestion' | 'safety', env: NodeJS.ProcessEnv): Promise<RunningProcess> {
   return spawnUntilReady(process.execPath, ['-r', join(root, 'scripts/register.cjs'), join(root, 'services', name, 'src/main.ts')], (line) => (line.includes(`${name} service started`) ? true : undefined), {
     timeoutMs: 120_000,
-    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info', EVENT_BUS: 'postgres', ...env },
+    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', LOG_LEVEL: 'info', EVENT_BUS: 'postgres', ...env },
   }).then((r) => r.process);
 }
 
