@@ -114,6 +114,15 @@ async function main(): Promise<void> {
     supervisor.watch(child);
     child.start();
     endpoints.push({ name: service.name, address });
+    // The other services read ingestion's history from their first window on: it comes up first.
+    if (service.name === 'ingestion') {
+      try {
+        await waitUntilServing(address, 120_000, () => child.isAlive());
+      } catch (error) {
+        say(`[ingestion] did not become ready: ${(error as Error).message}; see ${join(home, 'logs', 'ingestion.log')}`);
+        return shutdown(1);
+      }
+    }
   }
   for (const [i, endpoint] of endpoints.entries()) {
     try {
