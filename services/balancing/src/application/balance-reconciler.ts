@@ -7,7 +7,7 @@ import { buildBalanceRecord } from '../domain/balance-record.builder';
 import { balanceStreamId, toWindowIso, windowSeconds, type BalanceWindow } from '../domain/balance-window';
 import { balanceWindowDecider, type BalanceWindowEvent, type StoredBalance } from '../domain/balance-window.decider';
 import { BalancingError, BalancingErrorCode } from '../domain/balancing.errors';
-import { deterministicUuid } from '../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 import { persistentSuspects, PUBLISH_AT_ONCE, type PersistenceRule } from '../domain/suspect-persistence';
 import { planComponentBalances } from '../domain/component-balance.plan';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';

@@ -2,7 +2,7 @@ import { foldEvents } from '@reflux/decider';
 import { EVENT_STORE_ERROR_CODES, retryWithBackoff, type EventStore } from '@reflux/event-store';
 import { plantModelDecider, plantModelStreamName, type PlantModelEvent, type PlantModelFormat } from '@reflux/plant-model';
 import type { Logger } from 'pino';
-import { deterministicUuid } from '../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 import type { BalancePublisher } from './balance-publisher.port';
 import type { PlantModelRegistry } from './plant-model.registry';
 

@@ -6,7 +6,7 @@ import type { AlarmConfiguration, TagAlarmConfig, UnitState } from '../domain/al
 import { AlarmEngine, SampleOutcome } from '../domain/alarm-engine';
 import type { AlarmDefinition } from '../domain/alarm-engine.layout';
 import type { AlarmCommand } from '../domain/alarm-lifecycle.events';
-import { deterministicUuid } from '../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 import type { UnitTransition } from '../domain/unit-state.tracker';
 import type { AlarmLedger, LedgerCommand } from './alarm-ledger';
 import type { EarlyWarningMonitor } from './early-warning.port';

@@ -1,6 +1,6 @@
 import { integrationEvents, type IntegrationEvent } from '@reflux/contracts';
 import type { AlarmEvent } from '../domain/alarm-lifecycle.events';
-import { deterministicUuid } from '../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 
 /**
  * The integration events published for new lifecycle events (raised, cleared, acknowledged,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { PoolClient } from 'pg';
 import { alarmLifecycleDecider, type AlarmState } from '../domain/alarm-lifecycle.decider';
 import { ALARM_EVENT_TYPES, type AlarmCommand, type AlarmEvent } from '../domain/alarm-lifecycle.events';
-import { deterministicUuid } from '../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 import type { AlarmChangeHub } from './alarm-change.hub';
 import { alarmIntegrationEvents } from './alarm-integration-events';
 import type { Outbox } from './outbox.port';

@@ -2,7 +2,7 @@ import type { IntegrationEvent } from '@reflux/contracts';
 import { EVENT_TYPES } from '@reflux/contracts';
 import type { BalanceRecord } from '../../domain/balance-record';
 import type { BalanceWindowEvent } from '../../domain/balance-window.decider';
-import { deterministicUuid } from '../../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 
 export const SERVICE_SOURCE = 'balancing';
 

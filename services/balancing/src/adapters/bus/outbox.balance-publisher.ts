@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type IntegrationEvent } from '@reflux/contracts';
 import type { BalanceEventsPublication, BalancePublisher, PlantModelVersionPublication, StoreTransaction } from '../../application/balance-publisher.port';
-import { deterministicUuid } from '../../domain/deterministic-id';
+import { deterministicUuid } from '@reflux/decider';
 import { SERVICE_SOURCE, toIntegrationEvents } from './balance-integration-events';
 
 /** What the publisher needs of `@reflux/messaging`'s TransactionalOutbox. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * A UUID (version 8, RFC 9562 custom) derived from a name: the same name gives the same id, so a
- * re-triggered reconciliation appends or publishes nothing new.
+ * re-triggered decision (a redelivered batch, a repeated reconciliation) appends or publishes
+ * nothing new — the event store and the bus recognise the ids they already hold.
  */
 export function deterministicUuid(name: string): string {
   const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
