@@ -17,4 +17,5 @@ export * from './postgres/integration-event.codec';
 export * from './postgres/postgres-dead-letter';
 export * from './postgres/postgres.event-bus';
 export * from './retry';
+export * from './service-bus';
 export * from './trace-context';

@@ -1,20 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
-import { PostgresEventStore, startProjection, startRetention, type Subscription } from '@reflux/event-store';
+import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
 import {
-  INTEGRATION_CATEGORY,
-  KafkaEventBus,
   outboxCategory,
-  OutboxRelay,
-  PostgresEventBus,
-  stopRelayAndBus,
-  TransactionalOutbox,
   type BusMonitoring,
   type BusSubscription,
-  type EventBus,
   type KafkaEventBusConfig,
   kafkaBusConnection,
+  openServiceBus,
 } from '@reflux/messaging';
 import { ComponentHealth } from '@reflux/observability';
 import { parsePlantModel, type PlantModelFormat } from '@reflux/plant-model';
@@ -164,27 +158,8 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
     cleanups.push(() => store.close());
 
     const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
-    let bus: EventBus;
-    let outbox: TransactionalOutbox;
-    if (o.kafka) {
-      const kafkaBus = new KafkaEventBus({ ...o.kafka, logger, monitoring });
-      bus = kafkaBus;
-      // A category of its own: several services may share the database, each relays its own outbox.
-      outbox = new TransactionalOutbox({ eventStore: store, category: BALANCING_OUTBOX_CATEGORY });
-      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: BALANCING_OUTBOX_CATEGORY, subscriptionId: 'balancing-outbox-relay', monitoring });
-      relay.start();
-      // Relay stops taking batches, the bus closes (failing a publish stuck in a broker outage), the relay ends.
-      cleanups.push(() => stopRelayAndBus(relay, kafkaBus));
-    } else {
-      const pgBus = new PostgresEventBus({ eventStore: store, logger, monitoring });
-      bus = pgBus;
-      outbox = pgBus.outbox;
-      cleanups.push(() => bus.close());
-    }
-    // Transport events (the outbox, or the PostgreSQL bus's log) are pruned once every subscription
-    // has passed them and they are a week old, so the event table does not grow without limit.
-    const retention = startRetention(pool, { categories: [o.kafka ? BALANCING_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger, health });
-    cleanups.push(() => retention.stop());
+    const { bus, outbox, stop: stopBus } = openServiceBus({ eventStore: store, pool, logger, monitoring, outboxCategory: BALANCING_OUTBOX_CATEGORY, relayId: 'balancing-outbox-relay', ...(o.kafka && { kafka: o.kafka }) });
+    cleanups.push(stopBus);
 
     const publisher = new OutboxBalancePublisher(outbox);
     const models = new PlantModelRegistry();

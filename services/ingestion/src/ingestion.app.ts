@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { ComponentHealth } from '@reflux/observability';
 import type { Registry } from 'prom-client';
-import { PostgresEventStore, migrateEventStore, startRetention } from '@reflux/event-store';
-import { INTEGRATION_CATEGORY, KafkaEventBus, outboxCategory, OutboxRelay, PostgresEventBus, stopRelayAndBus, TransactionalOutbox, type BusMonitoring, type KafkaEventBusConfig } from '@reflux/messaging';
+import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
+import { openServiceBus, outboxCategory, type BusMonitoring, type ServiceBusOptions, type KafkaEventBusConfig } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { CachedLatestSamples } from './application/cached-latest-samples';
 import { HistoryReader } from './application/history-reader';
@@ -111,25 +111,15 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
       if (o.migrateOnStart ?? true) await migrateEventStore(pool);
       const eventStore = new PostgresEventStore({ pool, logger: o.logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
       cleanups.push(() => eventStore.close());
+      let kafka: ServiceBusOptions['kafka'];
       if (o.bus.kind === 'kafka') {
-        const { kind: _kind, ...kafka } = o.bus;
-        const bus = new KafkaEventBus({ ...kafka, brokers: [...kafka.brokers], logger: o.logger, idempotent: kafka.idempotent ?? true, monitoring });
-        // Its own outbox category, so its relay forwards no other service's outbox.
-        const category = INGESTION_OUTBOX_CATEGORY;
-        const relay = new OutboxRelay({ eventStore, bus, logger: o.logger, category, subscriptionId: 'ingestion-outbox-relay', monitoring });
-        relay.start();
-        // Relay stops taking batches, the bus closes (failing a publish stuck in a broker outage), the relay ends.
-        cleanups.push(() => stopRelayAndBus(relay, bus));
-        outbox = new MeasurementsIngestedOutbox(new TransactionalOutbox({ eventStore, category }));
-      } else {
-        const bus = new PostgresEventBus({ eventStore, logger: o.logger, monitoring });
-        cleanups.push(() => bus.close());
-        outbox = new MeasurementsIngestedOutbox(bus.outbox);
+        const { kind: _kind, ...rest } = o.bus;
+        kafka = { ...rest, brokers: [...rest.brokers], idempotent: rest.idempotent ?? true };
       }
-      // Transport events (the outbox, or the PostgreSQL bus's log) are pruned once every
-      // subscription has passed them and they are a week old, so the event table does not grow without limit.
-      const retention = startRetention(pool, { categories: [o.bus.kind === 'kafka' ? INGESTION_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger: o.logger, health });
-      cleanups.push(() => retention.stop());
+      // Its own outbox category with Kafka, so its relay forwards no other service's outbox.
+      const serviceBus = openServiceBus({ eventStore, pool, logger: o.logger, monitoring, outboxCategory: INGESTION_OUTBOX_CATEGORY, relayId: 'ingestion-outbox-relay', ...(kafka && { kafka }) });
+      cleanups.push(serviceBus.stop);
+      outbox = new MeasurementsIngestedOutbox(serviceBus.outbox);
     }
     const storage = await openIngestionStorage(pool, storageOptions, o.logger, o.migrateOnStart ?? true, outbox);
     cleanups.push(() => storage.publisher?.drain());

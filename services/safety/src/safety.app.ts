@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { kafkaConnectionOptions } from '@reflux/config';
 import { createPgPool, pgPoolOptionsFromConfig, watchDatabaseLiveness, type PgPoolOptions } from '@reflux/database';
-import { PostgresEventStore, startProjection, startRetention, type Subscription } from '@reflux/event-store';
+import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
 import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import {
-  INTEGRATION_CATEGORY,
-  KafkaEventBus,
   kafkaBusConnection,
   outboxCategory,
-  OutboxRelay,
-  PostgresEventBus,
-  stopRelayAndBus,
-  TransactionalOutbox,
   type BusMonitoring,
   type BusSubscription,
-  type EventBus,
   type KafkaEventBusConfig,
+  openServiceBus,
 } from '@reflux/messaging';
 import { ComponentHealth } from '@reflux/observability';
 import { loadProtoPackage } from '@reflux/proto';
@@ -153,26 +147,8 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     const store = new PostgresEventStore({ pool, logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
     cleanups.push(() => store.close());
 
-    let bus: EventBus;
-    let outbox: TransactionalOutbox;
-    if (o.kafka) {
-      const kafkaBus = new KafkaEventBus({ ...o.kafka, logger, monitoring });
-      bus = kafkaBus;
-      outbox = new TransactionalOutbox({ eventStore: store, category: SAFETY_OUTBOX_CATEGORY });
-      const relay = new OutboxRelay({ eventStore: store, bus, logger, category: SAFETY_OUTBOX_CATEGORY, subscriptionId: 'safety-outbox-relay', monitoring });
-      relay.start();
-      // Relay stops taking batches, the bus closes (failing a publish stuck in a broker outage), the relay ends.
-      cleanups.push(() => stopRelayAndBus(relay, kafkaBus));
-    } else {
-      const pgBus = new PostgresEventBus({ eventStore: store, logger, monitoring });
-      bus = pgBus;
-      outbox = pgBus.outbox;
-      cleanups.push(() => bus.close());
-    }
-    // Transport events (the outbox, or the PostgreSQL bus's log) are pruned once every subscription
-    // has passed them and they are a week old, so the event table does not grow without limit.
-    const retention = startRetention(pool, { categories: [o.kafka ? SAFETY_OUTBOX_CATEGORY : INTEGRATION_CATEGORY] }, { logger, health });
-    cleanups.push(() => retention.stop());
+    const { bus, outbox, stop: stopBus } = openServiceBus({ eventStore: store, pool, logger, monitoring, outboxCategory: SAFETY_OUTBOX_CATEGORY, relayId: 'safety-outbox-relay', ...(o.kafka && { kafka: o.kafka }) });
+    cleanups.push(stopBus);
 
     const hub = new AlarmChangeHub();
     const state = new PostgresEvaluationState(pool);
