@@ -212,7 +212,13 @@ describe('safety service on PostgreSQL and gRPC', () => {
   });
 
   it('serves the journal newest first with paging, and KPIs per console', async () => {
-    await eventually(async () => ((await pool.query('SELECT count(*)::int AS n FROM safety_alarm_journal')).rows[0].n >= 10 ? true : undefined));
+    // the journal projection runs behind the event store: wait for the last PI-1/HH raise (55 s) and for the rows the KPIs count
+    await eventually(async () =>
+      (await pool.query("SELECT count(*)::int AS n FROM safety_alarm_journal WHERE alarm_id = 'PI-1/HH' AND event_type = 'AlarmRaised' AND at = $1", [new Date(s(55))])).rows[0].n === 1 &&
+      (await pool.query('SELECT count(*)::int AS n FROM safety_alarm_activations WHERE raised_at >= $1 AND raised_at < $2', [new Date(s(0)), new Date(s(600))])).rows[0].n >= 5
+        ? true
+        : undefined,
+    );
     const range = { startTime: { seconds: String(T0 / 1000 - 60), nanos: 0 }, endTime: { seconds: String(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } };
     const first = await callSafety(client, client.getAlarmJournal, { plantId: PLANT, range, alarmId: 'PI-1/HH', pageSize: 2, pageToken: '' }, viewer);
     expect(first.entries.map((e) => e.eventType)).toEqual(['AlarmRaised', 'AlarmCleared']);
