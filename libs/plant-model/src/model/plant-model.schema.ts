@@ -122,6 +122,11 @@ export const streamSchema = z.strictObject({
   /** Destination unit id, or null for the plant boundary. */
   to: id.nullable(),
   nominal: streamNominalSchema,
+  /**
+   * A tie-line that may flow either way: its flow is signed (positive from `from` to `to`) and may
+   * be reconciled negative; its meters may have a negative range. Default false (flows run forward).
+   */
+  bidirectional: z.boolean().optional(),
 });
 
 export const uncertaintySchema = z.strictObject({
