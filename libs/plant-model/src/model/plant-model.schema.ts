@@ -134,6 +134,12 @@ export const uncertaintySchema = z.strictObject({
   standardDeviation: z.number().positive(),
   /** `absolute`: in the tag's unit; `percentOfReading` / `percentOfSpan`: in % . */
   basis: z.enum(['absolute', 'percentOfReading', 'percentOfSpan']),
+  /**
+   * Smallest standard deviation, in % of the span, as instrument data sheets state it: below it a
+   * reading near zero (a DP meter at low flow) is no more precise. Absent: for `percentOfReading`,
+   * the reading's percentage of 10 % of the span (accuracy of reading down to a 10:1 turndown).
+   */
+  floorPercentOfSpan: z.number().nonnegative().optional(),
 });
 
 export const exceptionSchema = z.strictObject({

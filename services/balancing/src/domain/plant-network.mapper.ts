@@ -21,6 +21,8 @@ export interface StreamMapping {
    * network flow of its own (`networkId`), the first keeping the stream id.
    */
   readonly meters: readonly MeterMapping[];
+  /** A tie-line that may flow either way: no lower bound at 0 (the meters' negative span, if any, bounds it). */
+  readonly bidirectional: boolean;
 }
 
 /** One flow meter's reading of a stream, as a measurement of the stream's one mass flow. */
@@ -33,6 +35,8 @@ export interface MeterMapping {
   readonly sigmaKgPerS: number;
   /** The top of the meter's span as mass flow: the flow cannot be reconciled above it. */
   readonly spanMaxKgPerS: number | null;
+  /** The bottom of the meter's span as mass flow when it is negative (a meter of a bidirectional tie-line). */
+  readonly spanMinKgPerS: number | null;
 }
 
 /** A tank or holder whose hold-up change is part of its balance. */
@@ -74,7 +78,9 @@ export interface MappingOptions extends AverageSelection {
  * the one flow: the stream becomes a chain of segments, one per meter, joined at junctions that
  * cannot leak (`<stream>@<tag>`), so the meters' agreement counts as redundancy in every test and a
  * meter that disagrees is named itself. A meter's span bounds the flow from above (the top of its
- * range as mass flow): a reconciled flow beyond what the meter can read is not plausible. Tanks (units with an inventory) get an accumulation term from their level change ×
+ * range as mass flow): a reconciled flow beyond what the meter can read is not plausible. Flows are
+ * bounded below by 0, except on tie-lines the plant model marks `bidirectional`: those may run
+ * backwards, down to the bottom of their meter's span when it is negative, unbounded otherwise. Tanks (units with an inventory) get an accumulation term from their level change ×
  * area × density / Δt, unmeasured when no level tag has data.
  */
 export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
@@ -108,6 +114,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       estimates.push(converted);
       usedTagIds.push(tag.id);
       const spanMax = tag.range.max > 0 ? flowToKgPerS(tag, stream, tag.range.max, 0)?.value : undefined;
+      const spanMin = stream.bidirectional === true && tag.range.min < 0 ? flowToKgPerS(tag, stream, tag.range.min, 0)?.value : undefined;
       meters.push({
         tagId: tag.id,
         streamId: stream.id,
@@ -115,6 +122,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
         valueKgPerS: converted.value,
         sigmaKgPerS: converted.sigma,
         spanMaxKgPerS: spanMax !== undefined && Number.isFinite(spanMax) ? spanMax : null,
+        spanMinKgPerS: spanMin !== undefined && Number.isFinite(spanMin) ? spanMin : null,
       });
     }
     const combined = estimates.length > 0 ? combineEstimates(estimates) : undefined;
@@ -129,6 +137,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       valueKgPerS: combined?.value ?? null,
       sigmaKgPerS: combined?.sigma ?? null,
       meters,
+      bidirectional: stream.bidirectional === true,
     };
   });
 
@@ -178,7 +187,15 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
   for (const m of streamMappings) {
     if (m.meters.length < 2) {
       const upper = m.meters[0]?.spanMaxKgPerS;
-      networkStreams.push({ id: m.streamId, from: m.from, to: m.to, measured: m.measured, ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }), ...(upper != null && { upper }) });
+      networkStreams.push({
+        id: m.streamId,
+        from: m.from,
+        to: m.to,
+        measured: m.measured,
+        ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }),
+        ...(upper != null && { upper }),
+        ...(m.bidirectional && { lower: m.meters[0]?.spanMinKgPerS ?? null }),
+      });
       continue;
     }
     // from → [meter 1] → stream@tag2 → [meter 2] → … → to: one flow, measured by each meter
@@ -197,6 +214,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
         value: meter.valueKgPerS,
         sigma: meter.sigmaKgPerS,
         ...(meter.spanMaxKgPerS !== null && { upper: meter.spanMaxKgPerS }),
+        ...(m.bidirectional && { lower: meter.spanMinKgPerS }),
       });
       redundantMeters.set(meter.networkId, meter);
     });
