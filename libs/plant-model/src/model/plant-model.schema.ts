@@ -158,6 +158,30 @@ export const compressionSchema = z.strictObject({
   maxIntervalS: z.number().positive().optional(),
 });
 
+/**
+ * Pressure/temperature compensation of a flow meter (balancing): the density at flowing conditions
+ * from live temperature and pressure tags replaces the design density the meter computes with.
+ */
+export const flowCompensationSchema = z.strictObject({
+  /** `differentialPressure`: orifice, venturi, nozzle (square-root relation); `linear`: a meter of actual volume (turbine, vortex, magnetic). */
+  element: z.enum(['differentialPressure', 'linear']),
+  /** `steam`: superheated, IAPWS-IF97; `gas`: p·M/(Z·R·T); `liquid`: reference density and expansion coefficient. */
+  fluid: z.enum(['steam', 'gas', 'liquid']),
+  /** Conditions the meter was configured for (its design density): K and Pa absolute. */
+  designTemperatureK: z.number().positive(),
+  designPressurePa: z.number().positive(),
+  /** Live temperature and pressure tags of the metered stream; design conditions stand in for one that is absent or unusable. */
+  temperatureTagId: id.optional(),
+  pressureTagId: id.optional(),
+  /** Gas: molar mass, kg/kmol, and compressibility factor Z (1 when absent), taken equal at design and flowing conditions. */
+  molarMassKgPerKmol: z.number().positive().optional(),
+  compressibility: z.number().positive().optional(),
+  /** Liquid: ρ = ρ_ref / (1 + β·(T − T_ref)). */
+  referenceDensityKgPerM3: z.number().positive().optional(),
+  referenceTemperatureK: z.number().positive().optional(),
+  expansionCoefficientPerK: z.number().nonnegative().optional(),
+});
+
 export const tagSchema = z.strictObject({
   id,
   description: z.string().optional(),
@@ -195,6 +219,8 @@ export const tagSchema = z.strictObject({
    * the state (`[Stopped, Running]`: 1 = Running). Such tags step and are never averaged.
    */
   digitalStates: z.array(z.string().min(1).max(64)).min(2).max(1024).optional(),
+  /** Flow tags: pressure/temperature compensation of the reading (see `flowCompensationSchema`). */
+  compensation: flowCompensationSchema.optional(),
 });
 
 /** A chemical component's molar mass, for converting mole fractions to mass fractions. */
@@ -227,6 +253,7 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
 export type StreamNominal = z.output<typeof streamNominalSchema>;
 export type Tag = z.output<typeof tagSchema>;
 export type Uncertainty = z.output<typeof uncertaintySchema>;
+export type FlowCompensation = z.output<typeof flowCompensationSchema>;
 export type Component = z.output<typeof componentSchema>;
 
 /** JSON Schema (draft 2020-12) of a plant-model document, for editors and other languages. */

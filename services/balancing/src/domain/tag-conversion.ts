@@ -51,16 +51,14 @@ export function tagSigma(tag: Tag, reading: number): number {
   }
 }
 
-/** A flow reading and its sigma (tag unit) as SI mass flow, kg/s. */
-export function flowToKgPerS(tag: Tag, stream: Stream, value: number, sigma: number): { value: number; sigma: number } | undefined {
-  const k = massPerSiUnit(tag, stream);
+/** A flow reading and its sigma (tag unit) as SI mass flow, kg/s, with `k` kg/s per SI unit of the reading (default: the design conversion). */
+export function flowToKgPerS(tag: Tag, stream: Stream, value: number, sigma: number, k: number | undefined = massPerSiUnit(tag, stream)): { value: number; sigma: number } | undefined {
   if (k === undefined) return undefined;
   return { value: toSI(value, tag.unit) * k, sigma: spanToSI(sigma, tag.unit) * k };
 }
 
-/** A mass-flow difference (a bias, kg/s) in the tag's unit. */
-export function kgPerSToTagUnit(tag: Tag, stream: Stream, kgPerS: number): number | undefined {
-  const k = massPerSiUnit(tag, stream);
+/** A mass-flow difference (a bias, kg/s) in the tag's unit, with `k` kg/s per SI unit of the reading (default: the design conversion). */
+export function kgPerSToTagUnit(tag: Tag, stream: Stream, kgPerS: number, k: number | undefined = massPerSiUnit(tag, stream)): number | undefined {
   if (k === undefined) return undefined;
   return spanFromSI(kgPerS / k, tag.unit);
 }
