@@ -14,3 +14,5 @@ export { generatePlantNetwork, resampleMeasurements, type PlantNetworkSpec, type
 export * from './steam/iapws-if97';
 export { reconcileNonlinear, type NonlinearConstraints, type NonlinearGrossError, type NonlinearOptions, type NonlinearResult, type NonlinearVariable, type NonlinearVariableResult } from './energy/nonlinear-reconcile';
 export { reconcileEnergyNetwork, type BalanceKind, type EnergyNetwork, type EnergyNode, type EnergyStream, type Quantity } from './energy/energy-network';
+export * from './meters/fluid-density';
+export * from './meters/flow-compensation';

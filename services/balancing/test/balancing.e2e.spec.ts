@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { PostgresEventStore } from '@reflux/event-store';
@@ -95,6 +96,32 @@ describe('balancing with ingestion, as processes', () => {
       expect(result.grossErrors[0].relativeBiasPercent).toBeCloseTo(8, 0);
       expect(result.losses.map((l) => l.unitId)).toEqual([LEAKING_UNIT]);
       expect(result.losses[0].estimatedLossKgPerS).toBeCloseTo(1, 1);
+
+      // The CLI reads the same results from the running service: `balance show` (a window or the
+      // latest, the plant or one unit) and `balance suspects` (the window's range).
+      const cli = (...args: string[]) => {
+        const r = spawnSync(process.execPath, [join(root, 'tools/cli/bin/reflux.js'), 'balance', ...args, '--address', `127.0.0.1:${balancingPort}`, '--token', token(['viewer'], 'e2e-cli'), '--plant', DEMO_PLANT_ID], { encoding: 'utf8', timeout: 60_000 });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+      };
+      const shown = await eventually(async () => {
+        const r = cli('show', '--unit', LEAKING_UNIT, '--window', new Date(start).toISOString(), '--json');
+        return r.status === 0 || r.status === 4 ? r : undefined; // 4: the balance still rejects
+      }, 60_000, 'reflux balance show');
+      const balanceShown = JSON.parse(shown.stdout) as { window: { startTime: { seconds: string } }; units: { unitId: string }[]; losses: { unitId: string }[] };
+      expect(Number(balanceShown.window.startTime.seconds) * 1000).toBe(start);
+      expect(balanceShown.units.map((u) => u.unitId)).toEqual([LEAKING_UNIT]);
+      expect(balanceShown.losses.map((l) => l.unitId)).toEqual([LEAKING_UNIT]);
+      expect(cli('show', '--window', new Date(start).toISOString()).stdout).toMatch(new RegExp(`meter ${BIASED_TAG} on crude-charge reads .* high`));
+      // without --window: the latest reconciled window (the batch reached into the next hour too)
+      const latestShown = JSON.parse(cli('show', '--json').stdout) as { window: { startTime: { seconds: string } } };
+      expect(Number(latestShown.window.startTime.seconds) * 1000).toBeGreaterThanOrEqual(start);
+      const listed = cli('suspects', '--from', new Date(start).toISOString(), '--to', new Date(end).toISOString(), '--json');
+      expect(listed.status).toBe(0);
+      const suspects = JSON.parse(listed.stdout) as { kind: string; tagId: string | null; unitId: string | null }[];
+      expect(suspects.map((x) => [x.kind, x.tagId ?? x.unitId]).sort()).toEqual([['gross-error', BIASED_TAG], ['loss', LEAKING_UNIT]]);
+      const refused = cli('suspects', '--kind', 'leak');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/--kind: expected gross-error or loss/);
 
       // The events are in the shared database, with their integration events.
       const events = await store.readStream(streamId);

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { decodeGrpcError } from '@reflux/grpc';
 import { registerAlarmsCommands } from './commands/alarms.command';
 import { registerBalanceCommands } from './commands/balance.command';
+import { registerBalanceResultCommands } from './commands/balance-results.command';
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerHistoryCommands(program);
   registerEventsCommands(program);
   registerBalanceCommands(program);
+  registerBalanceResultCommands(program);
   registerSafetyMonitoringCommands(program);
   registerScheduleCommands(program);
   registerAlarmsCommands(program);

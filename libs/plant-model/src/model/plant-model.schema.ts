@@ -122,6 +122,11 @@ export const streamSchema = z.strictObject({
   /** Destination unit id, or null for the plant boundary. */
   to: id.nullable(),
   nominal: streamNominalSchema,
+  /**
+   * A tie-line that may flow either way: its flow is signed (positive from `from` to `to`) and may
+   * be reconciled negative; its meters may have a negative range. Default false (flows run forward).
+   */
+  bidirectional: z.boolean().optional(),
 });
 
 export const uncertaintySchema = z.strictObject({
@@ -129,6 +134,12 @@ export const uncertaintySchema = z.strictObject({
   standardDeviation: z.number().positive(),
   /** `absolute`: in the tag's unit; `percentOfReading` / `percentOfSpan`: in % . */
   basis: z.enum(['absolute', 'percentOfReading', 'percentOfSpan']),
+  /**
+   * Smallest standard deviation, in % of the span, as instrument data sheets state it: below it a
+   * reading near zero (a DP meter at low flow) is no more precise. Absent: for `percentOfReading`,
+   * the reading's percentage of 10 % of the span (accuracy of reading down to a 10:1 turndown).
+   */
+  floorPercentOfSpan: z.number().nonnegative().optional(),
 });
 
 export const exceptionSchema = z.strictObject({
@@ -145,6 +156,30 @@ export const compressionSchema = z.strictObject({
   minIntervalS: z.number().nonnegative().optional(),
   /** At least one sample archived this often (PI CompMax), s; 28 800 when absent. */
   maxIntervalS: z.number().positive().optional(),
+});
+
+/**
+ * Pressure/temperature compensation of a flow meter (balancing): the density at flowing conditions
+ * from live temperature and pressure tags replaces the design density the meter computes with.
+ */
+export const flowCompensationSchema = z.strictObject({
+  /** `differentialPressure`: orifice, venturi, nozzle (square-root relation); `linear`: a meter of actual volume (turbine, vortex, magnetic). */
+  element: z.enum(['differentialPressure', 'linear']),
+  /** `steam`: superheated, IAPWS-IF97; `gas`: p·M/(Z·R·T); `liquid`: reference density and expansion coefficient. */
+  fluid: z.enum(['steam', 'gas', 'liquid']),
+  /** Conditions the meter was configured for (its design density): K and Pa absolute. */
+  designTemperatureK: z.number().positive(),
+  designPressurePa: z.number().positive(),
+  /** Live temperature and pressure tags of the metered stream; design conditions stand in for one that is absent or unusable. */
+  temperatureTagId: id.optional(),
+  pressureTagId: id.optional(),
+  /** Gas: molar mass, kg/kmol, and compressibility factor Z (1 when absent), taken equal at design and flowing conditions. */
+  molarMassKgPerKmol: z.number().positive().optional(),
+  compressibility: z.number().positive().optional(),
+  /** Liquid: ρ = ρ_ref / (1 + β·(T − T_ref)). */
+  referenceDensityKgPerM3: z.number().positive().optional(),
+  referenceTemperatureK: z.number().positive().optional(),
+  expansionCoefficientPerK: z.number().nonnegative().optional(),
 });
 
 export const tagSchema = z.strictObject({
@@ -184,6 +219,8 @@ export const tagSchema = z.strictObject({
    * the state (`[Stopped, Running]`: 1 = Running). Such tags step and are never averaged.
    */
   digitalStates: z.array(z.string().min(1).max(64)).min(2).max(1024).optional(),
+  /** Flow tags: pressure/temperature compensation of the reading (see `flowCompensationSchema`). */
+  compensation: flowCompensationSchema.optional(),
 });
 
 /** A chemical component's molar mass, for converting mole fractions to mass fractions. */
@@ -216,6 +253,7 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
 export type StreamNominal = z.output<typeof streamNominalSchema>;
 export type Tag = z.output<typeof tagSchema>;
 export type Uncertainty = z.output<typeof uncertaintySchema>;
+export type FlowCompensation = z.output<typeof flowCompensationSchema>;
 export type Component = z.output<typeof componentSchema>;
 
 /** JSON Schema (draft 2020-12) of a plant-model document, for editors and other languages. */

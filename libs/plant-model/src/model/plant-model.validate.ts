@@ -75,8 +75,37 @@ export const validatePlantModel = (model: PlantModel): PlantModelIssue[] => {
   model.tags.forEach((tag, i) => {
     if (tag.kind === 'composition') validateCompositionBasis(tag, `tags[${i}]`, streams, molarMasses, report);
   });
+  const tagsById = new Map(model.tags.map((t) => [t.id, t]));
+  model.tags.forEach((tag, i) => {
+    if (tag.compensation) validateCompensation(tag, `tags[${i}].compensation`, streams, tagsById, report);
+  });
   return issues;
 };
+
+const FLOW_KINDS = new Set(['massFlow', 'volumetricFlow', 'normalVolumetricFlow']);
+
+/** A compensated flow tag: a flow of a stream, the fluid's parameters, live tags of the same stream. */
+function validateCompensation(tag: Tag, path: string, streams: ReadonlyMap<string, Stream>, tags: ReadonlyMap<string, Tag>, report: (path: string, code: string, message: string) => void): void {
+  const c = tag.compensation!;
+  if (!FLOW_KINDS.has(tag.kind) || tag.streamId === undefined) {
+    report(path, 'TAG.COMPENSATION_NOT_FLOW', 'only flow tags of a stream are compensated');
+    return;
+  }
+  if (c.element === 'linear' && tag.kind === 'massFlow') report(`${path}.element`, 'TAG.COMPENSATION_NOT_NEEDED', 'a linear mass-flow meter (Coriolis) measures mass and needs no compensation');
+  if (tag.kind === 'normalVolumetricFlow' && streams.get(tag.streamId)?.nominal.normalDensityKgPerNm3 === undefined)
+    report(path, 'TAG.COMPENSATION_NORMAL_DENSITY', `stream "${tag.streamId}" needs nominal.normalDensityKgPerNm3`);
+  if (c.fluid === 'gas' && c.molarMassKgPerKmol === undefined) report(`${path}.molarMassKgPerKmol`, 'TAG.COMPENSATION_PARAMETER', 'a gas needs its molar mass');
+  if (c.fluid === 'liquid')
+    for (const field of ['referenceDensityKgPerM3', 'referenceTemperatureK', 'expansionCoefficientPerK'] as const)
+      if (c[field] === undefined) report(`${path}.${field}`, 'TAG.COMPENSATION_PARAMETER', `a liquid needs ${field}`);
+  for (const [field, kind] of [['temperatureTagId', 'temperature'], ['pressureTagId', 'pressure']] as const) {
+    const id = c[field];
+    if (id === undefined) continue;
+    const live = tags.get(id);
+    if (!live || live.kind !== kind || live.streamId !== tag.streamId)
+      report(`${path}.${field}`, 'TAG.COMPENSATION_TAG', `"${id}" must be a ${kind} tag of stream "${tag.streamId}"`);
+  }
+}
 
 /**
  * A composition tag says whether it reads mass or mole fractions (`%` alone does not: 80 mol% H₂ in

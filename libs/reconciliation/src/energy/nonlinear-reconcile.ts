@@ -10,6 +10,9 @@ export interface NonlinearVariable {
   readonly sigma?: number;
   /** Starting point for an unmeasured variable. */
   readonly initial?: number;
+  /** Bounds of the reconciled value (a mass fraction in [0, 1]); none when absent. */
+  readonly lower?: number;
+  readonly upper?: number;
 }
 
 export interface NonlinearConstraints {
@@ -49,6 +52,8 @@ export interface NonlinearResult {
   readonly iterations: number;
   readonly constraintResidualMax: number;
   readonly measurementTestCritical: number;
+  /** Variables held at a bound in the final solution (ids). */
+  readonly activeBounds: readonly string[];
 }
 
 /**
@@ -74,7 +79,7 @@ export interface NonlinearOptions {
 export function reconcileNonlinear(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions = {}): NonlinearResult {
   const maxEliminations = options.maxEliminations ?? 0;
   let current = [...variables];
-  let result = reconcileOnce(current, constraints, options);
+  let result = reconcileBounded(current, constraints, options);
   const initialGlobalTest = result.globalTest;
   const removed: { index: number; mt: number }[] = [];
   while (result.globalTest.rejected && removed.length < maxEliminations) {
@@ -86,8 +91,8 @@ export function reconcileNonlinear(variables: readonly NonlinearVariable[], cons
     if (worst < 0 || !(worstMt > result.measurementTestCritical)) break;
     removed.push({ index: worst, mt: worstMt });
     const estimate = result.variables[worst].reconciled as number;
-    current = current.map((v, i) => (i === worst ? { id: v.id, measured: false, initial: estimate } : v));
-    result = reconcileOnce(current, constraints, options);
+    current = current.map((v, i) => (i === worst ? { id: v.id, measured: false, initial: estimate, lower: v.lower, upper: v.upper } : v));
+    result = reconcileBounded(current, constraints, options);
   }
   const grossErrors = removed.map(({ index, mt }) => {
     const v = result.variables[index];
@@ -102,16 +107,46 @@ export function reconcileNonlinear(variables: readonly NonlinearVariable[], cons
   return { ...result, grossErrors, initialGlobalTest };
 }
 
-function reconcileOnce(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions): Omit<NonlinearResult, 'grossErrors' | 'initialGlobalTest'> {
+/**
+ * Bounds by an active set: a solution with variables beyond their bounds is solved again with those
+ * variables held at the bound (constants of the linearisation, neither measured nor estimated),
+ * until none is beyond; the global test then has one degree of freedom less per measured variable
+ * held. Variables are only ever added to the set (a bound, once active, stays so): enough for
+ * fractions a balance pushes just below 0 or above 1, not a general bounded nonlinear solver.
+ */
+function reconcileBounded(variables: readonly NonlinearVariable[], constraints: NonlinearConstraints, options: NonlinearOptions): Omit<NonlinearResult, 'grossErrors' | 'initialGlobalTest'> {
+  const held = new Map<number, number>();
+  for (;;) {
+    const result = reconcileOnce(variables, constraints, options, held);
+    const beyond = result.variables.flatMap((r, i): [number, number][] => {
+      const v = variables[i];
+      if (held.has(i) || r.reconciled === null) return [];
+      if (v.lower !== undefined && r.reconciled < v.lower - BOUND_TOLERANCE) return [[i, v.lower]];
+      if (v.upper !== undefined && r.reconciled > v.upper + BOUND_TOLERANCE) return [[i, v.upper]];
+      return [];
+    });
+    if (beyond.length === 0) return { ...result, activeBounds: [...held.keys()].map((i) => variables[i].id) };
+    for (const [i, bound] of beyond) held.set(i, bound);
+  }
+}
+
+const BOUND_TOLERANCE = 1e-12;
+
+function reconcileOnce(
+  variables: readonly NonlinearVariable[],
+  constraints: NonlinearConstraints,
+  options: NonlinearOptions,
+  held: ReadonlyMap<number, number>,
+): Omit<NonlinearResult, 'grossErrors' | 'initialGlobalTest' | 'activeBounds'> {
   const alpha = options.alpha ?? 0.05;
   const maxIterations = options.maxIterations ?? 50;
   const tol = options.tolerance ?? 1e-9;
   const n = variables.length;
-  const mIdx = variables.flatMap((v, i) => (v.measured ? [i] : []));
-  const uIdx = variables.flatMap((v, i) => (v.measured ? [] : [i]));
+  const mIdx = variables.flatMap((v, i) => (v.measured && !held.has(i) ? [i] : []));
+  const uIdx = variables.flatMap((v, i) => (v.measured || held.has(i) ? [] : [i]));
   const y = mIdx.map((i) => variables[i].value as number);
   const sig2 = mIdx.map((i) => (variables[i].sigma as number) ** 2);
-  const z = variables.map((v) => (v.measured ? (v.value as number) : (v.initial ?? 1)));
+  const z = variables.map((v, i) => held.get(i) ?? (v.measured ? (v.value as number) : (v.initial ?? 1)));
   const rows = constraints.ids.length;
 
   let last: { A: Dense; rank: number; M: Dense | null; rVec: number[]; uObservable: boolean[]; G: Dense | null; uBasic: number[] } | null = null;
@@ -229,6 +264,19 @@ function reconcileOnce(variables: readonly NonlinearVariable[], constraints: Non
       classification: observable ? 'observable' : 'unobservable',
     };
   });
+  for (const [i, bound] of held) {
+    const v = variables[i];
+    results[i] = {
+      id: v.id,
+      measured: v.measured,
+      reconciled: bound,
+      sigma: 0,
+      adjustment: v.measured ? bound - (v.value as number) : null,
+      measurementTest: null,
+      suspect: false,
+      classification: v.measured ? 'redundant' : 'observable',
+    };
+  }
   return {
     variables: results,
     globalTest: { statistic: gamma, dof, critical, pValue: dof > 0 ? chiSquareSurvival(gamma, dof) : 1, rejected: dof > 0 && gamma > critical },

@@ -11,6 +11,7 @@ import { deterministicUuid } from '@reflux/decider';
 import { persistentSuspects, PUBLISH_AT_ONCE, type PersistenceRule } from '../domain/suspect-persistence';
 import { planComponentBalances } from '../domain/component-balance.plan';
 import { buildPlantNetwork } from '../domain/plant-network.mapper';
+import { compensationTagIds } from '../domain/flow-compensation';
 import { WATER_MEDIA } from '../domain/steam-energy-balance';
 import type { SigmaSource, TagAverage } from '../domain/tag-average';
 import type { BalancePublisher } from './balance-publisher.port';
@@ -172,6 +173,8 @@ export class BalanceReconciler {
     const stateTagIds = tags
       .filter((t) => (t.kind === 'temperature' || t.kind === 'pressure') && t.streamId !== undefined && WATER_MEDIA.has(graph.stream(t.streamId).medium))
       .map((t) => t.id);
+    // live temperatures and pressures of compensated flow meters
+    stateTagIds.push(...compensationTagIds(graph).filter((id) => !stateTagIds.includes(id)));
     // analysers on streams of units with a component balance
     const balanced = new Set(planComponentBalances(graph).map((p) => p.unitId));
     const compositionTagIds = tags

@@ -90,7 +90,8 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     if (tagId === undefined) continue; // an unmeasured flow cannot carry a bias
     const tag = graph.tag(tagId);
     const bias = e.magnitude ?? 0;
-    const inTagUnit = m ? kgPerSToTagUnit(tag, graph.stream(m.streamId), bias) : undefined;
+    const k = (meter ?? m?.meters.find((x) => x.tagId === tagId))?.kgPerSPerReadingSI;
+    const inTagUnit = m ? kgPerSToTagUnit(tag, graph.stream(m.streamId), bias, k) : undefined;
     grossErrors.push({
       tagId,
       streamId: m?.streamId ?? e.id,

@@ -1,10 +1,11 @@
-import { carriesMass, nominalMassFraction, spanFromSI, spanToSI, toSI, type PlantGraph } from '@reflux/plant-model';
+import { carriesMass, nominalMassFraction, type PlantGraph } from '@reflux/plant-model';
 import { reconcileNonlinear, type NonlinearResult, type NonlinearVariable } from '@reflux/reconciliation';
 import { testSummary, type GrossErrorRecord, type TestSummary } from './balance-findings';
 import { planComponentBalances, type PlannedComponentBalance } from './component-balance.plan';
 import type { PlantNetwork } from './plant-network.mapper';
 import type { TagAverage } from './tag-average';
 import { averageReader, combineEstimates, type AverageSelection } from './tag-conversion';
+import { biasInTagUnit, compositionReader, type MassFractionReading } from './composition-reading';
 
 /** Mass fraction of one component in one stream, kg/kg. */
 export interface CompositionRecord {
@@ -74,6 +75,9 @@ export interface ComponentBalanceOutcome {
 
 type Term = { readonly index: number } | { readonly constant: number };
 
+/** Mass fractions are reconciled within [0, 1]. */
+const FRACTION_BOUNDS = { lower: 0, upper: 1 } as const;
+
 /**
  * Component balances of the units the plant model allows (`planComponentBalances`), reconciled
  * together with the mass balances of those units in one bilinear problem: variables are the mass
@@ -113,7 +117,8 @@ export function componentBalance(
 
   // mass fractions
   const { usable, sigmaOf } = averageReader(averages, options, warnings);
-  const fractions = new Map<string, { term: Term; streamId: string; component: string; tagIds: string[]; usedTagIds: string[] }>();
+  const analysers = compositionReader(graph, usable, sigmaOf, warnings);
+  const fractions = new Map<string, { term: Term; streamId: string; component: string; tagIds: string[]; usedTagIds: string[]; readings: MassFractionReading[] }>();
   const fractionKey = (streamId: string, component: string) => `${streamId}\u0000${component}`;
   const fractionTerm = (streamId: string, component: string): Term => {
     const key = fractionKey(streamId, component);
@@ -124,24 +129,27 @@ export function componentBalance(
     const tags = graph.tagsOfStream(streamId).filter((t) => t.kind === 'composition' && t.component === component);
     const readings: { value: number; sigma: number }[] = [];
     const usedTagIds: string[] = [];
+    const used: MassFractionReading[] = [];
     for (const tag of tags) {
       const a = usable(tag);
       if (!a) continue;
-      const reading = { value: toSI(a.value, tag.unit), sigma: spanToSI(sigmaOf(tag, a), tag.unit) };
+      const reading = analysers.read(tag, a);
+      if (!reading) continue;
       if (!(reading.sigma > 0)) {
         warnings.push(`tag ${tag.id}: zero uncertainty; not used`);
         continue;
       }
       readings.push(reading);
       usedTagIds.push(tag.id);
+      used.push(reading);
     }
     let term: Term;
     if (readings.length > 0) {
       const combined = combineEstimates(readings);
-      term = { index: addVariable({ id: `${streamId}.w.${component}`, measured: true, value: combined.value, sigma: combined.sigma }) };
+      term = { index: addVariable({ id: `${streamId}.w.${component}`, measured: true, value: combined.value, sigma: combined.sigma, ...FRACTION_BOUNDS }) };
     } else if (declared === 0 && stream.nominal.composition !== undefined && !(component in stream.nominal.composition)) term = { constant: 0 };
-    else term = { index: addVariable({ id: `${streamId}.w.${component}`, measured: false, initial: declared }) };
-    fractions.set(key, { term, streamId, component, tagIds: tags.map((t) => t.id), usedTagIds });
+    else term = { index: addVariable({ id: `${streamId}.w.${component}`, measured: false, initial: declared, ...FRACTION_BOUNDS }) };
+    fractions.set(key, { term, streamId, component, tagIds: tags.map((t) => t.id), usedTagIds, readings: used });
     return term;
   };
 
@@ -243,7 +251,8 @@ export function componentBalance(
       sigmaMassFraction: sigma,
       biasKgPerS: flow === null ? 0 : flow * bias,
       sigmaKgPerS: flow === null ? 0 : Math.abs(flow) * sigma,
-      biasTagUnit: spanFromSI(bias, tag.unit),
+      // the first analyser's reading (several on one stream and component are averaged before)
+      biasTagUnit: biasInTagUnit(tag, fraction.readings[0], bias),
       tagUnit: tag.unit,
       relativePercent: reconciledFraction !== null && reconciledFraction !== 0 ? (100 * bias) / reconciledFraction : null,
       testStatistic: g.measurementTest,

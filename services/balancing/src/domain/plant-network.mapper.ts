@@ -1,7 +1,8 @@
 import { carriesMass, fromSI, spanFromSI, type PlantGraph, type Stream } from '@reflux/plant-model';
 import { accumulationFromLevel, accumulationId, type Network, type NetworkNode, type NetworkStream } from '@reflux/reconciliation';
+import { massPerReading } from './flow-compensation';
 import type { SigmaSource, TagAverage } from './tag-average';
-import { averageReader, combineEstimates, flowToKgPerS, isFlowTag, levelToMetres, massPerSiUnit, tagSigma, type AverageSelection } from './tag-conversion';
+import { averageReader, combineEstimates, flowToKgPerS, isFlowTag, levelToMetres, tagSigma, type AverageSelection } from './tag-conversion';
 
 /** How one plant stream entered the reconciliation network. */
 export interface StreamMapping {
@@ -21,6 +22,8 @@ export interface StreamMapping {
    * network flow of its own (`networkId`), the first keeping the stream id.
    */
   readonly meters: readonly MeterMapping[];
+  /** A tie-line that may flow either way: no lower bound at 0 (the meters' negative span, if any, bounds it). */
+  readonly bidirectional: boolean;
 }
 
 /** One flow meter's reading of a stream, as a measurement of the stream's one mass flow. */
@@ -33,6 +36,10 @@ export interface MeterMapping {
   readonly sigmaKgPerS: number;
   /** The top of the meter's span as mass flow: the flow cannot be reconciled above it. */
   readonly spanMaxKgPerS: number | null;
+  /** The bottom of the meter's span as mass flow when it is negative (a meter of a bidirectional tie-line). */
+  readonly spanMinKgPerS: number | null;
+  /** kg/s per SI unit of the reading this window (the design conversion, or the pressure/temperature-compensated one). */
+  readonly kgPerSPerReadingSI: number;
 }
 
 /** A tank or holder whose hold-up change is part of its balance. */
@@ -70,11 +77,14 @@ export interface MappingOptions extends AverageSelection {
  * streams and utilities such as steam or fuel gas; electricity and heat are left to the energy
  * figures), boundary streams have a null end. A stream is measured when at least one of its flow
  * tags has a usable average: volumetric flows are converted with the stream's density, normal
- * volumetric flows with its normal density. Several meters on one stream are each a measurement of
+ * volumetric flows with its normal density, and meters with `compensation` in the plant model with
+ * the density at the live temperature and pressure (`massPerReading`). Several meters on one stream are each a measurement of
  * the one flow: the stream becomes a chain of segments, one per meter, joined at junctions that
  * cannot leak (`<stream>@<tag>`), so the meters' agreement counts as redundancy in every test and a
  * meter that disagrees is named itself. A meter's span bounds the flow from above (the top of its
- * range as mass flow): a reconciled flow beyond what the meter can read is not plausible. Tanks (units with an inventory) get an accumulation term from their level change ×
+ * range as mass flow): a reconciled flow beyond what the meter can read is not plausible. Flows are
+ * bounded below by 0, except on tie-lines the plant model marks `bidirectional`: those may run
+ * backwards, down to the bottom of their meter's span when it is negative, unbounded otherwise. Tanks (units with an inventory) get an accumulation term from their level change ×
  * area × density / Δt, unmeasured when no level tag has data.
  */
 export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<string, TagAverage>, options: MappingOptions): PlantNetwork {
@@ -96,7 +106,8 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
     for (const tag of flowTags) {
       const average = usable(tag);
       if (!average) continue;
-      const converted = flowToKgPerS(tag, stream, average.value, sigmaOf(tag, average));
+      const k = massPerReading(graph, tag, stream, usable, warnings);
+      const converted = flowToKgPerS(tag, stream, average.value, sigmaOf(tag, average), k);
       if (!converted) {
         warnings.push(`tag ${tag.id}: ${tag.kind} needs the ${tag.kind === 'volumetricFlow' ? 'density' : 'normal density'} of stream ${stream.id}, which the plant model does not give; not used`);
         continue;
@@ -107,7 +118,8 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       }
       estimates.push(converted);
       usedTagIds.push(tag.id);
-      const spanMax = tag.range.max > 0 ? flowToKgPerS(tag, stream, tag.range.max, 0)?.value : undefined;
+      const spanMax = tag.range.max > 0 ? flowToKgPerS(tag, stream, tag.range.max, 0, k)?.value : undefined;
+      const spanMin = stream.bidirectional === true && tag.range.min < 0 ? flowToKgPerS(tag, stream, tag.range.min, 0, k)?.value : undefined;
       meters.push({
         tagId: tag.id,
         streamId: stream.id,
@@ -115,6 +127,8 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
         valueKgPerS: converted.value,
         sigmaKgPerS: converted.sigma,
         spanMaxKgPerS: spanMax !== undefined && Number.isFinite(spanMax) ? spanMax : null,
+        spanMinKgPerS: spanMin !== undefined && Number.isFinite(spanMin) ? spanMin : null,
+        kgPerSPerReadingSI: k!,
       });
     }
     const combined = estimates.length > 0 ? combineEstimates(estimates) : undefined;
@@ -129,6 +143,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
       valueKgPerS: combined?.value ?? null,
       sigmaKgPerS: combined?.sigma ?? null,
       meters,
+      bidirectional: stream.bidirectional === true,
     };
   });
 
@@ -178,7 +193,15 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
   for (const m of streamMappings) {
     if (m.meters.length < 2) {
       const upper = m.meters[0]?.spanMaxKgPerS;
-      networkStreams.push({ id: m.streamId, from: m.from, to: m.to, measured: m.measured, ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }), ...(upper != null && { upper }) });
+      networkStreams.push({
+        id: m.streamId,
+        from: m.from,
+        to: m.to,
+        measured: m.measured,
+        ...(m.measured && { value: m.valueKgPerS, sigma: m.sigmaKgPerS }),
+        ...(upper != null && { upper }),
+        ...(m.bidirectional && { lower: m.meters[0]?.spanMinKgPerS ?? null }),
+      });
       continue;
     }
     // from → [meter 1] → stream@tag2 → [meter 2] → … → to: one flow, measured by each meter
@@ -197,6 +220,7 @@ export function buildPlantNetwork(graph: PlantGraph, averages: ReadonlyMap<strin
         value: meter.valueKgPerS,
         sigma: meter.sigmaKgPerS,
         ...(meter.spanMaxKgPerS !== null && { upper: meter.spanMaxKgPerS }),
+        ...(m.bidirectional && { lower: meter.spanMinKgPerS }),
       });
       redundantMeters.set(meter.networkId, meter);
     });
@@ -214,10 +238,12 @@ export const meterSegmentId = (streamId: string, tagId: string): string => `${st
  */
 export function nominalTagAverages(graph: PlantGraph, windowS: number): Map<string, TagAverage> {
   const averages = new Map<string, TagAverage>();
-  for (const tag of graph.tags()) {
+  // flow tags last: a compensated meter reads the nominal flow through the nominal temperature and pressure
+  const tags = [...graph.tags()].sort((a, b) => Number(isFlowTag(a)) - Number(isFlowTag(b)));
+  for (const tag of tags) {
     if (tag.streamId !== undefined && isFlowTag(tag)) {
       const stream: Stream = graph.stream(tag.streamId);
-      const k = massPerSiUnit(tag, stream);
+      const k = massPerReading(graph, tag, stream, (t) => averages.get(t.id), []);
       const massFlow = stream.nominal.massFlowKgPerS;
       if (k === undefined || massFlow === undefined || !carriesMass(stream)) continue;
       averages.set(tag.id, { tagId: tag.id, value: fromSI(massFlow / k, tag.unit) });

@@ -24,21 +24,26 @@ export function massPerSiUnit(tag: Tag, stream: Stream): number | undefined {
   }
 }
 
+/** Share of the span down to which a percent-of-reading accuracy holds by default (10:1 turndown). */
+export const DEFAULT_READING_FLOOR_SHARE_OF_SPAN = 0.1;
+
 /**
  * One standard deviation of a reading in the tag's unit, from the plant model's uncertainty:
- * absolute, percent of reading (floored at 1 % of that percentage of the span, so a reading near
- * zero keeps a positive sigma) or percent of span.
+ * absolute, percent of reading or percent of span, never below the floor in % of span
+ * (`floorPercentOfSpan`; by default, for percent of reading, that percentage of 10 % of the span):
+ * a DP meter near zero flow does not get the highest weight in the balance.
  */
 export function tagSigma(tag: Tag, reading: number): number {
   const span = Math.abs(tag.range.max - tag.range.min);
-  const { standardDeviation: sd, basis } = tag.uncertainty;
+  const { standardDeviation: sd, basis, floorPercentOfSpan } = tag.uncertainty;
+  const floor = (share: number) => (floorPercentOfSpan !== undefined ? (floorPercentOfSpan / 100) * span : share * span);
   switch (basis) {
     case 'absolute':
-      return sd;
+      return Math.max(sd, floor(0));
     case 'percentOfReading':
-      return Math.max((sd / 100) * Math.abs(reading), (sd / 100) * span * 0.01);
+      return Math.max((sd / 100) * Math.abs(reading), floor((sd / 100) * DEFAULT_READING_FLOOR_SHARE_OF_SPAN));
     case 'percentOfSpan':
-      return (sd / 100) * span;
+      return Math.max((sd / 100) * span, floor(0));
     default: {
       const exhaustive: never = basis;
       return exhaustive;
@@ -46,16 +51,14 @@ export function tagSigma(tag: Tag, reading: number): number {
   }
 }
 
-/** A flow reading and its sigma (tag unit) as SI mass flow, kg/s. */
-export function flowToKgPerS(tag: Tag, stream: Stream, value: number, sigma: number): { value: number; sigma: number } | undefined {
-  const k = massPerSiUnit(tag, stream);
+/** A flow reading and its sigma (tag unit) as SI mass flow, kg/s, with `k` kg/s per SI unit of the reading (default: the design conversion). */
+export function flowToKgPerS(tag: Tag, stream: Stream, value: number, sigma: number, k: number | undefined = massPerSiUnit(tag, stream)): { value: number; sigma: number } | undefined {
   if (k === undefined) return undefined;
   return { value: toSI(value, tag.unit) * k, sigma: spanToSI(sigma, tag.unit) * k };
 }
 
-/** A mass-flow difference (a bias, kg/s) in the tag's unit. */
-export function kgPerSToTagUnit(tag: Tag, stream: Stream, kgPerS: number): number | undefined {
-  const k = massPerSiUnit(tag, stream);
+/** A mass-flow difference (a bias, kg/s) in the tag's unit, with `k` kg/s per SI unit of the reading (default: the design conversion). */
+export function kgPerSToTagUnit(tag: Tag, stream: Stream, kgPerS: number, k: number | undefined = massPerSiUnit(tag, stream)): number | undefined {
   if (k === undefined) return undefined;
   return spanFromSI(kgPerS / k, tag.unit);
 }

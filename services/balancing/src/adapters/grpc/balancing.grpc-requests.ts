@@ -116,11 +116,12 @@ function parseMeasurement(m: v1.Measurement, at: string, graph: PlantGraph, viol
   };
 }
 
-export function parseGetBalanceRequest(request: v1.GetBalanceRequest): { plantId: string; start: Date; end: Date | null; unitId?: string } {
+/** `start` null: the latest reconciled window of the plant (no `window` in the request). */
+export function parseGetBalanceRequest(request: v1.GetBalanceRequest): { plantId: string; start: Date | null; end: Date | null; unitId?: string } {
   const violations = plantIdViolations(request.plantId);
-  const window = readWindow(request.window, 'window', violations, false);
+  const window = request.window ? readWindow(request.window, 'window', violations, false) : { start: null, end: null };
   if (violations.length > 0) throw invalidRequest(violations);
-  return { plantId: request.plantId, start: window.start!, end: window.end, unitId: request.unitId === '' ? undefined : request.unitId };
+  return { plantId: request.plantId, start: window.start, end: window.end, unitId: request.unitId === '' ? undefined : request.unitId };
 }
 
 export function parseListSuspectsRequest(request: v1.ListSuspectsRequest): {

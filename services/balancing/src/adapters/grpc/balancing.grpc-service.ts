@@ -50,7 +50,7 @@ export function balancingServiceImplementation(deps: BalancingGrpcDeps): Service
         });
       // The read model, or — when its projection has not caught up yet — the window's event stream.
       const fromEvents = async () => {
-        if (!query.end) return undefined;
+        if (!query.start || !query.end) return undefined;
         const latest = await deps.reconciler.latestStoredResult(query.plantId, { start: query.start, end: query.end });
         return latest && { ...latest, record: query.unitId ? recordOfUnit(latest.record, query.unitId) : latest.record };
       };
@@ -58,7 +58,9 @@ export function balancingServiceImplementation(deps: BalancingGrpcDeps): Service
       if (!stored)
         throw new BalancingError(
           BalancingErrorCode.balanceNotFound,
-          `no reconciled balance of plant "${query.plantId}" for the window starting ${query.start.toISOString()}${query.end ? ` and ending ${query.end.toISOString()}` : ''}`,
+          query.start
+            ? `no reconciled balance of plant "${query.plantId}" for the window starting ${query.start.toISOString()}${query.end ? ` and ending ${query.end.toISOString()}` : ''}`
+            : `no reconciled window of plant "${query.plantId}" yet`,
         );
       return { result: balanceResultOf(stored.record, stored.reconciledAt) };
     }),

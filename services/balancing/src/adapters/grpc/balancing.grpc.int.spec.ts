@@ -116,6 +116,16 @@ describe('BalancingService over gRPC', () => {
     expect(none.status).toBe(status.NOT_FOUND);
   });
 
+  it('serves the latest reconciled window when the request names none (what `reflux balance show` reads)', async () => {
+    const latest = await callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window: null, unitId: LEAKING_UNIT }, viewer);
+    expect(latest.result!.window).toEqual(WINDOW);
+    expect(latest.result!.units.map((u) => u.unitId)).toEqual([LEAKING_UNIT]);
+    expect(latest.result!.losses.map((l) => l.unitId)).toEqual([LEAKING_UNIT]);
+    const none = await rejection(callBalancing(client, client.getBalance, { plantId: 'elsewhere', window: null, unitId: '' }, viewer));
+    expect(none.status).toBe(status.NOT_FOUND);
+    expect(none.message).toMatch(/no reconciled window of plant "elsewhere" yet/);
+  });
+
   it('answers NOT_FOUND for a window that was never reconciled', async () => {
     const error = await rejection(callBalancing(client, client.getBalance, { plantId: DEMO_PLANT_ID, window: { startTime: ts('2020-01-01T00:00:00Z'), endTime: null }, unitId: '' }, viewer));
     expect(error.status).toBe(status.NOT_FOUND);

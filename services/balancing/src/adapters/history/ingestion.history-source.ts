@@ -30,9 +30,10 @@ const ts = (ms: number) => {
 const tsMs = (t: { seconds: string; nanos: number } | null | undefined): number => (t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6) : NaN);
 
 /**
- * Window averages from the ingestion service: ReadAggregates (time-weighted average, count and good
- * share of `spreadBuckets` sub-windows: their weighted mean is the window average, the share of the
- * window they cover its coverage, their spread the uncertainty of the average), ReadInterpolated at
+ * Window averages from the ingestion service: ReadAggregates (time-weighted average, count, and
+ * coverage and good share by time of `spreadBuckets` sub-windows: their covered-time-weighted mean is
+ * the window average, their covered time the window's coverage — an outage inside a sub-window
+ * counts as uncovered —, their spread the uncertainty of the average), ReadInterpolated at
  * the window edges for level changes. Buckets are
  * aligned by ingestion to multiples of their width; each contributes with the part of it that lies
  * in the window, so unaligned windows average correctly.
@@ -98,7 +99,7 @@ export class IngestionHistorySource implements HistorySource {
       tagIds,
       range: { startTime: ts(fromMs), endTime: ts(toMs) },
       bucketWidth: { seconds: String(bucketS), nanos: 0 },
-      functions: [v1.AggregateFunction.AGGREGATE_FUNCTION_TIME_WEIGHTED_AVG, v1.AggregateFunction.AGGREGATE_FUNCTION_COUNT, v1.AggregateFunction.AGGREGATE_FUNCTION_GOOD_SHARE],
+      functions: [v1.AggregateFunction.AGGREGATE_FUNCTION_TIME_WEIGHTED_AVG, v1.AggregateFunction.AGGREGATE_FUNCTION_COUNT, v1.AggregateFunction.AGGREGATE_FUNCTION_GOOD_SHARE, v1.AggregateFunction.AGGREGATE_FUNCTION_COVERAGE],
     };
     let response: v1.ReadAggregatesResponse;
     try {
@@ -120,6 +121,7 @@ export class IngestionHistorySource implements HistorySource {
           endMs: tsMs(b.endTime),
           count: Number(b.count),
           goodShare: b.goodShareRatio ?? undefined,
+          coverage: b.coverageRatio ?? undefined,
           twa: b.timeWeightedAvg ?? undefined,
         })),
         fromMs,

@@ -38,4 +38,35 @@ describe('window average from ingestion buckets', () => {
     expect(windowAverage([{ startMs: 0, endMs: 60 * MIN, count: 0 }], 0, 60 * MIN)).toBeUndefined();
     expect(windowAverage([{ startMs: 0, endMs: 60 * MIN, count: 5, twa: 3 }], 0, 60 * MIN)?.standardDeviation).toBeUndefined();
   });
+
+  it("measures coverage by ingestion's covered time, not by the sub-windows that got an average", () => {
+    // every 5-minute sub-window has a value, but the meter was in an outage for 1 of its 5 minutes
+    const buckets = Array.from({ length: 12 }, (_, i) => ({ startMs: i * 5 * MIN, endMs: (i + 1) * 5 * MIN, count: 4, goodShare: 0.8, coverage: 0.8, twa: 10 }));
+    const average = windowAverage(buckets, 0, 60 * MIN);
+    expect(average?.coverage).toBeCloseTo(0.8, 9);
+    expect(average?.goodShare).toBeCloseTo(0.8, 9);
+  });
+
+  it('counts a meter that lost communication at 10:05 as covering 5 minutes of the 10–11 window', () => {
+    // 15-minute sub-windows: the first holds 10:00–10:05 of data, then a Bad sample and nothing more
+    const buckets = [{ startMs: 0, endMs: 15 * MIN, count: 6, goodShare: 1 / 3, coverage: 1 / 3, twa: 42 }];
+    const average = windowAverage(buckets, 0, 60 * MIN);
+    expect(average?.value).toBe(42);
+    expect(average?.coverage).toBeCloseTo(5 / 60, 9);
+    expect(average?.goodShare).toBeCloseTo(5 / 60, 9);
+  });
+
+  it('weighs each sub-window average by the time it covers', () => {
+    // 100 over a fully covered half hour, 200 over the 7.5 minutes the second half hour has data for
+    const average = windowAverage(
+      [
+        { startMs: 0, endMs: 30 * MIN, count: 30, coverage: 1, twa: 100 },
+        { startMs: 30 * MIN, endMs: 60 * MIN, count: 8, coverage: 0.25, twa: 200 },
+      ],
+      0,
+      60 * MIN,
+    );
+    expect(average?.value).toBeCloseTo((100 * 30 + 200 * 7.5) / 37.5, 9);
+    expect(average?.coverage).toBeCloseTo(37.5 / 60, 9);
+  });
 });

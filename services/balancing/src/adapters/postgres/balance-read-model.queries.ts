@@ -43,17 +43,20 @@ export class BalanceReadModel {
   /**
    * The balance of one window, from the read model: summary and suspects from the window row,
    * streams, closures, yields and energy from their tables; restricted to one unit's inlets and
-   * outlets when `unitId` is given. `end` may be null when one window starts at `start`.
+   * outlets when `unitId` is given. `end` may be null when one window starts at `start`; `start`
+   * null means the latest reconciled window (the one starting last).
    */
-  async getBalance(plantId: string, start: Date, end: Date | null, unitId?: string): Promise<StoredBalance | undefined> {
+  async getBalance(plantId: string, start: Date | null, end: Date | null, unitId?: string): Promise<StoredBalance | undefined> {
     const windows = await this.pool.query<{ window_start: Date; window_end: Date; record: BalanceRecord; reconciled_at: Date }>(
-      `SELECT window_start, window_end, record, reconciled_at FROM balancing_windows
+      start === null
+        ? `SELECT window_start, window_end, record, reconciled_at FROM balancing_windows WHERE plant_id = $1 ORDER BY window_start DESC, window_end DESC LIMIT 1`
+        : `SELECT window_start, window_end, record, reconciled_at FROM balancing_windows
        WHERE plant_id = $1 AND window_start = $2 AND ($3::timestamptz IS NULL OR window_end = $3) ORDER BY window_end LIMIT 2`,
-      [plantId, start, end],
+      start === null ? [plantId] : [plantId, start, end],
     );
     if (windows.rowCount === 0) return undefined;
     if (windows.rows.length > 1)
-      throw new BalancingError(BalancingErrorCode.ambiguousWindow, `several windows of plant "${plantId}" start at ${start.toISOString()}; give window.end_time`, {
+      throw new BalancingError(BalancingErrorCode.ambiguousWindow, `several windows of plant "${plantId}" start at ${start!.toISOString()}; give window.end_time`, {
         violations: [{ field: 'window.end_time', description: 'required: several reconciled windows start at this time' }],
       });
     const row = windows.rows[0];

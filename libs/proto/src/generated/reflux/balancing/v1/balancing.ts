@@ -411,7 +411,10 @@ export interface StreamTemperature {
 
 export interface GetBalanceRequest {
   plantId: string;
-  /** The reconciled window; end_time may be omitted when only one window starts at start_time. */
+  /**
+   * The reconciled window; end_time may be omitted when only one window starts at start_time.
+   * Absent: the latest reconciled window of the plant.
+   */
   window?:
     | TimeRange
     | null;
