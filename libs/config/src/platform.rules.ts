@@ -66,9 +66,7 @@ export function platformRules(c: Record<string, unknown>, ctx: Ctx): void {
     issue(ctx, 'AUTH_DISABLED', 'no authentication configured: set AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_API_KEYS, or set AUTH_DISABLED=true explicitly');
   }
 
-  if (c.OTEL_TRACES_EXPORTER === 'otlp' && !isSet(c.OTEL_EXPORTER_OTLP_ENDPOINT) && !isSet(c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) {
-    issue(ctx, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'required when OTEL_TRACES_EXPORTER=otlp (e.g. http://otel-collector:4318)');
-  }
+  // OTEL_TRACES_EXPORTER=otlp without an endpoint is valid: the specification's default applies (see configWarnings).
   if (isSet(c.OTEL_TRACES_SAMPLER_ARG) && typeof c.OTEL_TRACES_SAMPLER === 'string' && !c.OTEL_TRACES_SAMPLER.endsWith('traceidratio')) {
     issue(ctx, 'OTEL_TRACES_SAMPLER_ARG', `set, but OTEL_TRACES_SAMPLER=${c.OTEL_TRACES_SAMPLER} takes no argument`);
   }

@@ -64,7 +64,7 @@ export interface IngestionAppOptions {
       };
   /** When the outbox relay turns health NOT_SERVING (a batch held too long). */
   readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
-  /** Prometheus registry for the relay's metrics (`reflux_outbox_relay_*`) and `reflux_component_state`. */
+  /** Prometheus registry for gRPC call metrics, the relay's (`reflux_outbox_relay_*`) and `reflux_component_state`. */
   readonly metricsRegistry?: Registry;
 }
 
@@ -129,7 +129,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, latest, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);
     const reader = new HistoryReader({ store: storage.history, latest, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
     cleanups.push(() => writer.close());
-    const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger });
+    const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger, metricsRegistry: o.metricsRegistry });
     server.addService(ingestionPackageDefinition(), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
