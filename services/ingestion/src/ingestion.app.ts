@@ -1,10 +1,10 @@
-import { watchDatabaseLiveness } from '@reflux/database';
+import { assertNoPendingMigrations, watchDatabaseLiveness } from '@reflux/database';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { ComponentHealth } from '@reflux/observability';
 import type { Registry } from 'prom-client';
-import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
+import { PostgresEventStore, eventStoreMigrations, migrateEventStore } from '@reflux/event-store';
 import { openServiceBus, outboxCategory, type BusMonitoring, type ServiceBusOptions, type KafkaEventBusConfig } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { CachedLatestSamples } from './application/cached-latest-samples';
@@ -109,6 +109,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     let outbox: MeasurementsIngestedOutbox | undefined;
     if (o.bus) {
       if (o.migrateOnStart ?? true) await migrateEventStore(pool);
+      else await assertNoPendingMigrations(pool, [eventStoreMigrations], 'services/ingestion/src/migrate.ts');
       const eventStore = new PostgresEventStore({ pool, logger: o.logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
       cleanups.push(() => eventStore.close());
       let kafka: ServiceBusOptions['kafka'];
