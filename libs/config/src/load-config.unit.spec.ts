@@ -179,6 +179,12 @@ describe('loadConfig with the platform schema', () => {
     expect(issuesOf({ ...minimal, EVENT_BUS: 'kafka' }, viaZod)).toEqual(['KAFKA_BROKERS: required when EVENT_BUS=kafka (comma-separated host:port list)']);
   });
 
+  it('refuses DATABASE_SSL_CA_FILE with sslmode=disable', () => {
+    expect(issuesOf({ ...minimal, DATABASE_URL: 'postgres://reflux:pw@db:5432/reflux?sslmode=disable', DATABASE_SSL_CA_FILE: '/etc/reflux/db-ca.crt' })).toEqual([
+      'DATABASE_SSL_CA_FILE: set, but DATABASE_URL has sslmode=disable; use sslmode=verify-full (or require) or remove it',
+    ]);
+  });
+
   it('accepts OTLP trace export without an endpoint (the OpenTelemetry default applies; tracing logs it at start)', () => {
     expect(loadConfig(platformConfigSchema, { ...minimal, OTEL_TRACES_EXPORTER: 'otlp' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
   });

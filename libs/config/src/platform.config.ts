@@ -37,6 +37,12 @@ export const platformConfigShape = {
   DATABASE_POOL_MAX: env.int({ min: 1, max: 1000 }, { default: 10 }),
   DATABASE_STATEMENT_TIMEOUT_MS: env.int({ min: 0, max: 3_600_000 }, { default: 30_000 }),
   DATABASE_CONNECT_TIMEOUT_MS: env.int({ min: 100, max: 600_000 }, { default: 10_000 }),
+  /**
+   * PEM CA bundle that signs the PostgreSQL server's certificate (a private or cloud provider CA).
+   * With it, sslmode=require verifies the chain (as libpq does when a root certificate is present),
+   * verify-full (the default when DATABASE_URL names no sslmode) the chain and the host name.
+   */
+  DATABASE_SSL_CA_FILE: env.filePath({ optional: true }),
   /** Apply pending migrations at start (embedded default); false where a migration Job runs them. */
   DATABASE_MIGRATE_ON_START: env.bool({ default: true }),
 

@@ -35,6 +35,9 @@ export function platformRules(c: Record<string, unknown>, ctx: Ctx): void {
   if (saslSet.length > 0 && saslSet.length < sasl.length && c.EVENT_BUS !== 'postgres') {
     for (const n of sasl.filter((x) => !isSet(c[x]))) issue(ctx, n, `required together with ${saslSet.join(', ')} (SASL needs mechanism, username and password)`);
   }
+  if (isSet(c.DATABASE_SSL_CA_FILE) && typeof c.DATABASE_URL === 'string' && /[?&]sslmode=disable(&|$)/.test(c.DATABASE_URL)) {
+    issue(ctx, 'DATABASE_SSL_CA_FILE', 'set, but DATABASE_URL has sslmode=disable; use sslmode=verify-full (or require) or remove it');
+  }
   if (isSet(c.KAFKA_SSL_CA_FILE) && c.KAFKA_SSL === false) {
     issue(ctx, 'KAFKA_SSL_CA_FILE', 'set, but KAFKA_SSL is false; set KAFKA_SSL=true');
   }

@@ -1,5 +1,5 @@
-import { assertNoPendingMigrations, watchDatabaseLiveness } from '@reflux/database';
-import { Pool } from 'pg';
+import { assertNoPendingMigrations, createPgPool, watchDatabaseLiveness } from '@reflux/database';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { ComponentHealth } from '@reflux/observability';
@@ -27,6 +27,8 @@ export interface IngestionAppOptions {
   readonly databasePoolMax?: number;
   readonly databaseStatementTimeoutMs?: number;
   readonly databaseConnectTimeoutMs?: number;
+  /** PEM CA of the PostgreSQL server certificate (DATABASE_SSL_CA_FILE). */
+  readonly databaseSslCa?: string;
   /** Apply pending schema migrations at start (default); otherwise refuse to start while any are pending. */
   readonly migrateOnStart?: boolean;
   readonly storage?: Partial<StorageOptions>;
@@ -88,13 +90,15 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
   if (storageOptions.backfillHorizonS >= storageOptions.retentionDays * 86_400) {
     throw new Error('the backfill horizon must be shorter than the retention period');
   }
-  const pool = new Pool({
-    connectionString: o.databaseUrl,
+  const pool = createPgPool({
+    url: o.databaseUrl,
+    ...(o.databaseSslCa !== undefined && { sslCa: o.databaseSslCa }),
+    applicationName: 'ingestion',
     max: o.databasePoolMax ?? 10,
-    ...(o.databaseStatementTimeoutMs ? { statement_timeout: o.databaseStatementTimeoutMs } : {}),
-    ...(o.databaseConnectTimeoutMs ? { connectionTimeoutMillis: o.databaseConnectTimeoutMs } : {}),
+    statementTimeoutMs: o.databaseStatementTimeoutMs ?? 0,
+    ...(o.databaseConnectTimeoutMs ? { connectionTimeoutMs: o.databaseConnectTimeoutMs } : {}),
+    logger: o.logger,
   });
-  pool.on('error', (error) => o.logger.error({ err: error }, 'idle PostgreSQL connection failed'));
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((error: unknown) => o.logger.error({ err: error }, 'shutdown step failed'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { grpcPlatformConfigFromEnv } from '@reflux/grpc';
-import { kafkaConnectionOptions, loadConfigOrExit } from '@reflux/config';
+import { databaseSslCa, kafkaConnectionOptions, loadConfigOrExit } from '@reflux/config';
 import { kafkaBusConnection } from '@reflux/messaging';
 import { startObservability } from '@reflux/observability';
 import { DEMO_PLANTS, demoPlantPath, InvalidPlantModelError, parsePlantModel, type DemoPlantName } from '@reflux/plant-model';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     databasePoolMax: config.DATABASE_POOL_MAX,
     databaseStatementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseConnectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseSslCa: databaseSslCa(config),
     migrateOnStart: config.DATABASE_MIGRATE_ON_START,
     storage: {
       timescale: config.INGESTION_TIMESCALE,
