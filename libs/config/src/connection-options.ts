@@ -84,6 +84,18 @@ export function kafkaConnectionOptions(
   };
 }
 
+/**
+ * The PEM CA of DATABASE_SSL_CA_FILE, read at start so that a missing or non-PEM file stops the
+ * start naming the variable; undefined when it is not set.
+ */
+export function databaseSslCa(config: { readonly DATABASE_SSL_CA_FILE?: string | undefined }, readFile: ReadFile = readFileSync): string | undefined {
+  if (!config.DATABASE_SSL_CA_FILE) return undefined;
+  const issues: ConfigIssue[] = [];
+  const ca = readPem(config.DATABASE_SSL_CA_FILE, 'DATABASE_SSL_CA_FILE', issues, readFile);
+  if (!ca) throw new ConfigError(issues);
+  return ca.toString('utf8');
+}
+
 /** PEM contents for the gRPC server's TLS, or undefined when TLS_CERT_FILE is not set. */
 export interface GrpcTlsMaterial {
   readonly cert: Buffer;

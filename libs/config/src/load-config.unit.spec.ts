@@ -179,9 +179,13 @@ describe('loadConfig with the platform schema', () => {
     expect(issuesOf({ ...minimal, EVENT_BUS: 'kafka' }, viaZod)).toEqual(['KAFKA_BROKERS: required when EVENT_BUS=kafka (comma-separated host:port list)']);
   });
 
-  it('requires an OTLP endpoint when exporting traces over OTLP', () => {
-    expect(issuesOf({ ...minimal, OTEL_TRACES_EXPORTER: 'otlp' })).toEqual([
-      'OTEL_EXPORTER_OTLP_ENDPOINT: required when OTEL_TRACES_EXPORTER=otlp (e.g. http://otel-collector:4318)',
+  it('refuses DATABASE_SSL_CA_FILE with sslmode=disable', () => {
+    expect(issuesOf({ ...minimal, DATABASE_URL: 'postgres://reflux:pw@db:5432/reflux?sslmode=disable', DATABASE_SSL_CA_FILE: '/etc/reflux/db-ca.crt' })).toEqual([
+      'DATABASE_SSL_CA_FILE: set, but DATABASE_URL has sslmode=disable; use sslmode=verify-full (or require) or remove it',
     ]);
+  });
+
+  it('accepts OTLP trace export without an endpoint (the OpenTelemetry default applies; tracing logs it at start)', () => {
+    expect(loadConfig(platformConfigSchema, { ...minimal, OTEL_TRACES_EXPORTER: 'otlp' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
   });
 });

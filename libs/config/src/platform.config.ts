@@ -37,6 +37,12 @@ export const platformConfigShape = {
   DATABASE_POOL_MAX: env.int({ min: 1, max: 1000 }, { default: 10 }),
   DATABASE_STATEMENT_TIMEOUT_MS: env.int({ min: 0, max: 3_600_000 }, { default: 30_000 }),
   DATABASE_CONNECT_TIMEOUT_MS: env.int({ min: 100, max: 600_000 }, { default: 10_000 }),
+  /**
+   * PEM CA bundle that signs the PostgreSQL server's certificate (a private or cloud provider CA).
+   * With it, sslmode=require verifies the chain (as libpq does when a root certificate is present),
+   * verify-full (the default when DATABASE_URL names no sslmode) the chain and the host name.
+   */
+  DATABASE_SSL_CA_FILE: env.filePath({ optional: true }),
   /** Apply pending migrations at start (embedded default); false where a migration Job runs them. */
   DATABASE_MIGRATE_ON_START: env.bool({ default: true }),
 
@@ -84,6 +90,20 @@ export const platformConfigShape = {
   TLS_CLIENT_CA_FILE: env.filePath({ optional: true }),
   TLS_REQUIRE_CLIENT_CERT: env.bool({ default: false }),
 
+  /**
+   * On SIGTERM gRPC health turns NOT_SERVING at once; the server keeps accepting calls for this long
+   * (so load balancers and kube-proxy stop routing here), then stops accepting and lets in-flight
+   * calls finish within SHUTDOWN_GRACE_MS. Kubernetes: terminationGracePeriodSeconds must exceed
+   * GRPC_DRAIN_DELAY_MS + SHUTDOWN_GRACE_MS.
+   */
+  GRPC_DRAIN_DELAY_MS: env.int({ min: 0, max: 300_000 }, { default: 0 }),
+  /**
+   * Close each client connection after this age (grpc.max_connection_age_ms), and its calls after
+   * GRPC_MAX_CONNECTION_AGE_GRACE_MS more, so long-lived clients reconnect and spread over new
+   * replicas behind a Kubernetes Service. Unset: connections live until the client closes them.
+   */
+  GRPC_MAX_CONNECTION_AGE_MS: env.int({ min: 1_000, max: 2 ** 31 - 1 }, { optional: true }),
+  GRPC_MAX_CONNECTION_AGE_GRACE_MS: env.int({ min: 0, max: 2 ** 31 - 1 }, { optional: true }),
   SHUTDOWN_GRACE_MS: env.int({ min: 0, max: 600_000 }, { default: 10_000 }),
 
   OTEL_TRACES_EXPORTER: env.oneOf(['otlp', 'console', 'none'] as const, { default: 'none' }),

@@ -35,6 +35,9 @@ export function platformRules(c: Record<string, unknown>, ctx: Ctx): void {
   if (saslSet.length > 0 && saslSet.length < sasl.length && c.EVENT_BUS !== 'postgres') {
     for (const n of sasl.filter((x) => !isSet(c[x]))) issue(ctx, n, `required together with ${saslSet.join(', ')} (SASL needs mechanism, username and password)`);
   }
+  if (isSet(c.DATABASE_SSL_CA_FILE) && typeof c.DATABASE_URL === 'string' && /[?&]sslmode=disable(&|$)/.test(c.DATABASE_URL)) {
+    issue(ctx, 'DATABASE_SSL_CA_FILE', 'set, but DATABASE_URL has sslmode=disable; use sslmode=verify-full (or require) or remove it');
+  }
   if (isSet(c.KAFKA_SSL_CA_FILE) && c.KAFKA_SSL === false) {
     issue(ctx, 'KAFKA_SSL_CA_FILE', 'set, but KAFKA_SSL is false; set KAFKA_SSL=true');
   }
@@ -66,9 +69,7 @@ export function platformRules(c: Record<string, unknown>, ctx: Ctx): void {
     issue(ctx, 'AUTH_DISABLED', 'no authentication configured: set AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_API_KEYS, or set AUTH_DISABLED=true explicitly');
   }
 
-  if (c.OTEL_TRACES_EXPORTER === 'otlp' && !isSet(c.OTEL_EXPORTER_OTLP_ENDPOINT) && !isSet(c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) {
-    issue(ctx, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'required when OTEL_TRACES_EXPORTER=otlp (e.g. http://otel-collector:4318)');
-  }
+  // OTEL_TRACES_EXPORTER=otlp without an endpoint is valid: the specification's default applies (see configWarnings).
   if (isSet(c.OTEL_TRACES_SAMPLER_ARG) && typeof c.OTEL_TRACES_SAMPLER === 'string' && !c.OTEL_TRACES_SAMPLER.endsWith('traceidratio')) {
     issue(ctx, 'OTEL_TRACES_SAMPLER_ARG', `set, but OTEL_TRACES_SAMPLER=${c.OTEL_TRACES_SAMPLER} takes no argument`);
   }

@@ -79,3 +79,45 @@ export function sqlMigration(id: string, ...statements: string[]): Migration {
     },
   };
 }
+
+/** Ids of the migrations of each set not yet recorded in `reflux_schema_migrations`, as `module/id`. */
+export async function pendingMigrations(pool: Pool, sets: readonly MigrationSet[]): Promise<string[]> {
+  const recorded = await pool
+    .query<{ module: string; id: string }>('SELECT module, id FROM reflux_schema_migrations')
+    .then((r) => new Set(r.rows.map((row) => `${row.module}/${row.id}`)))
+    .catch((error: { code?: string }) => {
+      // 42P01: the table does not exist yet, nothing has ever been migrated on this database.
+      if (error.code === '42P01') return new Set<string>();
+      throw error;
+    });
+  const pending: string[] = [];
+  for (const set of sets) {
+    for (const m of [...set.migrations].sort((a, b) => a.id.localeCompare(b.id))) {
+      if (!recorded.has(`${set.module}/${m.id}`)) pending.push(`${set.module}/${m.id}`);
+    }
+  }
+  return pending;
+}
+
+/**
+ * Start-up check of a service whose schema a migration job owns (DATABASE_MIGRATE_ON_START=false):
+ * throws MigrationsPendingError naming every pending migration, so the service refuses to start
+ * (and Kubernetes shows why) instead of failing later on a missing table or column.
+ */
+export async function assertNoPendingMigrations(pool: Pool, sets: readonly MigrationSet[], migrateCommand: string): Promise<void> {
+  const pending = await pendingMigrations(pool, sets);
+  if (pending.length > 0) throw new MigrationsPendingError(pending, migrateCommand);
+}
+
+export class MigrationsPendingError extends Error {
+  readonly code = 'DATABASE.MIGRATIONS_PENDING';
+  readonly retriable = true;
+
+  constructor(
+    readonly pending: readonly string[],
+    migrateCommand: string,
+  ) {
+    super(`schema migrations pending (${pending.join(', ')}): run ${migrateCommand} (the migration Job) first, or set DATABASE_MIGRATE_ON_START=true`);
+    this.name = 'MigrationsPendingError';
+  }
+}

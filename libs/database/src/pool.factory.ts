@@ -1,9 +1,13 @@
+import { databaseSslCa } from '@reflux/config';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { pgConnectionSettings } from './pool.ssl';
 
 export interface PgPoolOptions {
   /** DATABASE_URL (`postgres://user:pw@host:5432/db?sslmode=require`). */
   readonly url: string;
+  /** PEM CA of the server certificate (DATABASE_SSL_CA_FILE); see pgConnectionSettings for the sslmode rules. */
+  readonly sslCa?: string;
   /** Shown in `pg_stat_activity.application_name` (service name, `ingestion-migrate`). */
   readonly applicationName: string;
   /** DATABASE_POOL_MAX. Default 10. */
@@ -27,7 +31,7 @@ export interface PgPoolOptions {
  */
 export function createPgPool(options: PgPoolOptions): Pool {
   const pool = new Pool({
-    connectionString: options.url,
+    ...pgConnectionSettings(options.url, options.sslCa),
     application_name: options.applicationName,
     max: options.max ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
@@ -39,13 +43,22 @@ export function createPgPool(options: PgPoolOptions): Pool {
   return pool;
 }
 
-/** Pool options from the platform configuration. */
+/** Pool options from the platform configuration; an unreadable DATABASE_SSL_CA_FILE throws the ConfigError naming it. */
 export function pgPoolOptionsFromConfig(
-  config: { readonly DATABASE_URL: string; readonly SERVICE_NAME: string; readonly DATABASE_POOL_MAX: number; readonly DATABASE_STATEMENT_TIMEOUT_MS: number; readonly DATABASE_CONNECT_TIMEOUT_MS: number },
+  config: {
+    readonly DATABASE_URL: string;
+    readonly DATABASE_SSL_CA_FILE?: string;
+    readonly SERVICE_NAME: string;
+    readonly DATABASE_POOL_MAX: number;
+    readonly DATABASE_STATEMENT_TIMEOUT_MS: number;
+    readonly DATABASE_CONNECT_TIMEOUT_MS: number;
+  },
   logger?: Logger,
 ): PgPoolOptions {
+  const sslCa = databaseSslCa(config);
   return {
     url: config.DATABASE_URL,
+    ...(sslCa !== undefined && { sslCa }),
     applicationName: config.SERVICE_NAME,
     max: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -26,7 +26,7 @@ export interface TracingOptions {
   readonly serviceName: string;
   readonly serviceVersion?: string;
   readonly exporter: TracesExporter;
-  /** Base OTLP/HTTP endpoint (`http://collector:4318`); `/v1/traces` is appended. */
+  /** Base OTLP/HTTP endpoint (`http://collector:4318`); `/v1/traces` is appended. Default `http://localhost:4318`. */
   readonly otlpEndpoint?: string;
   /** Full OTLP/HTTP traces URL; wins over `otlpEndpoint` (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). */
   readonly otlpTracesEndpoint?: string;
@@ -103,10 +103,30 @@ export function startTracing(options: TracingOptions): Tracing {
   return tracing;
 }
 
+/** The OTLP/HTTP endpoint the OpenTelemetry specification gives when none is configured. */
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+
+/**
+ * The OTLP/HTTP traces URL: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else
+ * OTEL_EXPORTER_OTLP_ENDPOINT plus `/v1/traces`, else the specification's default
+ * (`http://localhost:4318/v1/traces`, an OpenTelemetry collector beside the service).
+ */
+export function otlpTracesUrl(options: Pick<TracingOptions, 'otlpEndpoint' | 'otlpTracesEndpoint'>): { url: string; defaulted: boolean } {
+  if (options.otlpTracesEndpoint) return { url: options.otlpTracesEndpoint, defaulted: false };
+  const base = options.otlpEndpoint ?? DEFAULT_OTLP_ENDPOINT;
+  return { url: `${base.replace(/\/+$/, '')}/v1/traces`, defaulted: options.otlpEndpoint === undefined };
+}
+
 function createExporter(options: TracingOptions): SpanExporter {
   if (options.exporter === 'console') return new ConsoleSpanExporter();
-  const url = options.otlpTracesEndpoint ?? (options.otlpEndpoint ? `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` : undefined);
-  if (!url) throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is required when OTEL_TRACES_EXPORTER=otlp');
+  const { url, defaulted } = otlpTracesUrl(options);
+  if (defaulted) {
+    options.logger?.warn(
+      { url },
+      'OTEL_TRACES_EXPORTER=otlp without OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sending traces to the OpenTelemetry default, a collector on localhost',
+    );
+  }
+  // An unreachable collector costs dropped spans (logged by the exporter), never the service.
   return new OTLPTraceExporter({ url });
 }
 

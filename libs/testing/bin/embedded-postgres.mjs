@@ -3,7 +3,7 @@
 // child process that other tools can own: the jest global setup, `npm start` and the benchmarks.
 //
 //   node libs/testing/bin/embedded-postgres.mjs --data DIR --port 5432 [--persistent] [--password P]
-//        [--stop-on-stdin-close] [--verbose]
+//        [--stop-on-stdin-close] [--verbose] [--set NAME=VALUE ...]
 //
 // Prints one JSON line {"url": "..."} on stdout once the server accepts connections, then keeps
 // running until SIGTERM/SIGINT, when it stops PostgreSQL cleanly (a fast shutdown). Without
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     password: { type: 'string', default: 'postgres' },
     verbose: { type: 'boolean', default: false },
     'stop-on-stdin-close': { type: 'boolean', default: false },
+    // Extra server settings (`-c NAME=VALUE`), e.g. ssl=on with ssl_cert_file and ssl_key_file.
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 if (!values.data) {
@@ -46,6 +48,7 @@ const pg = new EmbeddedPostgres({
     '-c', 'wal_buffers=64MB',
     '-c', 'listen_addresses=127.0.0.1',
     '-c', 'unix_socket_directories=',
+    ...values.set.flatMap((setting) => ['-c', setting]),
   ],
   onLog: (m) => { if (values.verbose) process.stderr.write(String(m)); },
   onError: (e) => process.stderr.write(`postgres: ${e instanceof Error ? e.message : String(e)}\n`),

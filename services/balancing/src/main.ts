@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const access = await options.history.verifyAccess();
     if (!access.reachable) logger.warn({ ingestion: config.INGESTION_ADDRESS, reason: access.reason }, 'ingestion not reachable at start; its acceptance of our token is checked at the first history read');
   }
-  const app = await NestFactory.createApplicationContext(BalancingModule.forRoot({ ...options, metricsRegistry: observability.registry }), { logger: false });
+  const app = await NestFactory.createApplicationContext(BalancingModule.forRoot({ ...options, metricsRegistry: observability.registry }), { logger: false, abortOnError: false });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   let stopping = false;
   const stop = (signal: string) => {

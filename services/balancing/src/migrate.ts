@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit } from '@reflux/config';
+import { databaseSslCa, env, loadConfigOrExit } from '@reflux/config';
 import { createPgPool } from '@reflux/database';
 import { z } from 'zod';
 import { migrateBalancing } from './adapters/postgres/balancing.migrations';
@@ -9,9 +9,10 @@ import { migrateBalancing } from './adapters/postgres/balancing.migrations';
  * same migrations at start; both are advisory-locked, so they may race safely.
  */
 async function migrate(): Promise<void> {
-  const config = loadConfigOrExit(z.object({ DATABASE_URL: env.url(['postgres', 'postgresql']) }));
+  const config = loadConfigOrExit(z.object({ DATABASE_URL: env.url(['postgres', 'postgresql']), DATABASE_SSL_CA_FILE: env.filePath({ optional: true }) }));
+  const sslCa = databaseSslCa(config);
   // No statement timeout: a migration may rewrite a large table.
-  const pool = createPgPool({ url: config.DATABASE_URL, applicationName: 'balancing-migrate', max: 1, statementTimeoutMs: 0 });
+  const pool = createPgPool({ url: config.DATABASE_URL, ...(sslCa !== undefined && { sslCa }), applicationName: 'balancing-migrate', max: 1, statementTimeoutMs: 0 });
   try {
     await migrateBalancing(pool);
     process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'balancing-migrate', msg: 'migrations applied' })}\n`);

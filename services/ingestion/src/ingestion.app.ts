@@ -1,10 +1,10 @@
-import { watchDatabaseLiveness } from '@reflux/database';
-import { Pool } from 'pg';
+import { assertNoPendingMigrations, createPgPool, watchDatabaseLiveness } from '@reflux/database';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { bindComponentHealth, GrpcPlatformServer, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { ComponentHealth } from '@reflux/observability';
 import type { Registry } from 'prom-client';
-import { PostgresEventStore, migrateEventStore } from '@reflux/event-store';
+import { PostgresEventStore, eventStoreMigrations, migrateEventStore } from '@reflux/event-store';
 import { openServiceBus, outboxCategory, type BusMonitoring, type ServiceBusOptions, type KafkaEventBusConfig } from '@reflux/messaging';
 import { MeasurementsIngestedOutbox } from './adapters/bus/measurements-ingested.outbox';
 import { CachedLatestSamples } from './application/cached-latest-samples';
@@ -27,6 +27,8 @@ export interface IngestionAppOptions {
   readonly databasePoolMax?: number;
   readonly databaseStatementTimeoutMs?: number;
   readonly databaseConnectTimeoutMs?: number;
+  /** PEM CA of the PostgreSQL server certificate (DATABASE_SSL_CA_FILE). */
+  readonly databaseSslCa?: string;
   /** Apply pending schema migrations at start (default); otherwise refuse to start while any are pending. */
   readonly migrateOnStart?: boolean;
   readonly storage?: Partial<StorageOptions>;
@@ -64,7 +66,7 @@ export interface IngestionAppOptions {
       };
   /** When the outbox relay turns health NOT_SERVING (a batch held too long). */
   readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
-  /** Prometheus registry for the relay's metrics (`reflux_outbox_relay_*`) and `reflux_component_state`. */
+  /** Prometheus registry for gRPC call metrics, the relay's (`reflux_outbox_relay_*`) and `reflux_component_state`. */
   readonly metricsRegistry?: Registry;
 }
 
@@ -88,13 +90,15 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
   if (storageOptions.backfillHorizonS >= storageOptions.retentionDays * 86_400) {
     throw new Error('the backfill horizon must be shorter than the retention period');
   }
-  const pool = new Pool({
-    connectionString: o.databaseUrl,
+  const pool = createPgPool({
+    url: o.databaseUrl,
+    ...(o.databaseSslCa !== undefined && { sslCa: o.databaseSslCa }),
+    applicationName: 'ingestion',
     max: o.databasePoolMax ?? 10,
-    ...(o.databaseStatementTimeoutMs ? { statement_timeout: o.databaseStatementTimeoutMs } : {}),
-    ...(o.databaseConnectTimeoutMs ? { connectionTimeoutMillis: o.databaseConnectTimeoutMs } : {}),
+    statementTimeoutMs: o.databaseStatementTimeoutMs ?? 0,
+    ...(o.databaseConnectTimeoutMs ? { connectionTimeoutMs: o.databaseConnectTimeoutMs } : {}),
+    logger: o.logger,
   });
-  pool.on('error', (error) => o.logger.error({ err: error }, 'idle PostgreSQL connection failed'));
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((error: unknown) => o.logger.error({ err: error }, 'shutdown step failed'));
@@ -109,6 +113,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     let outbox: MeasurementsIngestedOutbox | undefined;
     if (o.bus) {
       if (o.migrateOnStart ?? true) await migrateEventStore(pool);
+      else await assertNoPendingMigrations(pool, [eventStoreMigrations], 'services/ingestion/src/migrate.ts');
       const eventStore = new PostgresEventStore({ pool, logger: o.logger, monitoring: { health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) } });
       cleanups.push(() => eventStore.close());
       let kafka: ServiceBusOptions['kafka'];
@@ -129,7 +134,7 @@ export async function startIngestionApp(o: IngestionAppOptions): Promise<Ingesti
     const writer = new MeasurementWriter({ catalog: o.catalog, store: storage.store, cache, latest, logger: o.logger, onCommitted: o.onCommitted }, writerConfig);
     const reader = new HistoryReader({ store: storage.history, latest, catalog: o.catalog }, { ...DEFAULT_READ_LIMITS, ...o.readLimits });
     cleanups.push(() => writer.close());
-    const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger });
+    const server = new GrpcPlatformServer({ config: o.grpc, logger: o.logger, metricsRegistry: o.metricsRegistry });
     server.addService(ingestionPackageDefinition(), INGESTION_SERVICE, ingestionServiceImplementation(createIngestionHandlers({ writer, reader, catalog: o.catalog })));
     const port = await server.start();
     cleanups.push(() => server.shutdown());

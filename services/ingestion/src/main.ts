@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { grpcPlatformConfigFromEnv } from '@reflux/grpc';
-import { kafkaConnectionOptions, loadConfigOrExit } from '@reflux/config';
+import { databaseSslCa, kafkaConnectionOptions, loadConfigOrExit } from '@reflux/config';
 import { kafkaBusConnection } from '@reflux/messaging';
-import { createLogger } from '@reflux/observability';
+import { startObservability } from '@reflux/observability';
 import { DEMO_PLANTS, demoPlantPath, InvalidPlantModelError, parsePlantModel, type DemoPlantName } from '@reflux/plant-model';
 import { createRedisClient } from '@reflux/redis';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
@@ -12,10 +12,14 @@ import { tagDefinitionsFromPlantModel } from './adapters/plant-model/plant-model
 import { startIngestionApp } from './ingestion.app';
 import { ingestionConfigSchema } from './ingestion.config';
 
-/** Process entry: configuration (exit 78 naming every bad variable), tag catalog, storage, gRPC, SIGTERM drain. */
+/**
+ * Process entry: configuration (exit 78 naming every bad variable), logs, metrics (METRICS_PORT)
+ * and traces, tag catalog, storage, gRPC, SIGTERM drain.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(ingestionConfigSchema);
-  const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const observability = await startObservability(config);
+  const { logger } = observability;
   const files = config.PLANT_MODEL_FILES ?? Object.keys(DEMO_PLANTS).map((name) => demoPlantPath(name as DemoPlantName));
   if (!config.PLANT_MODEL_FILES) logger.warn({ files }, 'PLANT_MODEL_FILES is not set: the tag catalog holds the demo plants');
   const tags = files.flatMap((path) => {
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
     databasePoolMax: config.DATABASE_POOL_MAX,
     databaseStatementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseConnectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseSslCa: databaseSslCa(config),
     migrateOnStart: config.DATABASE_MIGRATE_ON_START,
     storage: {
       timescale: config.INGESTION_TIMESCALE,
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     logger,
     maintenanceIntervalMs: config.INGESTION_MAINTENANCE_INTERVAL_S * 1000,
     rollupFoldIntervalMs: config.INGESTION_ROLLUP_FOLD_INTERVAL_MS,
+    metricsRegistry: observability.registry,
   });
   logger.info({ port: app.port, mode: app.storage.mode, tags: tags.length }, 'ingestion service started');
   let stopping = false;
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
     app
       .stop()
       .then(() => redis?.quit())
+      .then(() => observability.stop())
       .then(
         () => process.exit(0),
         (error: unknown) => {

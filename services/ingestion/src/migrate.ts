@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { loadConfigOrExit } from '@reflux/config';
+import { databaseSslCa, loadConfigOrExit } from '@reflux/config';
+import { createPgPool } from '@reflux/database';
 import { migrateEventStore } from '@reflux/event-store';
 import { DEFAULT_STORAGE_OPTIONS, migrateIngestionSchema } from './adapters/postgres/ingestion.schema';
 import { ingestionConfigSchema } from './ingestion.config';
@@ -11,7 +11,9 @@ import { ingestionConfigSchema } from './ingestion.config';
  */
 async function migrate(): Promise<void> {
   const config = loadConfigOrExit(ingestionConfigSchema);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS });
+  const sslCa = databaseSslCa(config);
+  // No statement timeout: a migration may rewrite a large table.
+  const pool = createPgPool({ url: config.DATABASE_URL, ...(sslCa !== undefined && { sslCa }), applicationName: 'ingestion-migrate', max: 1, statementTimeoutMs: 0, connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS });
   try {
     await migrateEventStore(pool);
     const mode = await migrateIngestionSchema(pool, {

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(safetyConfigSchema);
   const observability = await startObservability(config);
   const { logger } = observability;
-  const app = await NestFactory.createApplicationContext(SafetyModule.forRoot({ ...safetyAppOptions(config, logger), metricsRegistry: observability.registry }), { logger: false });
+  const app = await NestFactory.createApplicationContext(SafetyModule.forRoot({ ...safetyAppOptions(config, logger), metricsRegistry: observability.registry }), { logger: false, abortOnError: false });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,4 +1,4 @@
-import { env, loadConfigOrExit } from '@reflux/config';
+import { databaseSslCa, env, loadConfigOrExit } from '@reflux/config';
 import { createPgPool } from '@reflux/database';
 import { z } from 'zod';
 import { migrateSafety } from './adapters/postgres/safety.migrations';
@@ -9,9 +9,10 @@ import { migrateSafety } from './adapters/postgres/safety.migrations';
  * same migrations at start; both are advisory-locked, so they may race safely.
  */
 async function migrate(): Promise<void> {
-  const config = loadConfigOrExit(z.object({ DATABASE_URL: env.url(['postgres', 'postgresql']) }));
+  const config = loadConfigOrExit(z.object({ DATABASE_URL: env.url(['postgres', 'postgresql']), DATABASE_SSL_CA_FILE: env.filePath({ optional: true }) }));
+  const sslCa = databaseSslCa(config);
   // No statement timeout: a migration may rewrite a large table.
-  const pool = createPgPool({ url: config.DATABASE_URL, applicationName: 'safety-migrate', max: 1, statementTimeoutMs: 0 });
+  const pool = createPgPool({ url: config.DATABASE_URL, ...(sslCa !== undefined && { sslCa }), applicationName: 'safety-migrate', max: 1, statementTimeoutMs: 0 });
   try {
     await migrateSafety(pool);
     process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'safety-migrate', msg: 'migrations applied' })}\n`);

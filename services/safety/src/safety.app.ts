@@ -21,7 +21,7 @@ import { SAFETY_PROTO, SAFETY_SERVICE, safetyServiceImplementation } from './ada
 import { IngestionSampleHistory } from './adapters/history/ingestion.sample-history';
 import { AlarmReadModel } from './adapters/postgres/alarm-read-model.queries';
 import { PostgresEvaluationState } from './adapters/postgres/evaluation-state.postgres';
-import { migrateSafety } from './adapters/postgres/safety.migrations';
+import { assertSafetyMigrated, migrateSafety } from './adapters/postgres/safety.migrations';
 import { AlarmChangeHub } from './application/alarm-change.hub';
 import { AlarmConfigurationStore } from './application/alarm-configuration.store';
 import type { EarlyWarningMonitor } from './application/early-warning.port';
@@ -140,6 +140,7 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
   cleanups.push(() => pool.end());
   try {
     if (o.migrateOnStart !== false) await migrateSafety(pool);
+    else await assertSafetyMigrated(pool);
     const health = new ComponentHealth(o.metricsRegistry);
     const monitoring: BusMonitoring = { ...o.monitoring, health, ...(o.metricsRegistry && { metrics: o.metricsRegistry }) };
     // PostgreSQL unreachable (a failover, a restart) turns gRPC health NOT_SERVING until it answers.

@@ -20,6 +20,9 @@ type GrpcEnvironment = JwtEnvironment &
     | 'GRPC_HEALTH_WATCHES_PER_PEER'
     | 'GRPC_REFLECTION'
     | 'SHUTDOWN_GRACE_MS'
+    | 'GRPC_DRAIN_DELAY_MS'
+    | 'GRPC_MAX_CONNECTION_AGE_MS'
+    | 'GRPC_MAX_CONNECTION_AGE_GRACE_MS'
     | 'AUTH_DISABLED'
     | 'AUTH_API_KEYS'
     | 'TLS_CERT_FILE'
@@ -43,7 +46,7 @@ export function jwtConfigFromEnv(config: JwtEnvironment, readFile: (path: string
 
 /**
  * The gRPC server settings of a service from its validated platform configuration (the GRPC_*,
- * AUTH_*, TLS_* and SHUTDOWN_GRACE_MS variables), so that every service reads them the same way.
+ * AUTH_*, TLS_*, SHUTDOWN_GRACE_MS and the drain and connection-age variables), so that every service reads them the same way.
  * Key and certificate files are read here; an unreadable one raises the config error naming it.
  */
 export function grpcPlatformConfigFromEnv(config: GrpcEnvironment, readFile: (path: string) => Buffer = readFileSync): GrpcPlatformConfigInput {
@@ -58,6 +61,9 @@ export function grpcPlatformConfigFromEnv(config: GrpcEnvironment, readFile: (pa
     maxHealthWatchesPerPeer: config.GRPC_HEALTH_WATCHES_PER_PEER,
     reflection: config.GRPC_REFLECTION,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    drainDelayMs: config.GRPC_DRAIN_DELAY_MS,
+    ...(config.GRPC_MAX_CONNECTION_AGE_MS !== undefined && { maxConnectionAgeMs: config.GRPC_MAX_CONNECTION_AGE_MS }),
+    ...(config.GRPC_MAX_CONNECTION_AGE_GRACE_MS !== undefined && { maxConnectionAgeGraceMs: config.GRPC_MAX_CONNECTION_AGE_GRACE_MS }),
     auth: {
       disabled: config.AUTH_DISABLED,
       ...(jwt ? { jwt } : {}),

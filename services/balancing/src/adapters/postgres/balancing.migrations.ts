@@ -1,5 +1,5 @@
-import { runMigrations, sqlMigration } from '@reflux/database';
-import { migrateEventStore } from '@reflux/event-store';
+import { assertNoPendingMigrations, runMigrations, sqlMigration } from '@reflux/database';
+import { eventStoreMigrations, migrateEventStore } from '@reflux/event-store';
 import type { Pool } from 'pg';
 
 /**
@@ -142,4 +142,12 @@ export const BALANCING_MIGRATIONS = {
 export async function migrateBalancing(pool: Pool): Promise<void> {
   await migrateEventStore(pool);
   await runMigrations(pool, BALANCING_MIGRATIONS);
+}
+
+/**
+ * With DATABASE_MIGRATE_ON_START=false (a migration Job owns the schema): refuses to start while any
+ * event-store or balancing migration is pending, naming them.
+ */
+export async function assertBalancingMigrated(pool: Pool): Promise<void> {
+  await assertNoPendingMigrations(pool, [eventStoreMigrations, BALANCING_MIGRATIONS], 'services/balancing/src/migrate.ts');
 }

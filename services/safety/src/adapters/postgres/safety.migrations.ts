@@ -1,5 +1,5 @@
-import { runMigrations, sqlMigration } from '@reflux/database';
-import { migrateEventStore } from '@reflux/event-store';
+import { assertNoPendingMigrations, runMigrations, sqlMigration } from '@reflux/database';
+import { eventStoreMigrations, migrateEventStore } from '@reflux/event-store';
 import type { Pool } from 'pg';
 
 /**
@@ -57,4 +57,12 @@ export const SAFETY_MIGRATIONS = {
 export async function migrateSafety(pool: Pool): Promise<void> {
   await migrateEventStore(pool);
   await runMigrations(pool, SAFETY_MIGRATIONS);
+}
+
+/**
+ * With DATABASE_MIGRATE_ON_START=false (a migration Job owns the schema): refuses to start while any
+ * event-store or safety migration is pending, naming them.
+ */
+export async function assertSafetyMigrated(pool: Pool): Promise<void> {
+  await assertNoPendingMigrations(pool, [eventStoreMigrations, SAFETY_MIGRATIONS], 'services/safety/src/migrate.ts');
 }
