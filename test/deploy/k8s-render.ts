@@ -26,7 +26,7 @@ export function render(overlay: Overlay): K8s[] {
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new Error('kubectl is not installed: the Kubernetes manifests are checked by rendering them with `kubectl kustomize` (apt-get install kubernetes-client, or any kubectl ≥ 1.27 on PATH)');
+      throw new Error('kubectl is not installed: the Kubernetes manifests are checked by rendering them with `kubectl kustomize` (a kubectl ≥ 1.27 on PATH, whose kustomize v5 knows `labels` and `replacements`; the kubernetes-client 1.20 of Debian bookworm is too old)');
     }
     throw new Error(`kubectl kustomize k8s/overlays/${overlay} failed: ${e.stderr ?? e.message}`);
   }
