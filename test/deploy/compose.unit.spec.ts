@@ -1,7 +1,12 @@
-import { SERVICES, USES_REDIS, type ServiceName, configProblems, isPinned, missingPaths, readYaml, unknownVariables } from './deploy-fixtures';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { ROOT, SERVICES, USES_REDIS, type ServiceName, configProblems, isPinned, missingPaths, read, readYaml, unknownVariables } from './deploy-fixtures';
+import { find, render } from './k8s-render';
 
 interface ComposeService {
   image?: string;
+  volumes?: string[];
   build?: unknown;
   command?: string[];
   environment?: Record<string, string | number | boolean>;
@@ -40,11 +45,49 @@ describe('docker-compose.yml', () => {
     expect(names).toEqual(Object.keys(SERVICES).flatMap((s) => [s, `${s}-migrate`]).sort());
   });
 
-  it('pins every image to a version and uses the TimescaleDB image of the plan', () => {
+  it('is a valid Compose file by the compose specification schema', () => {
+    // compose-spec/compose-spec, schema/compose-spec.json (draft-07) of 2026-06-23 (commit 170098b), vendored.
+    const { $schema: _draft, ...schema } = JSON.parse(read('test/deploy/compose-spec.schema.json')) as Record<string, unknown>;
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+    const raw = readYaml<Record<string, unknown>>('docker-compose.yml');
+    const valid = validate(raw);
+    expect(valid ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+    const broken = { ...raw, services: { ...compose.services, kafka: { ...compose.services.kafka, restart: 'sometimes', stop_grace_period: 20 } } };
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('pins every image to a version, TimescaleDB the same as the Kubernetes demo', () => {
     for (const [name, s] of Object.entries(compose.services)) expect([name, isPinned(s.image ?? '')]).toEqual([name, true]);
-    expect(compose.services.timescaledb.image).toBe('timescale/timescaledb:2.17.2-pg16');
-    expect(compose.services.redis.image).toMatch(/^redis:7\./);
+    const demoTimescale = find(render('demo'), 'StatefulSet', 'timescaledb').spec.template.spec.containers[0].image;
+    expect(compose.services.timescaledb.image).toBe(demoTimescale);
+    expect(compose.services.redis.image).toMatch(/^redis:7\.4\.\d+-bookworm$/);
     expect(compose.services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+  });
+
+  it('keeps the Kafka log on a named volume, so re-creating the container loses no event', () => {
+    const env = compose.services.kafka.environment!;
+    const volume = (compose.services.kafka.volumes ?? []).map((v) => v.split(':')).find(([, target]) => String(env.KAFKA_LOG_DIRS).startsWith(target));
+    expect(volume).toBeDefined();
+    expect(Object.keys((readYaml<{ volumes: Record<string, unknown> }>('docker-compose.yml')).volumes)).toContain(volume![0]);
+    expect(env.CLUSTER_ID).toBeTruthy();
+  });
+
+  it('mounts only configuration files that exist in the repository', () => {
+    const binds = Object.values(compose.services).flatMap((s) => (s.volumes ?? []).map((v) => v.split(':')[0]).filter((source) => source.startsWith('./')));
+    expect(binds.length).toBeGreaterThanOrEqual(4);
+    for (const source of binds) expect([source, existsSync(join(ROOT, source))]).toEqual([source, true]);
+  });
+
+  it('sends traces to the collector, which Prometheus scrapes with every service', () => {
+    for (const name of Object.keys(SERVICES)) {
+      const env = envOf(compose.services[name]);
+      expect(env.OTEL_TRACES_EXPORTER).toBe('otlp');
+      expect(new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT).host).toBe('otel-collector:4318');
+    }
+    const prometheus = readYaml<{ scrape_configs: { static_configs: { targets: string[] }[] }[] }>('deploy/prometheus.yml');
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    const metricsPort = envOf(compose.services.ingestion).METRICS_PORT;
+    expect(targets.sort()).toEqual([...Object.keys(SERVICES).map((s) => `${s}:${metricsPort}`), 'otel-collector:8888'].sort());
   });
 
   it.each(refluxServices)('gives %s an environment its configuration schema accepts, with no unknown variable', (name, s) => {
@@ -79,7 +122,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives every infrastructure container a health check', () => {
-    for (const name of ['timescaledb', 'redis', 'kafka']) expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(1);
+    for (const name of ['timescaledb', 'redis', 'kafka', 'prometheus']) expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(1);
   });
 
   it('points services at the compose hosts of the database, Redis and Kafka', () => {

@@ -30,12 +30,20 @@ const dockerignore = read('.dockerignore').split('\n').map((l) => l.trim()).filt
 
 // COPY sources taken from the build context (not from another stage), as [sources…, destination].
 const contextCopies = dockerfile.filter((i) => i.op === 'COPY' && !i.args.includes('--from=')).map((i) => i.args.split(/\s+/).filter((a) => !a.startsWith('--')));
+const runtimeCopies = runtime.filter((i) => i.op === 'COPY' && !i.args.includes('--from=')).map((i) => i.args.split(/\s+/).filter((a) => !a.startsWith('--')));
+const stageOf = (name: string): Instruction[] => dockerfile.slice(dockerfile.findIndex((i) => i.op === 'FROM' && i.args.endsWith(` AS ${name}`)));
+/** RUN instructions of a stage, up to the next FROM. */
+function runsOf(name: string): Instruction[] {
+  const stage = stageOf(name);
+  const next = stage.slice(1).findIndex((i) => i.op === 'FROM');
+  return (next < 0 ? stage : stage.slice(0, next + 1)).filter((i) => i.op === 'RUN');
+}
 
 describe('Dockerfile', () => {
-  it('builds from a pinned node 20 bookworm-slim image in every stage', () => {
+  it('builds from a pinned node 24 (LTS) bookworm-slim image in every stage', () => {
     for (const stage of stages) {
       const image = stage.args.split(/\s+/)[0].replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name]);
-      expect(image).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
+      expect(image).toMatch(/^node:24\.\d+\.\d+-bookworm-slim$/);
       expect(isPinned(image)).toBe(true);
     }
   });
@@ -50,24 +58,34 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('ships the loader and everything it requires: SWC from the full install, the rest from production dependencies', () => {
-    const loader = read('scripts/register.cjs');
+  it('ships no dev or test dependency: node_modules only from `npm ci --omit=dev`, code only from the build', () => {
+    const copiesFrom = (stage: string) => runtime.filter((i) => i.op === 'COPY' && i.args.includes(`--from=${stage} `)).map((i) => i.args);
+    // Everything in the runtime stage comes from these two stages; nothing from the build context.
+    expect(runtimeCopies).toEqual([]);
+    expect(copiesFrom('prod-deps')).toEqual(['--from=prod-deps /app/node_modules ./node_modules']);
+    expect(runsOf('prod-deps').map((r) => r.args).join()).toMatch(/npm ci --omit=dev/);
+    expect(copiesFrom('build')).toEqual(['--from=build /src/dist ./']);
+    expect(runtime.filter((i) => i.op === 'COPY').length).toBe(2);
+    expect(runtime.filter((i) => i.op === 'RUN').map((r) => r.args).join()).not.toMatch(/npm (ci|install)/);
+  });
+
+  it('builds with `npm run build` and runs the compiled tree through the compiler-free loader', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toBe('node scripts/build.mjs');
+    expect(runsOf('build')).toContainEqual({ op: 'RUN', args: 'npm run build' });
+    const loader = read('scripts/runtime.cjs');
     const required = [...loader.matchAll(/require\(['"]([^'"]+)['"]\)/g)].map((m) => m[1]);
-    const packages = required.filter((r) => !r.startsWith('node:') && !builtinModules.includes(r));
-    expect(packages).toEqual(['@swc/core']);
-    const pkg = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
-    expect(pkg.devDependencies['@swc/core']).toBeDefined();
-    expect(runtime.some((i) => i.op === 'COPY' && /--from=\S+ \/app\/node_modules\/@swc \.\/node_modules\/@swc/.test(i.args))).toBe(true);
-    expect(dockerfile.some((i) => i.op === 'RUN' && i.args.includes('npm ci --omit=dev'))).toBe(true);
-    expect(runtime.some((i) => i.op === 'COPY' && i.args.startsWith('scripts/register.cjs'))).toBe(true);
-    expect(runtime.some((i) => i.op === 'COPY' && i.args.includes('tsconfig.base.json'))).toBe(true);
+    expect(required.filter((r) => !r.startsWith('node:') && !builtinModules.includes(r))).toEqual([]);
+    // The tree build.mjs writes holds the loader and the health check the manifests use.
+    const build = read('scripts/build.mjs');
+    for (const file of ['scripts/runtime.cjs', 'deploy/grpc-health-check.cjs']) expect(build).toContain(`'${file.split('/')[0]}', '${file.split('/')[1]}'`);
   });
 
   it('runs as the non-root node user with the loader as entry point', () => {
     const user = runtime.filter((i) => i.op === 'USER').map((i) => i.args);
     expect(user).toEqual(['node']);
     const entrypoint = JSON.parse(runtime.find((i) => i.op === 'ENTRYPOINT')!.args) as string[];
-    expect(entrypoint).toEqual(['node', '--enable-source-maps', '-r', './scripts/register.cjs']);
+    expect(entrypoint).toEqual(['node', '--enable-source-maps', '-r', './scripts/runtime.cjs']);
     expect(runtime.findIndex((i) => i.op === 'USER')).toBeLessThan(runtime.findIndex((i) => i.op === 'ENTRYPOINT'));
   });
 
