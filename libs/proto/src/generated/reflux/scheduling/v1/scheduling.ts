@@ -247,7 +247,7 @@ export interface Relaxation {
 export interface YieldSource {
   unitId: string;
   modeId: string;
-  /** design or reconciled. */
+  /** model (the production model's yields) or reconciled (from the balancing service). */
   source: string;
   note: string;
 }
@@ -316,7 +316,7 @@ export interface ReportUnitStateRequest {
   /** A unit of the production model, or a plant-model machine named in a unit's `equipment`. */
   unitId: string;
   state: UnitState;
-  /** When the unit changed state; unset: now. */
+  /** When the unit changed state (required: it makes a retried report identical). */
   changeTime?:
     | Timestamp
     | null;
