@@ -14,6 +14,7 @@ export * from './events/gross-error-suspected.event';
 export * from './events/loss-suspected.event';
 export * from './events/measurements-ingested.event';
 export * from './events/plant-model-versioned.event';
+export * from './events/scheduling.events';
 export * from './reflux-events';
 export * from './registry';
 export * from './topics';

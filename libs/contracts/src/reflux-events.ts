@@ -11,6 +11,7 @@ import { GrossErrorSuspectedContract } from './events/gross-error-suspected.even
 import { LossSuspectedContract } from './events/loss-suspected.event';
 import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
 import { PlantModelVersionedContract } from './events/plant-model-versioned.event';
+import { ScheduleProposedContract, SchedulePublishedContract, ScheduleSupersededContract } from './events/scheduling.events';
 import { ContractRegistry, type EventOf } from './registry';
 
 /**
@@ -32,6 +33,10 @@ export const REFLUX_CONTRACTS = [
   UnitTrippedContract,
   BalanceRevisedContract,
   GrossErrorClearedContract,
+  // scheduling
+  ScheduleProposedContract,
+  SchedulePublishedContract,
+  ScheduleSupersededContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -55,4 +60,8 @@ export const EVENT_TYPES = {
   UnitTripped: UnitTrippedContract.type,
   BalanceRevised: BalanceRevisedContract.type,
   GrossErrorCleared: GrossErrorClearedContract.type,
+  // scheduling
+  ScheduleProposed: ScheduleProposedContract.type,
+  SchedulePublished: SchedulePublishedContract.type,
+  ScheduleSuperseded: ScheduleSupersededContract.type,
 } as const;

@@ -93,6 +93,9 @@ describe('integration event registry', () => {
       'LossSuspected',
       'MeasurementsIngested',
       'PlantModelVersioned',
+      'ScheduleProposed',
+      'SchedulePublished',
+      'ScheduleSuperseded',
       'UnitStateChanged',
       'UnitTripped',
     ]);
@@ -195,5 +198,15 @@ describe('safety events', () => {
   it('carry unit trips and state changes', () => {
     expect(integrationEvents.create(EVENT_TYPES.UnitTripped, { plantId: 'p', unitId: 'K-2001', area: 'hydrotreating', trippedAt: '2026-01-05T03:20:00Z' }, meta).type).toBe('UnitTripped');
     expect(() => integrationEvents.create(EVENT_TYPES.UnitStateChanged, { plantId: 'p', unitId: 'K-2001', area: 'h', from: 'running', to: 'exploded' as never, changedAt: '2026-01-05T03:20:00Z' }, meta)).toThrow(/data.to/);
+  });
+});
+
+describe('scheduling events', () => {
+  const meta = { source: 'scheduling', subject: 'schedule-p' };
+  it('carry a proposal with its horizon and refuse a non-positive period length, naming the field', () => {
+    const data = { plantId: 'p', scheduleId: 's-1', jobId: 'j-1', reason: 'unit-state:K-1', horizon: { start: '2026-12-07T00:00:00Z', periods: 24, periodHours: 1 }, objective: 1234.5, currency: 'EUR', solverStatus: 'optimal', unavailableUnitIds: ['K-1'], proposedAt: '2026-12-07T00:00:05Z' };
+    expect(integrationEvents.create(EVENT_TYPES.ScheduleProposed, data, meta).data.unavailableUnitIds).toEqual(['K-1']);
+    expect(integrationEvents.topicOf('SchedulePublished')).toBe('reflux.scheduling.events.v1');
+    expect(() => integrationEvents.create(EVENT_TYPES.ScheduleProposed, { ...data, horizon: { ...data.horizon, periodHours: 0 } }, meta)).toThrow(/data.horizon.periodHours/);
   });
 });

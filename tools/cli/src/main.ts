@@ -11,6 +11,7 @@ import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
 import { registerScheduleCommands } from './commands/schedule.command';
+import { registerScheduleShowCommand } from './commands/schedule-show.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerBalanceResultCommands(program);
   registerSafetyMonitoringCommands(program);
   registerScheduleCommands(program);
+  registerScheduleShowCommand(program);
   registerAlarmsCommands(program);
   return program;
 }

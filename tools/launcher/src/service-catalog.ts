@@ -32,9 +32,18 @@ const NODE_ARGS: Record<string, readonly string[]> = {
   ingestion: ['--max-semi-space-size=64'],
 };
 
-/** Safety evaluates alarms with the demo plant's shipped alarm configuration. */
+/**
+ * Safety evaluates alarms with the demo plant's shipped alarm configuration. Scheduling plans the
+ * demo plant from its MILP production model, publishes a first schedule at start-up and publishes
+ * each re-plan (a trip of the simulator's machine) at once.
+ */
 const SERVICE_ENV: Record<string, (root: string, plant: string) => Record<string, string>> = {
   safety: (root, plant) => ({ ALARM_CONFIG_FILES: join(root, 'services', 'safety', 'config', `demo-${plant}.alarms.json`) }),
+  scheduling: (root, plant) => ({
+    PRODUCTION_MODEL_FILES: join(root, 'services', 'scheduling', 'examples', `${plant}.milp.json`),
+    SCHEDULING_PLAN_ON_START: 'true',
+    SCHEDULING_AUTO_PUBLISH: 'true',
+  }),
 };
 
 /** Services that exist in this checkout (those with a `src/main.ts`), in port order. */

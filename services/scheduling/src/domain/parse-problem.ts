@@ -59,8 +59,9 @@ function crossReferenceViolations(p: ProblemDocument): FieldViolation[] {
     if (d.releasePeriod > d.duePeriod) v.push({ field: `demands[${i}].releasePeriod`, description: `after duePeriod ${d.duePeriod}` });
   });
   p.sales.forEach((s, i) => material(s.material, `sales[${i}].material`));
+  const energyEquipment = new Set([...p.energy.boilers, ...p.energy.turbines, ...p.energy.letdowns].map((e) => e.id));
   p.unavailability.forEach((w, i) => {
-    if (!units.has(w.unit)) v.push({ field: `unavailability[${i}].unit`, description: `unknown unit ${w.unit}` });
+    if (!units.has(w.unit) && !energyEquipment.has(w.unit)) v.push({ field: `unavailability[${i}].unit`, description: `unknown unit, boiler, turbine or letdown ${w.unit}` });
     if (w.toPeriod <= w.fromPeriod) v.push({ field: `unavailability[${i}].toPeriod`, description: 'must exceed fromPeriod' });
   });
   p.energy.boilers.forEach((b, i) => {

@@ -54,6 +54,8 @@ const unitSchema = z
     initialMode: id.nullable().optional(),
     /** Periods the initial mode has already run (for its minimum run length). */
     initialRunPeriods: z.number().int().min(0).default(0),
+    /** Plant-model machines (compressors, pumps) whose trip stops this unit. */
+    equipment: z.array(id).default([]),
   })
   .strict();
 
@@ -217,7 +219,7 @@ export const problemSchema = z
     supplies: z.array(supplySchema).default([]),
     demands: z.array(demandSchema).default([]),
     sales: z.array(saleSchema).default([]),
-    /** Periods a unit cannot run (maintenance, trips): inclusive from, exclusive to. */
+    /** Periods a unit, boiler, turbine or letdown cannot run (maintenance, trips): inclusive from, exclusive to. */
     unavailability: z.array(z.object({ unit: id, fromPeriod: periodIndex, toPeriod: periodIndex, reason: z.string().default('maintenance') }).strict()).default([]),
     energy: energySchema,
     published: publishedSchema.optional(),

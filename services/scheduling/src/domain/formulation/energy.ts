@@ -50,9 +50,11 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
       }
     }),
   );
+  // a boiler, turbine or letdown listed in `unavailability` (a trip, maintenance) carries no steam then
+  const off = (id: string, t: number): boolean => problem.unavailability.some((w) => w.unit === id && t >= w.fromPeriod && t < w.toPeriod);
   const boilerSteam = e.boilers.map((boiler) =>
     Array.from({ length: T }, (_, t) => {
-      const s = ctx.col(`boiler:${boiler.id}:${periodLabel(t)}`, { lower: boiler.minSteamTPerH * dt, upper: boiler.maxSteamTPerH * dt });
+      const s = ctx.col(`boiler:${boiler.id}:${periodLabel(t)}`, off(boiler.id, t) ? { upper: 0 } : { lower: boiler.minSteamTPerH * dt, upper: boiler.maxSteamTPerH * dt });
       steam.get(boiler.level)![t].add(s, 1);
       const fuel = terms().add(s, -boiler.steamEnthalpyMWhPerT / boiler.efficiency);
       for (const f of boiler.fuels) {
@@ -68,7 +70,7 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
   const passDown = (kind: 'turbine' | 'letdown', list: { id: string; from: SteamLevel; to: SteamLevel; maxSteamTPerH: number; powerMWhPerT?: number }[]): number[][] =>
     list.map((d) =>
       Array.from({ length: T }, (_, t) => {
-        const j = ctx.col(`${kind}:${d.id}:${periodLabel(t)}`, { upper: d.maxSteamTPerH * dt });
+        const j = ctx.col(`${kind}:${d.id}:${periodLabel(t)}`, { upper: off(d.id, t) ? 0 : d.maxSteamTPerH * dt });
         steam.get(d.from)![t].add(j, -1);
         steam.get(d.to)![t].add(j, 1);
         if (d.powerMWhPerT) power[t].add(j, d.powerMWhPerT);

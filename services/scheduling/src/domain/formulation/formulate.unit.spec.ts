@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseProblem } from '../parse-problem';
 import { handSolvedProblem } from '../../testing/hand-solved.problem';
 import { formulate } from './formulate';
@@ -26,5 +28,13 @@ describe('formulate', () => {
     expect(f.model.columns.integer.every((v) => v === 0)).toBe(true);
     expect(f.model.columns.names.some((n) => n.startsWith('y:'))).toBe(false);
     expect(f.rowMeanings[f.model.rows.names.indexOf('occupancy:U1:t000')]!()).toEqual({ text: 'time of U1 in period 2026-12-07T00:00Z', unit: 'period' });
+  });
+
+  it('gives a turbine that is unavailable (a trip) no steam in those periods and keeps the others', () => {
+    const steel = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'steelworks.lp.json'), 'utf8')) as Record<string, unknown>;
+    const f = formulate(parseProblem({ ...steel, unavailability: [{ unit: 'TG-9001', fromPeriod: 2, toPeriod: 5, reason: 'trip' }] }));
+    const upper = (name: string) => f.model.columns.upper[f.model.columns.names.indexOf(name)];
+    expect([upper('turbine:TG-9001:t001'), upper('turbine:TG-9001:t002'), upper('turbine:TG-9001:t004'), upper('turbine:TG-9001:t005')]).toEqual([420, 0, 0, 420]);
+    expect(() => parseProblem({ ...steel, unavailability: [{ unit: 'TG-9999', fromPeriod: 0, toPeriod: 1 }] })).toThrow(/unavailability\[0\]\.unit: unknown unit, boiler, turbine or letdown TG-9999/);
   });
 });

@@ -1,0 +1,16 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadProtoPackage, type refluxSchedulingV1 as v1 } from '@reflux/proto';
+
+type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
+
+/** The read side of reflux.scheduling.v1.SchedulingService the CLI uses, typed by the generated messages. */
+export interface SchedulingClient extends grpc.Client {
+  getSchedule: Unary<v1.GetScheduleRequest, v1.GetScheduleResponse>;
+}
+
+export function schedulingClient(address: string): SchedulingClient {
+  const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/scheduling/v1/scheduling.proto')) as unknown as {
+    reflux: { scheduling: { v1: { SchedulingService: new (address: string, credentials: grpc.ChannelCredentials) => SchedulingClient } } };
+  };
+  return new loaded.reflux.scheduling.v1.SchedulingService(address, grpc.credentials.createInsecure());
+}
