@@ -1,7 +1,8 @@
 // Runs the TypeScript sources directly: `node -r ./scripts/register.cjs file.ts`.
 // Transpiles each .ts file with SWC (decorators with metadata, as NestJS needs; no type-check,
 // which `npm run typecheck` does) and resolves the `@reflux/*` aliases of tsconfig.base.json.
-// Used by `npm start`, the `reflux` CLI and the benchmarks; containers run the same sources.
+// Used by `npm start`, the `reflux` CLI and the benchmarks; the container image runs the same sources
+// compiled ahead of time by the same options (`npm run build`, scripts/build.mjs, and scripts/runtime.cjs).
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');

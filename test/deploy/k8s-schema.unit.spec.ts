@@ -1,16 +1,17 @@
-import * as models from 'kubernetes-models';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type K8s, OVERLAYS, render } from './k8s-render';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the model classes are looked up by apiVersion and kind */
+/* eslint-disable @typescript-eslint/no-require-imports -- one model module per apiVersion/kind, loaded on demand (the package index loads all 1,700) */
+
+const MODELS = dirname(require.resolve('kubernetes-models'));
 
 /** The kubernetes-models class of an apiVersion/kind (Kubernetes 1.27 OpenAPI schemas, bundled: no network). */
 function modelOf(apiVersion: string, kind: string): (new (data: K8s) => { validate(): void }) | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  // The package names API groups in camel case without dots: networking.k8s.io → networkingK8sIo.
-  const key = group === '' ? 'v1' : group.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
-  const groupModule = (models as any)[key];
-  const versionModule = group === '' ? groupModule : groupModule?.[version];
-  return versionModule?.[kind];
+  // Modules are laid out as <group>/<version>/<Kind>.js, the core group as v1/<Kind>.js.
+  const file = join(MODELS, ...apiVersion.split('/'), `${kind}.js`);
+  if (!/^[A-Za-z0-9./]+$/.test(apiVersion + kind) || !existsSync(file)) return undefined;
+  return (require(file) as Record<string, new (data: K8s) => { validate(): void }>)[kind];
 }
 
 /**

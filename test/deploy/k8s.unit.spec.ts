@@ -1,5 +1,7 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePlantModel } from '@reflux/plant-model';
 import { ROOT, SERVICES, SINGLE_REPLICA, type ServiceName, configProblems, isPinned, missingPaths, unknownVariables } from './deploy-fixtures';
 import { type K8s, OVERLAYS, type Overlay, dataOf, find, has, readEnvFile, render } from './k8s-render';
 
@@ -258,6 +260,7 @@ describe('demo overlay', () => {
   it('ships the demo petrochemical site as its plant model, identical to the library file', () => {
     const copy = readFileSync(join(ROOT, 'k8s/overlays/demo/plant-model/site.yaml'), 'utf8');
     expect(copy).toBe(readFileSync(join(ROOT, 'libs/plant-model/plants/demo-petrochemical-site.yaml'), 'utf8'));
+    expect(parsePlantModel(dataOf(find(objects, 'ConfigMap', 'reflux-plant-model'))['site.yaml'], 'yaml').ok).toBe(true);
   });
 });
 
@@ -292,6 +295,16 @@ describe('production overlay', () => {
     const env = find(objects, 'Deployment', 'ingestion').spec.template.spec.containers[0].env;
     expect(Number(env.find((e: K8s) => e.name === 'INGESTION_REPLICAS').value)).toBe(maxIngestion);
     expect(find(objects, 'Deployment', 'safety').spec.replicas).toBe(1);
+  });
+
+  it('ships placeholders for the plant model and the identity provider key that stop the services until replaced', () => {
+    const plantModel = dataOf(find(objects, 'ConfigMap', 'reflux-plant-model'))['site.yaml'];
+    expect(plantModel).toContain('CHANGE_ME');
+    expect(parsePlantModel(plantModel, 'yaml').ok).toBe(false);
+    const key = dataOf(find(objects, 'ConfigMap', 'reflux-jwt-public-key'))['idp-public-key.pem'];
+    expect(() => createPublicKey(key)).toThrow();
+    const config = dataOf(find(objects, 'ConfigMap', 'reflux-platform'));
+    expect(config.AUTH_JWT_PUBLIC_KEY_FILE).toBe('/etc/reflux/jwt/idp-public-key.pem');
   });
 
   it('uses external PostgreSQL and Kafka over TLS with the plant CA mounted', () => {
