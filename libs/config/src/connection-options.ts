@@ -122,6 +122,11 @@ export function grpcTlsMaterial(
   return { cert, key, ...(clientCa && { clientCa }), requireClientCert: config.TLS_REQUIRE_CLIENT_CERT };
 }
 
+/** Reads a PEM file named by `variable`; an unreadable or non-PEM file is added to `issues` by variable name. */
+export function readPemVariable(path: string, variable: string, issues: ConfigIssue[], readFile: ReadFile = readFileSync): Buffer | undefined {
+  return readPem(path, variable, issues, readFile);
+}
+
 function readPem(path: string, variable: string, issues: ConfigIssue[], readFile: ReadFile): Buffer | undefined {
   const text = readText(path, variable, issues, readFile);
   if (text === undefined) return undefined;

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { DomainError } from '@reflux/decider';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { loadProtoPackage, type refluxIngestionV1 as v1 } from '@reflux/proto';
 import type { RawSample, SampleHistory } from '../../application/sample-history.port';
 
@@ -19,9 +20,10 @@ const toTimestamp = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), n
 export class IngestionSampleHistory implements SampleHistory {
   private readonly client: IngestionRawClient;
 
-  constructor(private readonly options: { address: string; token: () => string; timeoutMs: number }) {
+  constructor(private readonly options: { address: string; token: () => string; timeoutMs: number; transport?: GrpcClientTransport }) {
     const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as { reflux: { ingestion: { v1: { IngestionService: ClientConstructor } } } };
-    this.client = new loaded.reflux.ingestion.v1.IngestionService(options.address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 256 * 1024 * 1024 });
+    const transport = options.transport ?? PLAINTEXT_TRANSPORT;
+    this.client = new loaded.reflux.ingestion.v1.IngestionService(options.address, transport.credentials, { ...transport.options, 'grpc.max_receive_message_length': 256 * 1024 * 1024 });
   }
 
   async readRaw(tagIds: readonly string[], fromMs: number, toMs: number, signal?: AbortSignal): Promise<RawSample[]> {
