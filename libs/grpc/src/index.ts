@@ -20,3 +20,4 @@ export { grpcPlatformConfigFromEnv, jwtConfigFromEnv, type JwtEnvironment } from
 export { GRPC_LIB_PROTO_ROOT, loadPlatformProto } from './platform-protos';
 export * from './nest/grpc-platform.module';
 export { grpcClientTransport, PLAINTEXT_TRANSPORT, type GrpcClientTlsSettings, type GrpcClientTransport } from './client/client-transport';
+export { watchPeerAccess, type AccessCheck } from './client/access-watch';

@@ -7,6 +7,12 @@ import type { RawSample, SampleHistory } from '../../application/sample-history.
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
 interface IngestionRawClient extends grpc.Client {
   readRaw: Unary<v1.ReadRawRequest, v1.ReadRawResponse>;
+  listTags: Unary<v1.ListTagsRequest, v1.ListTagsResponse>;
+}
+
+/** Ingestion refuses the token safety calls it with. */
+export class IngestionAccessError extends Error {
+  override readonly name = 'IngestionAccessError';
 }
 type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => IngestionRawClient;
 
@@ -35,6 +41,30 @@ export class IngestionSampleHistory implements SampleHistory {
 
   close(): void {
     this.client.close();
+  }
+
+  /**
+   * Start-up check that ingestion accepts safety's token (one ListTags of one tag): a refusal
+   * (UNAUTHENTICATED, PERMISSION_DENIED) throws IngestionAccessError naming the settings to align;
+   * an unreachable ingestion is reported, not fatal.
+   */
+  verifyAccess(timeoutMs = 5_000): Promise<{ reachable: true } | { reachable: false; reason: string }> {
+    const metadata = new grpc.Metadata();
+    const token = this.options.token();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+    return new Promise((resolve, reject) => {
+      this.client.listTags({ plantId: '', pageSize: 1, pageToken: '' }, metadata, { deadline: Date.now() + timeoutMs }, (error) => {
+        if (!error) return resolve({ reachable: true });
+        if (error.code === grpc.status.UNAUTHENTICATED || error.code === grpc.status.PERMISSION_DENIED) {
+          return reject(
+            new IngestionAccessError(
+              `ingestion at ${this.options.address} refuses safety's token (${grpc.status[error.code]}: ${error.details}); safety mints it from AUTH_JWT_SECRET, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: give both services the same values, or set INGESTION_TOKEN to a token with the viewer role`,
+            ),
+          );
+        }
+        resolve({ reachable: false, reason: `${grpc.status[error.code]}: ${error.details}` });
+      });
+    });
   }
 
   private async readChunk(tagIds: string[], fromMs: number, toMs: number, signal?: AbortSignal): Promise<RawSample[]> {
