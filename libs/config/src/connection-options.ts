@@ -14,6 +14,8 @@ export interface KafkaConnectionOptions {
   readonly idempotent: boolean;
   /** KAFKA_PUBLISH_TIMEOUT_MS. */
   readonly publishTimeoutMs: number;
+  /** KAFKA_TOPIC_AUTO_CREATE: let the broker create missing topics on first use. */
+  readonly allowAutoTopicCreation?: boolean;
   /** KAFKA_TOPIC_* and KAFKA_DLQ_RETENTION_MS: how the bus creates its topics. */
   readonly topics: {
     readonly create: boolean;
@@ -37,6 +39,7 @@ type KafkaVariables =
   | 'KAFKA_PRODUCER_IDEMPOTENT'
   | 'KAFKA_PUBLISH_TIMEOUT_MS'
   | 'KAFKA_TOPIC_CREATE'
+  | 'KAFKA_TOPIC_AUTO_CREATE'
   | 'KAFKA_TOPIC_PARTITIONS'
   | 'KAFKA_TOPIC_REPLICATION_FACTOR'
   | 'KAFKA_TOPIC_RETENTION_MS'
@@ -74,6 +77,7 @@ export function kafkaConnectionOptions(
     ...(sasl && { sasl }),
     idempotent: config.KAFKA_PRODUCER_IDEMPOTENT,
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+    ...(config.KAFKA_TOPIC_AUTO_CREATE && { allowAutoTopicCreation: true }),
     topics: {
       create: config.KAFKA_TOPIC_CREATE,
       numPartitions: config.KAFKA_TOPIC_PARTITIONS,
