@@ -14,6 +14,8 @@ export interface KafkaConnectionOptions {
   readonly idempotent: boolean;
   /** KAFKA_PUBLISH_TIMEOUT_MS. */
   readonly publishTimeoutMs: number;
+  /** KAFKA_TOPIC_AUTO_CREATE: let the broker create missing topics on first use. */
+  readonly allowAutoTopicCreation?: boolean;
   /** KAFKA_TOPIC_* and KAFKA_DLQ_RETENTION_MS: how the bus creates its topics. */
   readonly topics: {
     readonly create: boolean;
@@ -37,6 +39,7 @@ type KafkaVariables =
   | 'KAFKA_PRODUCER_IDEMPOTENT'
   | 'KAFKA_PUBLISH_TIMEOUT_MS'
   | 'KAFKA_TOPIC_CREATE'
+  | 'KAFKA_TOPIC_AUTO_CREATE'
   | 'KAFKA_TOPIC_PARTITIONS'
   | 'KAFKA_TOPIC_REPLICATION_FACTOR'
   | 'KAFKA_TOPIC_RETENTION_MS'
@@ -74,6 +77,7 @@ export function kafkaConnectionOptions(
     ...(sasl && { sasl }),
     idempotent: config.KAFKA_PRODUCER_IDEMPOTENT,
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+    ...(config.KAFKA_TOPIC_AUTO_CREATE && { allowAutoTopicCreation: true }),
     topics: {
       create: config.KAFKA_TOPIC_CREATE,
       numPartitions: config.KAFKA_TOPIC_PARTITIONS,
@@ -120,6 +124,11 @@ export function grpcTlsMaterial(
   const clientCa = config.TLS_CLIENT_CA_FILE ? readPem(config.TLS_CLIENT_CA_FILE, 'TLS_CLIENT_CA_FILE', issues, readFile) : undefined;
   if (issues.length > 0 || !cert || !key) throw new ConfigError(issues);
   return { cert, key, ...(clientCa && { clientCa }), requireClientCert: config.TLS_REQUIRE_CLIENT_CERT };
+}
+
+/** Reads a PEM file named by `variable`; an unreadable or non-PEM file is added to `issues` by variable name. */
+export function readPemVariable(path: string, variable: string, issues: ConfigIssue[], readFile: ReadFile = readFileSync): Buffer | undefined {
+  return readPem(path, variable, issues, readFile);
 }
 
 function readPem(path: string, variable: string, issues: ConfigIssue[], readFile: ReadFile): Buffer | undefined {

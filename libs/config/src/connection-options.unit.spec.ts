@@ -33,6 +33,12 @@ describe('kafkaConnectionOptions', () => {
     });
   });
 
+  it('lets the broker create missing topics only with KAFKA_TOPIC_AUTO_CREATE=true', () => {
+    const options = (extra: Record<string, string>) => kafkaConnectionOptions(loadConfig(platformConfigSchema, { ...base, EVENT_BUS: 'kafka', KAFKA_BROKERS: 'k1:9092', ...extra }));
+    expect(options({})).not.toHaveProperty('allowAutoTopicCreation');
+    expect(options({ KAFKA_TOPIC_AUTO_CREATE: 'true' })).toMatchObject({ allowAutoTopicCreation: true });
+  });
+
   it('carries the producer and topic settings every service uses', () => {
     const config = loadConfig(platformConfigSchema, {
       ...base,

@@ -65,6 +65,11 @@ export const platformConfigShape = {
   KAFKA_PUBLISH_TIMEOUT_MS: env.int({ min: 1_000, max: 600_000 }, { default: 30_000 }),
   /** Create missing topics (and their `.dlq`) through the admin client; false: the operator creates them. */
   KAFKA_TOPIC_CREATE: env.bool({ default: true }),
+  /**
+   * Ask the broker to create a missing topic on first use (its auto.create.topics.enable, with the
+   * broker's default partitions) instead of failing; for brokers without a usable admin API.
+   */
+  KAFKA_TOPIC_AUTO_CREATE: env.bool({ default: false }),
   KAFKA_TOPIC_PARTITIONS: env.int({ min: 1, max: 10_000 }, { default: 6 }),
   KAFKA_TOPIC_REPLICATION_FACTOR: env.int({ min: 1, max: 32 }, { default: 3 }),
   /** retention.ms of event topics (default 7 days) and of dead-letter topics (default 30 days). */

@@ -1,33 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chownSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@reflux/config';
-import { startEmbeddedPostgres, type PostgresServer } from '@reflux/testing';
+import { makeTestPki, startEmbeddedPostgres, type PostgresServer, type TestPki } from '@reflux/testing';
 import { Pool } from 'pg';
 import { createPgPool, pgPoolOptionsFromConfig } from './pool.factory';
 
-/** A CA, a server certificate it signs for the name db.example only (not 127.0.0.1), and an unrelated CA. */
-function makePki(dir: string): void {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ca = (name: string) => openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`);
-  ca('ca');
-  ca('other-ca');
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=db.example', '-keyout', 'server.key', '-out', 'server.csr');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:db.example\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'server.ext', '-out', 'server.crt');
-  chmodSync(join(dir, 'server.key'), 0o600);
-  // As root the embedded server runs as the `postgres` user, who must own its key.
-  if (userInfo().uid === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    for (const f of ['server.key', 'server.crt']) chownSync(join(dir, f), uid, -1);
-  }
+/** The embedded server runs as the `postgres` user when the tests run as root; it must own its key. */
+function handKeyToServer(pki: TestPki): void {
+  if (userInfo().uid !== 0) return;
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  for (const f of [pki.serverKeyFile, pki.serverCertFile]) chownSync(f, uid, -1);
 }
 
 const sslOf = async (pool: Pool) => (await pool.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0]?.ssl;
 
 describe('PostgreSQL over TLS with DATABASE_SSL_CA_FILE', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reflux-pg-tls-'));
+  // The server certificate names db.example only, not the 127.0.0.1 the tests connect to.
+  const pki = makeTestPki({ serverNames: ['db.example'] });
+  const dir = pki.dir;
   let pg: PostgresServer;
   const url = (sslmode: string) => `${pg.url}?sslmode=${sslmode}`;
   const config = (sslmode: string, caFile: string | undefined) => ({
@@ -48,13 +40,12 @@ describe('PostgreSQL over TLS with DATABASE_SSL_CA_FILE', () => {
   }
 
   beforeAll(async () => {
-    chmodSync(dir, 0o755);
-    makePki(dir);
+    handKeyToServer(pki);
     pg = await startEmbeddedPostgres({ settings: { ssl: 'on', ssl_cert_file: join(dir, 'server.crt'), ssl_key_file: join(dir, 'server.key') } });
   }, 120_000);
   afterAll(async () => {
     await pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    pki.remove();
   });
 
   it('connects with sslmode=require against the private CA, verifying the chain (libpq with a root certificate)', async () => {

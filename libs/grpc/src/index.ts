@@ -19,3 +19,5 @@ export { readTlsFiles, serverCredentials } from './server/tls';
 export { grpcPlatformConfigFromEnv, jwtConfigFromEnv, type JwtEnvironment } from './server/grpc-platform.from-env';
 export { GRPC_LIB_PROTO_ROOT, loadPlatformProto } from './platform-protos';
 export * from './nest/grpc-platform.module';
+export { grpcClientTransport, PLAINTEXT_TRANSPORT, type GrpcClientTlsSettings, type GrpcClientTransport } from './client/client-transport';
+export { watchPeerAccess, type AccessCheck } from './client/access-watch';

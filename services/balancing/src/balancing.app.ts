@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { bindComponentHealth, createServiceToken, grpcClientTransport, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcClientTransport, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
 import {
   outboxCategory,
@@ -103,6 +103,14 @@ export function readPlantModelFiles(paths: readonly string[]): PlantModelSource[
   return paths.map((path) => ({ document: readFileSync(path, 'utf8'), format: extname(path).toLowerCase() === '.json' ? 'json' : 'yaml', origin: path }));
 }
 
+/** TLS (or mutual TLS) to ingestion from the INGESTION_TLS_* settings; plaintext when they are unset. */
+export function ingestionTransport(config: Readonly<BalancingConfig>): GrpcClientTransport {
+  return grpcClientTransport(
+    { enabled: config.INGESTION_TLS, caFile: config.INGESTION_TLS_CA_FILE, certFile: config.INGESTION_TLS_CERT_FILE, keyFile: config.INGESTION_TLS_KEY_FILE, serverName: config.INGESTION_TLS_SERVER_NAME },
+    'INGESTION_TLS',
+  );
+}
+
 /** The options of a process started from its environment configuration. */
 export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: Logger): BalancingAppOptions {
   // Minted from the AUTH_JWT_* settings ingestion verifies with (same issuer, audience, cap).
@@ -119,7 +127,7 @@ export function balancingAppOptions(config: Readonly<BalancingConfig>, logger: L
     // GRPC_*, AUTH_*, TLS_* and SHUTDOWN_GRACE_MS, read as every service reads them
     grpc: grpcPlatformConfigFromEnv(config),
     plantModels: readPlantModelFiles(config.PLANT_MODEL_FILES),
-    history: new IngestionHistorySource({ address: config.INGESTION_ADDRESS, token, timeoutMs: config.INGESTION_TIMEOUT_MS, logger }),
+    history: new IngestionHistorySource({ address: config.INGESTION_ADDRESS, transport: ingestionTransport(config), token, timeoutMs: config.INGESTION_TIMEOUT_MS, logger }),
     logger,
     reconciler: {
       alpha: Number(config.BALANCE_ALPHA),

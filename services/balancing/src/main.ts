@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@reflux/config';
+import { watchPeerAccess } from '@reflux/grpc';
 import { startObservability } from '@reflux/observability';
 import { IngestionHistorySource } from './adapters/history/ingestion.history-source';
 import { balancingAppOptions } from './balancing.app';
@@ -16,28 +17,43 @@ async function main(): Promise<void> {
   const observability = await startObservability(config);
   const { logger } = observability;
   const options = balancingAppOptions(config, logger);
-  // Refuse to start when ingestion would refuse balancing's token (mismatched AUTH_JWT_* settings).
+  // Refuse to start when ingestion would refuse balancing's token (mismatched AUTH_JWT_* settings);
+  // an ingestion not up yet is checked again until it answers, and a refusal then stops the process.
+  let stopAccessWatch = () => {};
+  let onRefused = (error: unknown): void => {
+    logger.fatal({ err: error }, (error as Error).message);
+    process.exit(1);
+  };
   if (options.history instanceof IngestionHistorySource) {
-    const access = await options.history.verifyAccess();
-    if (!access.reachable) logger.warn({ ingestion: config.INGESTION_ADDRESS, reason: access.reason }, 'ingestion not reachable at start; its acceptance of our token is checked at the first history read');
+    const history = options.history;
+    const access = await history.verifyAccess();
+    if (!access.reachable) {
+      logger.warn({ ingestion: config.INGESTION_ADDRESS, reason: access.reason }, 'ingestion not reachable at start; checking its acceptance of our token until it answers');
+      stopAccessWatch = watchPeerAccess({ check: () => history.verifyAccess(), intervalMs: 5_000, logger, peer: config.INGESTION_ADDRESS, onRefused: (error) => onRefused(error) });
+    }
   }
   const app = await NestFactory.createApplicationContext(BalancingModule.forRoot({ ...options, metricsRegistry: observability.registry }), { logger: false, abortOnError: false });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
+    stopAccessWatch();
     logger.info({ signal }, 'balancing service stopping');
     void app
       .close()
       .then(() => observability.stop())
       .then(
-        () => process.exit(0),
+        () => process.exit(code),
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);
         },
       );
+  };
+  onRefused = (error) => {
+    logger.fatal({ err: error }, (error as Error).message);
+    stop('ingestion refuses our token', 1);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { kafkaConnectionOptions } from '@reflux/config';
 import { createPgPool, pgPoolOptionsFromConfig, watchDatabaseLiveness, type PgPoolOptions } from '@reflux/database';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { bindComponentHealth, createServiceToken, grpcClientTransport, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcClientTransport, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import {
   kafkaBusConnection,
   outboxCategory,
@@ -101,6 +101,14 @@ export function readAlarmConfigFiles(paths: readonly string[]): AlarmConfigSourc
   });
 }
 
+/** TLS (or mutual TLS) to ingestion from the INGESTION_TLS_* settings; plaintext when they are unset. */
+export function ingestionTransport(config: Readonly<SafetyConfig>): GrpcClientTransport {
+  return grpcClientTransport(
+    { enabled: config.INGESTION_TLS, caFile: config.INGESTION_TLS_CA_FILE, certFile: config.INGESTION_TLS_CERT_FILE, keyFile: config.INGESTION_TLS_KEY_FILE, serverName: config.INGESTION_TLS_SERVER_NAME },
+    'INGESTION_TLS',
+  );
+}
+
 export function safetyAppOptions(config: Readonly<SafetyConfig>, logger: Logger): SafetyAppOptions {
   // Minted from the AUTH_JWT_* settings ingestion verifies with (same issuer, audience, cap).
   const jwt = config.AUTH_JWT_SECRET ? parseJwtConfig(jwtConfigFromEnv(config)) : undefined;
@@ -115,7 +123,7 @@ export function safetyAppOptions(config: Readonly<SafetyConfig>, logger: Logger)
     migrateOnStart: config.DATABASE_MIGRATE_ON_START,
     grpc: grpcPlatformConfigFromEnv(config),
     alarmConfigs: readAlarmConfigFiles(config.ALARM_CONFIG_FILES),
-    history: new IngestionSampleHistory({ address: config.INGESTION_ADDRESS, token, timeoutMs: config.INGESTION_TIMEOUT_MS }),
+    history: new IngestionSampleHistory({ address: config.INGESTION_ADDRESS, transport: ingestionTransport(config), token, timeoutMs: config.INGESTION_TIMEOUT_MS }),
     logger,
     tickIntervalMs: config.SAFETY_TICK_INTERVAL_MS,
     holdGraceMs: config.SAFETY_HOLD_GRACE_S * 1000,

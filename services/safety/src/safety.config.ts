@@ -12,6 +12,13 @@ export const safetyConfigSchema = extendPlatformConfig(
     INGESTION_ADDRESS: env.text({ default: '127.0.0.1:50051', pattern: HOST_PORT, patternName: 'host:port' }),
     INGESTION_TOKEN: env.text({ optional: true, secret: true }),
     INGESTION_TIMEOUT_MS: env.int({ min: 100, max: 600_000 }, { default: 10_000 }),
+    /** TLS to ingestion: on with INGESTION_TLS=true (system CAs) or a CA file; a client certificate for mutual TLS. */
+    INGESTION_TLS: env.bool({ default: false }),
+    INGESTION_TLS_CA_FILE: env.filePath({ optional: true }),
+    INGESTION_TLS_CERT_FILE: env.filePath({ optional: true }),
+    INGESTION_TLS_KEY_FILE: env.filePath({ optional: true }),
+    /** Name ingestion's certificate carries when it differs from the host of INGESTION_ADDRESS. */
+    INGESTION_TLS_SERVER_NAME: env.text({ optional: true, pattern: /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, patternName: 'a DNS name' }),
     /** Period of the timer that completes delays on quiet tags and expires shelves. */
     SAFETY_TICK_INTERVAL_MS: env.int({ min: 100, max: 60_000 }, { default: 1000 }),
     /** Delays on quiet tags complete once wall-clock time minus this has passed them (samples may arrive this late). */

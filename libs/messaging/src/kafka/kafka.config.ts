@@ -59,7 +59,7 @@ export interface KafkaEventBusConfig {
  * KAFKA_DLQ_RETENTION_MS; see @reflux/config's kafkaConnectionOptions) as Kafka bus settings, so
  * that every service connects, publishes and creates topics the same way.
  */
-export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBusConfig, 'brokers' | 'clientId' | 'client' | 'idempotent' | 'publishTimeoutMs' | 'topics'> {
+export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBusConfig, 'brokers' | 'clientId' | 'client' | 'idempotent' | 'publishTimeoutMs' | 'topics' | 'allowAutoTopicCreation'> {
   return {
     brokers: [...c.brokers],
     clientId: c.clientId,
@@ -69,6 +69,7 @@ export function kafkaBusConnection(c: KafkaConnectionOptions): Pick<KafkaEventBu
     },
     idempotent: c.idempotent,
     publishTimeoutMs: c.publishTimeoutMs,
+    ...(c.allowAutoTopicCreation && { allowAutoTopicCreation: true }),
     topics: { ...c.topics },
   };
 }

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { loadProtoPackage, type refluxIngestionV1 as v1 } from '@reflux/proto';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
@@ -13,14 +14,15 @@ export interface IngestionReadClient extends grpc.Client {
 type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => IngestionReadClient;
 let ctor: ClientConstructor | undefined;
 
-export function ingestionReadClient(address: string): IngestionReadClient {
+/** A client of ingestion's read RPCs over `transport` (plaintext, TLS or mutual TLS). */
+export function ingestionReadClient(address: string, transport: GrpcClientTransport = PLAINTEXT_TRANSPORT): IngestionReadClient {
   if (!ctor) {
     const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as {
       reflux: { ingestion: { v1: { IngestionService: ClientConstructor } } };
     };
     ctor = loaded.reflux.ingestion.v1.IngestionService;
   }
-  return new ctor(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+  return new ctor(address, transport.credentials, { ...transport.options, 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
 }
 
 /** Promise form of a unary call with a deadline, cancelled when `signal` aborts. */

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeGrpcError } from '@reflux/grpc';
+import { decodeGrpcError, type GrpcClientTransport } from '@reflux/grpc';
 import { refluxIngestionV1 as v1 } from '@reflux/proto';
 import type { Logger } from 'pino';
 import type { HistoryQuery, HistorySource } from '../../application/history-source.port';
@@ -10,6 +10,8 @@ import { windowAverage } from './window-average';
 export interface IngestionHistorySourceOptions {
   /** host:port of the ingestion service. */
   readonly address: string;
+  /** Plaintext by default; TLS or mutual TLS from the INGESTION_TLS_* settings. */
+  readonly transport?: GrpcClientTransport;
   /** Bearer token for each call (minted per call so it never expires mid-run). */
   readonly token: () => string;
   readonly timeoutMs?: number;
@@ -42,7 +44,7 @@ export class IngestionHistorySource implements HistorySource {
   private readonly client: IngestionReadClient;
 
   constructor(private readonly options: IngestionHistorySourceOptions) {
-    this.client = ingestionReadClient(options.address);
+    this.client = ingestionReadClient(options.address, options.transport);
   }
 
   close(): void {

@@ -1,11 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
 import { DomainError } from '@reflux/decider';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { loadProtoPackage, type refluxIngestionV1 as v1 } from '@reflux/proto';
 import type { RawSample, SampleHistory } from '../../application/sample-history.port';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
 interface IngestionRawClient extends grpc.Client {
   readRaw: Unary<v1.ReadRawRequest, v1.ReadRawResponse>;
+  listTags: Unary<v1.ListTagsRequest, v1.ListTagsResponse>;
+}
+
+/** Ingestion refuses the token safety calls it with. */
+export class IngestionAccessError extends Error {
+  override readonly name = 'IngestionAccessError';
 }
 type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => IngestionRawClient;
 
@@ -19,9 +26,10 @@ const toTimestamp = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), n
 export class IngestionSampleHistory implements SampleHistory {
   private readonly client: IngestionRawClient;
 
-  constructor(private readonly options: { address: string; token: () => string; timeoutMs: number }) {
+  constructor(private readonly options: { address: string; token: () => string; timeoutMs: number; transport?: GrpcClientTransport }) {
     const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as { reflux: { ingestion: { v1: { IngestionService: ClientConstructor } } } };
-    this.client = new loaded.reflux.ingestion.v1.IngestionService(options.address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 256 * 1024 * 1024 });
+    const transport = options.transport ?? PLAINTEXT_TRANSPORT;
+    this.client = new loaded.reflux.ingestion.v1.IngestionService(options.address, transport.credentials, { ...transport.options, 'grpc.max_receive_message_length': 256 * 1024 * 1024 });
   }
 
   async readRaw(tagIds: readonly string[], fromMs: number, toMs: number, signal?: AbortSignal): Promise<RawSample[]> {
@@ -33,6 +41,30 @@ export class IngestionSampleHistory implements SampleHistory {
 
   close(): void {
     this.client.close();
+  }
+
+  /**
+   * Start-up check that ingestion accepts safety's token (one ListTags of one tag): a refusal
+   * (UNAUTHENTICATED, PERMISSION_DENIED) throws IngestionAccessError naming the settings to align;
+   * an unreachable ingestion is reported, not fatal.
+   */
+  verifyAccess(timeoutMs = 5_000): Promise<{ reachable: true } | { reachable: false; reason: string }> {
+    const metadata = new grpc.Metadata();
+    const token = this.options.token();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+    return new Promise((resolve, reject) => {
+      this.client.listTags({ plantId: '', pageSize: 1, pageToken: '' }, metadata, { deadline: Date.now() + timeoutMs }, (error) => {
+        if (!error) return resolve({ reachable: true });
+        if (error.code === grpc.status.UNAUTHENTICATED || error.code === grpc.status.PERMISSION_DENIED) {
+          return reject(
+            new IngestionAccessError(
+              `ingestion at ${this.options.address} refuses safety's token (${grpc.status[error.code]}: ${error.details}); safety mints it from AUTH_JWT_SECRET, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: give both services the same values, or set INGESTION_TOKEN to a token with the viewer role`,
+            ),
+          );
+        }
+        resolve({ reachable: false, reason: `${grpc.status[error.code]}: ${error.details}` });
+      });
+    });
   }
 
   private async readChunk(tagIds: string[], fromMs: number, toMs: number, signal?: AbortSignal): Promise<RawSample[]> {
