@@ -51,7 +51,9 @@ export class EventFanout {
     const head = await this.log.head();
     const ring = new EventRing(head, (a, b) => this.log.compare(a, b), this.options.ringEvents, this.options.ringBytes);
     this.ring = ring;
-    this.tail = this.log.tail(head, (batch) => {
+    // A tail batch is a small part of the ring, so that one batch never evicts what a reading client has not yet been sent.
+    const tailBatch = Math.max(1, Math.min(1000, Math.floor(this.options.ringEvents / 4)));
+    this.tail = this.log.tail(head, tailBatch, (batch) => {
       const entries = [];
       for (let i = 0; i < batch.events.length; i++) {
         const event = batch.events[i];

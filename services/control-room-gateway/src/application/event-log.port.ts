@@ -28,7 +28,7 @@ export interface EventLog {
   cursorAt(position: number): Promise<LogCursor | undefined>;
   /** Events after `from`, at most `limit`, of these types (all when empty). */
   read(from: LogCursor, limit: number, types: readonly string[]): Promise<LogBatch>;
-  /** Catch-up then live from `from`; batches handed over in order. */
-  tail(from: LogCursor, onBatch: (batch: LogBatch) => void): LogTailHandle;
+  /** Catch-up then live from `from`; batches of at most `batchSize` handed over in order. */
+  tail(from: LogCursor, batchSize: number, onBatch: (batch: LogBatch) => void): LogTailHandle;
   compare(a: LogCursor, b: LogCursor): number;
 }

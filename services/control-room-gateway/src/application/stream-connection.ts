@@ -1,6 +1,6 @@
 import { matchesFilter, type EventFilter } from '../domain/event-filter';
 import { isIntegrationStream } from '../domain/wire-event';
-import type { EventLog, LogCursor } from './event-log.port';
+import type { EventLog, LogBatch, LogCursor } from './event-log.port';
 import { ringEntryOf, type EventRing } from './event-ring';
 import type { EventSink } from './event-sink.port';
 import type { Semaphore } from './semaphore';
@@ -29,6 +29,7 @@ export class StreamConnection {
   private blocked = false;
   private pumping = false;
   private again = false;
+  private pending: { readonly batch: LogBatch; index: number } | undefined;
   closed = false;
 
   constructor(
@@ -80,7 +81,7 @@ export class StreamConnection {
     const { ring } = this.context;
     do {
       this.again = false;
-      while (!this.closed && !this.blocked && !ring.covers(this.cursor)) {
+      while (!this.closed && !this.blocked && (this.pending || !ring.covers(this.cursor))) {
         if (this.live) return this.lag();
         await this.catchUpOnce();
       }
@@ -100,13 +101,21 @@ export class StreamConnection {
     } while (this.again && !this.closed);
   }
 
-  /** One batch from the database after the cursor (bounded concurrency across connections). */
+  /**
+   * One batch from the database after the cursor (bounded concurrency across connections). What the
+   * transport does not take yet stays in `pending` (one batch at most) and goes out on `writable()`.
+   */
   private async catchUpOnce(): Promise<void> {
     const { log, catchUps, catchUpBatch, allTypes } = this.context;
-    const types = this.filter.types.size > 0 ? [...this.filter.types] : allTypes;
-    const batch = await catchUps.run(() => log.read(this.cursor, catchUpBatch, types));
-    if (this.closed) return;
-    for (let i = 0; i < batch.events.length; i++) {
+    if (!this.pending) {
+      const types = this.filter.types.size > 0 ? [...this.filter.types] : allTypes;
+      const batch = await catchUps.run(() => log.read(this.cursor, catchUpBatch, types));
+      if (this.closed) return;
+      this.pending = { batch, index: 0 };
+    }
+    const { batch } = this.pending;
+    while (this.pending.index < batch.events.length) {
+      const i = this.pending.index++;
       const event = batch.events[i];
       this.cursor = batch.cursors[i];
       if (!isIntegrationStream(event.streamId)) continue;
@@ -118,6 +127,7 @@ export class StreamConnection {
         return;
       }
     }
+    this.pending = undefined;
     if (log.compare(batch.next, this.cursor) > 0) this.cursor = batch.next;
   }
 

@@ -7,6 +7,8 @@ import type { EventSink } from '../../application/event-sink.port';
  * a client too far behind gets `event: lagging` with the position to resume after, then the
  * connection closes (EventSource reconnects with Last-Event-ID and catches up).
  */
+const LAGGING_GRACE_MS = 30_000;
+
 export class SseSink implements EventSink {
   constructor(
     private readonly res: ServerResponse,
@@ -38,7 +40,10 @@ export class SseSink implements EventSink {
   lagging(resumeAfter: number | undefined): void {
     const data = JSON.stringify({ reason: 'client too far behind the live stream; reconnect to resume', resumeAfter: resumeAfter ?? null });
     this.res.end(`event: lagging\ndata: ${data}\n\n`);
-    // A client that reads nothing never drains: do not keep its socket (or its buffer) around.
-    setTimeout(() => this.res.destroy(), 2000).unref();
+    // A client that reads nothing never drains: its socket (and what is buffered for it, at most
+    // the bound plus this message) goes after a grace period unless everything was flushed by then.
+    const timer = setTimeout(() => this.res.destroy(), LAGGING_GRACE_MS);
+    timer.unref();
+    this.res.once('finish', () => clearTimeout(timer));
   }
 }

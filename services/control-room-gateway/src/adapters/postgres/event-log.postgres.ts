@@ -31,8 +31,8 @@ export class PostgresEventLog implements EventLog {
     return toBatch(await reader.read(from, limit));
   }
 
-  tail(from: LogCursor, onBatch: (batch: LogBatch) => void): LogTailHandle {
-    return this.store.tail({ from, eventTypes: this.eventTypes, batchSize: 1000 }, (events, checkpoints, next) =>
+  tail(from: LogCursor, batchSize: number, onBatch: (batch: LogBatch) => void): LogTailHandle {
+    return this.store.tail({ from, eventTypes: this.eventTypes, batchSize }, (events, checkpoints, next) =>
       onBatch({ events, cursors: checkpoints, next, full: false }),
     );
   }
