@@ -24,7 +24,7 @@ describe('control-room gateway HTTP: slow consumers, sessions, CSRF, roles, Open
     await db.drop();
   });
 
-  it('tells a client that stopped reading that it lags and closes it, while a reading client gets every event', async () => {
+  it('tells a client that stopped reading that it lags and closes it, while a reading client gets every event; the lagging client resumes without a gap', async () => {
     const viewer = { authorization: `Bearer ${token(['viewer'])}` };
     const stalled = new SseClient(`${gw.url}/v1/events?types=LossSuspected`, viewer);
     const reading = new SseClient(`${gw.url}/v1/events?types=LossSuspected`, viewer);
@@ -44,6 +44,11 @@ describe('control-room gateway HTTP: slow consumers, sessions, CSRF, roles, Open
     expect(got).toEqual(written.slice(0, got.length));
     expect(lagging.resumeAfter).toBe(got[got.length - 1]);
     expect(got.length).toBeLessThan(600);
+    // Reconnecting from the position it was given yields the rest, exactly once.
+    const again = new SseClient(`${gw.url}/v1/events?types=LossSuspected`, { ...viewer, 'last-event-id': String(lagging.resumeAfter) });
+    await waitFor('the rest', () => again.positions().length === 600 - got.length, 30_000);
+    expect([...got, ...again.positions()]).toEqual(written);
+    again.close();
     reading.close();
   });
 

@@ -1,7 +1,7 @@
 import { matchesFilter, type EventFilter } from '../domain/event-filter';
 import { isIntegrationStream } from '../domain/wire-event';
 import type { EventLog, LogBatch, LogCursor } from './event-log.port';
-import { ringEntryOf, type EventRing } from './event-ring';
+import { ringEntryOf, type EventRing, type RingEntry } from './event-ring';
 import type { EventSink } from './event-sink.port';
 import type { Semaphore } from './semaphore';
 
@@ -29,6 +29,8 @@ export class StreamConnection {
   private blocked = false;
   private pumping = false;
   private again = false;
+  /** Counts `writable()` calls: a transport may report it drained from inside `send`. */
+  private drains = 0;
   private pending: { readonly batch: LogBatch; index: number } | undefined;
   closed = false;
 
@@ -45,6 +47,7 @@ export class StreamConnection {
 
   /** The transport can take more. */
   writable(): void {
+    this.drains++;
     this.blocked = false;
     this.pump();
   }
@@ -74,6 +77,7 @@ export class StreamConnection {
       .catch(() => this.lag())
       .finally(() => {
         this.pumping = false;
+        if (this.again && !this.blocked) this.pump();
       });
   }
 
@@ -92,10 +96,7 @@ export class StreamConnection {
         this.cursor = e.cursor;
         if (!matchesFilter(this.filter, e)) continue;
         this.lastPosition = e.position;
-        if (!this.sink.send(e)) {
-          this.blocked = true;
-          return;
-        }
+        if (!this.trySend(e)) return;
       }
       if (this.context.log.compare(ring.head, this.cursor) > 0) this.cursor = ring.head;
     } while (this.again && !this.closed);
@@ -122,13 +123,18 @@ export class StreamConnection {
       const entry = ringEntryOf(event, batch.cursors[i]);
       if (!matchesFilter(this.filter, entry)) continue;
       this.lastPosition = entry.position;
-      if (!this.sink.send(entry)) {
-        this.blocked = true;
-        return;
-      }
+      if (!this.trySend(entry)) return;
     }
     this.pending = undefined;
     if (log.compare(batch.next, this.cursor) > 0) this.cursor = batch.next;
+  }
+
+  /** Sends; false (and blocked) when the transport is full and did not drain meanwhile. */
+  private trySend(entry: RingEntry): boolean {
+    const drains = this.drains;
+    if (this.sink.send(entry) || this.drains !== drains) return true;
+    this.blocked = true;
+    return false;
   }
 
   private lag(): void {
