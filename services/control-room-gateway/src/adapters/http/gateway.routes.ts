@@ -83,10 +83,13 @@ const events: Handler = async (req, res, url, _params, ctx) => {
   res.on('drain', () => c.writable());
   const heartbeat = setInterval(() => sink.heartbeat(), ctx.heartbeatMs);
   heartbeat.unref();
-  res.on('close', () => {
+  const release = () => {
     clearInterval(heartbeat);
     ctx.fanout.release(c);
-  });
+  };
+  // The client may have gone while the resume position was looked up: 'close' has then fired already.
+  if (res.destroyed || req.destroyed) release();
+  else res.on('close', release);
 };
 
 const snapshot = (kind: SnapshotKind): Handler => async (req, res, url, _params, ctx) => {
