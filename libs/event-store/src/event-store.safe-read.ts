@@ -25,6 +25,8 @@ export interface EventFilter {
 
 export interface SafeBatch {
   readonly events: RecordedEvent[];
+  /** Where each of `events` stands in commit-safe order (same index): a reader resuming after one of them starts there. */
+  readonly checkpoints: Checkpoint[];
   /** Checkpoint to store after handling `events` (may move past filtered-out events). */
   readonly next: Checkpoint;
   /** Whether `next` differs from the checkpoint read from. */
@@ -113,7 +115,9 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     const start: Checkpoint = { transactionId: startTransactionId, globalPosition: startPosition };
     const rows = json === null ? [] : ensureOrder(JSON.parse(json) as BatchRow[]);
     const upcast = rows.map((r) => toRecordedEvent(r as unknown as EventRow, upcasters));
-    const events = wanted === undefined ? upcast : upcast.filter((e) => wanted.has(e.type));
+    const kept = upcast.map((_, i) => i).filter((i) => wanted === undefined || wanted.has(upcast[i].type));
+    const events = wanted === undefined ? upcast : kept.map((i) => upcast[i]);
+    const checkpoints = kept.map((i) => ({ transactionId: rows[i][9], globalPosition: rows[i][2] }));
     // Full: cut by count or by bytes (the last row read was not the last one below the horizon).
     // A row is kept while the rows before it stay under maxBytes, so once the batch reaches maxBytes
     // the rest may have been cut off.
@@ -128,7 +132,7 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     }
     const advanced = next !== start;
     const lastReadPosition = rows.length > 0 ? rows[rows.length - 1][2] : (head ?? 0);
-    return { events, next, advanced, full, blocked, lastReadPosition, headPosition: head ?? 0 };
+    return { events, checkpoints, next, advanced, full, blocked, lastReadPosition, headPosition: head ?? 0 };
   };
 }
 

@@ -6,7 +6,8 @@ export { UpcasterRegistry, defineUpcaster, type Upcaster } from './upcaster.regi
 export { defineProjection, startProjection, rebuildProjection, type Projection, type ProjectionDefinition, type ProjectionEventHandler, type RebuildResult } from './projection';
 export { handleCommand, type HandleCommandOptions, type HandleCommandResult, type DomainEvent, type SnapshotOptions } from './command-handler';
 export { retryWithBackoff, backoffDelayMs, type RetryOptions } from './retry';
-export type { Checkpoint } from './event-store.safe-read';
+export type { Checkpoint, EventFilter, SafeBatch } from './event-store.safe-read';
+export { LogTail, checkpointAtPosition, compareCheckpoints, headCheckpoint, type LogReader, type LogTailHandler, type LogTailOptions } from './event-store.tail';
 export { assertTransactionIdsBehindCluster, readTransactionIds, rebaseTransactionIds, type RebaseResult, type TransactionIdReport } from './event-store.transaction-ids';
 export type { Snapshot, SnapshotStore } from './snapshot.port';
 export type { SubscriptionHealth, SubscriptionMonitoring } from './event-store.subscription-monitor';

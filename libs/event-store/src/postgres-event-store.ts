@@ -22,6 +22,8 @@ import { loadSnapshot, saveSnapshot } from './event-store.snapshots';
 import type { Snapshot, SnapshotStore } from './snapshot.port';
 import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { PostgresSubscription } from './event-store.subscription';
+import { LogTail, logReader, type LogReader, type LogTailHandler, type LogTailOptions } from './event-store.tail';
+import type { EventFilter } from './event-store.safe-read';
 import type { SubscriptionMonitoring } from './event-store.subscription-monitor';
 import { categoryPattern, prepareAppend, validateFilter, validateReadAll, validateReadStream, type PreparedEvent } from './event-store.validation';
 import { UpcasterRegistry, type Upcaster } from './upcaster.registry';
@@ -64,6 +66,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
   private readonly logger: Logger;
   private readonly notifier: EventNotifier;
   private readonly subscriptions = new Set<PostgresSubscription>();
+  private readonly tails = new Set<LogTail>();
   private readonly pollIntervalMs: number;
   private readonly appendAttempts: number;
   private readonly monitoring?: SubscriptionMonitoring;
@@ -210,6 +213,26 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     return subscription;
   }
 
+  /**
+   * A read-only catch-up-then-live reader of the global log in commit-safe order from a checkpoint
+   * the caller keeps (nothing is stored): for fan-out to clients that resume by position.
+   */
+  tail(options: LogTailOptions, handler: LogTailHandler): LogTail {
+    this.assertOpen();
+    const issues = validateFilter(options.category, options.eventTypes, 'options');
+    if (issues.length > 0) throw new InvalidArgumentError(issues);
+    const tail = new LogTail({ pool: this.pool, notifier: this.notifier, upcasters: this.upcasters, logger: this.logger, pollIntervalMs: this.pollIntervalMs }, options, handler);
+    this.tails.add(tail);
+    return tail;
+  }
+
+  /** Read-only batches of the global log in commit-safe order after a caller-held checkpoint. */
+  reader(filter: EventFilter = {}): LogReader {
+    const issues = validateFilter(filter.category, filter.eventTypes, 'filter');
+    if (issues.length > 0) throw new InvalidArgumentError(issues);
+    return logReader(this.pool, this.upcasters, filter);
+  }
+
   loadSnapshot(streamId: string, name: string, schemaVersion: number): Promise<Snapshot | undefined> {
     this.assertOpen();
     return loadSnapshot(this.pool, streamId, name, schemaVersion);
@@ -253,6 +276,7 @@ export class PostgresEventStore implements EventStore, SnapshotStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.tails].map((t) => t.stop()));
     await this.notifier.close();
   }
 

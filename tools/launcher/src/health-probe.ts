@@ -40,3 +40,22 @@ export async function waitUntilServing(address: string, timeoutMs: number, isAli
   }
   throw new Error(`not SERVING after ${timeoutMs} ms (last health status: ${last})`);
 }
+
+/** Polls `GET <baseUrl>/readyz` until it answers 200 (an HTTP service), or rejects after `timeoutMs`. */
+export async function waitUntilHttpReady(baseUrl: string, timeoutMs: number, isAlive: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'UNKNOWN';
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`exited before it was ready (last readiness: ${last})`);
+    try {
+      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) });
+      last = `HTTP ${res.status}`;
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch (error) {
+      last = `UNREACHABLE (${(error as Error).message})`;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms (last readiness: ${last})`);
+}

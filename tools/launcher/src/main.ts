@@ -19,7 +19,7 @@ import { startEmbeddedPostgres, type PostgresServer } from '@reflux/testing';
 import { ChildService } from './child-service';
 import { Supervisor } from './supervisor';
 import { loadOrCreateDevSecret } from './dev-secret';
-import { waitUntilServing } from './health-probe';
+import { waitUntilHttpReady, waitUntilServing } from './health-probe';
 import { discoverServices, portOf } from './service-catalog';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -83,7 +83,11 @@ async function main(): Promise<void> {
 
   const unexpectedExit = supervisor.onExit;
 
-  const endpoints: { name: string; address: string }[] = [];
+  const endpoints: { name: string; address: string; protocol: 'grpc' | 'http' }[] = [];
+  // Every gRPC service's address, for the services that call them (the gateway's snapshots); absent services stay unset.
+  const grpcAddresses = Object.fromEntries(
+    services.filter((s) => s.protocol === 'grpc').map((s) => [`${s.name.toUpperCase().replace(/-/g, '_')}_ADDRESS`, `127.0.0.1:${portOf(s, env)}`]),
+  );
   for (const service of services) {
     const port = portOf(service, env);
     const address = `127.0.0.1:${port}`;
@@ -93,10 +97,11 @@ async function main(): Promise<void> {
       [...service.nodeArgs, '-r', register, service.entry],
       {
         ...service.env(plant),
+        ...grpcAddresses,
         ...env,
         SERVICE_NAME: service.name,
         GRPC_HOST: '127.0.0.1',
-        GRPC_PORT: String(port),
+        ...(service.protocol === 'http' ? { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), GRPC_PORT: '0' } : { GRPC_PORT: String(port) }),
         DATABASE_URL: databaseUrl,
         EVENT_BUS: 'postgres',
         AUTH_JWT_SECRET: secret,
@@ -113,7 +118,7 @@ async function main(): Promise<void> {
     children.push(child);
     supervisor.watch(child);
     child.start();
-    endpoints.push({ name: service.name, address });
+    endpoints.push({ name: service.name, address, protocol: service.protocol });
     // The other services read ingestion's history from their first window on: it comes up first.
     if (service.name === 'ingestion') {
       try {
@@ -126,12 +131,13 @@ async function main(): Promise<void> {
   }
   for (const [i, endpoint] of endpoints.entries()) {
     try {
-      await waitUntilServing(endpoint.address, 120_000, () => children[i]!.isAlive());
+      if (endpoint.protocol === 'http') await waitUntilHttpReady(`http://${endpoint.address}`, 120_000, () => children[i]!.isAlive());
+      else await waitUntilServing(endpoint.address, 120_000, () => children[i]!.isAlive());
     } catch (error) {
       say(`[${endpoint.name}] did not become ready: ${(error as Error).message}; see ${join(home, 'logs', `${endpoint.name}.log`)}`);
       return shutdown(1);
     }
-    say(`  ${endpoint.name.padEnd(12)} grpc://${endpoint.address}  SERVING`);
+    say(`  ${endpoint.name.padEnd(12)} ${endpoint.protocol}://${endpoint.address}  ${endpoint.protocol === 'http' ? 'READY' : 'SERVING'}`);
   }
 
   // the services run with AUTH_JWT_SECRET=secret, AUTH_JWT_DEVELOPMENT=true: a 7-day cap

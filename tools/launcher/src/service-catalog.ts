@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A Reflux service the launcher can run, with its default gRPC port on 127.0.0.1. */
+/** A Reflux service the launcher can run, with its default port on 127.0.0.1. */
 export interface ServiceEntry {
   readonly name: string;
   readonly defaultPort: number;
+  /**
+   * `grpc`: GRPC_PORT, ready when grpc.health.v1 answers SERVING. `http`: HTTP_PORT, ready when
+   * `GET /readyz` answers 200 (the control-room gateway).
+   */
+  readonly protocol: 'grpc' | 'http';
   /** Environment variable that overrides the port, e.g. REFLUX_INGESTION_PORT. */
   readonly portVariable: string;
   readonly entry: string;
@@ -20,7 +25,11 @@ const DEFAULT_PORTS: Record<string, number> = {
   scheduling: 50053,
   safety: 50054,
   'supply-chain': 50055,
+  'control-room-gateway': 8080,
 };
+
+/** Services that serve HTTP instead of gRPC. */
+const HTTP_SERVICES: ReadonlySet<string> = new Set(['control-room-gateway']);
 
 /**
  * Ingestion keeps a few batches of samples alive for a round trip to the database; a larger young
@@ -52,6 +61,7 @@ export function discoverServices(root: string): ServiceEntry[] {
     .map(([name, defaultPort]) => ({
       name,
       defaultPort,
+      protocol: HTTP_SERVICES.has(name) ? ('http' as const) : ('grpc' as const),
       portVariable: `REFLUX_${name.toUpperCase().replace(/-/g, '_')}_PORT`,
       entry: join(root, 'services', name, 'src', 'main.ts'),
       nodeArgs: NODE_ARGS[name] ?? [],
