@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { T0, TWO_UNIT_PLANT as PLANT, twoUnitPlant } from '../test/fixtures/two-unit-plant';
-import { callScheduling, optimizeAll, schedulingClient, type SchedulingClient } from './adapters/grpc/scheduling.grpc-client';
+import { bearer, callScheduling, optimizeAll, schedulingClient, type SchedulingClient } from './adapters/grpc/scheduling.grpc-client';
 import { dateToTimestamp } from './adapters/grpc/scheduling.grpc-mapper';
 import { AdvisoryPlantLock } from './adapters/postgres/advisory-plant-lock';
 import { inputsStreamId } from './application/plant-inputs';
+import { generateInstance } from './testing/generate-instance';
 import { startSchedulingApp, type SchedulingApp } from './scheduling.app';
 
 const SECRET = 'scheduling-int-secret-of-at-least-32-characters';
@@ -151,6 +152,33 @@ describe('scheduling service on PostgreSQL and gRPC', () => {
     expect(ran.length).toBeGreaterThanOrEqual(1);
     // the lock is taken before the first job is stored, so the second either waits its turn (finished already) or is refused
     for (const r of refused) expect(r).toMatchObject({ status: status.ABORTED, code: 'SCHEDULING.OPTIMIZATION_RUNNING' });
+  });
+
+  it('cancels a running job: the solver stops, the job reads cancelled and nothing is proposed', async () => {
+    await app!.jobs.idle();
+    // the 12 × 6 × 48 benchmark MILP needs tens of seconds: it is still solving when cancelled
+    const problemJson = JSON.stringify({ ...generateInstance({ products: 12, units: 6, periods: 48, formulation: 'milp' }), plant: PLANT });
+    const call = client.optimize({ plantId: PLANT, timeLimitS: 120, mipGapPercent: 0, problemJson }, bearer(planner));
+    const seen: v1.OptimizeResponse[] = [];
+    const ended = new Promise<void>((resolve, reject) => {
+      call.on('data', (m: v1.OptimizeResponse) => seen.push(m));
+      call.on('error', reject);
+      call.on('end', resolve);
+    });
+    const running = await eventually(async () => seen[0]?.job ?? undefined, 'the job to start');
+    expect(running.state).toBe('JOB_STATE_RUNNING');
+    const t0 = Date.now();
+    const { job } = await callScheduling(client, client.cancelJob, { jobId: running.jobId }, planner);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(job).toMatchObject({ state: 'JOB_STATE_CANCELLED', scheduleId: '' });
+    await ended;
+    expect(seen[seen.length - 1].job!.state).toBe('JOB_STATE_CANCELLED');
+    expect((await callScheduling(client, client.getJob, { jobId: running.jobId }, viewer)).job!.state).toBe('JOB_STATE_CANCELLED');
+    const proposals = (await store.readStream(`schedule-${PLANT}`)).filter((e) => e.type === 'ScheduleProposed').map((e) => (e.data as { jobId: string }).jobId);
+    expect(proposals.length).toBeGreaterThan(0);
+    expect(proposals).not.toContain(running.jobId);
+    const again = await failure(callScheduling(client, client.cancelJob, { jobId: running.jobId }, planner));
+    expect(again).toMatchObject({ status: status.FAILED_PRECONDITION, code: 'SCHEDULING.JOB_FINISHED' });
   });
 
   it('re-plans on a UnitTripped event: the proposal leaves the stopped unit out and keeps the frozen window of the published schedule', async () => {
