@@ -5,3 +5,4 @@ export * from './ports';
 export * from './postgres';
 export * from './redis';
 export * from './tcp-proxy';
+export * from './timescale-postgres';
