@@ -50,10 +50,11 @@ function postgresAccount(): { uid: number; gid: number } | undefined {
 
 /**
  * Starts a throw-away cluster of the Debian PostgreSQL server with TimescaleDB preloaded: initdb in
- * a temporary directory, a free loopback port, no durability (fsync off: test data only). Rejects
+ * a temporary directory, a free loopback port, no durability unless `durable` (fsync off: test data
+ * only), the embedded server's WAL settings. Rejects
  * with the reason when the binaries or the extension are missing; never falls back.
  */
-export async function startTimescalePostgres(options: { preload?: boolean } = {}): Promise<PostgresServer & { version: string }> {
+export async function startTimescalePostgres(options: { preload?: boolean; durable?: boolean } = {}): Promise<PostgresServer & { version: string }> {
   const binDir = postgresBinDir();
   const missing = timescaleUnavailableReason(binDir);
   if (missing) throw new Error(`REFLUX_TEST_TIMESCALE=1 but TimescaleDB cannot be started: ${missing}`);
@@ -85,10 +86,11 @@ export async function startTimescalePostgres(options: { preload?: boolean } = {}
     max_worker_processes: '32',
     max_connections: '300',
     shared_buffers: '256MB',
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
+    // Tests: no durability. `durable` (benchmarks) keeps PostgreSQL's defaults, as the embedded server does.
+    ...(options.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
     max_wal_size: '4GB',
+    min_wal_size: '1GB',
+    wal_buffers: '64MB',
     checkpoint_timeout: '15min',
   };
   const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
