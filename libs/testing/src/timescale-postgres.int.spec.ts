@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createTestDatabase } from './postgres';
-import { timescaleRequested, timescaleUnavailableReason } from './timescale-postgres';
+import { startTimescalePostgres, timescaleRequested, timescaleUnavailableReason } from './timescale-postgres';
 
 // Runs in every mode: in the TimescaleDB mode it proves the server is the one asked for.
 describe('test PostgreSQL server', () => {
@@ -29,5 +29,16 @@ describe('test PostgreSQL server', () => {
 
   it('names the missing piece when the server binaries or the extension are absent', () => {
     expect(timescaleUnavailableReason('/nonexistent/bin')).toMatch(/\/nonexistent\/bin\/initdb not found/);
+  });
+
+  it('refuses to start a TimescaleDB cluster it cannot, with the reason, instead of falling back', async () => {
+    const before = process.env['REFLUX_TEST_PG_BINDIR'];
+    process.env['REFLUX_TEST_PG_BINDIR'] = '/nonexistent/bin';
+    try {
+      await expect(startTimescalePostgres()).rejects.toThrow('REFLUX_TEST_TIMESCALE=1 but TimescaleDB cannot be started: /nonexistent/bin/initdb not found');
+    } finally {
+      if (before === undefined) delete process.env['REFLUX_TEST_PG_BINDIR'];
+      else process.env['REFLUX_TEST_PG_BINDIR'] = before;
+    }
   });
 });
