@@ -2,7 +2,12 @@
  * Ingestion throughput and latency through the real gRPC API into a real PostgreSQL (embedded,
  * native partitioning, service-kept rollups folded every 5 s with a 5 s lag and maintenance every
  * 5 s during the run, MeasurementsIngested written to the PostgreSQL outbox in each batch's
- * transaction).
+ * transaction). With BENCH_STORAGE=timescaledb: a Debian PostgreSQL 15 cluster with TimescaleDB
+ * preloaded (the REFLUX_TEST_TIMESCALE server, durable here: fsync and synchronous commit on as
+ * on the embedded server), the hypertable with its continuous aggregates and their refresh
+ * policies, and the raw COPY baseline into an identical hypertable. BENCH_POSTGRES=debian runs
+ * native partitioning on that same server (the like-for-like comparison; the default for native
+ * is the embedded PostgreSQL).
  *
  * The client runs as a child process (load-generator.ts) over a loopback socket:
  * 1. Saturation: one WriteMeasurements stream with up to WINDOW batches in flight for SATURATE_S
@@ -20,7 +25,7 @@
  * The process runs with the service's production Node.js flags (bench/ingestion/node-flags, applied
  * by scripts/bench.mjs).
  *
- * Env: BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_FOLD_MS (5000), BENCH_SATURATE_S (15),
+ * Env: BENCH_STORAGE (native | timescaledb), BENCH_POSTGRES (embedded | debian), BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_FOLD_MS (5000), BENCH_SATURATE_S (15),
  * BENCH_FIXED_S (60: long enough to include rollup folds and the machine's pauses), BENCH_OFFERED (100000).
  */
 import { fork } from 'node:child_process';
@@ -29,7 +34,7 @@ import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import pino from 'pino';
 import { createDevelopmentToken } from '@reflux/grpc';
-import { startEmbeddedPostgres } from '@reflux/testing';
+import { startEmbeddedPostgres, startTimescalePostgres } from '@reflux/testing';
 import { InMemoryTagCatalog } from '../../services/ingestion/src/application/in-memory-tag-catalog';
 import { startIngestionApp } from '../../services/ingestion/src/ingestion.app';
 import { BinaryCopyWriter, copyIn } from '../../services/ingestion/src/adapters/postgres/copy-encoding';
@@ -42,6 +47,8 @@ const BATCH = num('BENCH_BATCH', 10_000);
 const WINDOW = num('BENCH_WINDOW', 4);
 const SECRET = 'bench-secret-of-at-least-thirty-two-characters!';
 const DAY = 86_400_000;
+const STORAGE = process.env['BENCH_STORAGE'] === 'timescaledb' ? 'timescaledb' : 'native';
+if (!['native', 'timescaledb', undefined].includes(process.env['BENCH_STORAGE'])) throw new Error('BENCH_STORAGE must be native or timescaledb');
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -109,12 +116,19 @@ async function rawCopy(url: string, rows: number, baseMs: number, format: 'binar
   await raw.connect();
   const table = `bench_raw_copy_${format}`;
   try {
-    await raw.query(`CREATE TABLE ${table} (LIKE ingestion_samples INCLUDING DEFAULTS, PRIMARY KEY (tag_id, time, seq)) PARTITION BY RANGE (time)`);
-    await raw.query(`CREATE INDEX ON ${table} USING brin (time)`);
-    for (let d = dayStart(baseMs) - DAY; d <= dayStart(Date.now()) + 2 * DAY; d += DAY) {
-      await raw.query(
-        `CREATE TABLE ${partitionName(d).replace('ingestion_samples', table)} PARTITION OF ${table} FOR VALUES FROM ('${new Date(d).toISOString()}') TO ('${new Date(d + DAY).toISOString()}')`,
-      );
+    if (STORAGE === 'timescaledb') {
+      // The service's hypertable: daily chunks, the unique (tag_id, time, seq) index.
+      await raw.query(`CREATE TABLE ${table} (LIKE ingestion_samples INCLUDING DEFAULTS)`);
+      await raw.query(`SELECT create_hypertable('${table}', by_range('time', INTERVAL '1 day'))`);
+      await raw.query(`CREATE UNIQUE INDEX ON ${table} (tag_id, time, seq)`);
+    } else {
+      await raw.query(`CREATE TABLE ${table} (LIKE ingestion_samples INCLUDING DEFAULTS, PRIMARY KEY (tag_id, time, seq)) PARTITION BY RANGE (time)`);
+      await raw.query(`CREATE INDEX ON ${table} USING brin (time)`);
+      for (let d = dayStart(baseMs) - DAY; d <= dayStart(Date.now()) + 2 * DAY; d += DAY) {
+        await raw.query(
+          `CREATE TABLE ${partitionName(d).replace('ingestion_samples', table)} PARTITION OF ${table} FOR VALUES FROM ('${new Date(d).toISOString()}') TO ('${new Date(d + DAY).toISOString()}')`,
+        );
+      }
     }
     await raw.query('CHECKPOINT');
     const batches = Math.ceil(rows / BATCH);
@@ -139,7 +153,8 @@ async function rawCopy(url: string, rows: number, baseMs: number, format: 'binar
 }
 
 async function main(): Promise<void> {
-  const pg = await startEmbeddedPostgres();
+  const debian = STORAGE === 'timescaledb' || process.env['BENCH_POSTGRES'] === 'debian';
+  const pg = debian ? await startTimescalePostgres({ durable: true }) : await startEmbeddedPostgres();
   const catalog = new InMemoryTagCatalog(Array.from({ length: TAGS }, (_, i) => ({ id: tagId(i), plantId: 'bench', unit: 'kg/s' })));
   const app = await startIngestionApp({
     databaseUrl: pg.url,
@@ -148,7 +163,7 @@ async function main(): Promise<void> {
     catalog,
     logger: pino({ level: 'warn' }),
     writer: { maxInFlightSamples: BATCH * WINDOW, maxBatchSamples: Math.max(BATCH, 50_000) },
-    storage: { rollupLagS: 5 },
+    storage: { timescale: STORAGE, rollupLagS: 5 },
     // As deployed: MeasurementsIngested per batch into the PostgreSQL event log, same transaction.
     bus: { kind: 'postgres' },
     maintenanceIntervalMs: 5_000,
@@ -178,9 +193,11 @@ async function main(): Promise<void> {
       const from = performance.now();
       const writtenUpTo = Date.now();
       for (;;) {
+        // TimescaleDB: its refresh policy materialises in the background on its own schedule.
+        const folded = STORAGE === 'timescaledb' ? 'true' : '(SELECT sliced_to >= $1 FROM ingestion_rollup_state)';
         const { rows } = await app.pool.query<{ sliced: boolean; published: boolean }>(
-          `SELECT (SELECT sliced_to >= $1 FROM ingestion_rollup_state) AS sliced, NOT EXISTS (SELECT 1 FROM ingestion_batches WHERE NOT published) AS published`,
-          [new Date(writtenUpTo)],
+          `SELECT ${folded} AS sliced, NOT EXISTS (SELECT 1 FROM ingestion_batches WHERE NOT published) AS published`,
+          STORAGE === 'timescaledb' ? [] : [new Date(writtenUpTo)],
         );
         if (rows[0].sliced && rows[0].published) break;
         if (performance.now() - from > 180_000) throw new Error('the service did not settle within 180 s after the saturation phase');
@@ -201,12 +218,14 @@ async function main(): Promise<void> {
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
   console.log(
-    `ingestion via gRPC WriteMeasurements (client in its own process): ${TAGS} tags, batches of ${BATCH}, window ${WINDOW}; ` +
+    `ingestion via gRPC WriteMeasurements (client in its own process) into ${STORAGE === 'timescaledb' ? 'TimescaleDB' : 'native partitioning'}: ${TAGS} tags, batches of ${BATCH}, window ${WINDOW}; ` +
       `sent ${result.totalSamples}, stored ${stored}, failed or rejecting batches ${result.failedBatches}`,
   );
   console.log(
     JSON.stringify({
       path: 'grpc',
+      storage: STORAGE,
+      server: debian ? 'debian-postgresql' : 'embedded-postgresql',
       tags: TAGS,
       batchSamples: BATCH,
       samplesPerSecond: Math.round(samplesPerSecond),

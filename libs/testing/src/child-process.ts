@@ -13,7 +13,7 @@ export function spawnUntilReady<T>(
   command: string,
   args: readonly string[],
   ready: (line: string) => T | undefined,
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; detached?: boolean } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; detached?: boolean; uid?: number; gid?: number } = {},
 ): Promise<{ process: RunningProcess; value: T }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
@@ -22,6 +22,8 @@ export function spawnUntilReady<T>(
       env: options.env ?? process.env,
       // Own process group: a terminal's Ctrl-C reaches only the owner, which stops it in order.
       detached: options.detached ?? false,
+      uid: options.uid,
+      gid: options.gid,
     });
     let output = '';
     let settled = false;

@@ -6,3 +6,4 @@ export * from './postgres';
 export * from './redis';
 export * from './tcp-proxy';
 export * from './pki';
+export * from './timescale-postgres';

@@ -5,7 +5,7 @@ import { EVENT_TYPES, integrationEvents } from '@reflux/contracts';
 import { PostgresEventStore } from '@reflux/event-store';
 import { loadPlatformProto } from '@reflux/grpc';
 import { KafkaEventBus, TransactionalOutbox } from '@reflux/messaging';
-import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings, startTcpProxy, type TcpProxy } from '@reflux/testing';
+import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings, startTcpProxy, type TcpProxy, testStorageMode } from '@reflux/testing';
 import { INGESTION_SERVICE } from './adapters/grpc/ingestion.grpc-service';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
 import { INGESTION_OUTBOX_CATEGORY, startIngestionApp, type IngestionApp } from './ingestion.app';
@@ -55,7 +55,7 @@ describe('ingestion health and shutdown during a Kafka broker outage', () => {
     app = await startIngestionApp({
       databaseUrl: db.url,
       databasePoolMax: 4,
-      storage: { timescale: 'native' },
+      storage: { timescale: testStorageMode() },
       grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
       catalog: new InMemoryTagCatalog([tag('FI-101', { plantId, unit: 'kg/s' })]),
       logger,

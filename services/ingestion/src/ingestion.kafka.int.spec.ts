@@ -3,7 +3,7 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type Service
 import { EVENT_TYPES, type IntegrationEvent } from '@reflux/contracts';
 import { PostgresEventStore } from '@reflux/event-store';
 import { KafkaEventBus } from '@reflux/messaging';
-import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings } from '@reflux/testing';
+import { kafkaBrokers, kafkaIdempotenceSupported, kafkaTestTopicSettings, testStorageMode } from '@reflux/testing';
 import { loadProtoPackage } from '@reflux/proto';
 import { toTimestamp } from './adapters/grpc/ingestion.grpc-mappers';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
@@ -41,7 +41,7 @@ describe('ingestion with EVENT_BUS=kafka', () => {
     app = await startIngestionApp({
       databaseUrl: db.url,
       databasePoolMax: 4,
-      storage: { timescale: 'native' },
+      storage: { timescale: testStorageMode() },
       grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
       catalog: new InMemoryTagCatalog([tag('FI-101', { plantId: alpha, unit: 'kg/s' }), tag('TI-102', { plantId: alpha }), tag('FI-201', { plantId: beta, unit: 'kg/s' })]),
       logger,

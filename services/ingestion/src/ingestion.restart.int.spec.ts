@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createRedisClient } from '@reflux/redis';
-import { requireTestUrl } from '@reflux/testing';
+import { requireTestUrl, testStorageMode } from '@reflux/testing';
 import { RedisLatestValueCache } from './adapters/redis/redis-latest-value-cache';
 import { InMemoryTagCatalog } from './application/in-memory-tag-catalog';
 import type { LatestValueCache } from './application/latest-value-cache.port';
@@ -28,7 +28,7 @@ describe('exception filter across restarts of the ingestion service', () => {
     startIngestionApp({
       databaseUrl: db.url,
       databasePoolMax: 4,
-      storage: { timescale: 'native' },
+      storage: { timescale: testStorageMode() },
       grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
       catalog: tags(),
       logger,

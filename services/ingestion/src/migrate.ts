@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { databaseSslCa, loadConfigOrExit } from '@reflux/config';
 import { createPgPool } from '@reflux/database';
 import { migrateEventStore } from '@reflux/event-store';
@@ -6,7 +7,8 @@ import { ingestionConfigSchema } from './ingestion.config';
 
 /**
  * `node -r ./scripts/register.cjs services/ingestion/src/migrate.ts`: applies the event-store
- * migrations (outbox), detects TimescaleDB and applies the ingestion schema migrations, then exits (a Kubernetes Job / compose one-shot before the
+ * migrations (outbox), detects TimescaleDB and applies the ingestion schema migrations (and, on TimescaleDB, the retention,
+ * compression and refresh policies of the configuration), then exits (a Kubernetes Job / compose one-shot before the
  * service starts with DATABASE_MIGRATE_ON_START=false). Advisory-locked, so it may race replicas.
  */
 async function migrate(): Promise<void> {
@@ -22,7 +24,7 @@ async function migrate(): Promise<void> {
       retentionDays: config.INGESTION_RETENTION_DAYS,
       compressAfterDays: config.INGESTION_COMPRESS_AFTER_DAYS,
       backfillHorizonS: config.INGESTION_BACKFILL_HORIZON_S,
-    });
+    }, true, pino({ base: { service: config.SERVICE_NAME } }));
     process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: config.SERVICE_NAME, mode, msg: 'migrations applied' })}\n`);
   } finally {
     await pool.end();

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import pino from 'pino';
-import { createTestDatabase } from '@reflux/testing';
+import { createTestDatabase, testStorageMode } from '@reflux/testing';
 import { CachedLatestSamples } from '../src/application/cached-latest-samples';
 import { HistoryReader } from '../src/application/history-reader';
 import { DEFAULT_READ_LIMITS } from '../src/domain/read-limits';
@@ -31,7 +31,7 @@ export async function openStack(
   opts: { writer?: Partial<MeasurementWriterConfig>; storage?: Partial<StorageOptions>; clock?: () => number; poolMax?: number } = {},
 ): Promise<IngestionStack> {
   const pool = new Pool({ connectionString: url, max: opts.poolMax ?? 4 });
-  const storage = await openIngestionStorage(pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: 'native', ...opts.storage }, logger);
+  const storage = await openIngestionStorage(pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: testStorageMode(), ...opts.storage }, logger);
   const catalog = new InMemoryTagCatalog(tags);
   const cache = new InProcessLatestValueCache();
   const writer = new MeasurementWriter({ catalog, store: storage.store, cache, logger, clock: opts.clock }, { ...DEFAULT_WRITER_CONFIG, ...opts.writer });
@@ -50,6 +50,22 @@ export async function openStack(
       await pool.end();
     },
   };
+}
+
+/**
+ * Materialises the rollups of everything written so far, as a refresh policy run (TimescaleDB) or
+ * a fold (native) would: later writes before that point are late writes. On TimescaleDB the refresh
+ * policies are paused first, so that no policy run repairs late writes behind the test's back.
+ */
+export async function materialiseRollups(stack: IngestionStack): Promise<void> {
+  if (stack.storage.rollups) {
+    await stack.storage.rollups.fold();
+    return;
+  }
+  await stack.pool.query(
+    `SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
+  );
+  for (const view of ['ingestion_rollup_1m', 'ingestion_rollup_1h']) await stack.pool.query(`CALL refresh_continuous_aggregate('${view}', NULL, NULL)`);
 }
 
 export { createTestDatabase };

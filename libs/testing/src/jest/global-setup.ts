@@ -2,6 +2,7 @@ import { containersRequested, startContainers } from '../containers';
 import { hasKcat, startKafkaMockCluster } from '../kafka-mock';
 import { startEmbeddedPostgres } from '../postgres';
 import { hasRedisServer, startRedisServer } from '../redis';
+import { startTimescalePostgres, timescaleRequested } from '../timescale-postgres';
 
 type Stop = () => Promise<void>;
 declare global {
@@ -14,6 +15,8 @@ declare global {
  *   REFLUX_TEST_POSTGRES_URL, REFLUX_TEST_REDIS_URL, REFLUX_TEST_KAFKA_BROKERS.
  * A server that cannot be started leaves its variable unset; tests that need it then fail with a
  * message that says what to install (they never skip silently).
+ * With REFLUX_TEST_TIMESCALE=1 PostgreSQL is a Debian PostgreSQL cluster with TimescaleDB preloaded
+ * instead of the embedded one; when that cannot be started the run fails with the reason.
  */
 export default async function globalSetup(): Promise<void> {
   const stops: Stop[] = [];
@@ -32,7 +35,15 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const tasks: Promise<void>[] = [];
-  if (!process.env['REFLUX_TEST_POSTGRES_URL']) {
+  if (!process.env['REFLUX_TEST_POSTGRES_URL'] && timescaleRequested()) {
+    tasks.push(
+      startTimescalePostgres().then((pg) => {
+        stops.push(() => pg.stop());
+        process.env['REFLUX_TEST_POSTGRES_URL'] = pg.url;
+        log(`PostgreSQL with TimescaleDB ${pg.version} at ${pg.url}`);
+      }),
+    );
+  } else if (!process.env['REFLUX_TEST_POSTGRES_URL']) {
     tasks.push(
       startEmbeddedPostgres().then((pg) => {
         stops.push(() => pg.stop());
@@ -64,5 +75,10 @@ export default async function globalSetup(): Promise<void> {
       );
     } else log('kcat not found (apt-get install kcat): Kafka adapter tests will fail');
   }
-  await Promise.all(tasks);
+  const failed = (await Promise.allSettled(tasks)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Jest runs no teardown after a failed setup: stop what did start, then fail with the reason.
+    await Promise.allSettled(stops.map((stop) => stop()));
+    throw failed.reason;
+  }
 }

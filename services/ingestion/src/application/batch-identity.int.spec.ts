@@ -1,3 +1,4 @@
+import { testStorageMode } from '@reflux/testing';
 import { migrateIngestionSchema, DEFAULT_STORAGE_OPTIONS } from '../adapters/postgres/ingestion.schema';
 import { createTestDatabase, openStack, tag, type IngestionStack } from '../../test/fixture';
 
@@ -65,7 +66,7 @@ describe('batch ids per writer, with a payload hash', () => {
       await old.pool.query(`ALTER TABLE ingestion_batches DROP COLUMN writer, DROP COLUMN payload_hash`);
       await old.pool.query(`ALTER TABLE ingestion_batches ADD PRIMARY KEY (client_batch_id)`);
       await old.pool.query(`DELETE FROM reflux_schema_migrations WHERE module = 'ingestion' AND id = '0008_batch_writers'`);
-      await migrateIngestionSchema(old.pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: 'native' });
+      await migrateIngestionSchema(old.pool, { ...DEFAULT_STORAGE_OPTIONS, timescale: testStorageMode() });
       const { rows } = await old.pool.query(`SELECT writer, payload_hash FROM ingestion_batches WHERE client_batch_id = 'old-1'`);
       expect(rows).toEqual([{ writer: '', payload_hash: null }]);
       // A retry in flight across the upgrade, now authenticated: not written twice.

@@ -1,4 +1,4 @@
-import { createTestDatabase, openStack, tag, type IngestionStack } from '../../test/fixture';
+import { createTestDatabase, materialiseRollups, openStack, tag, type IngestionStack } from '../../test/fixture';
 import { severityOf, StatusCodes } from '../domain/quality';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -14,13 +14,15 @@ describe('HistoryReader on PostgreSQL', () => {
     db = await createTestDatabase('ingestion_reader');
     stack = await openStack(db.url, [tag('TI-1'), tag('XV-1', { stepped: true }), tag('TI-2'), tag('KB-1', { duplicatePolicy: 'keep-both' })], { clock: now });
     // Written out of order on purpose: minute 1 first, then minute 0 backwards, then a replacement.
+    const w = (id: string, n: string, samples: [number, number, number?][]) =>
+      stack.writer.write({ clientBatchId: `${id}-${n}`, samples: samples.map(([s, value, quality]) => ({ tagId: id, timeMs: at(s), value, quality })) });
+    for (const id of ['TI-1', 'XV-1']) await w(id, 'm1', [[90, 100, B], [60, 40, U]]);
+    // The rollups hold minute 1 (a refresh policy or fold ran): what follows arrives late.
+    await materialiseRollups(stack);
     for (const id of ['TI-1', 'XV-1']) {
-      const w = (n: string, samples: [number, number, number?][]) =>
-        stack.writer.write({ clientBatchId: `${id}-${n}`, samples: samples.map(([s, value, quality]) => ({ tagId: id, timeMs: at(s), value, quality })) });
-      await w('m1', [[90, 100, B], [60, 40, U]]);
-      await w('m0-late', [[40, 30]]);
-      await w('m0-early', [[20, 20], [0, 10]]);
-      await w('fix', [[20, 50]]);
+      await w(id, 'm0-late', [[40, 30]]);
+      await w(id, 'm0-early', [[20, 20], [0, 10]]);
+      await w(id, 'fix', [[20, 50]]);
     }
   });
   afterAll(async () => {
@@ -42,7 +44,7 @@ describe('HistoryReader on PostgreSQL', () => {
     // Queued buckets (the writes lie before the rollup watermark) are read from raw samples meanwhile.
     expect((await stack.reader.readAggregates(minutes)).get('TI-1')).toEqual(expectedMinutes);
     expect((await stack.reader.readAggregates(hours)).get('TI-1')).toEqual(expectedHour);
-    await stack.storage.rollups!.recomputeDirty();
+    await stack.storage.lateBuckets.recomputeDirty();
     const { rows } = await stack.pool.query(
       `SELECT (SELECT count(*)::int FROM ingestion_rollup_1m WHERE tag_id = 'TI-1') AS minutes, (SELECT count(*)::int FROM ingestion_rollup_dirty) AS queued`,
     );
@@ -61,7 +63,7 @@ describe('HistoryReader on PostgreSQL', () => {
     const expected = [{ startMs: T0, endMs: at(60), count: 6, avg: 6.5, min: 5, max: 8, first: 5, last: 8 }];
     const rawOnly = stack.rawOnlyReader;
     expect((await rawOnly.readAggregates(query)).get('KB-1')).toEqual(expected);
-    await stack.storage.rollups!.recomputeDirty();
+    await stack.storage.lateBuckets.recomputeDirty();
     expect((await stack.reader.readAggregates(query)).get('KB-1')).toEqual(expected);
   });
 

@@ -1,3 +1,4 @@
+import { testStorageMode } from '@reflux/testing';
 import { PostgresEventStore } from '@reflux/event-store';
 import { PostgresEventBus } from '@reflux/messaging';
 import type { IntegrationEvent } from '@reflux/contracts';
@@ -13,7 +14,7 @@ describe('MeasurementsIngested through the PostgreSQL outbox', () => {
     try {
       app = await startIngestionApp({
         databaseUrl: db.url,
-        storage: { timescale: 'native' },
+        storage: { timescale: testStorageMode() },
         grpc: { host: '127.0.0.1', port: 0, auth: { disabled: true } },
         catalog: new InMemoryTagCatalog([tag('FI-1', { plantId: 'alpha' }), tag('FI-2', { plantId: 'beta' })]),
         logger,

@@ -1,3 +1,4 @@
+import { testStorageMode } from '@reflux/testing';
 import { credentials, loadPackageDefinition, Metadata, status, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { createDevelopmentToken, decodeGrpcError } from '@reflux/grpc';
 import { loadProtoPackage } from '@reflux/proto';
@@ -37,7 +38,7 @@ describe('IngestionService over gRPC', () => {
     app = await startIngestionApp({
       databaseUrl: db.url,
       databasePoolMax: 4,
-      storage: { timescale: 'native' },
+      storage: { timescale: testStorageMode() },
       grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET], development: true } } },
       catalog: new InMemoryTagCatalog([tag('TI-1'), tag('PI-1', { unit: 'bar', plantId: 'p2', stepped: true })]),
       logger,

@@ -6,7 +6,9 @@ import { migrateIngestionSchema, type StorageMode, type StorageOptions } from '.
 import { PartitionManager } from './partition-manager';
 import { PostgresHistoryStore } from './postgres-history-store';
 import { PostgresSampleStore } from './postgres-sample-store';
+import type { LateBucketUpkeep } from './late-bucket-upkeep';
 import { RollupMaintainer } from './rollup-maintainer';
+import { TimescaleRollupRefresher } from './timescale-rollup-refresher';
 
 /** How often the rollup fold runs by default, ms. */
 export const DEFAULT_FOLD_INTERVAL_MS = 5_000;
@@ -18,6 +20,8 @@ export interface IngestionStorage {
   /** Native mode only. */
   readonly partitions?: PartitionManager;
   readonly rollups?: RollupMaintainer;
+  /** Both modes: recomputes rollup buckets touched by late writes (the native rollups, or TimescaleDB's continuous aggregates). */
+  readonly lateBuckets: LateBucketUpkeep;
   /** With an outbox: appends committed batches' MeasurementsIngested events to the event log. */
   readonly publisher?: IngestedEventPublisher;
   /**
@@ -43,22 +47,22 @@ export async function openIngestionStorage(
   outbox?: IngestionEventOutbox,
 ): Promise<IngestionStorage> {
   const publisher = outbox ? new IngestedEventPublisher(pool, outbox, logger) : undefined;
-  const mode = await migrateIngestionSchema(pool, options, migrate);
+  const mode = await migrateIngestionSchema(pool, options, migrate, logger);
   const partitions = mode === 'native' ? new PartitionManager(pool) : undefined;
   const rollups = mode === 'native' ? new RollupMaintainer(pool, options.rollupLagS * 1000) : undefined;
-  const store = new PostgresSampleStore(pool, mode, partitions, rollups, logger, publisher);
+  const lateBuckets: LateBucketUpkeep = rollups ?? new TimescaleRollupRefresher(pool);
+  const store = new PostgresSampleStore(pool, mode, partitions, lateBuckets, logger, publisher);
   const history = new PostgresHistoryStore(pool, mode);
   logger.info({ mode }, 'ingestion storage ready');
 
   const upkeep = async (nowMs: number) => {
     let droppedPartitions: string[] = [];
-    let recomputedBuckets = 0;
     if (partitions) {
       await partitions.refresh();
       await partitions.ensureAhead(nowMs, options.partitionsAheadDays);
       droppedPartitions = await partitions.dropExpired(nowMs, options.retentionDays);
     }
-    if (rollups) recomputedBuckets = await rollups.recomputeDirty();
+    const recomputedBuckets = await lateBuckets.recomputeDirty();
     return { droppedPartitions, recomputedBuckets };
   };
   const finish = async () => {
@@ -79,6 +83,7 @@ export async function openIngestionStorage(
     history,
     partitions,
     rollups,
+    lateBuckets,
     publisher,
     maintain,
     startMaintenance(intervalMs, foldIntervalMs = DEFAULT_FOLD_INTERVAL_MS) {
@@ -112,7 +117,7 @@ export async function openIngestionStorage(
         if (foldTimer) clearInterval(foldTimer);
         await running;
         await folding;
-        await rollups?.idle();
+        await lateBuckets.idle();
       };
     },
   };

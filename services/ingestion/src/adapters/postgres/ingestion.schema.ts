@@ -1,6 +1,9 @@
 import type { Pool } from 'pg';
 import { runMigrations, sqlMigration, type Migration } from '@reflux/database';
-import { USABLE, GOOD } from './sql-fragments';
+import type { Logger } from 'pino';
+import { SAMPLE_COLUMNS } from './sql-fragments';
+import { applyTimescalePolicies, timescaleMigrations } from './timescale-schema';
+import { timescaleSupport } from './timescale-support';
 
 export type StorageMode = 'timescaledb' | 'native';
 
@@ -31,19 +34,20 @@ export const DEFAULT_STORAGE_OPTIONS: StorageOptions = {
   rollupLagS: 120,
 };
 
-/** Whether TimescaleDB is installed in this database, or at least available to install. */
-export async function detectTimescale(pool: Pool): Promise<{ installed: string | null; available: string | null }> {
-  const installed = await pool.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
-  const available = await pool.query<{ default_version: string }>(`SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb'`);
-  return { installed: installed.rows[0]?.extversion ?? null, available: available.rows[0]?.default_version ?? null };
-}
-
 /**
  * Decides the storage mode and brings the schema up to date (`apply`), or — when a migration job
  * owns the schema (DATABASE_MIGRATE_ON_START=false) — checks that nothing is pending and refuses to
- * start otherwise. Returns the mode in use.
+ * start otherwise. Returns the mode in use. On a new database `auto` takes TimescaleDB only when
+ * timescaleSupport says it is usable, and logs why it took native partitioning otherwise; then the
+ * recorded migrations decide. With TimescaleDB, `apply` also brings the retention, compression and
+ * refresh policies in line with the options (they follow configuration changes).
  */
-export async function migrateIngestionSchema(pool: Pool, options: StorageOptions, apply = true): Promise<StorageMode> {
+export async function migrateIngestionSchema(
+  pool: Pool,
+  options: StorageOptions,
+  apply = true,
+  logger?: Pick<Logger, 'info' | 'warn'>,
+): Promise<StorageMode> {
   const recorded = await pool
     .query<{ id: string }>(`SELECT id FROM reflux_schema_migrations WHERE module = 'ingestion' AND id LIKE '0002_%'`)
     .then((r) => r.rows[0]?.id, () => undefined);
@@ -51,17 +55,15 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
   if (recorded) {
     mode = recorded === '0002_timescaledb_samples' ? 'timescaledb' : 'native';
   } else {
-    const ts = await detectTimescale(pool);
-    const offered = ts.installed !== null || ts.available !== null;
-    if (options.timescale === 'timescaledb' && !offered) throw new Error('INGESTION_TIMESCALE=timescaledb but the timescaledb extension is not available on this server');
-    mode = options.timescale !== 'native' && offered ? 'timescaledb' : 'native';
+    mode = await chooseMode(pool, options.timescale, logger);
   }
   const migrations: Migration[] =
     mode === 'timescaledb'
-      ? [common, timescaleSamples(options), batchEvents, batchWriters]
+      ? [common, ...timescaleMigrations(options, [batchEvents, batchWriters])]
       : [common, nativeSamples, nativeRollupWatermark, batchEvents, nativeDirtyQueue, nativeTimeIndex, nativeRollupSlices, batchWriters];
   if (apply) {
     await runMigrations(pool, { module: 'ingestion', migrations });
+    if (mode === 'timescaledb') await applyTimescalePolicies(pool, options, logger);
   } else {
     const applied = await pool
       .query<{ id: string }>(`SELECT id FROM reflux_schema_migrations WHERE module = 'ingestion'`)
@@ -72,6 +74,18 @@ export async function migrateIngestionSchema(pool: Pool, options: StorageOptions
     }
   }
   return mode;
+}
+
+async function chooseMode(pool: Pool, wanted: StorageOptions['timescale'], logger?: Pick<Logger, 'info' | 'warn'>): Promise<StorageMode> {
+  if (wanted === 'native') return 'native';
+  const support = await timescaleSupport(pool);
+  if (!support.usable && wanted === 'timescaledb') throw new Error(`INGESTION_TIMESCALE=timescaledb but ${support.reason}`);
+  if (support.usable) {
+    logger?.info({ reason: support.reason }, 'ingestion storage: TimescaleDB');
+    return 'timescaledb';
+  }
+  logger?.warn({ reason: support.reason }, 'ingestion storage: native partitioning (INGESTION_TIMESCALE=auto and TimescaleDB not usable)');
+  return 'native';
 }
 
 const common = sqlMigration(
@@ -109,14 +123,6 @@ const batchWriters = sqlMigration(
   `ALTER TABLE ingestion_batches ALTER COLUMN writer DROP DEFAULT`,
 );
 
-const sampleColumns = `tag_id text NOT NULL,
-     time timestamptz NOT NULL,
-     seq bigint NOT NULL DEFAULT 0,
-     value double precision NOT NULL,
-     quality integer NOT NULL,
-     -- times the sample was replaced (duplicate policy "replace"); tells the writer which rows changed
-     revision integer NOT NULL DEFAULT 0`;
-
 const rollupTable = (name: string) => `CREATE TABLE ${name} (
      tag_id text NOT NULL,
      bucket timestamptz NOT NULL,
@@ -141,7 +147,7 @@ const rollupTable = (name: string) => `CREATE TABLE ${name} (
 const nativeSamples = sqlMigration(
   '0002_native_samples',
   `CREATE TABLE ingestion_samples (
-     ${sampleColumns},
+     ${SAMPLE_COLUMNS},
      PRIMARY KEY (tag_id, time, seq)
    ) PARTITION BY RANGE (time)`,
   rollupTable('ingestion_rollup_1m'),
@@ -204,49 +210,3 @@ const nativeRollupSlices = sqlMigration(
      ADD CONSTRAINT ingestion_rollup_state_sliced CHECK (folded_to <= sliced_to AND sliced_to <= watermark)`,
   rollupTable('ingestion_rollup_open'),
 );
-
-/**
- * TimescaleDB, with the statements as its documentation gives them: a hypertable with daily chunks,
- * compression segmented by tag, a retention policy, and continuous aggregates for 1-minute and
- * 1-hour statistics with the same columns as the native rollup tables (real-time aggregation on,
- * so the not-yet-materialised recent buckets are computed from raw data at query time).
- */
-function timescaleSamples(o: StorageOptions): Migration {
-  const cagg = (name: string, width: string, scheduleInterval: string) => [
-    `CREATE MATERIALIZED VIEW ${name}
-     WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-     SELECT tag_id,
-            time_bucket(INTERVAL '${width}', time) AS bucket,
-            count(*) AS sample_count,
-            count(*) FILTER (WHERE ${GOOD()}) AS good_count,
-            count(*) FILTER (WHERE ${USABLE()}) AS usable_count,
-            coalesce(sum(value) FILTER (WHERE ${USABLE()}), 0) AS value_sum,
-            min(value) FILTER (WHERE ${USABLE()}) AS value_min,
-            max(value) FILTER (WHERE ${USABLE()}) AS value_max,
-            min(time) FILTER (WHERE ${USABLE()}) AS first_time,
-            first(value, time) FILTER (WHERE ${USABLE()}) AS first_value,
-            max(time) FILTER (WHERE ${USABLE()}) AS last_time,
-            last(value, time) FILTER (WHERE ${USABLE()}) AS last_value
-     FROM ingestion_samples
-     GROUP BY tag_id, bucket
-     WITH NO DATA`,
-    // Refresh everything writes may still reach (the backfill horizon), leaving the open bucket.
-    `SELECT add_continuous_aggregate_policy('${name}',
-       start_offset => INTERVAL '${o.backfillHorizonS + 7200} seconds',
-       end_offset => INTERVAL '${width}',
-       schedule_interval => INTERVAL '${scheduleInterval}')`,
-  ];
-  return sqlMigration(
-    '0002_timescaledb_samples',
-    `CREATE EXTENSION IF NOT EXISTS timescaledb`,
-    `CREATE TABLE ingestion_samples (${sampleColumns})`,
-    `SELECT create_hypertable('ingestion_samples', by_range('time', INTERVAL '1 day'))`,
-    `CREATE UNIQUE INDEX ingestion_samples_tag_time ON ingestion_samples (tag_id, time, seq)`,
-    `ALTER TABLE ingestion_samples SET (timescaledb.compress, timescaledb.compress_segmentby = 'tag_id')`,
-    `SELECT add_compression_policy('ingestion_samples', INTERVAL '${o.compressAfterDays} days')`,
-    `SELECT add_retention_policy('ingestion_samples', INTERVAL '${o.retentionDays} days')`,
-    ...cagg('ingestion_rollup_1m', '1 minute', '1 minute'),
-    ...cagg('ingestion_rollup_1h', '1 hour', '15 minutes'),
-  );
-}
-

@@ -9,7 +9,7 @@ describe('native partitioning', () => {
   const now = Date.now();
   beforeAll(async () => {
     db = await createTestDatabase('ingestion_partitions');
-    stack = await openStack(db.url, [tag('TI-1')], { storage: { retentionDays: 10, partitionsAheadDays: 2 }, writer: { backfillHorizonS: 20 * 86_400 } });
+    stack = await openStack(db.url, [tag('TI-1')], { storage: { timescale: 'native', retentionDays: 10, partitionsAheadDays: 2 }, writer: { backfillHorizonS: 20 * 86_400 } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -47,7 +47,7 @@ describe('native partitioning', () => {
   });
 
   it('lets two storage instances create the same partition concurrently', async () => {
-    const other = await openStack(db.url, [tag('TI-1')], { storage: { retentionDays: 10 }, writer: { backfillHorizonS: 20 * 86_400 } });
+    const other = await openStack(db.url, [tag('TI-1')], { storage: { timescale: 'native', retentionDays: 10 }, writer: { backfillHorizonS: 20 * 86_400 } });
     try {
       const t = now - 5 * DAY;
       const acks = await Promise.all([

@@ -47,7 +47,13 @@ const toStats = (r: StatsRow): BucketStats => ({
   lastValue: r.last_value,
 });
 
-/** History queries over `ingestion_samples` and its rollups (native tables or continuous aggregates). */
+/**
+ * History queries over `ingestion_samples` and its rollups (native tables or continuous
+ * aggregates). Rollup buckets queued in `ingestion_rollup_dirty` (touched by late writes) are read
+ * from raw samples in both modes, so statistics are exact before the rollups catch up. The first
+ * and last values of continuous aggregate rows are looked up at their first and last times by
+ * (time, seq), as for raw samples: TimescaleDB's first()/last() leave ties at one time unordered.
+ */
 export class PostgresHistoryStore implements SampleHistoryStore {
   constructor(
     private readonly pool: Pool,
@@ -104,7 +110,6 @@ export class PostgresHistoryStore implements SampleHistoryStore {
     const materialisedTo = useRollups ? await this.materialisedTo(toMs) : fromMs;
     const parts = planSources(fromMs, toMs, bucketMs, materialisedTo);
     const params: unknown[] = [tagIds, bucketMs];
-    const dirtyNative = this.mode === 'native';
     const queued = (r: string, lo: string, hi: string) =>
       `EXISTS (SELECT 1 FROM ingestion_rollup_dirty d WHERE d.tag_id = ${r}.tag_id AND d.bucket >= ${lo} AND d.bucket < ${hi})`;
     const selects = parts.flatMap((p) => {
@@ -120,9 +125,6 @@ export class PostgresHistoryStore implements SampleHistoryStore {
         ];
       }
       const inRange = `r.tag_id = ANY($1) AND r.bucket >= ${lo} AND r.bucket < ${hi}`;
-      if (!dirtyNative) {
-        return [`SELECT ${ROLLUP_COLUMNS} FROM ${p.source === '1h' ? 'ingestion_rollup_1h' : 'ingestion_rollup_1m'} r WHERE ${inRange}`];
-      }
       // Queued (dirty) minutes are read from raw samples; hours holding one from the 1-minute rollup.
       const hourOf = `date_bin(INTERVAL '1 hour', r.bucket, ${ORIGIN})`;
       const notQueuedMinute = `NOT ${queued('r', 'r.bucket', "r.bucket + INTERVAL '1 minute'")}`;
@@ -134,13 +136,14 @@ export class PostgresHistoryStore implements SampleHistoryStore {
            GROUP BY 1, 2`,
         ),
       ];
+      const rollup = (sql: string) => (this.mode === 'timescaledb' ? withFirstLastValues(sql) : sql);
       if (p.source === '1m') {
-        out.push(`SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange} AND ${notQueuedMinute}`);
+        out.push(rollup(`SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange} AND ${notQueuedMinute}`));
       } else {
         out.push(
-          `SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1h r WHERE ${inRange} AND NOT ${queued('r', 'r.bucket', "r.bucket + INTERVAL '1 hour'")}`,
-          `SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange}
-             AND ${queued('r', hourOf, `${hourOf} + INTERVAL '1 hour'`)} AND ${notQueuedMinute}`,
+          rollup(`SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1h r WHERE ${inRange} AND NOT ${queued('r', 'r.bucket', "r.bucket + INTERVAL '1 hour'")}`),
+          rollup(`SELECT ${ROLLUP_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM ingestion_rollup_1m r WHERE ${inRange}
+             AND ${queued('r', hourOf, `${hourOf} + INTERVAL '1 hour'`)} AND ${notQueuedMinute}`),
         );
       }
       return out;

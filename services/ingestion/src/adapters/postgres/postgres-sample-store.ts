@@ -12,8 +12,9 @@ import type { IngestedEventPublisher } from '../bus/ingested-event.publisher';
 import { BinaryCopyWriter, copyIn } from './copy-encoding';
 import type { StorageMode } from './ingestion.schema';
 import type { PartitionManager } from './partition-manager';
-import type { RollupMaintainer } from './rollup-maintainer';
+import type { LateBucketUpkeep } from './late-bucket-upkeep';
 import { ORIGIN, ROLLUP_LOCK } from './sql-fragments';
+import { TIMESCALE_LATE_AFTER_S } from './timescale-rollup-refresher';
 
 const POLICY_CODE = { replace: 0, 'keep-first': 1, 'keep-both': 2 } as const;
 const MINUTE_MS = 60_000;
@@ -25,7 +26,8 @@ const MINUTE_MS = 60_000;
  * and one INSERT … ON CONFLICT per duplicate policy, sorted by key so that concurrent writers lock
  * rows in the same order. On native PostgreSQL, samples before the rollup watermark queue their
  * 1-minute buckets for recomputation in the same transaction; RollupMaintainer recomputes them soon
- * after, in bulk.
+ * after, in bulk. On TimescaleDB, samples older than TIMESCALE_LATE_AFTER_S by the database clock
+ * queue theirs the same way, for TimescaleRollupRefresher.
  * The batch's MeasurementsIngested summaries are stored with its id, in the same transaction, for
  * the IngestedEventPublisher.
  */
@@ -36,7 +38,7 @@ export class PostgresSampleStore implements SampleWriteStore {
     private readonly pool: Pool,
     private readonly mode: StorageMode,
     private readonly partitions: PartitionManager | undefined,
-    private readonly rollups: RollupMaintainer | undefined,
+    private readonly rollups: LateBucketUpkeep | undefined,
     private readonly logger: Logger,
     private readonly publisher?: IngestedEventPublisher,
   ) {}
@@ -80,7 +82,8 @@ export class PostgresSampleStore implements SampleWriteStore {
       const watermark = claim.rows[0].watermark;
       if (samples.length > 0) {
         if (await this.tryDirectCopy(client, samples, policyOf)) {
-          if (watermark) dirty = await queueLateBuckets(client, samples, watermark.getTime());
+          const before = watermark ?? (await lateBound(client));
+          dirty = await queueLateBuckets(client, samples, before.getTime());
         } else {
           await this.copyToStaging(client, resolveBatchDuplicates(samples.map((s) => ({ ...s, policy: policyOf(s.tagId) }))));
           const { rows } = await client.query<{ dirty: number }>(native ? NATIVE_MERGE : TIMESCALE_MERGE, native ? [watermark] : []);
@@ -167,6 +170,12 @@ function byKey(a: Sample, b: Sample): number {
   return a.tagId === b.tagId ? a.timeMs - b.timeMs : a.tagId < b.tagId ? -1 : 1;
 }
 
+/** TimescaleDB: samples before this (by the database clock, now) queue their buckets. */
+async function lateBound(client: PoolClient): Promise<Date> {
+  const { rows } = await client.query<{ bound: Date }>(`SELECT clock_timestamp() - INTERVAL '${TIMESCALE_LATE_AFTER_S} seconds' AS bound`);
+  return rows[0].bound;
+}
+
 /** Queues the 1-minute buckets of samples before the watermark; returns how many buckets. */
 async function queueLateBuckets(client: PoolClient, samples: readonly Sample[], watermarkMs: number): Promise<number> {
   const keys = new Map<string, [string, number]>();
@@ -212,4 +221,11 @@ const NATIVE_MERGE = `WITH ${INSERT_CTES},
   )
   SELECT (SELECT count(*) FROM ch WHERE time < $1)::int AS dirty`;
 
-const TIMESCALE_MERGE = `WITH ${INSERT_CTES} SELECT 0 AS dirty`;
+const TIMESCALE_MERGE = `WITH ${INSERT_CTES},
+  late AS (SELECT * FROM ch WHERE time < clock_timestamp() - INTERVAL '${TIMESCALE_LATE_AFTER_S} seconds'),
+  queued AS (
+    INSERT INTO ingestion_rollup_dirty (tag_id, bucket)
+    SELECT DISTINCT tag_id, date_bin(INTERVAL '1 minute', time, ${ORIGIN}) FROM late
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM queued)::int AS dirty`;

@@ -10,7 +10,7 @@ function rollupSuite(prefix: string) {
   let stack: IngestionStack;
   beforeAll(async () => {
     db = await createTestDatabase(prefix);
-    stack = await openStack(db.url, [tag('TI-1'), tag('TI-2')]);
+    stack = await openStack(db.url, [tag('TI-1'), tag('TI-2')], { storage: { timescale: 'native' } });
   });
   afterAll(async () => {
     await stack?.close();

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import type { LateBucketUpkeep } from './late-bucket-upkeep';
 import { MAINTENANCE_LOCK, ORIGIN, OVERWRITE_ROLLUP, ROLLUP_COLUMNS, ROLLUP_LOCK, rawStatsSelect, rollupStatsSelect, withFirstLastValues } from './sql-fragments';
 
 /**
@@ -33,7 +34,7 @@ const HOUR_MS = 3_600_000;
 /** A backlog beyond this (data time) is folded at once rather than in slices. */
 const CATCH_UP_MS = 5 * MINUTE_MS;
 
-export class RollupMaintainer {
+export class RollupMaintainer implements LateBucketUpkeep {
   constructor(
     private readonly pool: Pool,
     /** How long after a minute ends before it is folded, ms (late samples within it cost nothing). */

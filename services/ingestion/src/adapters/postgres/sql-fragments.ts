@@ -82,3 +82,12 @@ export const ROLLUP_LOCK = `hashtext('reflux_ingestion_rollups')`;
 
 /** Advisory lock key serialising rollup materialisation and recomputation. */
 export const MAINTENANCE_LOCK = `hashtext('reflux_ingestion_rollup_maintenance')`;
+
+/** Columns of `ingestion_samples`, native and TimescaleDB alike. */
+export const SAMPLE_COLUMNS = `tag_id text NOT NULL,
+     time timestamptz NOT NULL,
+     seq bigint NOT NULL DEFAULT 0,
+     value double precision NOT NULL,
+     quality integer NOT NULL,
+     -- times the sample was replaced (duplicate policy "replace"); tells the writer which rows changed
+     revision integer NOT NULL DEFAULT 0`;
