@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { createTestDatabase } from '@reflux/testing';
 import type { PostgresEventStore } from '@reflux/event-store';
+import WebSocket from 'ws';
 import type { GatewayApp } from './gateway.app';
 import { GATEWAY_ROUTES } from './adapters/http/gateway.routes';
 import { httpJson, publish, reconciled, SseClient, startTestGateway, token, waitFor, writerStore } from '../test/gateway-test.support';
@@ -50,6 +51,33 @@ describe('control-room gateway HTTP: slow consumers, sessions, CSRF, roles, Open
     expect([...got, ...again.positions()]).toEqual(written);
     again.close();
     reading.close();
+  });
+
+  it('tells a WebSocket client that stopped reading that it lags (with its resume position) and closes it with 4008', async () => {
+    const viewer = { authorization: `Bearer ${token(['viewer'])}` };
+    const positions: number[] = [];
+    const controls: { control: string; resumeAfter: number }[] = [];
+    let closeCode = 0;
+    const ws = new WebSocket(`${gw.url.replace('http', 'ws')}/v1/events/ws?types=GrossErrorCleared`, { headers: viewer });
+    ws.on('message', (m) => {
+      const msg = JSON.parse(String(m)) as { position?: number; control?: string; resumeAfter: number };
+      if (msg.control) controls.push(msg as { control: string; resumeAfter: number });
+      else positions.push(msg.position!);
+    });
+    ws.on('close', (code) => (closeCode = code));
+    await new Promise((r) => ws.once('open', r));
+    ws.pause();
+    const laggedBefore = gw.fanout.stats().laggingDisconnects;
+    const padding = 'y'.repeat(20_000);
+    const written: number[] = [];
+    for (let i = 0; i < 600; i++) written.push(await publish(store, 'GrossErrorCleared', { plantId: 'p1', note: padding, i }));
+    await waitFor('lagging counted', () => gw.fanout.stats().laggingDisconnects === laggedBefore + 1, 30_000);
+    ws.resume();
+    await waitFor('closed', () => closeCode !== 0, 30_000);
+    expect(closeCode).toBe(4008);
+    expect(controls).toEqual([expect.objectContaining({ control: 'lagging', resumeAfter: positions[positions.length - 1] })]);
+    expect(positions).toEqual(written.slice(0, positions.length));
+    expect(positions.length).toBeLessThan(600);
   });
 
   it('issues an HttpOnly SameSite=Strict session cookie and a CSRF cookie from a token; cookie actions need the CSRF header; a viewer gets 403 on acknowledge', async () => {

@@ -29,6 +29,9 @@ export class WsSink implements EventSink {
     if (this.socket.readyState !== this.socket.OPEN) return;
     this.socket.send(JSON.stringify({ control: 'lagging', reason: 'client too far behind the live stream; reconnect to resume', resumeAfter: resumeAfter ?? null }));
     this.socket.close(4008, 'lagging');
-    setTimeout(() => this.socket.terminate(), 2000).unref();
+    // A client that reads nothing never completes the closing handshake: drop it after a grace period.
+    const timer = setTimeout(() => this.socket.terminate(), 30_000);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
   }
 }
