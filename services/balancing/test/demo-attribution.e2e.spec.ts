@@ -1,0 +1,43 @@
+import { freePort, type RunningProcess } from '@reflux/testing';
+import pino from 'pino';
+import { openEventDatabase, type EventDatabase } from './fixtures/event-database';
+import { measureAttribution, share, startIngestion, type AttributionSummary } from './fixtures/demo-attribution';
+
+/**
+ * The demo scenario through ingestion's real averaging: the simulator's samples of a whole incident
+ * cycle (leak, transmitter high, transmitter high, leak with a machine trip) written through a real
+ * ingestion process, read back by balancing's ingestion adapter and reconciled, for both demo plants
+ * and two seeds. `npm run bench -- balancing-attribution` runs more seeds and prints the rates.
+ */
+describe('attribution of the demo incidents through ingestion', () => {
+  let database: EventDatabase;
+  let ingestion: RunningProcess | undefined;
+  let summary: AttributionSummary;
+
+  beforeAll(async () => {
+    database = await openEventDatabase('balancing_attribution');
+    const port = await freePort();
+    ingestion = await startIngestion((database.pool.options as { connectionString: string }).connectionString, port);
+    summary = await measureAttribution({ ingestionAddress: `127.0.0.1:${port}`, database, plants: ['petrochemical', 'steelworks'], seeds: [1, 2], logger: pino({ enabled: false }) });
+  }, 600_000);
+
+  afterAll(async () => {
+    await ingestion?.stop('SIGTERM', 20_000);
+    await database?.close();
+  });
+
+  it('reconciles every hour of the cycle of both plants from the written history', () => {
+    expect(summary.windows).toHaveLength(16);
+    expect(summary.samplesWritten).toBeGreaterThan(100_000);
+  });
+
+  it('names the leaking unit in every leak hour', () => {
+    const leaks = summary.windows.filter((w) => w.injected === 'leak');
+    expect(leaks.filter((w) => !w.attributed).map((w) => `${w.plantId} seed ${w.seed} hour ${w.cycleHour}: ${w.suspects.join(', ')}`)).toEqual([]);
+  });
+
+  it('names the biased transmitter in most transmitter hours, and blames something else in few windows', () => {
+    expect(share(summary.windows.filter((w) => w.injected === 'bias'), (w) => w.attributed)).toBeGreaterThanOrEqual(0.75);
+    expect(share(summary.windows, (w) => w.wrongSuspect)).toBeLessThanOrEqual(0.25);
+  });
+});
