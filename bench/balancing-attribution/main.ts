@@ -2,8 +2,8 @@
 // cycles (hour 0 leak, hours 1–2 a flow transmitter reading high, hour 3 leak with a machine trip)
 // written through a real ingestion process (its own averaging, coverage and good share), read
 // back by balancing's ingestion adapter and reconciled and stored as the service does, for both demo
-// plants and BENCH_SEEDS seeds (seed s: day s after 2026-10-01, incident cycle s mod 6, so six seeds
-// cover every cycle of the day and its production-rate changes). Per window: attributed when a
+// plants and BENCH_SEEDS seeds (seed s: day s after 2026-10-01, incident cycle 1 + (s − 1) mod 5, so
+// five seeds cover the cycles 1–5 of the day and its production-rate changes). Per window: attributed when a
 // suspect names the injected unit (loss) or transmitter (bias); wrong when a suspect names anything
 // else. α = 0.05, suspects published at once. The last line is one JSON object.
 import { freePort, startEmbeddedPostgres } from '@reflux/testing';
@@ -11,7 +11,7 @@ import pino from 'pino';
 import { openEventDatabase } from '../../services/balancing/test/fixtures/event-database';
 import { measureAttribution, share, startIngestion, WRITE_PERIOD_S, type WindowAttribution } from '../../services/balancing/test/fixtures/demo-attribution';
 
-const seeds = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 6) }, (_, i) => i + 1);
+const seeds = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 5) }, (_, i) => i + 1);
 
 async function main(): Promise<void> {
   const started = Date.now();

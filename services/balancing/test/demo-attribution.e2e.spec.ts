@@ -36,6 +36,12 @@ describe('attribution of the demo incidents through ingestion', () => {
     expect(leaks.filter((w) => !w.attributed).map((w) => `${w.plantId} seed ${w.seed} hour ${w.cycleHour}: ${w.suspects.join(', ')}`)).toEqual([]);
   });
 
+  it('estimates the leak and the bias it names within 3 sigma of the injected truth', () => {
+    const off = summary.windows.filter((w) => w.estimate && Math.abs(w.estimate.value - w.estimate.truth) >= 3 * w.estimate.sigma);
+    expect(off.map((w) => `${w.plantId} seed ${w.seed} hour ${w.cycleHour}: ${JSON.stringify(w.estimate)}`)).toEqual([]);
+    expect(summary.windows.filter((w) => w.estimate).length).toBeGreaterThanOrEqual(12);
+  });
+
   it('names the biased transmitter in most transmitter hours, and blames something else in few windows', () => {
     expect(share(summary.windows.filter((w) => w.injected === 'bias'), (w) => w.attributed)).toBeGreaterThanOrEqual(0.75);
     expect(share(summary.windows, (w) => w.wrongSuspect)).toBeLessThanOrEqual(0.25);
