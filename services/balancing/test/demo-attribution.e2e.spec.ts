@@ -42,8 +42,11 @@ describe('attribution of the demo incidents through ingestion', () => {
     expect(summary.windows.filter((w) => w.estimate).length).toBeGreaterThanOrEqual(12);
   });
 
-  it('names the biased transmitter in most transmitter hours, and blames something else in few windows', () => {
+  it('names the biased transmitter in most transmitter hours', () => {
     expect(share(summary.windows.filter((w) => w.injected === 'bias'), (w) => w.attributed)).toBeGreaterThanOrEqual(0.75);
-    expect(share(summary.windows, (w) => w.wrongSuspect)).toBeLessThanOrEqual(0.25);
+  });
+
+  it('blames nothing else: a leak the mass balance found is not taken for an analyser error by the component balances', () => {
+    expect(summary.windows.filter((w) => w.wrongSuspect).map((w) => `${w.plantId} seed ${w.seed} hour ${w.cycleHour}: ${w.suspects.join(', ')}`)).toEqual([]);
   });
 });
