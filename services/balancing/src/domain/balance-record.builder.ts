@@ -112,6 +112,7 @@ export function buildBalanceRecord(input: BuildRecordInput): BalanceRecord {
     alpha: input.alpha,
     biasedFlowStreamIds: new Set(result.grossErrors.filter((e) => e.kind === 'bias').map((e) => redundantMeters.get(e.id)?.streamId ?? e.id)),
     flowEstimates: reconciled,
+    unitLosses: new Map(losses.map((l) => [l.unitId, l.lossKgPerS])),
     ...input.averaging,
   });
   grossErrors.push(...components.grossErrors);

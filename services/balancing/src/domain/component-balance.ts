@@ -62,6 +62,13 @@ export interface ComponentBalanceOptions extends AverageSelection {
   readonly biasedFlowStreamIds?: ReadonlySet<string>;
   /** Starting values of unmeasured flows (the mass balance's estimates), kg/s. */
   readonly flowEstimates?: ReadonlyMap<string, number | null>;
+  /**
+   * Losses (positive) or gains the mass balance found at units, kg/s: such a unit gets an unmeasured
+   * loss flow in its mass and component balances, leaving with the composition of its (first)
+   * outlet when its outlets share one, else with a composition of its own — otherwise the missing
+   * mass would show as an inconsistent analyser.
+   */
+  readonly unitLosses?: ReadonlyMap<string, number>;
   /** Serial elimination: at most this many instruments are left out. Default 3. */
   readonly maxEliminations?: number;
 }
@@ -158,19 +165,38 @@ export function componentBalance(
     readonly terms: readonly { readonly sign: number; readonly flow?: number; readonly fraction?: Term }[];
   }
   const rows: Row[] = [];
+  // the mass balance's losses at these units, as unmeasured flows out
+  const lossIndex = new Map<string, number>();
+  for (const unitId of unitIds) {
+    const loss = options.unitLosses?.get(unitId);
+    if (loss !== undefined) lossIndex.set(unitId, addVariable({ id: `${unitId}.loss`, measured: false, initial: loss }));
+  }
+  const lossFraction = (p: PlannedComponentBalance): Term => {
+    const outlets = graph.streamsOut(p.unitId).filter(carriesMass);
+    if (p.outletsShared && outlets.length > 0) return fractionTerm(outlets[0].id, p.component);
+    return { index: addVariable({ id: `${p.unitId}.loss.w.${p.component}`, measured: false, initial: 0, ...FRACTION_BOUNDS }) };
+  };
   for (const unitId of unitIds) {
     const signed = [
       ...graph.streamsIn(unitId).filter(carriesMass).map((s) => ({ s, sign: 1 })),
       ...graph.streamsOut(unitId).filter(carriesMass).map((s) => ({ s, sign: -1 })),
     ];
-    rows.push({ id: `${unitId}.mass`, terms: signed.map(({ s, sign }) => ({ sign, flow: flowIndex.get(s.id)! })) });
+    const loss = lossIndex.get(unitId);
+    rows.push({ id: `${unitId}.mass`, terms: [...signed.map(({ s, sign }) => ({ sign, flow: flowIndex.get(s.id)! })), ...(loss !== undefined ? [{ sign: -1, flow: loss }] : [])] });
   }
   for (const p of planned) {
     const signed = [
       ...graph.streamsIn(p.unitId).filter(carriesMass).map((s) => ({ s, sign: 1 })),
       ...graph.streamsOut(p.unitId).filter(carriesMass).map((s) => ({ s, sign: -1 })),
     ];
-    rows.push({ id: `${p.unitId}.${p.component}`, terms: signed.map(({ s, sign }) => ({ sign, flow: flowIndex.get(s.id)!, fraction: fractionTerm(s.id, p.component) })) });
+    const loss = lossIndex.get(p.unitId);
+    rows.push({
+      id: `${p.unitId}.${p.component}`,
+      terms: [
+        ...signed.map(({ s, sign }) => ({ sign, flow: flowIndex.get(s.id)!, fraction: fractionTerm(s.id, p.component) })),
+        ...(loss !== undefined ? [{ sign: -1, flow: loss, fraction: lossFraction(p) }] : []),
+      ],
+    });
     if (p.outletsShared) {
       const outlets = graph.streamsOut(p.unitId).filter(carriesMass);
       const reference = fractionTerm(outlets[0].id, p.component);
