@@ -7,6 +7,8 @@ export * from './events/alarm-acknowledged.event';
 export * from './events/alarm-shelved.event';
 export * from './events/unit-state-changed.event';
 export * from './events/unit-tripped.event';
+export * from './events/early-warning-raised.event';
+export * from './events/early-warning-cleared.event';
 export * from './events/balance-reconciled.event';
 export * from './events/balance-revised.event';
 export * from './events/gross-error-cleared.event';

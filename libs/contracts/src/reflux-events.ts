@@ -11,6 +11,8 @@ import { GrossErrorSuspectedContract } from './events/gross-error-suspected.even
 import { LossSuspectedContract } from './events/loss-suspected.event';
 import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
 import { PlantModelVersionedContract } from './events/plant-model-versioned.event';
+import { EarlyWarningRaisedContract } from './events/early-warning-raised.event';
+import { EarlyWarningClearedContract } from './events/early-warning-cleared.event';
 import { ContractRegistry, type EventOf } from './registry';
 
 /**
@@ -32,6 +34,8 @@ export const REFLUX_CONTRACTS = [
   UnitTrippedContract,
   BalanceRevisedContract,
   GrossErrorClearedContract,
+  EarlyWarningRaisedContract,
+  EarlyWarningClearedContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -55,4 +59,6 @@ export const EVENT_TYPES = {
   UnitTripped: UnitTrippedContract.type,
   BalanceRevised: BalanceRevisedContract.type,
   GrossErrorCleared: GrossErrorClearedContract.type,
+  EarlyWarningRaised: EarlyWarningRaisedContract.type,
+  EarlyWarningCleared: EarlyWarningClearedContract.type,
 } as const;
