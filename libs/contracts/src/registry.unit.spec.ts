@@ -201,6 +201,7 @@ describe('safety events', () => {
   it('carry early warnings with their statistics, limits and contributors, and refuse a negative T²', () => {
     const data = {
       plantId: 'p',
+      area: 'hydrotreating',
       unitId: 'K-2001',
       warningId: 'pca:K-2001',
       kind: 'multivariate' as const,
@@ -210,6 +211,6 @@ describe('safety events', () => {
     };
     expect(integrationEvents.create(EVENT_TYPES.EarlyWarningRaised, data, meta).data.multivariate?.topContributors[0]?.tagId).toBe('TI-2003');
     expect(() => integrationEvents.create(EVENT_TYPES.EarlyWarningRaised, { ...data, multivariate: { ...data.multivariate, t2: -1 } }, meta)).toThrow(/data.multivariate.t2/);
-    expect(integrationEvents.create(EVENT_TYPES.EarlyWarningCleared, { plantId: 'p', unitId: 'K-2001', warningId: 'pca:K-2001', kind: 'multivariate', clearedAt: '2026-01-05T03:30:00Z', reason: 'returned-to-normal' }, meta).type).toBe('EarlyWarningCleared');
+    expect(integrationEvents.create(EVENT_TYPES.EarlyWarningCleared, { plantId: 'p', area: 'hydrotreating', unitId: 'K-2001', warningId: 'pca:K-2001', kind: 'multivariate', clearedAt: '2026-01-05T03:30:00Z', reason: 'returned-to-normal' }, meta).type).toBe('EarlyWarningCleared');
   });
 });

@@ -5,7 +5,9 @@ import { TOPICS } from '../topics';
 
 export const earlyWarningClearedSchema = z.object({
   plantId: identifier,
-  unitId: identifier,
+  area: identifier,
+  /** The monitored unit; absent for a trend on a tag that belongs to no unit. */
+  unitId: identifier.optional(),
   warningId: identifier,
   kind: z.enum(['multivariate', 'trend']),
   clearedAt: instant,

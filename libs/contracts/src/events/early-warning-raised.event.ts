@@ -33,7 +33,9 @@ export const trendWarningSchema = z.object({
 
 export const earlyWarningRaisedSchema = z.object({
   plantId: identifier,
-  unitId: identifier,
+  area: identifier,
+  /** The monitored unit; absent for a trend on a tag that belongs to no unit. */
+  unitId: identifier.optional(),
   /** Stable per condition: `pca:<unitId>` or `trend:<tagId>/<limitKind>`; the matching EarlyWarningCleared carries it. */
   warningId: identifier,
   kind: z.enum(['multivariate', 'trend']),
