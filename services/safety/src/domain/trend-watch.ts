@@ -146,8 +146,8 @@ function olsSlope(times: readonly number[], values: readonly number[]): number {
   return sxx > 0 ? sxy / sxx : 0;
 }
 
-/** The value is at or past the limit (above a high one, below a low one). */
+/** The value is past the limit (above a high one, below a low one), where the alarm condition starts. */
 function beyond(kind: LimitKind, value: number, limit: number | undefined): boolean {
   if (limit === undefined) return false;
-  return HIGH.includes(kind) ? value >= limit : value <= limit;
+  return HIGH.includes(kind) ? value > limit : value < limit;
 }

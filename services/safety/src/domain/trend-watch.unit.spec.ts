@@ -16,7 +16,7 @@ describe('TrendWatch', () => {
     const decisions = run(new TrendWatch('TI-101', settings), 1100, (t) => 80 + 0.02 * t);
     expect(decisions.map((d) => [d.type, d.limitKind, d.t])).toEqual([
       ['raise', 'H', 29],
-      ['clear', 'H', 1000],
+      ['clear', 'H', 1001], // 100.02 K: past H, where the alarm condition starts
       ['raise', 'HH', 1029],
     ]);
     const [h, cleared, hh] = decisions;
