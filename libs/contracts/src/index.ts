@@ -9,6 +9,7 @@ export * from './events/unit-state-changed.event';
 export * from './events/unit-tripped.event';
 export * from './events/early-warning-raised.event';
 export * from './events/early-warning-cleared.event';
+export * from './events/alarm-kpi-report.event';
 export * from './events/balance-reconciled.event';
 export * from './events/balance-revised.event';
 export * from './events/gross-error-cleared.event';

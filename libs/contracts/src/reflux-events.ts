@@ -13,6 +13,7 @@ import { MeasurementsIngestedContract } from './events/measurements-ingested.eve
 import { PlantModelVersionedContract } from './events/plant-model-versioned.event';
 import { EarlyWarningRaisedContract } from './events/early-warning-raised.event';
 import { EarlyWarningClearedContract } from './events/early-warning-cleared.event';
+import { AlarmKpiReportContract } from './events/alarm-kpi-report.event';
 import { ContractRegistry, type EventOf } from './registry';
 
 /**
@@ -36,6 +37,7 @@ export const REFLUX_CONTRACTS = [
   GrossErrorClearedContract,
   EarlyWarningRaisedContract,
   EarlyWarningClearedContract,
+  AlarmKpiReportContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -61,4 +63,5 @@ export const EVENT_TYPES = {
   GrossErrorCleared: GrossErrorClearedContract.type,
   EarlyWarningRaised: EarlyWarningRaisedContract.type,
   EarlyWarningCleared: EarlyWarningClearedContract.type,
+  AlarmKpiReport: AlarmKpiReportContract.type,
 } as const;

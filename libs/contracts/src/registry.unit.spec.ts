@@ -84,6 +84,7 @@ describe('integration event registry', () => {
     expect(integrationEvents.types().sort()).toEqual([
       'AlarmAcknowledged',
       'AlarmCleared',
+      'AlarmKpiReport',
       'AlarmRaised',
       'AlarmShelved',
       'BalanceReconciled',

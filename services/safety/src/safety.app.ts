@@ -27,6 +27,8 @@ import { AlarmConfigurationStore } from './application/alarm-configuration.store
 import type { EarlyWarningMonitor } from './application/early-warning.port';
 import { alarmJournalProjection } from './application/alarm-journal.projection';
 import { PlantSafety } from './application/plant-safety';
+import { AlarmKpiReporter } from './application/alarm-kpi-report';
+import { KPI_PERIODS, type KpiPeriod } from './domain/kpi-periods';
 import { MonitoringModelStore } from './application/monitoring-model.store';
 import { MonitoringModels } from './application/monitoring-models';
 import { PcaEarlyWarning } from './application/pca-early-warning.monitor';
@@ -77,6 +79,8 @@ export interface SafetyAppOptions {
   readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
   readonly now?: () => Date;
   readonly metricsRegistry?: Registry;
+  /** Periodic AlarmKpiReport (default hour and day, 120 s after a period ends); periods [] for none. */
+  readonly kpiReport?: { readonly periods: readonly KpiPeriod[]; readonly delayMs: number };
   /** Further early-warning monitors handed every committed batch, after PCA and trend (`application/early-warning.port.ts`). */
   readonly earlyWarning?: readonly EarlyWarningMonitor[];
 }
@@ -125,6 +129,7 @@ export function safetyAppOptions(config: Readonly<SafetyConfig>, logger: Logger)
     logger,
     tickIntervalMs: config.SAFETY_TICK_INTERVAL_MS,
     holdGraceMs: config.SAFETY_HOLD_GRACE_S * 1000,
+    kpiReport: { periods: KPI_PERIODS.filter((p) => config.SAFETY_KPI_REPORT_PERIODS.includes(p)), delayMs: config.SAFETY_KPI_REPORT_DELAY_S * 1000 },
     ...(config.EVENT_BUS === 'kafka' && { kafka: kafkaBusConnection(kafkaConnectionOptions(config)) }),
   };
 }
@@ -187,10 +192,12 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     });
     cleanups.push(() => consumer.stop());
 
+    const kpiReporter = new AlarmKpiReporter({ activations: readModel, state: earlyWarningState, source: SAFETY_SOURCE, periods: o.kpiReport?.periods ?? KPI_PERIODS, delayMs: o.kpiReport?.delayMs ?? 120_000 });
     let lastPrune = 0;
     const tick = async () => {
       const t = now().getTime();
       for (const plant of plants.values()) await plant.tick(t - o.holdGraceMs, t);
+      for (const plant of plants.values()) await kpiReporter.tick(plant.plantId, plant.config.config.timeZone ?? 'UTC', t);
       if (t - lastPrune > 3_600_000) {
         lastPrune = t;
         await state.pruneProcessed(new Date(t - PROCESSED_RETENTION_MS));

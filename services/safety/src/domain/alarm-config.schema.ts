@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '@reflux/plant-model';
 import { z } from 'zod';
 import { UNIT_STATES, PRIORITIES, type AlarmConfiguration, type LimitKind } from './alarm-config';
 import { invalidRequest, SafetyErrorCode, type FieldViolation } from './safety.errors';
@@ -57,6 +58,7 @@ const unitSchema = z.strictObject({
 
 export const alarmConfigurationSchema = z.strictObject({
   plantId: id,
+  timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin').default('UTC'),
   tags: z.array(tagSchema).max(200_000),
   units: z.array(unitSchema).default([]),
 });

@@ -67,6 +67,8 @@ export interface UnitConfig {
 
 export interface AlarmConfiguration {
   readonly plantId: string;
+  /** IANA zone of the plant's local days (KPI reports); default UTC. */
+  readonly timeZone?: string;
   readonly tags: readonly TagAlarmConfig[];
   readonly units: readonly UnitConfig[];
 }
