@@ -235,4 +235,23 @@ describe('early warning in the safety service (PostgreSQL, gRPC)', () => {
     const cleared = await eventually(async () => (await published<EarlyWarningCleared>('EarlyWarningCleared')).find((e) => e.warningId === 'trend:TI-3/H'), 10_000, 'trend cleared');
     expect(cleared).toMatchObject({ reason: 'limit-reached', clearedAt: iso(1101) });
   });
+
+  it('replays the period through a candidate configuration (TI-3 H at 160 °C) in memory: one alarm avoided, the live journal, streams and engine state untouched', async () => {
+    const snapshot = async () => ({
+      journal: (await pool.query('SELECT count(*)::int AS n, max(position) AS p FROM safety_alarm_journal')).rows[0],
+      events: (await pool.query("SELECT count(*)::int AS n FROM reflux_events WHERE stream_id NOT LIKE 'integration-%'")).rows[0],
+      engine: (await pool.query('SELECT tag_id, state FROM safety_engine_tags ORDER BY tag_id')).rows,
+    });
+    const before = await snapshot();
+    const candidate = { ...CONFIG, tags: CONFIG.tags.map((t) => (t.tagId === 'TI-3' ? { ...t, limits: { H: { value: 160, priority: 'medium' } } } : t)) };
+    const range = { startTime: dateToTimestamp(new Date(s(600))), endTime: dateToTimestamp(new Date(s(1120))) };
+    const r = await callSafety(client, client.replayAlarmConfiguration, { plantId: PLANT, candidateDocumentJson: JSON.stringify(candidate), range, lookBackS: 0 }, viewer);
+    expect(r.live).toMatchObject({ activations: 1, floodIntervals: 0, chatteringAlarmIds: [] });
+    expect(r.candidate).toMatchObject({ activations: 0 });
+    expect(r.alarmsAvoided).toBe(1);
+    expect(r.incidents).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    const bad = await failure(callSafety(client, client.replayAlarmConfiguration, { plantId: PLANT, candidateDocumentJson: JSON.stringify({ ...candidate, plantId: 'other' }), range, lookBackS: 0 }, viewer));
+    expect(bad.fieldViolations.map((v) => v.field)).toEqual(['candidate_document_json.plantId']);
+  });
 });

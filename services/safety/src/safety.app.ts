@@ -217,7 +217,7 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     }
 
     const server = new GrpcPlatformServer({ config: o.grpc, logger, metricsRegistry: o.metricsRegistry });
-    server.addService(loadProtoPackage(SAFETY_PROTO), SAFETY_SERVICE, safetyServiceImplementation({ plants, readModel, hub, models }));
+    server.addService(loadProtoPackage(SAFETY_PROTO), SAFETY_SERVICE, safetyServiceImplementation({ plants, readModel, hub, models, history: o.history }));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
     // A stopped, crashed or stuck consumer, subscription or relay, or an unreachable database, turns gRPC health NOT_SERVING.

@@ -9,6 +9,7 @@ import { registerBalanceCommands } from './commands/balance.command';
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
+import { registerSafetyReplayCommand } from './commands/safety-replay.command';
 import { registerScheduleCommands } from './commands/schedule.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerEventsCommands(program);
   registerBalanceCommands(program);
   registerSafetyMonitoringCommands(program);
+  registerSafetyReplayCommand(program);
   registerScheduleCommands(program);
   registerAlarmsCommands(program);
   return program;

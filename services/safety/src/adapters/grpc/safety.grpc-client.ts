@@ -22,6 +22,7 @@ export interface SafetyClient extends grpc.Client {
   importMonitoringModel: Unary<v1.ImportMonitoringModelRequest, v1.ImportMonitoringModelResponse>;
   activateMonitoringModel: Unary<v1.ActivateMonitoringModelRequest, v1.ActivateMonitoringModelResponse>;
   listMonitoringModels: Unary<v1.ListMonitoringModelsRequest, v1.ListMonitoringModelsResponse>;
+  replayAlarmConfiguration: Unary<v1.ReplayAlarmConfigurationRequest, v1.ReplayAlarmConfigurationResponse>;
   watchAlarms(request: v1.WatchAlarmsRequest, metadata: grpc.Metadata): grpc.ClientReadableStream<v1.WatchAlarmsResponse>;
 }
 

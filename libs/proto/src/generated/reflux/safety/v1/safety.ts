@@ -398,3 +398,49 @@ export interface ListMonitoringModelsRequest {
 export interface ListMonitoringModelsResponse {
   models: MonitoringModelVersion[];
 }
+
+export interface ReplayAlarmConfigurationRequest {
+  plantId: string;
+  /** The candidate configuration document (same format as PutAlarmConfiguration), for this plant. */
+  candidateDocumentJson: string;
+  /** The historical period, at most 7 days. */
+  range?:
+    | TimeRange
+    | null;
+  /** How far before a unit trip an alarm on the unit counts as its detection; default (0): 1800 s. */
+  lookBackS: number;
+}
+
+export interface ReplaySummary {
+  activations: number;
+  floodIntervals: number;
+  peakAlarmsPer10Min: number;
+  chatteringAlarmIds: string[];
+  staleAlarmIds: string[];
+  /** Per console over the range. */
+  consoles: AlarmKpis[];
+}
+
+/**
+ * A unit trip in the period (under the live unit rules) and how long before it each configuration
+ * first alarmed on the unit's tags.
+ */
+export interface ReplayIncident {
+  unitId: string;
+  tripTime?:
+    | Timestamp
+    | null;
+  /** Absent: no alarm on the unit within the look-back before the trip. */
+  liveLeadS?: number | null | undefined;
+  candidateLeadS?: number | null | undefined;
+}
+
+export interface ReplayAlarmConfigurationResponse {
+  live?: ReplaySummary | null;
+  candidate?:
+    | ReplaySummary
+    | null;
+  /** Live activations minus candidate activations (negative: the candidate raises more). */
+  alarmsAvoided: number;
+  incidents: ReplayIncident[];
+}
