@@ -254,4 +254,12 @@ describe('early warning in the safety service (PostgreSQL, gRPC)', () => {
     const bad = await failure(callSafety(client, client.replayAlarmConfiguration, { plantId: PLANT, candidateDocumentJson: JSON.stringify({ ...candidate, plantId: 'other' }), range, lookBackS: 0 }, viewer));
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(['candidate_document_json.plantId']);
   });
+
+  it('clears a warning in force as model-replaced when another model version is activated', async () => {
+    await processed(await ingest(1120, 1140, () => true));
+    await eventually(async () => ((await published<EarlyWarningRaised>('EarlyWarningRaised')).filter((e) => e.kind === 'multivariate').length === 3 ? true : undefined), 10_000, 'third warning');
+    await callSafety(client, client.activateMonitoringModel, { plantId: PLANT, unitId: 'R-1', version: 2 }, operator);
+    const replaced = (await published<EarlyWarningCleared>('EarlyWarningCleared')).filter((e) => e.reason === 'model-replaced');
+    expect(replaced).toEqual([expect.objectContaining({ warningId: 'pca:R-1', unitId: 'R-1', kind: 'multivariate' })]);
+  });
 });

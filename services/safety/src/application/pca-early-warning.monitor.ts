@@ -62,7 +62,7 @@ export class PcaEarlyWarning implements EarlyWarningMonitor {
       if (rows.length === 0) continue;
       const unitState = batch.unitStates.get(unitId);
       if (unitState !== undefined && unitState !== 'running' && unitState !== 'unknown') {
-        if (m.warning) events.push(this.cleared(batch.plantId, unitId, m, rows[0]!.timeMs, 'unit-not-running'));
+        if (m.warning) events.push(this.cleared(batch.plantId, unitId, m.area, rows[0]!.timeMs, 'unit-not-running'));
         m.warning = false;
         m.scorer = new StreamingScorer(m.fitted.model);
       } else {
@@ -70,7 +70,7 @@ export class PcaEarlyWarning implements EarlyWarningMonitor {
           const score = m.scorer.score(row.values);
           if (score.status !== 'scored') continue;
           if (score.raised) events.push(this.raised(batch.plantId, unitId, m, row.timeMs, score));
-          if (score.cleared) events.push(this.cleared(batch.plantId, unitId, m, row.timeMs, 'returned-to-normal'));
+          if (score.cleared) events.push(this.cleared(batch.plantId, unitId, m.area, row.timeMs, 'returned-to-normal'));
           m.warning = score.warning;
         }
       }
@@ -90,15 +90,20 @@ export class PcaEarlyWarning implements EarlyWarningMonitor {
    * queue): a unit whose model version changed starts afresh, and a warning it had is cleared.
    */
   async reload(plantId: string, atMs: number): Promise<void> {
-    const before = this.plants.get(plantId);
+    // What was in force: the loaded monitors, or (no batch since the start) the stored states.
+    const loaded = this.plants.get(plantId);
+    const before = new Map<string, { version: number; warning: boolean }>();
+    if (loaded) for (const [unitId, m] of loaded) before.set(unitId, { version: m.fitted.version, warning: m.warning });
+    else for (const [unitId, saved] of await this.deps.state.load(plantId, MONITOR)) before.set(unitId, saved as UnitMonitorState);
     this.plants.delete(plantId);
     const after = await this.unitsOf(plantId);
     const events: IntegrationEvent[] = [];
     const states: [string, UnitMonitorState][] = [];
-    for (const [unitId, old] of before ?? []) {
+    for (const [unitId, old] of before) {
       const next = after.get(unitId);
-      if (next?.fitted.version === old.fitted.version) continue;
-      if (old.warning) events.push(this.cleared(plantId, unitId, old, atMs, 'model-replaced'));
+      if (next?.fitted.version === old.version) continue;
+      const area = this.deps.configurationOf(plantId)?.units.find((u) => u.unitId === unitId)?.area;
+      if (old.warning && area !== undefined) events.push(this.cleared(plantId, unitId, area, atMs, 'model-replaced'));
       if (next) states.push([unitId, { version: next.fitted.version, grid: next.grid.state(), scorer: next.scorer.state(), warning: false }]);
     }
     if (events.length > 0 || states.length > 0) await this.deps.state.commit(plantId, MONITOR, states, events);
@@ -148,7 +153,7 @@ export class PcaEarlyWarning implements EarlyWarningMonitor {
     });
   }
 
-  private cleared(plantId: string, unitId: string, m: UnitMonitor, atMs: number, reason: 'returned-to-normal' | 'unit-not-running' | 'model-replaced'): IntegrationEvent {
-    return earlyWarningCleared(this.deps.source, { plantId, area: m.area, unitId, warningId: warningIdOf(unitId), kind: 'multivariate', clearedAt: new Date(atMs).toISOString(), reason });
+  private cleared(plantId: string, unitId: string, area: string, atMs: number, reason: 'returned-to-normal' | 'unit-not-running' | 'model-replaced'): IntegrationEvent {
+    return earlyWarningCleared(this.deps.source, { plantId, area, unitId, warningId: warningIdOf(unitId), kind: 'multivariate', clearedAt: new Date(atMs).toISOString(), reason });
   }
 }
