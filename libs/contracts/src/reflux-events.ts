@@ -12,6 +12,9 @@ import { LossSuspectedContract } from './events/loss-suspected.event';
 import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
 import { PlantModelVersionedContract } from './events/plant-model-versioned.event';
 import { ScheduleProposedContract, SchedulePublishedContract, ScheduleSupersededContract } from './events/scheduling.events';
+import { EarlyWarningRaisedContract } from './events/early-warning-raised.event';
+import { EarlyWarningClearedContract } from './events/early-warning-cleared.event';
+import { AlarmKpiReportContract } from './events/alarm-kpi-report.event';
 import { ContractRegistry, type EventOf } from './registry';
 
 /**
@@ -37,6 +40,9 @@ export const REFLUX_CONTRACTS = [
   ScheduleProposedContract,
   SchedulePublishedContract,
   ScheduleSupersededContract,
+  EarlyWarningRaisedContract,
+  EarlyWarningClearedContract,
+  AlarmKpiReportContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -64,4 +70,7 @@ export const EVENT_TYPES = {
   ScheduleProposed: ScheduleProposedContract.type,
   SchedulePublished: SchedulePublishedContract.type,
   ScheduleSuperseded: ScheduleSupersededContract.type,
+  EarlyWarningRaised: EarlyWarningRaisedContract.type,
+  EarlyWarningCleared: EarlyWarningClearedContract.type,
+  AlarmKpiReport: AlarmKpiReportContract.type,
 } as const;

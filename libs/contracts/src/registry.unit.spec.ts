@@ -84,10 +84,13 @@ describe('integration event registry', () => {
     expect(integrationEvents.types().sort()).toEqual([
       'AlarmAcknowledged',
       'AlarmCleared',
+      'AlarmKpiReport',
       'AlarmRaised',
       'AlarmShelved',
       'BalanceReconciled',
       'BalanceRevised',
+      'EarlyWarningCleared',
+      'EarlyWarningRaised',
       'GrossErrorCleared',
       'GrossErrorSuspected',
       'LossSuspected',
@@ -198,6 +201,21 @@ describe('safety events', () => {
   it('carry unit trips and state changes', () => {
     expect(integrationEvents.create(EVENT_TYPES.UnitTripped, { plantId: 'p', unitId: 'K-2001', area: 'hydrotreating', trippedAt: '2026-01-05T03:20:00Z' }, meta).type).toBe('UnitTripped');
     expect(() => integrationEvents.create(EVENT_TYPES.UnitStateChanged, { plantId: 'p', unitId: 'K-2001', area: 'h', from: 'running', to: 'exploded' as never, changedAt: '2026-01-05T03:20:00Z' }, meta)).toThrow(/data.to/);
+  });
+  it('carry early warnings with their statistics, limits and contributors, and refuse a negative T²', () => {
+    const data = {
+      plantId: 'p',
+      area: 'hydrotreating',
+      unitId: 'K-2001',
+      warningId: 'pca:K-2001',
+      kind: 'multivariate' as const,
+      raisedAt: '2026-01-05T03:10:00Z',
+      message: 'K-2001 left its normal-operation model',
+      multivariate: { modelVersion: 2, t2: 40.1, spe: 3.2, t2Limit: 18.5, speLimit: 9.7, topContributors: [{ tagId: 'TI-2003', t2: 30.2, spe: 1.1 }] },
+    };
+    expect(integrationEvents.create(EVENT_TYPES.EarlyWarningRaised, data, meta).data.multivariate?.topContributors[0]?.tagId).toBe('TI-2003');
+    expect(() => integrationEvents.create(EVENT_TYPES.EarlyWarningRaised, { ...data, multivariate: { ...data.multivariate, t2: -1 } }, meta)).toThrow(/data.multivariate.t2/);
+    expect(integrationEvents.create(EVENT_TYPES.EarlyWarningCleared, { plantId: 'p', area: 'hydrotreating', unitId: 'K-2001', warningId: 'pca:K-2001', kind: 'multivariate', clearedAt: '2026-01-05T03:30:00Z', reason: 'returned-to-normal' }, meta).type).toBe('EarlyWarningCleared');
   });
 });
 

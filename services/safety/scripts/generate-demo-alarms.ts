@@ -4,7 +4,9 @@
  * what the demo simulator produces in normal operation over one day (trip windows left out):
  * H/L 3 % of span beyond the 0.5–99.5 % quantiles, HH/LL a further 5 %. The tripping machine of each
  * plant gets a unit-state rule on its power meter, and its own tags' low alarms are suppressed
- * while it is tripped or shut down.
+ * while it is tripped or shut down. The outlet temperatures of the fouling exchanger drift over the
+ * day: their limits are placed around the first two hours only (so the drift reaches them during the
+ * day) and they get trend prediction, so an early warning precedes their alarms.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,10 +25,14 @@ for (const [name, { unitPowerTag }] of Object.entries(PLANTS)) {
   const graph = new PlantGraph(model);
   const generator = createSampleGenerator(graph, dailyDemoScenario(graph, DAY, 42));
   const machine = DEMO_TARGETS[model.plantId].trippingMachine;
+  const exchanger = DEMO_TARGETS[model.plantId].foulingExchanger;
+  const exchangerOutlets = new Set(model.streams.filter((s) => s.from === exchanger).map((s) => s.id));
+  const drifting = new Set(model.tags.filter((t) => t.kind === 'temperature' && t.streamId !== undefined && exchangerOutlets.has(t.streamId)).map((t) => t.id));
   const values = new Map<string, number[]>();
   for (let t = DAY; t < DAY + 24 * HOUR; t += 30_000) {
     if ((t - DAY) % (4 * HOUR) >= 3 * HOUR + 15 * 60_000) continue; // trip and recovery
     for (const s of generator.samplesAt(t)) {
+      if (drifting.has(s.tagId) && t >= DAY + 2 * HOUR) continue; // fouling: limits around the clean exchanger
       if (!values.has(s.tagId)) values.set(s.tagId, []);
       values.get(s.tagId)!.push(s.value);
     }
@@ -64,11 +70,13 @@ for (const [name, { unitPowerTag }] of Object.entries(PLANTS)) {
       offDelayS: 10,
       badQuality: { priority: 'low' },
       ...(onMachine && { suppressInStates: ['tripped', 'shutdown', 'maintenance'] }),
+      ...(drifting.has(tag.id) && { trend: { windowS: 3600, horizonS: 14_400, everyS: 60, consecutive: 3, minPoints: 60 } }),
     };
   });
   const power = values.get(unitPowerTag)!.sort((a, b) => a - b);
   const document = {
     plantId: model.plantId,
+    timeZone: model.sites[0]?.timeZone ?? 'UTC',
     tags,
     units: [
       { unitId: machine, area: areaOfUnit.get(machine) ?? 'site', rule: { kind: 'thresholds', signals: [{ tagId: unitPowerTag, minRunning: round(0.3 * quantile(power, 0.5), 1) }], delayS: 5 } },

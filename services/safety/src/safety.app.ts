@@ -27,6 +27,13 @@ import { AlarmConfigurationStore } from './application/alarm-configuration.store
 import type { EarlyWarningMonitor } from './application/early-warning.port';
 import { alarmJournalProjection } from './application/alarm-journal.projection';
 import { PlantSafety } from './application/plant-safety';
+import { AlarmKpiReporter } from './application/alarm-kpi-report';
+import { KPI_PERIODS, type KpiPeriod } from './domain/kpi-periods';
+import { MonitoringModelStore } from './application/monitoring-model.store';
+import { MonitoringModels } from './application/monitoring-models';
+import { PcaEarlyWarning } from './application/pca-early-warning.monitor';
+import { TrendEarlyWarning } from './application/trend-early-warning.monitor';
+import { PostgresEarlyWarningState } from './adapters/postgres/early-warning-state.postgres';
 import type { SampleHistory } from './application/sample-history.port';
 import type { SafetyConfig } from './safety.config';
 
@@ -72,7 +79,9 @@ export interface SafetyAppOptions {
   readonly monitoring?: Pick<BusMonitoring, 'stuckAfterMs' | 'failAfterDeadLetters'>;
   readonly now?: () => Date;
   readonly metricsRegistry?: Registry;
-  /** Early-warning models handed every committed batch (`application/early-warning.port.ts`). */
+  /** Periodic AlarmKpiReport (default hour and day, 120 s after a period ends); periods [] for none. */
+  readonly kpiReport?: { readonly periods: readonly KpiPeriod[]; readonly delayMs: number };
+  /** Further early-warning monitors handed every committed batch, after PCA and trend (`application/early-warning.port.ts`). */
   readonly earlyWarning?: readonly EarlyWarningMonitor[];
 }
 
@@ -84,6 +93,7 @@ export interface SafetyApp {
   readonly readModel: AlarmReadModel;
   readonly projection: Subscription;
   readonly hub: AlarmChangeHub;
+  readonly models: MonitoringModels;
   readonly server: GrpcPlatformServer;
   /** Runs one timer tick now (what the interval does). */
   tick(): Promise<void>;
@@ -127,6 +137,7 @@ export function safetyAppOptions(config: Readonly<SafetyConfig>, logger: Logger)
     logger,
     tickIntervalMs: config.SAFETY_TICK_INTERVAL_MS,
     holdGraceMs: config.SAFETY_HOLD_GRACE_S * 1000,
+    kpiReport: { periods: KPI_PERIODS.filter((p) => config.SAFETY_KPI_REPORT_PERIODS.includes(p)), delayMs: config.SAFETY_KPI_REPORT_DELAY_S * 1000 },
     ...(config.EVENT_BUS === 'kafka' && { kafka: kafkaBusConnection(kafkaConnectionOptions(config)) }),
   };
 }
@@ -163,11 +174,19 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     const state = new PostgresEvaluationState(pool);
     const configurations = new AlarmConfigurationStore(store);
     const plants = new Map<string, PlantSafety>();
+    // Early warning: PCA models per unit and trend prediction per tag, handed every committed batch.
+    const configurationOf = (plantId: string) => plants.get(plantId)?.config.config;
+    const earlyWarningState = new PostgresEarlyWarningState(pool, store, outbox);
+    const modelStore = new MonitoringModelStore(store);
+    const pca = new PcaEarlyWarning({ models: modelStore, state: earlyWarningState, configurationOf, source: SAFETY_SOURCE, logger });
+    const trend = new TrendEarlyWarning({ state: earlyWarningState, configurationOf, source: SAFETY_SOURCE });
+    const earlyWarning = [pca, trend, ...(o.earlyWarning ?? [])];
+    const models = new MonitoringModels({ store: modelStore, history: o.history, pca, now });
     for (const source of o.alarmConfigs) {
       const configuration = await configurations.importFile(source.document, source.origin);
       const plantId = configuration.config.plantId;
       if (plants.has(plantId)) throw new Error(`alarm configuration ${source.origin}: plant "${plantId}" is configured twice`);
-      plants.set(plantId, await PlantSafety.start({ store, outbox, history: o.history, state, configurations, hub, logger, source: SAFETY_SOURCE, earlyWarning: o.earlyWarning }, configuration));
+      plants.set(plantId, await PlantSafety.start({ store, outbox, history: o.history, state, configurations, hub, logger, source: SAFETY_SOURCE, earlyWarning }, configuration));
     }
     cleanups.push(() => Promise.all([...plants.values()].map((p) => p.queue.idle())).then(() => undefined));
 
@@ -182,10 +201,12 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     });
     cleanups.push(() => consumer.stop());
 
+    const kpiReporter = new AlarmKpiReporter({ activations: readModel, state: earlyWarningState, source: SAFETY_SOURCE, periods: o.kpiReport?.periods ?? KPI_PERIODS, delayMs: o.kpiReport?.delayMs ?? 120_000 });
     let lastPrune = 0;
     const tick = async () => {
       const t = now().getTime();
       for (const plant of plants.values()) await plant.tick(t - o.holdGraceMs, t);
+      for (const plant of plants.values()) await kpiReporter.tick(plant.plantId, plant.config.config.timeZone ?? 'UTC', t);
       if (t - lastPrune > 3_600_000) {
         lastPrune = t;
         await state.pruneProcessed(new Date(t - PROCESSED_RETENTION_MS));
@@ -205,7 +226,7 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     }
 
     const server = new GrpcPlatformServer({ config: o.grpc, logger, metricsRegistry: o.metricsRegistry });
-    server.addService(loadProtoPackage(SAFETY_PROTO), SAFETY_SERVICE, safetyServiceImplementation({ plants, readModel, hub }));
+    server.addService(loadProtoPackage(SAFETY_PROTO), SAFETY_SERVICE, safetyServiceImplementation({ plants, readModel, hub, models, history: o.history }));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
     // A stopped, crashed or stuck consumer, subscription or relay, or an unreachable database, turns gRPC health NOT_SERVING.
@@ -213,7 +234,7 @@ export async function startSafetyApp(o: SafetyAppOptions): Promise<SafetyApp> {
     cleanups.push(() => health.beginShutdown()); // first: components stop on purpose from here on
     logger.info({ port, plants: [...plants.keys()], alarms: [...plants.values()].reduce((n, p) => n + p.engine.alarms.length, 0) }, 'safety service started');
 
-    return { port, pool, store, plants, readModel, projection, hub, server, tick, stop: stopAll };
+    return { port, pool, store, plants, readModel, projection, hub, models, server, tick, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -23,6 +23,10 @@ export const safetyConfigSchema = extendPlatformConfig(
     SAFETY_TICK_INTERVAL_MS: env.int({ min: 100, max: 60_000 }, { default: 1000 }),
     /** Delays on quiet tags complete once wall-clock time minus this has passed them (samples may arrive this late). */
     SAFETY_HOLD_GRACE_S: env.int({ min: 0, max: 3600 }, { default: 10 }),
+    /** Periods of the AlarmKpiReport event (hour, day = plant-local day); `none` for no reports. */
+    SAFETY_KPI_REPORT_PERIODS: env.list({ expected: 'hour, day or none', test: (s) => ['hour', 'day', 'none'].includes(s) }, { default: ['hour', 'day'] }),
+    /** A period is reported this long after it ends (late samples, the journal projection). */
+    SAFETY_KPI_REPORT_DELAY_S: env.int({ min: 0, max: 86_400 }, { default: 120 }),
   },
   (c, ctx) => {
     if (c.AUTH_JWT_SECRET === undefined && c.INGESTION_TOKEN === undefined && c.AUTH_DISABLED !== true)

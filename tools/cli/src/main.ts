@@ -10,6 +10,7 @@ import { registerBalanceResultCommands } from './commands/balance-results.comman
 import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
+import { registerSafetyReplayCommand } from './commands/safety-replay.command';
 import { registerScheduleCommands } from './commands/schedule.command';
 import { registerScheduleShowCommand } from './commands/schedule-show.command';
 import { registerTokenCommand } from './commands/token.command';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerBalanceCommands(program);
   registerBalanceResultCommands(program);
   registerSafetyMonitoringCommands(program);
+  registerSafetyReplayCommand(program);
   registerScheduleCommands(program);
   registerScheduleShowCommand(program);
   registerAlarmsCommands(program);

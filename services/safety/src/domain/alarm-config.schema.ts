@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '@reflux/plant-model';
 import { z } from 'zod';
 import { UNIT_STATES, PRIORITIES, type AlarmConfiguration, type LimitKind } from './alarm-config';
 import { invalidRequest, SafetyErrorCode, type FieldViolation } from './safety.errors';
@@ -34,6 +35,16 @@ const tagSchema = z.strictObject({
   discrepancy: z.strictObject({ redundantTagId: id, max: positive, priority }).optional(),
   suppressInStates: z.array(unitState).default([]),
   limitsByState: z.partialRecord(unitState, stateLimits).default({}),
+  trend: z
+    .strictObject({
+      windowS: positive.max(86_400).default(600),
+      horizonS: positive.max(7 * 86_400).default(1800),
+      confidence: finite.gt(0.5, 'must lie in (0.5, 1)').lt(1, 'must lie in (0.5, 1)').default(0.9),
+      everyS: nonNegative.max(3600).default(10),
+      consecutive: z.number().int().min(1).max(100).default(3),
+      minPoints: z.number().int().min(3).max(100_000).default(10),
+    })
+    .optional(),
 });
 
 const unitSchema = z.strictObject({
@@ -47,6 +58,7 @@ const unitSchema = z.strictObject({
 
 export const alarmConfigurationSchema = z.strictObject({
   plantId: id,
+  timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin').default('UTC'),
   tags: z.array(tagSchema).max(200_000),
   units: z.array(unitSchema).default([]),
 });
@@ -83,6 +95,7 @@ function crossViolations(config: AlarmConfiguration): FieldViolation[] {
         if (t.limits[k as LimitKind] === undefined) out.push({ field: `${at}.limitsByState.${state}.${k}`, description: `overrides ${k}, which the tag does not have` });
       out.push(...orderViolations({ ...running, ...overrides }, `${at}.limitsByState.${state}`));
     }
+    if (t.trend && Object.keys(t.limits).length === 0) out.push({ field: `${at}.trend`, description: 'needs at least one of the limits HH, H, L, LL to predict' });
     if (t.discrepancy?.redundantTagId === t.tagId) out.push({ field: `${at}.discrepancy.redundantTagId`, description: 'must name another tag' });
     if (t.deviation?.setpointTagId === t.tagId) out.push({ field: `${at}.deviation.setpointTagId`, description: 'must name another tag' });
   });

@@ -22,6 +22,13 @@ describe('parseAlarmConfiguration', () => {
     expect(config.units).toEqual([]);
   });
 
+  it('fills trend-prediction defaults, and refuses a trend on a tag without limits or with a bad confidence', () => {
+    const config = parseAlarmConfiguration({ plantId: 'p', tags: [tag({ limits: { H: { value: 80, priority: 'low' } }, trend: { horizonS: 900 } })] });
+    expect(config.tags[0]!.trend).toEqual({ windowS: 600, horizonS: 900, confidence: 0.9, everyS: 10, consecutive: 3, minPoints: 10 });
+    expect(fieldsOf({ plantId: 'p', tags: [tag({ trend: {} })] })).toEqual(['tags.0.trend']);
+    expect(fieldsOf({ plantId: 'p', tags: [tag({ limits: { H: { value: 80, priority: 'low' } }, trend: { confidence: 1.5 } })] })).toEqual(['tags.0.trend.confidence']);
+  });
+
   it('names each bad field', () => {
     expect(fieldsOf({ plantId: 'p', tags: [tag({ limits: { H: { value: 'x', priority: 'urgent' } }, deadband: -1 })] })).toEqual([
       'tags.0.limits.H.value',

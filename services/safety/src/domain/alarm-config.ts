@@ -1,3 +1,5 @@
+import type { TrendSettings } from './trend-watch';
+
 /**
  * Alarm configuration of one plant: per-tag alarms and per-unit state rules. Limits, deadbands and
  * setpoints are in the tag's engineering unit (as ingestion stores it); times are in seconds.
@@ -48,6 +50,8 @@ export interface TagAlarmConfig {
   readonly suppressInStates: readonly UnitState[];
   /** Limits that replace the running limits in a unit state (e.g. a lower LL during start-up). */
   readonly limitsByState: Partial<Record<UnitState, Partial<Record<LimitKind, number>>>>;
+  /** Trend prediction towards the limits in force (an early warning before the alarm; see `trend-watch.ts`). */
+  readonly trend?: TrendSettings;
 }
 
 /** A run-status tag whose value maps to a state, or flows/speeds that must all be at or above a threshold. */
@@ -63,6 +67,8 @@ export interface UnitConfig {
 
 export interface AlarmConfiguration {
   readonly plantId: string;
+  /** IANA zone of the plant's local days (KPI reports); default UTC. */
+  readonly timeZone?: string;
   readonly tags: readonly TagAlarmConfig[];
   readonly units: readonly UnitConfig[];
 }

@@ -22,6 +22,9 @@ export const SafetyErrorCode = {
   invalidComment: 'ALARM.INVALID_COMMENT',
   missingActor: 'ALARM.MISSING_ACTOR',
   configVersionConflict: 'SAFETY.CONFIGURATION_VERSION_CONFLICT',
+  invalidMonitoringModel: 'MONITORING.INVALID_MODEL',
+  monitoringModelNotFound: 'MONITORING.MODEL_NOT_FOUND',
+  monitoringVersionConflict: 'MONITORING.VERSION_CONFLICT',
 } as const;
 
 export type SafetyErrorCode = (typeof SafetyErrorCode)[keyof typeof SafetyErrorCode];
@@ -44,6 +47,9 @@ const KIND: Record<SafetyErrorCode, Kind> = {
   'ALARM.INVALID_COMMENT': 'validation',
   'ALARM.MISSING_ACTOR': 'validation',
   'SAFETY.CONFIGURATION_VERSION_CONFLICT': 'conflict',
+  'MONITORING.INVALID_MODEL': 'validation',
+  'MONITORING.MODEL_NOT_FOUND': 'not-found',
+  'MONITORING.VERSION_CONFLICT': 'conflict',
 };
 
 /**

@@ -8,6 +8,7 @@ export interface SafetyClient extends grpc.Client {
   listActiveAlarms: Unary<v1.ListActiveAlarmsRequest, v1.ListActiveAlarmsResponse>;
   getAlarmJournal: Unary<v1.GetAlarmJournalRequest, v1.GetAlarmJournalResponse>;
   getAlarmKpis: Unary<v1.GetAlarmKpisRequest, v1.GetAlarmKpisResponse>;
+  replayAlarmConfiguration: Unary<v1.ReplayAlarmConfigurationRequest, v1.ReplayAlarmConfigurationResponse>;
 }
 
 export function safetyClient(address: string): SafetyClient {

@@ -18,6 +18,11 @@ export interface SafetyClient extends grpc.Client {
   listUnitStates: Unary<v1.ListUnitStatesRequest, v1.ListUnitStatesResponse>;
   getAlarmConfiguration: Unary<v1.GetAlarmConfigurationRequest, v1.GetAlarmConfigurationResponse>;
   putAlarmConfiguration: Unary<v1.PutAlarmConfigurationRequest, v1.PutAlarmConfigurationResponse>;
+  fitMonitoringModel: Unary<v1.FitMonitoringModelRequest, v1.FitMonitoringModelResponse>;
+  importMonitoringModel: Unary<v1.ImportMonitoringModelRequest, v1.ImportMonitoringModelResponse>;
+  activateMonitoringModel: Unary<v1.ActivateMonitoringModelRequest, v1.ActivateMonitoringModelResponse>;
+  listMonitoringModels: Unary<v1.ListMonitoringModelsRequest, v1.ListMonitoringModelsResponse>;
+  replayAlarmConfiguration: Unary<v1.ReplayAlarmConfigurationRequest, v1.ReplayAlarmConfigurationResponse>;
   watchAlarms(request: v1.WatchAlarmsRequest, metadata: grpc.Metadata): grpc.ClientReadableStream<v1.WatchAlarmsResponse>;
 }
 

@@ -1,11 +1,15 @@
 import { serverStream, unary, type CallContext, type ServiceImplementation } from '@reflux/grpc';
 import type { refluxSafetyV1 as v1 } from '@reflux/proto';
 import type { AlarmChange, AlarmChangeHub } from '../../application/alarm-change.hub';
+import type { MonitoringModels } from '../../application/monitoring-models';
+import type { SampleHistory } from '../../application/sample-history.port';
 import type { OperatorAction, PlantSafety } from '../../application/plant-safety';
 import { computeAlarmKpis } from '../../domain/alarm-kpis';
 import { alarmStatus } from '../../domain/alarm-lifecycle.decider';
 import { invalidRequest, SafetyError, SafetyErrorCode, type FieldViolation } from '../../domain/safety.errors';
 import type { AlarmReadModel } from '../postgres/alarm-read-model.queries';
+import { monitoringHandlers } from './monitoring.grpc-handlers';
+import { replayHandler } from './replay.grpc-handler';
 import { alarmOf, journalEntryOf, KPI_TARGETS_PROTO, kpisOf, priorityFromProto, statusFromProto, timestampToDate, unitStateToProto, isoToTimestamp } from './safety.grpc-mapper';
 
 export const SAFETY_PROTO = 'reflux/safety/v1/safety.proto';
@@ -21,6 +25,10 @@ export interface SafetyGrpcDeps {
   readonly plants: ReadonlyMap<string, PlantSafety>;
   readonly readModel: AlarmReadModel;
   readonly hub: AlarmChangeHub;
+  /** Monitoring models of early warning (Fit/Import/Activate/ListMonitoringModels). */
+  readonly models: MonitoringModels;
+  /** Ingestion's history, read by the replay sandbox. */
+  readonly history: SampleHistory;
 }
 
 function pageSizeOf(size: number, violations: FieldViolation[], field = 'page_size'): number {
@@ -167,5 +175,8 @@ export function safetyServiceImplementation(deps: SafetyGrpcDeps): ServiceImplem
       const plant = plantOf(request.plantId, violations);
       return { version: await plant.putConfiguration(document, request.expectedVersion, ctx.principal.subject) };
     }),
+
+    ...monitoringHandlers(deps.models, plantOf),
+    ...replayHandler(deps.history, plantOf),
   };
 }

@@ -4,7 +4,8 @@ import type { Pool } from 'pg';
 
 /**
  * Tables of the safety service. The journal and activations are read models of the `alarm-*`
- * streams (rebuildable); engine state and processed batches are written with the alarm events.
+ * streams (rebuildable); engine state and processed batches are written with the alarm events;
+ * early-warning state (grids, scorers, warnings in force) with the early-warning events.
  */
 export const SAFETY_MIGRATIONS = {
   module: 'safety',
@@ -48,6 +49,17 @@ export const SAFETY_MIGRATIONS = {
          batch_key text NOT NULL,
          processed_at timestamptz NOT NULL DEFAULT now(),
          PRIMARY KEY (plant_id, batch_key)
+       )`,
+    ),
+    sqlMigration(
+      '0002_safety_early_warning',
+      `CREATE TABLE IF NOT EXISTS safety_early_warning_state (
+         plant_id text NOT NULL,
+         monitor text NOT NULL,
+         key text NOT NULL,
+         state jsonb NOT NULL,
+         updated_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (plant_id, monitor, key)
        )`,
     ),
   ],

@@ -297,3 +297,150 @@ export interface PutAlarmConfigurationRequest {
 export interface PutAlarmConfigurationResponse {
   version: number;
 }
+
+/**
+ * How live samples become model rows: each tag's latest good value at every multiple of
+ * `sample_period_s` (zero-order hold), a row skipped while a value is older than `max_hold_s`.
+ */
+export interface MonitoringGrid {
+  samplePeriodS: number;
+  /** Default (0): ten periods. */
+  maxHoldS: number;
+}
+
+export interface FitMonitoringModelRequest {
+  plantId: string;
+  unitId: string;
+  /** The model's variables: configured tags of the plant, at least 2. */
+  tagIds: string[];
+  /** The normal-operation period to fit on (at most 14 days). */
+  trainingRange?: TimeRange | null;
+  grid?:
+    | MonitoringGrid
+    | null;
+  /** Confidence of the T² and SPE limits; default (0): 0.99. */
+  confidence: number;
+  /** Time lags of dynamic PCA; 0: plain PCA. */
+  lags: number;
+  /** Consecutive violating rows that raise a warning; default (0): 3. */
+  consecutiveViolations: number;
+  /** Fixed number of principal components; default (0): the library's rule (parallel analysis). */
+  components: number;
+  /** EWMA weight of the monitored T² and SPE in (0, 1]; default (0): 1 (the raw statistics). */
+  ewmaLambda: number;
+  activate: boolean;
+}
+
+export interface MonitoringModelVersion {
+  unitId: string;
+  version: number;
+  active: boolean;
+  tagIds: string[];
+  lags: number;
+  components: number;
+  confidence: number;
+  /** Control limits of the monitored statistics (dimensionless). */
+  t2Limit: number;
+  speLimit: number;
+  /** The persistence rule, e.g. "3 consecutive" or "3 of 5". */
+  persistence: string;
+  grid?:
+    | MonitoringGrid
+    | null;
+  /** "history" (fitted by the service; training_range and training_rows set) or "import". */
+  origin: string;
+  trainingRange?: TimeRange | null;
+  trainingRows: number;
+  /** Name of an imported document. */
+  importName: string;
+  registeredTime?: Timestamp | null;
+  registeredBy: string;
+  /** The model document (format reflux.pca-monitoring) as JSON. */
+  modelJson: string;
+}
+
+export interface FitMonitoringModelResponse {
+  model?: MonitoringModelVersion | null;
+}
+
+export interface ImportMonitoringModelRequest {
+  plantId: string;
+  unitId: string;
+  /** The document `reflux safety pca-fit` writes; its variables must be configured tags. */
+  modelJson: string;
+  /** Where it came from (a file name), for the record. */
+  name: string;
+  grid?: MonitoringGrid | null;
+  activate: boolean;
+}
+
+export interface ImportMonitoringModelResponse {
+  model?: MonitoringModelVersion | null;
+}
+
+export interface ActivateMonitoringModelRequest {
+  plantId: string;
+  unitId: string;
+  version: number;
+}
+
+export interface ActivateMonitoringModelResponse {
+}
+
+export interface ListMonitoringModelsRequest {
+  plantId: string;
+  /** Filter; empty: every unit. */
+  unitId: string;
+  /** Include each version's model document (large); default false. */
+  includeModelJson: boolean;
+}
+
+export interface ListMonitoringModelsResponse {
+  models: MonitoringModelVersion[];
+}
+
+export interface ReplayAlarmConfigurationRequest {
+  plantId: string;
+  /** The candidate configuration document (same format as PutAlarmConfiguration), for this plant. */
+  candidateDocumentJson: string;
+  /** The historical period, at most 7 days. */
+  range?:
+    | TimeRange
+    | null;
+  /** How far before a unit trip an alarm on the unit counts as its detection; default (0): 1800 s. */
+  lookBackS: number;
+}
+
+export interface ReplaySummary {
+  activations: number;
+  floodIntervals: number;
+  peakAlarmsPer10Min: number;
+  chatteringAlarmIds: string[];
+  staleAlarmIds: string[];
+  /** Per console over the range. */
+  consoles: AlarmKpis[];
+}
+
+/**
+ * A unit trip in the period (under the live unit rules) and how long before it each configuration
+ * first alarmed on the unit's tags.
+ */
+export interface ReplayIncident {
+  unitId: string;
+  tripTime?:
+    | Timestamp
+    | null;
+  /** Absent: no alarm on the unit within the look-back before the trip. */
+  liveLeadS?: number | null | undefined;
+  candidateLeadS?: number | null | undefined;
+}
+
+export interface ReplayAlarmConfigurationResponse {
+  live?: ReplaySummary | null;
+  candidate?:
+    | ReplaySummary
+    | null;
+  /** Live activations minus candidate activations (negative: the candidate raises more). */
+  alarmsAvoided: number;
+  incidents: ReplayIncident[];
+}
