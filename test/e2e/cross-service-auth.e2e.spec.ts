@@ -5,9 +5,9 @@
  * When the settings disagree (another issuer), balancing and safety refuse to start naming the
  * variables, instead of failing at the first history read.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServiceToken } from '@reflux/grpc';
@@ -28,16 +28,14 @@ function composeAuth(): Auth {
   return { AUTH_JWT_ISSUER: env['AUTH_JWT_ISSUER']!, AUTH_JWT_AUDIENCE: env['AUTH_JWT_AUDIENCE']! };
 }
 
-/** The issuer and audience of the ConfigMap under k8s/ that sets them (wherever the layout puts it). */
+/** The issuer and audience of the ConfigMap the k8s demo overlay renders (kubectl kustomize, as `kubectl apply -k` would). */
 function k8sAuth(): Auth {
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : /\.ya?ml$/.test(f) ? [join(dir, f)] : []));
-  for (const file of files(join(REPO_ROOT, 'k8s'))) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { kind?: string; data?: Record<string, string>; literals?: string[] } | null)) {
-      const data = doc?.kind === 'ConfigMap' ? doc.data : undefined;
-      if (data?.['AUTH_JWT_ISSUER'] && data['AUTH_JWT_AUDIENCE']) return { AUTH_JWT_ISSUER: data['AUTH_JWT_ISSUER'], AUTH_JWT_AUDIENCE: data['AUTH_JWT_AUDIENCE'] };
-    }
+  const rendered = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, 'k8s', 'overlays', 'demo')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  for (const doc of parseAllDocuments(rendered).map((d) => d.toJS() as { kind?: string; data?: Record<string, string> } | null)) {
+    const data = doc?.kind === 'ConfigMap' ? doc.data : undefined;
+    if (data?.['AUTH_JWT_ISSUER'] && data['AUTH_JWT_AUDIENCE']) return { AUTH_JWT_ISSUER: data['AUTH_JWT_ISSUER'], AUTH_JWT_AUDIENCE: data['AUTH_JWT_AUDIENCE'] };
   }
-  throw new Error('no ConfigMap under k8s/ sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE');
+  throw new Error('no ConfigMap rendered from k8s/overlays/demo sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE');
 }
 
 /** `reflux …` (tools/cli) as a user runs it, with the given environment. */
