@@ -14,6 +14,7 @@ import { SafetyAlarmsSnapshot } from './adapters/grpc/safety.snapshot-source';
 import { createGatewayServer } from './adapters/http/gateway.http-server';
 import { HttpAuth } from './adapters/http/http-auth';
 import { StaticAssets } from './adapters/http/static-assets';
+import { ensureWebBuilt } from './adapters/http/web-build';
 import { PostgresEventLog } from './adapters/postgres/event-log.postgres';
 import { PostgresLatestBalanceWindows } from './adapters/postgres/latest-balance-windows.postgres';
 import { EventFanout, type EventFanoutOptions } from './application/event-fanout';
@@ -114,6 +115,7 @@ export async function startGatewayApp(o: GatewayAppOptions): Promise<GatewayApp>
       alarms = safety;
     }
 
+    if (o.webRoot === DEFAULT_WEB_ROOT) await ensureWebBuilt(resolve(DEFAULT_WEB_ROOT, '..'), logger);
     const authenticator = new Authenticator(parseGrpcPlatformConfig({ port: 0, auth: o.auth }).auth);
     const ready = async () => {
       try {

@@ -1,0 +1,189 @@
+/// <reference lib="dom" />
+import './style.css';
+import { api, type Principal } from './api';
+import { LiveStream, type LinkState, type WireEvent } from './live';
+import { alarms, allocation, overview, schedule, trends, type Alarm, type Balance, type TagValue, type Unavailable } from './views';
+
+type Tab = 'Overview' | 'Trends' | 'Alarms' | 'Schedule' | 'Allocation';
+const TABS: Tab[] = ['Overview', 'Trends', 'Alarms', 'Schedule', 'Allocation'];
+const TREND_POINTS = 600;
+
+const $ = (id: string) => document.getElementById(id)!;
+const params = new URLSearchParams(location.search);
+const state = {
+  tab: (TABS.find((t) => t === params.get('tab')) ?? 'Overview') as Tab,
+  who: undefined as Principal | undefined,
+  tags: new Map<string, TagValue>(),
+  tagsError: undefined as string | undefined,
+  trend: new Map<string, { unit: string; t: number[]; v: number[] }>(),
+  balances: { unavailable: 'Loading…' } as Balance[] | Unavailable,
+  alarms: { unavailable: 'Loading…' } as Alarm[] | Unavailable,
+  alarmMessage: undefined as string | undefined,
+  warnings: [] as { at: string; text: string }[],
+  schedule: { unavailable: 'Loading…' } as Record<string, unknown> | Unavailable,
+  allocation: { unavailable: 'Loading…' } as Record<string, unknown> | Unavailable,
+  /** Positions of every event applied, in order (the browser test checks them for gaps and duplicates). */
+  positions: [] as number[],
+};
+(window as unknown as { reflux: typeof state }).reflux = state;
+
+const unavailable = (service: string, status: number, message: string): Unavailable => ({ unavailable: status === 503 ? `${service} service not available` : `${service}: ${message}` });
+
+async function loadTags(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const r = await api<{ tags: TagValue[] }>(`/v1/snapshot/tags?ids=${encodeURIComponent(ids.join(','))}`);
+  if (!r.ok) {
+    state.tagsError = r.error.status === 503 ? 'Ingestion service not available' : r.error.message;
+    return;
+  }
+  state.tagsError = undefined;
+  for (const t of r.body.tags) {
+    const before = state.tags.get(t.tagId);
+    state.tags.set(t.tagId, t);
+    if (t.value === null || !t.time || before?.time === t.time) continue;
+    const s = state.trend.get(t.tagId) ?? { unit: t.unit ?? '', t: [], v: [] };
+    s.t.push(Date.parse(t.time) / 1000);
+    s.v.push(t.value);
+    if (s.t.length > TREND_POINTS) {
+      s.t.shift();
+      s.v.shift();
+    }
+    state.trend.set(t.tagId, s);
+  }
+}
+
+async function loadBalances(): Promise<void> {
+  const r = await api<{ balances: Balance[] }>('/v1/snapshot/balances');
+  state.balances = r.ok ? r.body.balances : unavailable('Balancing', r.error.status, r.error.message);
+}
+
+async function loadAlarms(): Promise<void> {
+  const plant = params.get('plantId');
+  const r = await api<{ alarms: Alarm[] }>(`/v1/snapshot/alarms${plant ? `?plantId=${encodeURIComponent(plant)}` : ''}`);
+  state.alarms = r.ok ? r.body.alarms : unavailable('Safety', r.error.status, r.error.message);
+}
+
+async function loadOther(kind: 'schedule' | 'allocation', service: string): Promise<void> {
+  const r = await api<Record<string, unknown>>(`/v1/snapshot/${kind}`);
+  state[kind] = r.ok ? r.body : unavailable(service, r.error.status, r.error.message);
+}
+
+let pending: Promise<void> | undefined;
+const pendingTags = new Set<string>();
+/** Coalesces the snapshot reads caused by a burst of events into one read per kind. */
+function refresh(kinds: { tags?: string[]; balances?: boolean; alarms?: boolean }): void {
+  for (const t of kinds.tags ?? []) pendingTags.add(t);
+  const want = { ...kinds };
+  const run = async () => {
+    const ids = [...pendingTags];
+    pendingTags.clear();
+    await Promise.all([loadTags(ids), want.balances ? loadBalances() : undefined, want.alarms ? loadAlarms() : undefined]);
+    render();
+  };
+  pending = (pending ?? Promise.resolve()).then(run, run);
+}
+
+function onEvent(e: WireEvent): void {
+  state.positions.push(e.position);
+  const d = e.data;
+  if (e.type === 'MeasurementsIngested') refresh({ tags: (d['tagIds'] as string[]) ?? [] });
+  else if (e.type === 'BalanceReconciled' || e.type === 'BalanceRevised' || e.type === 'GrossErrorSuspected' || e.type === 'LossSuspected' || e.type === 'GrossErrorCleared') refresh({ balances: true });
+  else if (e.type.startsWith('Alarm')) refresh({ alarms: true });
+  else if (/Warning/.test(e.type)) {
+    state.warnings.unshift({ at: e.occurredAt ?? e.recordedAt, text: `${e.type}: ${String(d['message'] ?? d['reason'] ?? d['tagId'] ?? d['unitId'] ?? '')}` });
+    state.warnings.length = Math.min(state.warnings.length, 50);
+    render();
+  }
+}
+
+function setLink(s: LinkState): void {
+  const el = $('link');
+  el.dataset['state'] = s;
+  el.textContent = s === 'live' ? 'live' : s === 'offline' ? 'connection lost — reconnecting' : s;
+}
+
+async function act(a: Alarm, action: 'ack' | 'shelve'): Promise<void> {
+  const body = action === 'ack' ? { plantId: a.plantId, reason: 'acknowledged from the control-room page' } : { plantId: a.plantId, reason: 'shelved from the control-room page', expiresAt: new Date(Date.now() + 3600_000).toISOString() };
+  const r = await api(`/v1/alarms/${encodeURIComponent(a.alarmId)}/${action}`, { method: 'POST', body });
+  state.alarmMessage = r.ok ? undefined : `${action === 'ack' ? 'Acknowledge' : 'Shelve'} refused (${r.error.status}): ${r.error.message}`;
+  await loadAlarms();
+  render();
+}
+
+function render(): void {
+  const tabs = $('tabs');
+  tabs.replaceChildren(
+    ...TABS.map((t) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.role = 'tab';
+      b.textContent = t;
+      b.setAttribute('aria-selected', String(t === state.tab));
+      b.addEventListener('click', () => {
+        state.tab = t;
+        render();
+      });
+      return b;
+    }),
+  );
+  const view = $('view');
+  if (!state.who) return view.replaceChildren();
+  const node = { Overview: () => overview(state.tags, state.balances, state.tagsError), Trends: () => trends(state.trend, limitsOf()), Alarms: () => alarms(state.alarms, state.warnings, state.who, (a, x) => void act(a, x), state.alarmMessage), Schedule: () => schedule(state.schedule), Allocation: () => allocation(state.allocation) }[state.tab]();
+  view.replaceChildren(node);
+}
+
+function limitsOf(): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  if (!('unavailable' in state.alarms)) for (const a of state.alarms) if (a.limit !== undefined) m.set(a.tagId, [...(m.get(a.tagId) ?? []), a.limit]);
+  return m;
+}
+
+const live = new LiveStream(onEvent, (s) => {
+  setLink(s);
+  // The stream was refused for good (session expired, or a resume position no longer in the log): start afresh.
+  if (s === 'signed-out') {
+    state.who = undefined;
+    void whoAmI();
+  }
+});
+
+async function start(): Promise<void> {
+  $('login').hidden = true;
+  $('who').textContent = `${state.who!.subject} (${state.who!.roles.join(', ')})`;
+  live.open();
+  const initial = (params.get('tags') ?? '').split(',').filter(Boolean);
+  await Promise.all([loadTags(initial), loadBalances(), loadAlarms(), loadOther('schedule', 'Scheduling'), loadOther('allocation', 'Supply-chain')]);
+  render();
+}
+
+async function whoAmI(): Promise<void> {
+  const r = await api<Principal>('/v1/session');
+  if (r.ok && r.body.subject) {
+    if (!state.who) {
+      state.who = r.body;
+      await start();
+    }
+    return;
+  }
+  live.close();
+  state.who = undefined;
+  setLink('signed-out');
+  $('login').hidden = false;
+  render();
+}
+
+$('login').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = $('token') as HTMLInputElement;
+  void api<Principal>('/v1/session', { method: 'POST', body: { token: input.value.trim() } }).then(async (r) => {
+    $('login-error').textContent = r.ok ? '' : `Sign-in refused (${r.error.status}): ${r.error.message}`;
+    if (r.ok) {
+      input.value = '';
+      state.who = r.body;
+      await start();
+    }
+  });
+});
+
+render();
+void whoAmI();
