@@ -1,0 +1,68 @@
+import type { LinearSolver, SolveResult } from '@reflux/optimization';
+import { readAllocation, type Allocation, type CurrentPlan } from '../domain/allocation';
+import { bindingLimits, explanationRowPenalties, fixIntegers, type BindingLimit } from '../domain/explanation';
+import { formulate, type Formulation } from '../domain/formulation/formulate';
+import type { Network } from '../domain/network.schema';
+import { SupplyChainError, SupplyChainErrorCode } from '../domain/supply-chain.errors';
+
+export interface AllocateOptions {
+  readonly timeLimitSeconds?: number;
+  /** Relative MIP gap, fraction (0.01 = 1 %). */
+  readonly mipRelativeGap?: number;
+  readonly signal?: AbortSignal;
+  /** Re-allocation: the plan in force (frozen periods kept, deviation penalised, MIP start). */
+  readonly plan?: CurrentPlan;
+  /** Solve the LP relaxation of a MILP network. */
+  readonly relax?: boolean;
+}
+
+export interface AllocationOutcome {
+  readonly allocation: Allocation;
+  readonly formulation: Formulation;
+  readonly result: SolveResult;
+}
+
+const infeasibleStatuses = new Set<SolveResult['status']>(['infeasible', 'infeasible-or-unbounded']);
+
+/** Formulates and solves the network; an infeasible request fails naming the constraints that conflict. */
+export async function allocate(solver: LinearSolver, network: Network, o: AllocateOptions = {}): Promise<AllocationOutcome> {
+  const f = formulate(network, { plan: o.plan, relax: o.relax });
+  const result = await solver.solve(f.model, { timeLimitSeconds: o.timeLimitSeconds, mipRelativeGap: o.mipRelativeGap, signal: o.signal, backend: 'highs', start: f.start });
+  if (infeasibleStatuses.has(result.status)) {
+    const why = await solver.explainInfeasibility(f.model, { rowPenalties: explanationRowPenalties(f), timeLimitSeconds: o.timeLimitSeconds });
+    throw new SupplyChainError(SupplyChainErrorCode.infeasible, `the allocation is ${why.message}`, [], {
+      relaxations: why.relaxations.slice(0, 20).map((r) => ({ ...r, meaning: f.rowMeanings[f.model.rows.names.indexOf(r.name)]?.text })),
+      conflict: why.conflict,
+    });
+  }
+  if (!result.hasSolution) throw new SupplyChainError(SupplyChainErrorCode.noSolution, `no allocation found (${result.status}${result.message ? `: ${result.message}` : ''})`);
+  return { allocation: readAllocation(f, result), formulation: f, result };
+}
+
+/** Binding limits with shadow prices of an allocation (MILP: the LP with its integers fixed). */
+export async function explainBinding(solver: LinearSolver, outcome: AllocationOutcome, limit = 20): Promise<BindingLimit[]> {
+  const { formulation: f, result } = outcome;
+  const model = f.milp ? fixIntegers(f.model, result.values) : f.model;
+  const lp = f.milp || !result.duals ? await solver.solve(model, { duals: true, backend: 'highs' }) : result;
+  return bindingLimits(f, model, lp, limit);
+}
+
+export interface ParetoPoint {
+  readonly co2Weight: number;
+  /** Money spent (all categories but CO₂ and risk). */
+  readonly costMoney: number;
+  readonly co2T: number;
+  readonly riskMoney: number;
+  readonly objective: number;
+}
+
+/** The cost/CO₂ trade-off: one allocation per CO₂ weight (weights.co2 replaced), cheapest-in-money first. */
+export async function paretoFront(solver: LinearSolver, network: Network, co2Weights: readonly number[], o: Omit<AllocateOptions, 'plan'> = {}): Promise<ParetoPoint[]> {
+  const points: ParetoPoint[] = [];
+  for (const w of co2Weights) {
+    const { allocation: a } = await allocate(solver, { ...network, weights: { ...network.weights, co2: w } }, o);
+    const costMoney = Object.entries(a.costs).reduce((sum, [k, v]) => (k === 'co2' || k === 'risk' ? sum : sum + v), 0);
+    points.push({ co2Weight: w, costMoney: Math.round(costMoney * 1e6) / 1e6, co2T: a.co2T, riskMoney: a.costs.risk, objective: a.objective });
+  }
+  return points;
+}
