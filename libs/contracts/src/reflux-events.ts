@@ -11,6 +11,9 @@ import { GrossErrorSuspectedContract } from './events/gross-error-suspected.even
 import { LossSuspectedContract } from './events/loss-suspected.event';
 import { MeasurementsIngestedContract } from './events/measurements-ingested.event';
 import { PlantModelVersionedContract } from './events/plant-model-versioned.event';
+import { AllocationPublishedContract } from './events/allocation-published.event';
+import { SiteCapacityChangedContract } from './events/site-capacity-changed.event';
+import { SiteTargetsPublishedContract } from './events/site-targets-published.event';
 import { ContractRegistry, type EventOf } from './registry';
 
 /**
@@ -32,6 +35,10 @@ export const REFLUX_CONTRACTS = [
   UnitTrippedContract,
   BalanceRevisedContract,
   GrossErrorClearedContract,
+  // supply chain (and the capacity changes scheduling reports back to it)
+  AllocationPublishedContract,
+  SiteTargetsPublishedContract,
+  SiteCapacityChangedContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -55,4 +62,7 @@ export const EVENT_TYPES = {
   UnitTripped: UnitTrippedContract.type,
   BalanceRevised: BalanceRevisedContract.type,
   GrossErrorCleared: GrossErrorClearedContract.type,
+  AllocationPublished: AllocationPublishedContract.type,
+  SiteTargetsPublished: SiteTargetsPublishedContract.type,
+  SiteCapacityChanged: SiteCapacityChangedContract.type,
 } as const;

@@ -86,6 +86,7 @@ describe('integration event registry', () => {
       'AlarmCleared',
       'AlarmRaised',
       'AlarmShelved',
+      'AllocationPublished',
       'BalanceReconciled',
       'BalanceRevised',
       'GrossErrorCleared',
@@ -93,6 +94,8 @@ describe('integration event registry', () => {
       'LossSuspected',
       'MeasurementsIngested',
       'PlantModelVersioned',
+      'SiteCapacityChanged',
+      'SiteTargetsPublished',
       'UnitStateChanged',
       'UnitTripped',
     ]);
