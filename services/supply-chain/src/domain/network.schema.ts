@@ -124,7 +124,7 @@ export const networkSchema = z
   .object({
     name: z.string().min(1).max(200),
     currency: z.string().min(3).max(3).default('EUR'),
-    horizon: z.object({ periods: z.number().int().min(1).max(366), periodHours: positive.max(8784).default(24) }).strict(),
+    horizon: z.object({ periods: z.number().int().min(1).max(366), periodHours: positive.max(8784).default(24), /** Start of period 0 (maps event times to periods). */ start: z.iso.datetime({ offset: true }).optional() }).strict(),
     co2PricePerT: nonNegative.default(0),
     weights: z.object({ cost: nonNegative.default(1), co2: nonNegative.default(1), risk: nonNegative.default(1) }).strict().default({ cost: 1, co2: 1, risk: 1 }),
     /** MILP: integer modules with start-up costs and minimum on time; LP: their relaxation. */
@@ -154,4 +154,11 @@ export type EnergyCarrier = (typeof energyCarriers)[number];
 export function valueAt(p: number | readonly number[] | undefined, t: number, fallback = Infinity): number {
   if (p === undefined) return fallback;
   return typeof p === 'number' ? p : (p[t] ?? p[p.length - 1]);
+}
+
+/** Index of the period that contains `at` (0 before the horizon or without a start, the last one after it). */
+export function periodAt(n: Network, at: Date): number {
+  if (!n.horizon.start) return 0;
+  const t = Math.floor((at.getTime() - Date.parse(n.horizon.start)) / (n.horizon.periodHours * 3_600_000));
+  return Math.min(Math.max(t, 0), n.horizon.periods - 1);
 }

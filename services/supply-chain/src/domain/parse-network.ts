@@ -102,7 +102,7 @@ export function parseNetwork(input: unknown): Network {
 /** Parses one order and checks it against the network. */
 export function parseOrder(input: unknown, network: Network): Order {
   const parsed = orderSchema.safeParse(input);
-  if (!parsed.success) throw invalid(SupplyChainErrorCode.invalidOrder, 'order', parsed.error.issues.map((i) => ({ field: path(i.path), description: i.message })));
+  if (!parsed.success) throw invalid(SupplyChainErrorCode.invalidOrder, 'order', parsed.error.issues.map((i) => ({ field: path(['order', ...i.path]), description: i.message })));
   const violations = orderViolations(network, parsed.data, 'order');
   if (violations.length > 0) throw invalid(SupplyChainErrorCode.invalidOrder, 'order', violations);
   return parsed.data;

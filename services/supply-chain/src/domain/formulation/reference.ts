@@ -35,7 +35,9 @@ export function formulateReference(ctx: FormulationContext, prod: ProductionVari
   for (const sh of plan.shipments) {
     const column = shipIndex.get(`${sh.lane}|${sh.material}|${sh.period}`);
     if (column === undefined) continue; // the lane closed or the material may no longer travel on it
-    if (sh.period < F) ctx.row(`frozen:ship:${sh.lane}/${sh.material}:${periodLabel(sh.period)}`, terms().add(column, 1), sh.quantityT, sh.quantityT, { kind: 'frozen', text: `committed shipment of ${sh.material} on ${sh.lane} departing in period ${sh.period}`, unit: 't' });
+    // a committed departure from a site that a disruption now stops may fall short, never exceed the plan
+    const short = F > sh.period && disrupted(ctx, prod, laneOrigin(ctx, sh.lane), sh.period);
+    if (sh.period < F) ctx.row(`frozen:ship:${sh.lane}/${sh.material}:${periodLabel(sh.period)}`, terms().add(column, 1), short ? 0 : sh.quantityT, sh.quantityT, { kind: 'frozen', text: `committed shipment of ${sh.material} on ${sh.lane} departing in period ${sh.period}`, unit: 't' });
     else planned.set(column, sh.quantityT);
   }
   if (F > 0) {
@@ -68,4 +70,15 @@ export function formulateReference(ctx: FormulationContext, prod: ProductionVari
     ctx.row(name, terms().add(column, 1).add(up, -1).add(down, 1), r, r);
   }
   return start;
+}
+
+function laneOrigin(ctx: FormulationContext, laneId: string): number {
+  const lane = ctx.network.lanes.find((l) => l.id === laneId);
+  return ctx.network.sites.findIndex((s) => s.id === lane?.from);
+}
+
+/** True when a capacity change takes modules away at site `s` in period t. */
+function disrupted(ctx: FormulationContext, prod: ProductionVariables, s: number, t: number): boolean {
+  if (s < 0) return false;
+  return ctx.network.sites[s].processes.some((p, k) => prod.available[s][k][t] < p.modules.installed);
 }
