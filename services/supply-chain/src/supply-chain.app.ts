@@ -117,6 +117,9 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
     const { bus, outbox, stop: stopBus } = openServiceBus({ eventStore: store, pool, logger, monitoring, outboxCategory: SUPPLY_CHAIN_OUTBOX_CATEGORY, relayId: 'supply-chain-outbox-relay', ...(o.kafka && { kafka: o.kafka }) });
     cleanups.push(stopBus);
 
+    const now = o.now ?? (() => new Date());
+    // without a fixed start the horizon rolls: period 0 is the day (UTC) the service started
+    const network: Network = o.network.horizon.start ? o.network : { ...o.network, horizon: { ...o.network.horizon, start: startOfDay(now()) } };
     const solver = new WorkerSolver();
     cleanups.push(() => solver.close());
     const coordinator = new SupplyCoordinator({
@@ -124,16 +127,19 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
       pool,
       outbox,
       solver,
-      network: o.network,
+      network,
       logger,
       source: SUPPLY_CHAIN_SOURCE,
       frozenPeriods: o.frozenPeriods,
       deviationPenaltyPerT: o.deviationPenaltyPerT,
       reallocationTimeLimitSeconds: o.reallocationTimeLimitSeconds,
       mipRelativeGap: o.mipRelativeGap,
-      now: o.now ?? (() => new Date()),
+      now,
     });
     await coordinator.load();
+    // orders listed in the network document are submitted like ERP orders (a restart resends them: nothing changes)
+    for (const order of o.network.orders)
+      await coordinator.orderCommand('SubmitOrder', order, 'network-file').catch((error: unknown) => logger.warn({ err: error, orderId: order.id }, 'order of the network file not taken (changed since through the API?)'));
     cleanups.push(() => coordinator.queue.idle());
 
     const readModel = new SupplyReadModel(pool);
@@ -150,7 +156,7 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
         if (proposal) logger.info({ allocationId: proposal.allocationId, plantId, unitId, objective: proposal.allocation.objective }, 're-allocated after a unit went down');
       },
       capacityChanged: async (eventId, c, correlationId) => {
-        if (!o.network.sites.some((s) => s.id === c.siteId)) return;
+        if (!network.sites.some((s) => s.id === c.siteId)) return;
         await coordinator.disrupt({ site: { site: c.siteId, ...(c.processId && { process: c.processId }), fromPeriod: c.fromPeriod, toPeriod: c.toPeriod, availableModules: c.availableModules }, reason: c.reason, source: eventId }, { ...(correlationId && { correlationId }), actor: 'scheduling' });
       },
     });
@@ -167,10 +173,14 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
     cleanups.push(() => server.shutdown());
     cleanups.push(bindComponentHealth(server.health, health, [SUPPLY_CHAIN_SERVICE]));
     cleanups.push(() => health.beginShutdown());
-    logger.info({ port, network: o.network.name, sites: o.network.sites.length, lanes: o.network.lanes.length }, 'supply-chain service started');
+    logger.info({ port, network: network.name, sites: network.sites.length, lanes: network.lanes.length, horizonStart: network.horizon.start }, 'supply-chain service started');
     return { port, pool, store, coordinator, readModel, projection, server, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+function startOfDay(d: Date): string {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())).toISOString();
 }

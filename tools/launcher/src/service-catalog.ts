@@ -32,9 +32,10 @@ const NODE_ARGS: Record<string, readonly string[]> = {
   ingestion: ['--max-semi-space-size=64'],
 };
 
-/** Safety evaluates alarms with the demo plant's shipped alarm configuration. */
+/** Safety evaluates alarms with the demo plant's shipped alarm configuration; supply chain coordinates the demo network (both demo plants as central sites). */
 const SERVICE_ENV: Record<string, (root: string, plant: string) => Record<string, string>> = {
   safety: (root, plant) => ({ ALARM_CONFIG_FILES: join(root, 'services', 'safety', 'config', `demo-${plant}.alarms.json`) }),
+  'supply-chain': (root) => ({ SUPPLY_NETWORK_FILE: join(root, 'services', 'supply-chain', 'config', 'demo-network.json') }),
 };
 
 /** Services that exist in this checkout (those with a `src/main.ts`), in port order. */

@@ -1,4 +1,4 @@
-import type { LinearSolver, SolveResult } from '@reflux/optimization';
+import type { LinearModel, LinearSolver, SolveResult } from '@reflux/optimization';
 import { readAllocation, type Allocation, type CurrentPlan } from '../domain/allocation';
 import { bindingLimits, explanationRowPenalties, fixIntegers, type BindingLimit } from '../domain/explanation';
 import { formulate, type Formulation } from '../domain/formulation/formulate';
@@ -35,6 +35,11 @@ export async function allocate(solver: LinearSolver, network: Network, o: Alloca
       conflict: why.conflict,
     });
   }
+  if (!result.hasSolution && f.milp && o.plan && result.status === 'time-limit') {
+    // re-allocation without an incumbent in time: keep the plan's modules (clipped to what is still available) and solve the LP
+    const fallback = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: o.timeLimitSeconds, signal: o.signal, backend: 'highs' });
+    if (fallback.hasSolution) return { allocation: { ...readAllocation(f, fallback), status: 'time-limit' }, formulation: f, result: fallback };
+  }
   if (!result.hasSolution) throw new SupplyChainError(SupplyChainErrorCode.noSolution, `no allocation found (${result.status}${result.message ? `: ${result.message}` : ''})`);
   return { allocation: readAllocation(f, result), formulation: f, result };
 }
@@ -65,4 +70,18 @@ export async function paretoFront(solver: LinearSolver, network: Network, co2Wei
     points.push({ co2Weight: w, costMoney: Math.round(costMoney * 1e6) / 1e6, co2T: a.co2T, riskMoney: a.costs.risk, objective: a.objective });
   }
   return points;
+}
+
+/** The formulation as an LP with the modules on fixed at the plan's (the MIP start), start-ups continuous. */
+function withModulesOfPlan(f: Formulation): LinearModel {
+  const m = f.model;
+  const lower = Float64Array.from(m.columns.lower);
+  const upper = Float64Array.from(m.columns.upper);
+  const planned = new Map(f.start.indices.map((j, k) => [j, f.start.values[k]]));
+  for (const j of f.production.on.flat(2)) {
+    const v = Math.min(Math.max(planned.get(j) ?? 0, m.columns.lower[j]), m.columns.upper[j]);
+    lower[j] = v;
+    upper[j] = v;
+  }
+  return { ...m, columns: { ...m.columns, lower, upper, integer: new Uint8Array(m.columns.integer.length) } };
 }
