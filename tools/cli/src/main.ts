@@ -10,6 +10,7 @@ import { registerEventsCommands } from './commands/events.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
 import { registerScheduleCommands } from './commands/schedule.command';
+import { registerSupplyCommands } from './commands/supply.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerSafetyMonitoringCommands(program);
   registerScheduleCommands(program);
   registerAlarmsCommands(program);
+  registerSupplyCommands(program);
   return program;
 }
 
