@@ -162,17 +162,19 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
     });
     cleanups.push(() => consumer.stop());
 
-    if (o.optimizeOnStart && !coordinator.coordination().latestId && coordinator.openOrders().length > 0) {
-      const first = await coordinator.optimize('start', { timeLimitSeconds: o.optimizeTimeLimitSeconds, mipRelativeGap: o.mipRelativeGap });
-      logger.info({ allocationId: first.allocationId, objective: first.allocation.objective }, 'first allocation proposed');
-    }
-
     const server = new GrpcPlatformServer({ config: o.grpc, logger, metricsRegistry: o.metricsRegistry });
     server.addService(loadProtoPackage(SUPPLY_CHAIN_PROTO), SUPPLY_CHAIN_SERVICE, supplyChainServiceImplementation({ coordinator, readModel, timeLimitSeconds: o.optimizeTimeLimitSeconds, mipRelativeGap: o.mipRelativeGap }));
     const port = await server.start();
     cleanups.push(() => server.shutdown());
     cleanups.push(bindComponentHealth(server.health, health, [SUPPLY_CHAIN_SERVICE]));
     cleanups.push(() => health.beginShutdown());
+    if (o.optimizeOnStart && !coordinator.coordination().latestId && coordinator.openOrders().length > 0) {
+      // in the background: the API serves (and the queue orders later commands) while the first allocation is solved
+      void coordinator
+        .optimize('start', { timeLimitSeconds: o.optimizeTimeLimitSeconds, mipRelativeGap: o.mipRelativeGap })
+        .then((first) => logger.info({ allocationId: first.allocationId, objective: first.allocation.objective }, 'first allocation proposed'))
+        .catch((error: unknown) => logger.error({ err: error }, 'first allocation failed'));
+    }
     logger.info({ port, network: network.name, sites: network.sites.length, lanes: network.lanes.length, horizonStart: network.horizon.start }, 'supply-chain service started');
     return { port, pool, store, coordinator, readModel, projection, server, stop: stopAll };
   } catch (error) {
