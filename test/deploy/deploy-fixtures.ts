@@ -7,11 +7,11 @@ import type { z } from 'zod';
 export const ROOT = resolve(__dirname, '../..');
 
 /** Services with manifests, and their gRPC ports (the plan: scheduling 50053, safety 50054, supply-chain 50055). */
-export const SERVICES = { ingestion: 50051, balancing: 50052, scheduling: 50053, safety: 50054 } as const;
+export const SERVICES = { ingestion: 50051, balancing: 50052, scheduling: 50053, safety: 50054, 'supply-chain': 50055 } as const;
 export type ServiceName = keyof typeof SERVICES;
 
 /** Services that run as exactly one replica (a single writer per plant; see each service's README). */
-export const SINGLE_REPLICA: ReadonlySet<string> = new Set(['safety']);
+export const SINGLE_REPLICA: ReadonlySet<string> = new Set(['safety', 'supply-chain']);
 
 /** Services that use Redis (latest values): the others do not wait for it. */
 export const USES_REDIS: ReadonlySet<string> = new Set(['ingestion', 'balancing']);

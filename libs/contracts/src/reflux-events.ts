@@ -15,6 +15,9 @@ import { ScheduleProposedContract, SchedulePublishedContract, ScheduleSuperseded
 import { EarlyWarningRaisedContract } from './events/early-warning-raised.event';
 import { EarlyWarningClearedContract } from './events/early-warning-cleared.event';
 import { AlarmKpiReportContract } from './events/alarm-kpi-report.event';
+import { AllocationPublishedContract } from './events/allocation-published.event';
+import { SiteCapacityChangedContract } from './events/site-capacity-changed.event';
+import { SiteTargetsPublishedContract } from './events/site-targets-published.event';
 import { ContractRegistry, type EventOf } from './registry';
 
 /**
@@ -43,6 +46,10 @@ export const REFLUX_CONTRACTS = [
   EarlyWarningRaisedContract,
   EarlyWarningClearedContract,
   AlarmKpiReportContract,
+  // supply chain (and the capacity changes scheduling reports back to it)
+  AllocationPublishedContract,
+  SiteTargetsPublishedContract,
+  SiteCapacityChangedContract,
 ] as const;
 
 export type RefluxContract = (typeof REFLUX_CONTRACTS)[number];
@@ -73,4 +80,7 @@ export const EVENT_TYPES = {
   EarlyWarningRaised: EarlyWarningRaisedContract.type,
   EarlyWarningCleared: EarlyWarningClearedContract.type,
   AlarmKpiReport: AlarmKpiReportContract.type,
+  AllocationPublished: AllocationPublishedContract.type,
+  SiteTargetsPublished: SiteTargetsPublishedContract.type,
+  SiteCapacityChanged: SiteCapacityChangedContract.type,
 } as const;

@@ -87,6 +87,7 @@ describe('integration event registry', () => {
       'AlarmKpiReport',
       'AlarmRaised',
       'AlarmShelved',
+      'AllocationPublished',
       'BalanceReconciled',
       'BalanceRevised',
       'EarlyWarningCleared',
@@ -99,6 +100,8 @@ describe('integration event registry', () => {
       'ScheduleProposed',
       'SchedulePublished',
       'ScheduleSuperseded',
+      'SiteCapacityChanged',
+      'SiteTargetsPublished',
       'UnitStateChanged',
       'UnitTripped',
     ]);

@@ -9,6 +9,7 @@ export const TOPICS = {
   balancing: 'reflux.balancing.events.v1',
   safety: 'reflux.safety.events.v1',
   scheduling: 'reflux.scheduling.events.v1',
+  supplyChain: 'reflux.supply-chain.events.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -13,6 +13,7 @@ import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.c
 import { registerSafetyReplayCommand } from './commands/safety-replay.command';
 import { registerScheduleCommands } from './commands/schedule.command';
 import { registerScheduleShowCommand } from './commands/schedule-show.command';
+import { registerSupplyCommands } from './commands/supply.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerScheduleCommands(program);
   registerScheduleShowCommand(program);
   registerAlarmsCommands(program);
+  registerSupplyCommands(program);
   return program;
 }
 

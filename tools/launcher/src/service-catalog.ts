@@ -44,7 +44,8 @@ const NODE_ARGS: Record<string, readonly string[]> = {
 /**
  * Safety evaluates alarms with the demo plant's shipped alarm configuration. Scheduling plans the
  * demo plant from its MILP production model, publishes a first schedule at start-up and publishes
- * each re-plan (a trip of the simulator's machine) at once.
+ * each re-plan (a trip of the simulator's machine) at once. Supply chain coordinates the demo network
+ * (both demo plants as central sites).
  */
 const SERVICE_ENV: Record<string, (root: string, plant: string) => Record<string, string>> = {
   safety: (root, plant) => ({ ALARM_CONFIG_FILES: join(root, 'services', 'safety', 'config', `demo-${plant}.alarms.json`) }),
@@ -53,6 +54,7 @@ const SERVICE_ENV: Record<string, (root: string, plant: string) => Record<string
     SCHEDULING_PLAN_ON_START: 'true',
     SCHEDULING_AUTO_PUBLISH: 'true',
   }),
+  'supply-chain': (root) => ({ SUPPLY_NETWORK_FILE: join(root, 'services', 'supply-chain', 'config', 'demo-network.json') }),
 };
 
 /** Services that exist in this checkout (those with a `src/main.ts`), in port order. */

@@ -6,3 +6,4 @@ export * as refluxCommonV1 from './reflux/common/v1';
 export * as refluxIngestionV1 from './reflux/ingestion/v1';
 export * as refluxSafetyV1 from './reflux/safety/v1';
 export * as refluxSchedulingV1 from './reflux/scheduling/v1';
+export * as refluxSupplyChainV1 from './reflux/supply_chain/v1';

@@ -1,0 +1,108 @@
+import { WorkerSolver, modelSize } from '@reflux/optimization';
+import { startEmbeddedPostgres } from '@reflux/testing';
+import { TransactionalOutbox } from '@reflux/messaging';
+import { PostgresEventStore } from '@reflux/event-store';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { migrateSupplyChain } from '../../services/supply-chain/src/adapters/postgres/supply-chain.migrations';
+import { allocate } from '../../services/supply-chain/src/application/allocate';
+import { SupplyCoordinator } from '../../services/supply-chain/src/application/supply-coordinator';
+import { COORDINATION_STREAM } from '../../services/supply-chain/src/domain/coordination.decider';
+import { formulate } from '../../services/supply-chain/src/domain/formulation/formulate';
+import { parseNetwork } from '../../services/supply-chain/src/domain/parse-network';
+import { generateNetwork } from '../../services/supply-chain/src/testing/generate-network';
+
+// `npm run bench -- supply-chain`: the LP relaxation of a 50 × 20 × 200 × 30 network (sites ×
+// products × customers × periods), the 20 × 10 × 60 × 14 network with integer modules to 1 % gap,
+// and 20 re-allocations of the integer network after site disruptions (disruption event appended →
+// AllocationProposed appended, warm-started from the plan in force) on an embedded PostgreSQL.
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+async function main(): Promise<void> {
+  const solver = new WorkerSolver();
+  const lpSize = { sites: 50, products: 20, customers: 200, periods: 30 };
+  const lpNetwork = parseNetwork(generateNetwork({ ...lpSize, formulation: 'lp' }));
+  const lpBuild = formulate(lpNetwork);
+  const lpModel = modelSize(lpBuild.model);
+  const lp = await allocate(solver, lpNetwork, { timeLimitSeconds: 120 });
+  log(`LP ${JSON.stringify(lpSize)}: ${lpModel.rows} rows, ${lpModel.columns} columns, build ${lpBuild.buildMs.toFixed(0)} ms, solve ${lp.result.solveMs.toFixed(0)} ms, ${lp.result.status}`);
+
+  const milpSize = { sites: 20, products: 10, customers: 60, periods: 14 };
+  const milpNetwork = parseNetwork(generateNetwork({ ...milpSize, formulation: 'milp' }));
+  const milp = await allocate(solver, milpNetwork, { timeLimitSeconds: 60, mipRelativeGap: 0.01 });
+  const milpModel = modelSize(milp.formulation.model);
+  log(`MILP ${JSON.stringify(milpSize)}: ${milpModel.rows} rows, ${milpModel.columns} columns (${milpModel.integers} integer), solve ${milp.result.solveMs.toFixed(0)} ms, gap ${(milp.result.gapPercent ?? NaN).toFixed(3)} %, ${milp.result.status}`);
+
+  const pg = await startEmbeddedPostgres();
+  const pool = new Pool({ connectionString: pg.url, max: 4 });
+  const logger = pino({ enabled: false });
+  const store = new PostgresEventStore({ pool, logger });
+  const reallocationMs: number[] = [];
+  try {
+    await migrateSupplyChain(pool);
+    const coordinator = new SupplyCoordinator({
+      store,
+      pool,
+      outbox: new TransactionalOutbox({ eventStore: store, category: 'outbox-bench-' }),
+      solver,
+      network: { ...milpNetwork, orders: [] },
+      logger,
+      source: 'bench',
+      frozenPeriods: 1,
+      deviationPenaltyPerT: 1,
+      reallocationTimeLimitSeconds: 5,
+      mipRelativeGap: 0.01,
+      now: () => new Date(0),
+    });
+    await coordinator.load();
+    for (const o of milpNetwork.orders) await coordinator.orderCommand('SubmitOrder', o, 'bench');
+    const first = await coordinator.optimize('bench', { timeLimitSeconds: 60, mipRelativeGap: 0.01 });
+    await coordinator.publish(first.allocationId, 'bench');
+    for (let i = 0; i < 20; i++) {
+      const site = milpNetwork.sites[(i * 7) % milpNetwork.sites.length];
+      const from = 1 + (i % (milpSize.periods - 2));
+      const proposal = await coordinator.disrupt({ site: { site: site.id, fromPeriod: from, toPeriod: Math.min(milpSize.periods, from + 3), availableModules: 0 }, reason: `bench disruption ${i}`, source: `bench-${i}` });
+      const events = await store.readStream(COORDINATION_STREAM, { direction: 'backwards', maxCount: 2 });
+      const proposed = events.find((e) => e.type === 'AllocationProposed' && (e.data as { allocationId: string }).allocationId === proposal?.allocationId);
+      const disrupted = events.find((e) => e.type === 'SiteDisrupted');
+      if (!proposed || !disrupted) throw new Error('re-allocation did not append AllocationProposed after SiteDisrupted');
+      reallocationMs.push(proposed.recordedAt.getTime() - disrupted.recordedAt.getTime());
+    }
+    log(`re-allocation over 20 disruptions: ${reallocationMs.map((x) => x.toFixed(0)).join(' ')} ms`);
+  } finally {
+    await store.close();
+    await pool.end();
+    await pg.stop();
+    await solver.close();
+  }
+  log(
+    JSON.stringify({
+      lpSites: lpSize.sites,
+      lpProducts: lpSize.products,
+      lpCustomers: lpSize.customers,
+      lpPeriods: lpSize.periods,
+      lpRows: lpModel.rows,
+      lpColumns: lpModel.columns,
+      lpBuildMs: Math.round(lpBuild.buildMs),
+      lpSolveMs: Math.round(lp.result.solveMs),
+      milpSites: milpSize.sites,
+      milpProducts: milpSize.products,
+      milpCustomers: milpSize.customers,
+      milpPeriods: milpSize.periods,
+      milpRows: milpModel.rows,
+      milpColumns: milpModel.columns,
+      milpIntegerColumns: milpModel.integers,
+      milpSolveMs: Math.round(milp.result.solveMs),
+      milpGapPercent: Number((milp.result.gapPercent ?? NaN).toFixed(4)),
+      reallocationP50Ms: percentile(reallocationMs, 50),
+      reallocationP99Ms: percentile(reallocationMs, 99),
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

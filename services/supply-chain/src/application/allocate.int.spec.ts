@@ -1,0 +1,101 @@
+import { WorkerSolver } from '@reflux/optimization';
+import { toCurrentPlan } from '../domain/allocation';
+import type { NetworkInput } from '../domain/network.schema';
+import { parseNetwork } from '../domain/parse-network';
+import { SupplyChainErrorCode, type SupplyChainError } from '../domain/supply-chain.errors';
+import { disruptionNetwork, handSolvedNetwork, hazardNetwork } from '../testing/small-networks';
+import { allocate, explainBinding, paretoFront } from './allocate';
+
+// Real HiGHS in a worker thread (the solver port the service uses); no servers.
+const solver = new WorkerSolver();
+afterAll(() => solver.close());
+
+describe('allocate', () => {
+  it('gives the hand-solved allocation: B at its 70 t, A the remaining 30 t, 1430 in all', async () => {
+    const out = await allocate(solver, parseNetwork(handSolvedNetwork));
+    const a = out.allocation;
+    expect(a.objective).toBeCloseTo(1430, 6);
+    expect(a.production.filter((p) => p.quantityT > 0).map((p) => [p.site, p.period, p.quantityT, p.modulesOn])).toEqual([
+      ['A', 0, 30, 1],
+      ['B', 0, 70, 2],
+    ]);
+    expect(a.shipments.map((s) => [s.lane, s.period, s.arrivalPeriod, s.quantityT])).toEqual([
+      ['A-C', 0, 1, 30],
+      ['B-C', 0, 1, 70],
+    ]);
+    expect(a.orders[0]).toMatchObject({ orderId: 'O1', deliveredT: 100, promisedPeriod: 1, latePeriods: 0, shortfallT: 0 });
+    expect(a.costs).toMatchObject({ production: 30 * 10 + 70 * 12, transport: 30 * 5 + 70 * 2, lateness: 0, shortfall: 0 });
+  });
+
+  it('prices the binding module capacity of B at −1 per t, 35 per module', async () => {
+    const out = await allocate(solver, parseNetwork(handSolvedNetwork));
+    const binding = await explainBinding(solver, out);
+    const b = binding.find((x) => x.constraint === 'cap:B/pB:t000');
+    expect(b).toMatchObject({ kind: 'module-capacity', unit: 't' });
+    expect(b!.shadowPricePerUnit).toBeCloseTo(-1, 6);
+    expect(b!.valueOfOneMoreModule).toBeCloseTo(35, 6);
+    expect(binding.some((x) => x.constraint.startsWith('cap:A/'))).toBe(false);
+  });
+
+  it('never ships a hazardous intermediate on a forbidden lane, although shipping it would be cheaper', async () => {
+    const free = (await allocate(solver, parseNetwork(hazardNetwork(false)))).allocation;
+    expect(free.shipments.filter((s) => s.lane === 'H-M' && s.material === 'COCl2').reduce((q, s) => q + s.quantityT, 0)).toBeCloseTo(50, 6);
+
+    const ruled = await allocate(solver, parseNetwork(hazardNetwork(true)));
+    expect(ruled.allocation.shipments.filter((s) => s.material === 'COCl2')).toEqual([]);
+    expect(ruled.allocation.production.find((p) => p.process === 'phosgene-onsite')?.quantityT).toBeCloseTo(50, 6);
+    expect(ruled.formulation.transport.forbidden).toEqual([{ lane: 'H-M', material: 'COCl2', reason: 'UN class 2.3 COCl2 may not travel by road' }]);
+    expect(ruled.allocation.objective).toBeGreaterThan(free.objective);
+  });
+
+  it('re-allocates after a trip without touching in-transit or frozen quantities', async () => {
+    const network = parseNetwork(disruptionNetwork);
+    const before = (await allocate(solver, network)).allocation;
+    const frozen = 2;
+    const inTransit = before.shipments.filter((s) => s.period < frozen && s.arrivalPeriod >= frozen);
+    expect(inTransit.length).toBeGreaterThan(0);
+    expect(before.production.some((p) => p.site === 'B' && p.period >= frozen && p.quantityT > 0)).toBe(true);
+
+    const tripped = parseNetwork({ ...disruptionNetwork, capacityChanges: [{ site: 'B', fromPeriod: frozen, toPeriod: 6, availableModules: 0 }] });
+    const after = (await allocate(solver, tripped, { plan: toCurrentPlan(before, frozen, 1) })).allocation;
+
+    const key = (s: { lane: string; material: string; period: number }) => `${s.lane}|${s.material}|${s.period}`;
+    const committedBefore = before.shipments.filter((s) => s.period < frozen).map((s) => [key(s), s.quantityT]);
+    const committedAfter = after.shipments.filter((s) => s.period < frozen).map((s) => [key(s), s.quantityT]);
+    expect(committedAfter).toEqual(committedBefore);
+    expect(after.production.filter((p) => p.period < frozen)).toEqual(before.production.filter((p) => p.period < frozen));
+    expect(after.production.filter((p) => p.site === 'B' && p.period >= frozen && p.quantityT > 0)).toEqual([]);
+    const madeByABefore = before.production.filter((p) => p.site === 'A' && p.period >= frozen).reduce((q, p) => q + p.quantityT, 0);
+    const madeByAAfter = after.production.filter((p) => p.site === 'A' && p.period >= frozen).reduce((q, p) => q + p.quantityT, 0);
+    expect(madeByAAfter).toBeGreaterThan(madeByABefore);
+  });
+
+  it('names the conflicting constraints of an infeasible request', async () => {
+    const impossible: NetworkInput = { ...handSolvedNetwork, sites: [{ ...handSolvedNetwork.sites[0], inventory: [{ material: 'P', minT: 500, maxT: 1000 }] }, handSolvedNetwork.sites[1]] };
+    const error = await allocate(solver, parseNetwork(impossible)).then(
+      () => undefined,
+      (e: unknown) => e as SupplyChainError,
+    );
+    expect(error?.code).toBe(SupplyChainErrorCode.infeasible);
+    const relaxed = (error!.details.relaxations as { name: string }[]).map((r) => r.name);
+    expect(relaxed).toEqual(expect.arrayContaining(['stockmin:A/P:t000']));
+    expect(error!.message).toContain('stockmin:A/P:t000');
+    const conflict = error!.details.conflict as { rows: string[] };
+    expect(conflict.rows).toEqual(expect.arrayContaining(['stockmin:A/P:t000', 'cap:A/pA:t000']));
+  });
+
+  it('lists the cost/CO₂ trade-off: a higher CO₂ weight never emits more', async () => {
+    const green: NetworkInput = {
+      ...handSolvedNetwork,
+      co2PricePerT: 100,
+      lanes: handSolvedNetwork.lanes!.map((l) => ({ ...l, co2TPerTKm: l.id === 'B-C' ? 0.001 : 0.0001 })),
+    };
+    const front = await paretoFront(solver, parseNetwork(green), [0, 1, 10]);
+    expect(front.map((p) => p.co2Weight)).toEqual([0, 1, 10]);
+    for (let i = 1; i < front.length; i++) {
+      expect(front[i].co2T).toBeLessThanOrEqual(front[i - 1].co2T + 1e-9);
+      expect(front[i].costMoney).toBeGreaterThanOrEqual(front[i - 1].costMoney - 1e-9);
+    }
+    expect(front[2].co2T).toBeLessThan(front[0].co2T);
+  });
+});
