@@ -11,15 +11,15 @@ import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { InMemoryTagCatalog } from '../../ingestion/src/application/in-memory-tag-catalog';
-import { startIngestionApp, type IngestionApp } from '../../ingestion/src/ingestion.app';
-import { GrpcUpstream } from './adapters/grpc/grpc-upstream';
-import { ensureWebBuilt } from './adapters/http/web-build';
-import { DEFAULT_WEB_ROOT, type GatewayApp } from './gateway.app';
-import { JWT_SECRET, publish, reconciled, startTestGateway, token, waitFor, writerStore } from '../test/gateway-test.support';
+import { InMemoryTagCatalog } from '../../services/ingestion/src/application/in-memory-tag-catalog';
+import { startIngestionApp, type IngestionApp } from '../../services/ingestion/src/ingestion.app';
+import { GrpcUpstream } from '../../services/control-room-gateway/src/adapters/grpc/grpc-upstream';
+import { ensureWebBuilt } from '../../services/control-room-gateway/src/adapters/http/web-build';
+import { DEFAULT_WEB_ROOT, type GatewayApp } from '../../services/control-room-gateway/src/gateway.app';
+import { JWT_SECRET, publish, reconciled, startTestGateway, token, waitFor, writerStore } from '../../services/control-room-gateway/test/gateway-test.support';
 
 const PLANT = 'page-plant';
-const ARTEFACTS = resolve(__dirname, '..', '..', '..', 'artefacts', 'control-room');
+const ARTEFACTS = resolve(__dirname, '..', '..', 'artefacts', 'control-room');
 const logger = pino({ enabled: false });
 
 describe('control-room page in Chromium', () => {
