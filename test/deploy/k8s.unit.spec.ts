@@ -215,10 +215,13 @@ describe.each(OVERLAYS)('Kubernetes overlay %s (kubectl kustomize k8s/overlays/%
         .filter((p) => p.spec.policyTypes.includes('Egress') && selects(p.spec.podSelector, labels))
         .flatMap((p) => (p.spec.egress ?? []).flatMap((r: K8s) => (r.ports ?? []).flatMap((x: K8s) => range(x.port, x.endPort))));
     for (const name of Object.keys(SERVICES)) {
-      const labels = find(objects, 'Deployment', name).spec.template.metadata.labels;
+      const deployment = find(objects, 'Deployment', name);
+      const labels = deployment.spec.template.metadata.labels;
       const ports = egressPorts(labels);
       for (const p of [53, 5432, 9092, 6379, 4318]) expect([name, p, ports.includes(p)]).toEqual([name, p, true]);
-      if (name !== 'ingestion') expect([name, ports.includes(50051)]).toEqual([name, true]);
+      // a service that names ingestion's address (a client of its history) may call it
+      const callsIngestion = deployment.spec.template.spec.containers.some((c: K8s) => (c.env ?? []).some((e: K8s) => e.name === 'INGESTION_ADDRESS'));
+      if (callsIngestion) expect([name, ports.includes(50051)]).toEqual([name, true]);
     }
     const jobLabels = objects.find((o) => o.kind === 'Job' && o.metadata.labels['app.kubernetes.io/component'] === 'migration')!.spec.template.metadata.labels;
     expect(egressPorts(jobLabels)).toEqual(expect.arrayContaining([53, 5432]));
