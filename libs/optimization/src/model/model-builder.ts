@@ -1,4 +1,5 @@
 import { invalidModel, type FieldViolation } from '../optimization.error';
+import { GrowableFloat64, GrowableInt32, GrowableUint8 } from './growable-array';
 import type { LinearModel, ObjectiveSense } from './linear-model';
 
 export interface VariableSpec {
@@ -21,17 +22,17 @@ export interface Terms {
 export class ModelBuilder {
   private readonly colNames: string[] = [];
   private readonly colIndex = new Map<string, number>();
-  private readonly colLower: number[] = [];
-  private readonly colUpper: number[] = [];
-  private readonly colCost: number[] = [];
-  private readonly colInteger: number[] = [];
+  private readonly colLower = new GrowableFloat64();
+  private readonly colUpper = new GrowableFloat64();
+  private readonly colCost = new GrowableFloat64();
+  private readonly colInteger = new GrowableUint8();
   private readonly rowNames: string[] = [];
   private readonly rowIndex = new Map<string, number>();
-  private readonly rowLower: number[] = [];
-  private readonly rowUpper: number[] = [];
-  private readonly starts: number[] = [0];
-  private readonly indices: number[] = [];
-  private readonly values: number[] = [];
+  private readonly rowLower = new GrowableFloat64();
+  private readonly rowUpper = new GrowableFloat64();
+  private readonly starts = new GrowableInt32().push(0);
+  private readonly indices = new GrowableInt32();
+  private readonly values = new GrowableFloat64();
   private readonly violations: FieldViolation[] = [];
   private offset = 0;
   /** Per column: 1 + index of the last row that used it, and where in `values` (duplicate terms are summed). */
@@ -81,8 +82,8 @@ export class ModelBuilder {
   }
 
   addCost(column: number, cost: number): void {
-    this.colCost[column] += cost;
-    if (!Number.isFinite(this.colCost[column])) this.violations.push({ field: `columns[${this.colNames[column]}]`, description: 'cost is not finite' });
+    const sum = this.colCost.add(column, cost);
+    if (!Number.isFinite(sum)) this.violations.push({ field: `columns[${this.colNames[column]}]`, description: 'cost is not finite' });
   }
 
   addObjectiveOffset(value: number): void {
@@ -91,8 +92,8 @@ export class ModelBuilder {
 
   setBounds(column: number, lower: number, upper: number): void {
     if (lower > upper) this.violations.push({ field: `columns[${this.colNames[column]}]`, description: `lower bound ${lower} exceeds upper bound ${upper}` });
-    this.colLower[column] = lower;
-    this.colUpper[column] = upper;
+    this.colLower.set(column, lower);
+    this.colUpper.set(column, upper);
   }
 
 
@@ -114,7 +115,7 @@ export class ModelBuilder {
         continue;
       }
       if (!Number.isFinite(v)) this.violations.push({ field: `rows[${name}]`, description: `coefficient of ${this.colNames[j]} is ${v}` });
-      if (this.seenInRow[j] === i + 1) this.values[this.positionInRow[j]] += v;
+      if (this.seenInRow[j] === i + 1) this.values.add(this.positionInRow[j], v);
       else if (v !== 0) {
         this.seenInRow[j] = i + 1;
         this.positionInRow[j] = this.values.length;
@@ -159,13 +160,13 @@ export class ModelBuilder {
       objectiveOffset: this.offset,
       columns: {
         names: this.colNames,
-        lower: Float64Array.from(this.colLower),
-        upper: Float64Array.from(this.colUpper),
-        cost: Float64Array.from(this.colCost),
-        integer: Uint8Array.from(this.colInteger),
+        lower: this.colLower.toArray(),
+        upper: this.colUpper.toArray(),
+        cost: this.colCost.toArray(),
+        integer: this.colInteger.toArray(),
       },
-      rows: { names: this.rowNames, lower: Float64Array.from(this.rowLower), upper: Float64Array.from(this.rowUpper) },
-      matrix: { starts: Int32Array.from(this.starts), indices: Int32Array.from(this.indices), values: Float64Array.from(this.values) },
+      rows: { names: this.rowNames, lower: this.rowLower.toArray(), upper: this.rowUpper.toArray() },
+      matrix: { starts: this.starts.toArray(), indices: this.indices.toArray(), values: this.values.toArray() },
     };
   }
 }

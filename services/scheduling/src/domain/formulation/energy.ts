@@ -36,17 +36,19 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
   const co2 = terms();
   problem.units.forEach((unit, u) =>
     unit.modes.forEach((mode, m) => {
+      // per mode, the rows its throughput loads and by how much (looked up once, not per period)
       const ut = mode.utilities;
+      const steamLoads = steamLevelIds.filter((l) => ut.steamTPerT[l]).map((l) => ({ rows: steam.get(l)!, a: -ut.steamTPerT[l]! }));
+      const fuelLoads = Object.entries(ut.fuelMWhPerT).map(([f, v]) => ({ rows: fuelRows.get(f)!, a: -v }));
+      const gasLoads = Object.entries(ut.byproductGasMWhPerT).map(([g, v]) => ({ rows: gasRows.get(g)!, a: v }));
+      const co2PerT = Object.entries(ut.byproductGasMWhPerT).reduce((s, [g, v]) => s + v * (e.byproductGases.find((x) => x.id === g)!.co2TPerMWh ?? 0), 0);
       for (let t = 0; t < T; t++) {
         const j = prod.x[u][m][t];
-        for (const l of steamLevelIds) if (ut.steamTPerT[l]) steam.get(l)![t].add(j, -ut.steamTPerT[l]!);
+        for (const load of steamLoads) load.rows[t].add(j, load.a);
         if (ut.powerMWhPerT) power[t].add(j, -ut.powerMWhPerT);
-        for (const [f, v] of Object.entries(ut.fuelMWhPerT)) fuelRows.get(f)![t].add(j, -v);
-        for (const [g, v] of Object.entries(ut.byproductGasMWhPerT)) {
-          gasRows.get(g)![t].add(j, v);
-          const factor = e.byproductGases.find((x) => x.id === g)!.co2TPerMWh;
-          if (factor) co2.add(j, v * factor);
-        }
+        for (const load of fuelLoads) load.rows[t].add(j, load.a);
+        for (const load of gasLoads) load.rows[t].add(j, load.a);
+        if (co2PerT) co2.add(j, co2PerT);
       }
     }),
   );

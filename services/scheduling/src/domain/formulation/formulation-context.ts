@@ -20,6 +20,8 @@ export const costCategories = [
   'scheduleChanges',
 ] as const;
 export type CostCategory = (typeof costCategories)[number];
+const categoryIndex = Object.fromEntries(costCategories.map((c, i) => [c, i])) as Record<CostCategory, number>;
+const noSpec: VariableSpec = {};
 
 /** What a row means, for explanations: a sentence and the unit of its right-hand side. */
 export interface RowMeaning {
@@ -57,10 +59,10 @@ export class FormulationContext {
 
   private readonly times: string[] = [];
 
-  col(name: string, spec: VariableSpec & { category?: CostCategory } = {}): number {
-    const { cost, category, ...rest } = spec;
-    const j = this.b.variable(name, rest);
-    if (cost) this.cost(j, cost, category ?? 'production');
+  col(name: string, spec: VariableSpec & { category?: CostCategory } = noSpec): number {
+    // the builder takes the bounds and integrality; the cost goes through `cost` to keep its category
+    const j = this.b.variable(name, spec.cost ? { lower: spec.lower, upper: spec.upper, integer: spec.integer } : spec);
+    if (spec.cost) this.cost(j, spec.cost, spec.category ?? 'production');
     return j;
   }
 
@@ -69,7 +71,7 @@ export class FormulationContext {
     this.b.addCost(column, coefficient);
     this.costColumns.push(column);
     this.costCoefficients.push(coefficient);
-    this.costCategoryIndex.push(costCategories.indexOf(category));
+    this.costCategoryIndex.push(categoryIndex[category]);
   }
 
   constant(value: number, category: CostCategory): void {
@@ -84,6 +86,9 @@ export class FormulationContext {
   }
 }
 
+const periodLabels: string[] = [];
+
+/** `t003`: the period suffix of row and column names (cached: it is asked for once per column and row). */
 export function periodLabel(t: number): string {
-  return `t${String(t).padStart(3, '0')}`;
+  return (periodLabels[t] ??= `t${String(t).padStart(3, '0')}`);
 }

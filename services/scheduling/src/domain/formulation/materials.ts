@@ -24,10 +24,14 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
   const rhs = new Map<string, number>(problem.materials.map((m) => [m.id, 0]));
   problem.units.forEach((unit, u) =>
     unit.modes.forEach((mode, m) => {
+      // the balances a mode feeds and draws from, looked up once per mode rather than per period
+      const loads = [
+        ...mode.inputs.map((i) => ({ rows: balance.get(i.material)!, a: i.fraction })),
+        ...yields.outputs.get(`${unit.id}/${mode.id}`)!.map((o) => ({ rows: balance.get(o.material)!, a: -o.yield })),
+      ];
       for (let t = 0; t < T; t++) {
         const j = prod.x[u][m][t];
-        mode.inputs.forEach((i) => balance.get(i.material)![t].add(j, i.fraction));
-        yields.outputs.get(`${unit.id}/${mode.id}`)!.forEach((o) => balance.get(o.material)![t].add(j, -o.yield));
+        for (const load of loads) load.rows[t].add(j, load.a);
       }
     }),
   );
