@@ -54,6 +54,12 @@ export const eventStoreMigrations = {
         PRIMARY KEY (stream_id, name)
       )`,
     ),
+    // Causation trace (control-room gateway, `reflux events trace`): the events an event caused.
+    // Partial: only events that name a cause are indexed.
+    sqlMigration(
+      '0003_causation_index',
+      "CREATE INDEX reflux_events_causation_idx ON reflux_events ((metadata->>'causationId')) WHERE metadata ? 'causationId'",
+    ),
   ],
 };
 

@@ -1,3 +1,4 @@
+export * from './causation/causation';
 export * from './dead-letter';
 export * from './event-bus.port';
 export * from './idempotency/idempotent-handler';

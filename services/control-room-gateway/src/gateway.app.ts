@@ -16,6 +16,7 @@ import { HttpAuth } from './adapters/http/http-auth';
 import { StaticAssets } from './adapters/http/static-assets';
 import { ensureWebBuilt } from './adapters/http/web-build';
 import { PostgresEventLog } from './adapters/postgres/event-log.postgres';
+import { PostgresCausationLog } from './adapters/postgres/causation-log.postgres';
 import { PostgresLatestBalanceWindows } from './adapters/postgres/latest-balance-windows.postgres';
 import { EventFanout, type EventFanoutOptions } from './application/event-fanout';
 import type { AlarmActions, SnapshotKind, SnapshotSource } from './application/snapshot-source.port';
@@ -136,6 +137,7 @@ export async function startGatewayApp(o: GatewayAppOptions): Promise<GatewayApp>
         heartbeatMs: o.heartbeatMs,
         sessionMaxAgeS: o.sessionMaxAgeS,
         ready,
+        trace: new PostgresCausationLog(pool),
       },
       logger,
       o.webRoot ? new StaticAssets(o.webRoot) : undefined,

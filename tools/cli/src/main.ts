@@ -8,6 +8,7 @@ import { registerAlarmsCommands } from './commands/alarms.command';
 import { registerBalanceCommands } from './commands/balance.command';
 import { registerBalanceResultCommands } from './commands/balance-results.command';
 import { registerEventsCommands } from './commands/events.command';
+import { registerEventsTraceCommand } from './commands/events-trace.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerSafetyMonitoringCommands } from './commands/safety-monitoring.command';
 import { registerSafetyReplayCommand } from './commands/safety-replay.command';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerWriteCommand(program);
   registerHistoryCommands(program);
   registerEventsCommands(program);
+  registerEventsTraceCommand(program);
   registerBalanceCommands(program);
   registerBalanceResultCommands(program);
   registerSafetyMonitoringCommands(program);

@@ -8,10 +8,15 @@ export const EVENT_HEADERS = {
   eventType: 'reflux-event-type',
   schemaVersion: 'reflux-schema-version',
   source: 'reflux-source',
+  correlationId: 'reflux-correlation-id',
+  causationId: 'reflux-causation-id',
   contentType: 'content-type',
 } as const;
 
-/** Value: the envelope as JSON; key: the subject; headers: routing metadata and W3C trace context. */
+/**
+ * Value: the envelope as JSON (causation and correlation ids included); key: the subject; headers:
+ * routing metadata, correlation/causation ids (for tools reading headers only) and W3C trace context.
+ */
 export function encodeEvent(event: IntegrationEvent): Message {
   return {
     key: event.subject,
@@ -21,6 +26,8 @@ export function encodeEvent(event: IntegrationEvent): Message {
       [EVENT_HEADERS.eventType]: event.type,
       [EVENT_HEADERS.schemaVersion]: String(event.schemaVersion),
       [EVENT_HEADERS.source]: event.source,
+      [EVENT_HEADERS.correlationId]: event.correlationId,
+      ...(event.causationId !== undefined && { [EVENT_HEADERS.causationId]: event.causationId }),
       [EVENT_HEADERS.contentType]: 'application/json',
       ...traceHeaders(event),
     },

@@ -31,6 +31,13 @@ describe('Kafka message codec', () => {
     });
   });
 
+  it('names correlation and causation ids in headers, causation only when the event has a cause', () => {
+    expect(encodeEvent(event).headers).toMatchObject({ [EVENT_HEADERS.correlationId]: event.eventId });
+    expect(encodeEvent(event).headers).not.toHaveProperty(EVENT_HEADERS.causationId);
+    const reaction = { ...event, causationId: 'cause-1', correlationId: 'corr-1' };
+    expect(encodeEvent(reaction).headers).toMatchObject({ [EVENT_HEADERS.correlationId]: 'corr-1', [EVENT_HEADERS.causationId]: 'cause-1' });
+  });
+
   it('decodes what it encoded back into the same envelope', () => {
     const received = asReceived(encodeEvent(event));
     const decoded = decodeValue(received);

@@ -2,6 +2,7 @@ import { integrationEvents, type ContractRegistry, type IntegrationEvent } from 
 import type { PoolClient } from 'pg';
 import type { EventStore } from '../event-store.types';
 import { integrationStreamId, toStoredEvent } from '../postgres/integration-event.codec';
+import { withCausation, type Causation } from '../causation/causation';
 import { withPublisherTraceContext } from '../trace-context';
 import { assertWritableCategory } from './outbox-category';
 
@@ -15,6 +16,11 @@ export interface TransactionalOutboxOptions {
    * else throws `MESSAGING.INVALID_CONFIG` (see `OUTBOX_CATEGORY_PATTERN`).
    */
   readonly category: string;
+}
+
+export interface EnqueueOptions {
+  /** Why these events exist: the event or command that caused them (CAUSATION CONTRACT). */
+  readonly causation?: Causation;
 }
 
 /**
@@ -33,9 +39,13 @@ export class TransactionalOutbox {
     this.category = options.category;
   }
 
-  async enqueue(events: IntegrationEvent | readonly IntegrationEvent[], transaction: PoolClient): Promise<void> {
+  /**
+   * `options.causation` (from `causedByEvent(received)` or `causedByCommand(requestId)`) is applied
+   * to every event that does not name its cause itself (see `withCausation`).
+   */
+  async enqueue(events: IntegrationEvent | readonly IntegrationEvent[], transaction: PoolClient, options: EnqueueOptions = {}): Promise<void> {
     const list = (Array.isArray(events) ? events : [events]) as readonly IntegrationEvent[];
-    const validated = list.map((e) => this.registry.validate(withPublisherTraceContext(e)));
+    const validated = list.map((e) => this.registry.validate(withPublisherTraceContext(withCausation(e, options.causation))));
     // One append per subject stream, in the caller's order within each stream.
     const byStream = new Map<string, IntegrationEvent[]>();
     for (const event of validated) {

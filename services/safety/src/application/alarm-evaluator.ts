@@ -11,7 +11,7 @@ import type { UnitTransition } from '../domain/unit-state.tracker';
 import type { AlarmLedger, LedgerCommand } from './alarm-ledger';
 import type { EarlyWarningMonitor } from './early-warning.port';
 import type { EvaluationStateStore } from './evaluation-state.port';
-import type { Outbox } from './outbox.port';
+import type { EventCausation, Outbox } from './outbox.port';
 import type { RawSample, SampleHistory } from './sample-history.port';
 import type { SerialQueue } from './serial-queue';
 import { unitStreamId, unitStreamPrefix, type UnitStateChangedEvent } from './unit-state.events';
@@ -88,8 +88,13 @@ export class AlarmEvaluator {
     return this.deps.queue.run(() => this.evaluate(batchKey, samples, correlationId));
   }
 
-  /** Evaluates samples (any order) as one batch. Returns the number of lifecycle events appended. */
+  /**
+   * Evaluates samples (any order) as one batch. Returns the number of lifecycle events appended.
+   * `batchKey` is the id of the `MeasurementsIngested` event whose samples these are: every event the
+   * evaluation emits names it as its cause and carries its correlation id on.
+   */
   async evaluate(batchKey: string, samples: readonly RawSample[], correlationId?: string): Promise<number> {
+    const cause: EventCausation = { causationId: batchKey, correlationId: correlationId ?? batchKey };
     const engine = this.engine;
     const sorted = [...samples].sort((a, b) => a.timeMs - b.timeMs);
     const touched = new Set<number>();
@@ -100,17 +105,17 @@ export class AlarmEvaluator {
     const checkpoint = engine.checkpoint(touched);
     const evaluated: RawSample[] = [];
     for (const s of sorted) if (engine.evaluate(engine.tagIndex(s.tagId), s.timeMs, s.value, s.quality) === SampleOutcome.Evaluated) evaluated.push(s);
-    const appended = await this.commit(batchKey, touched, checkpoint, correlationId);
-    if (appended !== undefined) await this.handToMonitors(batchKey, evaluated);
+    const appended = await this.commit(batchKey, touched, checkpoint, cause);
+    if (appended !== undefined) await this.handToMonitors(batchKey, evaluated, cause);
     return appended ?? 0;
   }
 
-  private async handToMonitors(batchKey: string, samples: readonly RawSample[]): Promise<void> {
+  private async handToMonitors(batchKey: string, samples: readonly RawSample[], causation: EventCausation): Promise<void> {
     const monitors = this.deps.earlyWarning ?? [];
     if (monitors.length === 0 || samples.length === 0) return;
     const unitStates = new Map(this.engine.layout.unitIds.map((id, u) => [id, this.engine.units.state[u]] as const));
     for (const monitor of monitors)
-      await monitor.observe({ plantId: this.deps.plantId, batchKey, samples, unitStates }).catch((error: unknown) => this.deps.logger.error({ err: error, monitor: monitor.name, batchKey }, 'early-warning model failed'));
+      await monitor.observe({ plantId: this.deps.plantId, batchKey, samples, unitStates, causation }).catch((error: unknown) => this.deps.logger.error({ err: error, monitor: monitor.name, batchKey }, 'early-warning model failed'));
   }
 
   /**
@@ -134,8 +139,11 @@ export class AlarmEvaluator {
     });
   }
 
-  /** Commits what the engine found; undefined when the batch had been processed before. */
-  private async commit(batchKey: string, touched: ReadonlySet<number>, checkpoint: ReturnType<AlarmEngine['checkpoint']>, correlationId?: string, extra: readonly LedgerCommand[] = []): Promise<number | undefined> {
+  /**
+   * Commits what the engine found; undefined when the batch had been processed before. `cause`: the
+   * batch's event (a timer tick has none: its events are roots).
+   */
+  private async commit(batchKey: string, touched: ReadonlySet<number>, checkpoint: ReturnType<AlarmEngine['checkpoint']>, cause?: EventCausation, extra: readonly LedgerCommand[] = []): Promise<number | undefined> {
     const engine = this.engine;
     const commands = [...this.commandsOfTransitions(batchKey), ...extra];
     const unitChanges = [...engine.unitTransitions];
@@ -145,8 +153,9 @@ export class AlarmEvaluator {
     try {
       const staged = await this.deps.store.withTransaction(async (tx) => {
         if (!(await this.deps.state.markProcessed(tx, plantId, batchKey))) return undefined;
-        const result = await this.deps.ledger.stage(tx, commands, { correlationId: correlationId ?? batchKey, actor: SYSTEM }, new Date());
-        await this.appendUnitChanges(tx, unitChanges, batchKey, correlationId);
+        const metadata = { correlationId: cause?.correlationId ?? batchKey, ...(cause?.causationId !== undefined && { causationId: cause.causationId }), actor: SYSTEM };
+        const result = await this.deps.ledger.stage(tx, commands, metadata, new Date());
+        await this.appendUnitChanges(tx, unitChanges, batchKey, cause);
         await this.deps.state.saveTagStates(tx, plantId, [...touched].map((t) => [engine.layout.tagIds[t], engine.exportTag(t)] as const));
         return result;
       });
@@ -195,7 +204,8 @@ export class AlarmEvaluator {
     return timed.sort((a, b) => a.atMs - b.atMs || a.order - b.order).map((t) => t.command);
   }
 
-  private async appendUnitChanges(tx: PoolClient, changes: readonly UnitTransition[], batchKey: string, correlationId?: string): Promise<void> {
+  private async appendUnitChanges(tx: PoolClient, changes: readonly UnitTransition[], batchKey: string, cause?: EventCausation): Promise<void> {
+    const correlationId = cause?.correlationId;
     const plantId = this.deps.plantId;
     const integration: IntegrationEvent[] = [];
     for (const u of changes) {
@@ -204,12 +214,12 @@ export class AlarmEvaluator {
       const at = new Date(u.atMs).toISOString();
       const eventId = deterministicUuid(`${streamId}:${batchKey}:${u.atMs}`);
       const event: UnitStateChangedEvent = { type: 'UnitStateChanged', data: { unitId: u.unitId, area, from: u.from, to: u.to, at, trip: u.trip, by: SYSTEM, reason: u.trip ? 'stopped while running without a planned shutdown' : `state rule: ${u.to}` } };
-      await this.deps.store.appendToStream(streamId, [{ eventId, type: event.type, data: event.data, metadata: { actor: SYSTEM, correlationId: correlationId ?? batchKey } }], { transaction: tx });
+      await this.deps.store.appendToStream(streamId, [{ eventId, type: event.type, data: event.data, metadata: { actor: SYSTEM, correlationId: correlationId ?? batchKey, ...(cause?.causationId !== undefined && { causationId: cause.causationId }) } }], { transaction: tx });
       const meta = { source: this.deps.source, subject: streamId, occurredAt: at, ...(correlationId !== undefined && { correlationId }) };
       integration.push(integrationEvents.envelope('UnitStateChanged', { plantId, unitId: u.unitId, area, from: u.from, to: u.to, changedAt: at }, { ...meta, eventId: deterministicUuid(`integration:${eventId}`) }));
       if (u.trip) integration.push(integrationEvents.envelope('UnitTripped', { plantId, unitId: u.unitId, area, trippedAt: at }, { ...meta, eventId: deterministicUuid(`integration:trip:${eventId}`) }));
     }
-    if (integration.length > 0) await this.deps.outbox.enqueue(integration, tx);
+    if (integration.length > 0) await this.deps.outbox.enqueue(integration, tx, { causation: cause });
   }
 }
 

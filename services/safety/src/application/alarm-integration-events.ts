@@ -14,10 +14,11 @@ export function alarmIntegrationEvents(
   source: string,
   occurredAt: Date,
   correlationId?: string,
+  causationId?: string,
 ): IntegrationEvent[] {
   const out: IntegrationEvent[] = [];
   events.forEach((event, i) => {
-    const meta = { source, subject, eventId: deterministicUuid(`integration:${domainEventIds[i]}`), occurredAt, ...(correlationId !== undefined && { correlationId }) };
+    const meta = { source, subject, eventId: deterministicUuid(`integration:${domainEventIds[i]}`), occurredAt, ...(correlationId !== undefined && { correlationId }), ...(causationId !== undefined && { causationId }) };
     const d = event.data;
     switch (event.type) {
       case 'AlarmRaised':

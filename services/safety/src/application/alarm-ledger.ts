@@ -104,7 +104,7 @@ export class AlarmLedger {
         { expectedVersion: w.version, transaction },
       );
       entries.set(alarmId, { state: w.state, version: result.nextExpectedVersion });
-      integration.push(...alarmIntegrationEvents(this.deps.plantId, streamId, w.events, w.ids, this.deps.source, occurredAt, metadata.correlationId));
+      integration.push(...alarmIntegrationEvents(this.deps.plantId, streamId, w.events, w.ids, this.deps.source, occurredAt, metadata.correlationId, metadata.causationId));
     }
     if (integration.length > 0) await this.deps.outbox.enqueue(integration, transaction);
     return { entries, events };

@@ -1,4 +1,5 @@
 import type { IntegrationEvent } from '@reflux/contracts';
+import type { EventCausation } from './outbox.port';
 
 /**
  * Where early-warning monitors keep what must survive a restart (per plant, monitor and key: a unit's
@@ -7,5 +8,5 @@ import type { IntegrationEvent } from '@reflux/contracts';
  */
 export interface EarlyWarningStateStore {
   load(plantId: string, monitor: string): Promise<Map<string, unknown>>;
-  commit(plantId: string, monitor: string, states: readonly (readonly [string, unknown])[], events: readonly IntegrationEvent[]): Promise<void>;
+  commit(plantId: string, monitor: string, states: readonly (readonly [string, unknown])[], events: readonly IntegrationEvent[], causation?: EventCausation): Promise<void>;
 }

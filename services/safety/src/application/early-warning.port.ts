@@ -1,4 +1,5 @@
 import type { UnitState } from '../domain/alarm-config';
+import type { EventCausation } from './outbox.port';
 import type { RawSample } from './sample-history.port';
 
 /** What an early-warning model sees of one evaluated batch. */
@@ -9,6 +10,8 @@ export interface EvaluatedBatch {
   /** The batch's samples of configured tags in time order, late ones already left out. */
   readonly samples: readonly RawSample[];
   readonly unitStates: ReadonlyMap<string, UnitState | 'unknown'>;
+  /** The batch's `MeasurementsIngested` event: the cause of every warning decided on it. */
+  readonly causation?: EventCausation;
 }
 
 /**

@@ -78,7 +78,7 @@ export class PcaEarlyWarning implements EarlyWarningMonitor {
     }
     if (states.length === 0) return;
     try {
-      await this.deps.state.commit(batch.plantId, MONITOR, states, events);
+      await this.deps.state.commit(batch.plantId, MONITOR, states, events, batch.causation);
     } catch (error) {
       this.plants.delete(batch.plantId); // the next batch continues from the stored state
       throw error;

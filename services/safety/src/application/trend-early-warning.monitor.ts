@@ -69,7 +69,7 @@ export class TrendEarlyWarning implements EarlyWarningMonitor {
     }
     if (changed.size === 0) return;
     try {
-      await this.deps.state.commit(batch.plantId, MONITOR, [...changed], events);
+      await this.deps.state.commit(batch.plantId, MONITOR, [...changed], events, batch.causation);
     } catch (error) {
       this.plants.delete(batch.plantId);
       throw error;

@@ -7,6 +7,8 @@ import { CSRF_COOKIE, SESSION_COOKIE, cookie, newCsrfToken, sessionMaxAgeS, type
 import { readJsonObject, sendJson } from './http-io';
 import { OPENAPI_DOCUMENT } from './openapi';
 import { SseSink } from './sse.transport';
+import { traceRoute } from './trace.route';
+import type { CausationLog } from '../../application/causation-log.port';
 
 export interface RouteContext {
   readonly auth: HttpAuth;
@@ -18,6 +20,8 @@ export interface RouteContext {
   readonly heartbeatMs: number;
   readonly sessionMaxAgeS: number;
   readonly ready: () => Promise<boolean>;
+  /** Causation links of the event log (`GET /v1/events/{eventId}/trace`). */
+  readonly trace?: CausationLog;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: readonly string[], ctx: RouteContext) => Promise<void>;
@@ -174,6 +178,7 @@ const deleteSession: Handler = async (req, res) => {
 /** Every HTTP route of the gateway (the WebSocket upgrade at /v1/events/ws is handled by the server's upgrade listener). */
 export const GATEWAY_ROUTES: readonly Route[] = [
   route('GET', '/v1/events', events),
+  route('GET', '/v1/events/{eventId}/trace', (req, res, _url, params, ctx) => traceRoute(req, res, params, ctx)),
   route('GET', '/v1/session', session),
   route('POST', '/v1/session', createSession),
   route('DELETE', '/v1/session', deleteSession),

@@ -31,6 +31,13 @@ export const OPENAPI_DOCUMENT = {
         responses: { 101: { description: 'Switching protocols' }, 400: error, 401: error, 410: error },
       },
     },
+    '/v1/events/{eventId}/trace': {
+      get: {
+        summary: 'Causation tree through an integration event: its causes up to the root, then every event it caused (`causationId` links; at most 64 links deep and 2,000 events below it, `truncated` says so). Nodes: type, occurredAt, source, subject, eventId, children.',
+        parameters: [{ name: 'eventId', in: 'path', required: true, description: 'Event id (UUID) of an integration event', schema: { type: 'string', format: 'uuid' } }],
+        responses: { 200: json('`{ eventId, root, events, truncated, unresolvedCause? }`'), 400: error, 401: error, 404: error },
+      },
+    },
     '/v1/session': {
       get: { summary: 'The signed-in principal', responses: { 200: json('Subject and roles'), 401: error } },
       post: {

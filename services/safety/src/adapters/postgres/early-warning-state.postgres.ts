@@ -2,7 +2,7 @@ import type { IntegrationEvent } from '@reflux/contracts';
 import type { EventStore } from '@reflux/event-store';
 import type { Pool } from 'pg';
 import type { EarlyWarningStateStore } from '../../application/early-warning-state.port';
-import type { Outbox } from '../../application/outbox.port';
+import type { EventCausation, Outbox } from '../../application/outbox.port';
 
 /** Early-warning state as JSON rows (`safety_early_warning_state`), committed with the outbox events. */
 export class PostgresEarlyWarningState implements EarlyWarningStateStore {
@@ -17,7 +17,7 @@ export class PostgresEarlyWarningState implements EarlyWarningStateStore {
     return new Map(rows.map((r) => [r.key, r.state]));
   }
 
-  async commit(plantId: string, monitor: string, states: readonly (readonly [string, unknown])[], events: readonly IntegrationEvent[]): Promise<void> {
+  async commit(plantId: string, monitor: string, states: readonly (readonly [string, unknown])[], events: readonly IntegrationEvent[], causation?: EventCausation): Promise<void> {
     await this.store.withTransaction(async (tx) => {
       if (states.length > 0)
         await tx.query(
@@ -26,7 +26,7 @@ export class PostgresEarlyWarningState implements EarlyWarningStateStore {
            ON CONFLICT (plant_id, monitor, key) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
           [plantId, monitor, states.map(([k]) => k), states.map(([, s]) => JSON.stringify(s))],
         );
-      if (events.length > 0) await this.outbox.enqueue(events, tx);
+      if (events.length > 0) await this.outbox.enqueue(events, tx, { causation });
     });
   }
 }
