@@ -11,6 +11,8 @@ import { BalancingBalancesSnapshot } from './adapters/grpc/balancing.snapshot-so
 import { GrpcUpstream } from './adapters/grpc/grpc-upstream';
 import { IngestionTagsSnapshot } from './adapters/grpc/ingestion.snapshot-source';
 import { SafetyAlarmsSnapshot } from './adapters/grpc/safety.snapshot-source';
+import { SchedulingScheduleSnapshot } from './adapters/grpc/scheduling.snapshot-source';
+import { SupplyChainAllocationSnapshot } from './adapters/grpc/supply-chain.snapshot-source';
 import { createGatewayServer } from './adapters/http/gateway.http-server';
 import { HttpAuth } from './adapters/http/http-auth';
 import { StaticAssets } from './adapters/http/static-assets';
@@ -28,7 +30,7 @@ export interface GatewayAppOptions {
   /** 0 binds an ephemeral port (tests). */
   readonly port: number;
   readonly auth: GrpcPlatformConfigInput['auth'];
-  readonly upstreams: { readonly ingestion?: string; readonly balancing?: string; readonly safety?: string };
+  readonly upstreams: { readonly ingestion?: string; readonly balancing?: string; readonly safety?: string; readonly scheduling?: string; readonly supplyChain?: string };
   readonly upstreamTimeoutMs: number;
   readonly defaultPlantId?: string;
   readonly fanout: Omit<EventFanoutOptions, 'eventTypes' | 'observe'>;
@@ -57,7 +59,13 @@ export function gatewayAppOptions(config: Readonly<GatewayConfig>, logger: Logge
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     auth: grpcPlatformConfigFromEnv(config).auth,
-    upstreams: { ingestion: config.INGESTION_ADDRESS, balancing: config.BALANCING_ADDRESS, safety: config.SAFETY_ADDRESS },
+    upstreams: {
+      ingestion: config.INGESTION_ADDRESS,
+      balancing: config.BALANCING_ADDRESS,
+      safety: config.SAFETY_ADDRESS,
+      scheduling: config.SCHEDULING_ADDRESS,
+      supplyChain: config.SUPPLY_CHAIN_ADDRESS,
+    },
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     defaultPlantId: config.GATEWAY_DEFAULT_PLANT,
     fanout: { ringEvents: config.GATEWAY_RING_EVENTS, ringBytes: config.GATEWAY_RING_BYTES, catchUpBatch: config.GATEWAY_CATCH_UP_BATCH, concurrentCatchUps: config.GATEWAY_CONCURRENT_CATCH_UPS },
@@ -114,6 +122,8 @@ export async function startGatewayApp(o: GatewayAppOptions): Promise<GatewayApp>
       snapshots.set('alarms', safety);
       alarms = safety;
     }
+    if (o.upstreams.scheduling) snapshots.set('schedule', new SchedulingScheduleSnapshot(upstream('scheduling', o.upstreams.scheduling, 'reflux/scheduling/v1/scheduling.proto', 'reflux.scheduling.v1.SchedulingService'), o.defaultPlantId));
+    if (o.upstreams.supplyChain) snapshots.set('allocation', new SupplyChainAllocationSnapshot(upstream('supply-chain', o.upstreams.supplyChain, 'reflux/supply_chain/v1/supply_chain.proto', 'reflux.supply_chain.v1.SupplyChainService')));
 
     if (o.webRoot === DEFAULT_WEB_ROOT) await ensureWebBuilt(resolve(DEFAULT_WEB_ROOT, '..'), logger);
     const authenticator = new Authenticator(parseGrpcPlatformConfig({ port: 0, auth: o.auth }).auth);

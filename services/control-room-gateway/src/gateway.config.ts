@@ -14,8 +14,10 @@ export const gatewayConfigSchema = extendPlatformConfig({
   INGESTION_ADDRESS: address(),
   BALANCING_ADDRESS: address(),
   SAFETY_ADDRESS: address(),
+  SCHEDULING_ADDRESS: address(),
+  SUPPLY_CHAIN_ADDRESS: address(),
   UPSTREAM_TIMEOUT_MS: env.int({ min: 100, max: 120_000 }, { default: 10_000 }),
-  /** Plant of the alarm views when a request names none. */
+  /** Plant of the alarm and schedule views when a request names none. */
   GATEWAY_DEFAULT_PLANT: env.text({ optional: true }),
   /** Events kept in memory for live clients; a client further behind is told it lags and resumes from the database. */
   GATEWAY_RING_EVENTS: env.int({ min: 100, max: 1_000_000 }, { default: 20_000 }),
