@@ -1,4 +1,5 @@
 import { env, extendPlatformConfig, loadConfig, type Env } from '@reflux/config';
+import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 
 const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
@@ -16,6 +17,8 @@ export const gatewayConfigSchema = extendPlatformConfig({
   SAFETY_ADDRESS: address(),
   SCHEDULING_ADDRESS: address(),
   SUPPLY_CHAIN_ADDRESS: address(),
+  /** Plant models (units, streams, time zone) for the overview and local times; a single plant is the default plant. */
+  PLANT_MODEL_FILES: env.list({ expected: 'absolute paths of plant-model YAML/JSON files', test: (s) => isAbsolute(s) }, { optional: true }),
   UPSTREAM_TIMEOUT_MS: env.int({ min: 100, max: 120_000 }, { default: 10_000 }),
   /** Plant of the alarm and schedule views when a request names none. */
   GATEWAY_DEFAULT_PLANT: env.text({ optional: true }),

@@ -183,3 +183,26 @@ export async function startKnownUpstreams(o: { plantId: string; balanceWindowSta
   });
   return { scheduling, supplyChain, balancing, safety, stop: async () => void (await Promise.all(servers.map((s) => s.shutdown(200)))) };
 }
+
+/** A plant model matching knownBalance: a column and a hydrotreater, steam in, condensate out, a motor on the busbar. */
+export const knownPlantModel = (plantId: string, timeZone: string) => {
+  const m = (id: string, name: string, medium: string, from: string | null, to: string | null, massFlowKgPerS: number) => ({ id, name, kind: 'material', medium, from, to, nominal: { massFlowKgPerS } });
+  const e = (id: string, name: string, medium: string, from: string | null, to: string | null, nominal: Record<string, number>) => ({ id, name, kind: 'energy', medium, from, to, nominal });
+  return {
+    schemaVersion: 1,
+    plantId,
+    name: 'Page test plant',
+    sites: [{ id: 'site-1', name: 'Site 1', timeZone, areas: [{ id: 'area-1', name: 'Area 1', units: [{ id: 'CDU-1', name: 'Crude column', type: 'column' }, { id: 'HDT-1', name: 'Hydrotreater', type: 'reactor' }, { id: 'EB-1', name: 'Busbar', type: 'busbar' }] }] }],
+    streams: [
+      m('S1', 'Crude feed', 'crude', null, 'CDU-1', 52.5),
+      m('S2', 'Naphtha to HDT', 'naphtha', 'CDU-1', 'HDT-1', 20.25),
+      m('S3', 'Residue', 'residue', 'CDU-1', null, 32.25),
+      m('S4', 'Treated naphtha', 'naphtha', 'HDT-1', null, 20.25),
+      e('ST1', 'Stripping steam', 'steam', null, 'CDU-1', { massFlowKgPerS: 4.4 }),
+      e('ST2', 'Condensate', 'condensate', 'CDU-1', null, { massFlowKgPerS: 4.4 }),
+      e('E1', 'Grid import', 'electricity', null, 'EB-1', { powerW: 500_000 }),
+      e('E2', 'Charge pump motor', 'electricity', 'EB-1', 'CDU-1', { powerW: 500_000 }),
+    ],
+    tags: [],
+  };
+};
