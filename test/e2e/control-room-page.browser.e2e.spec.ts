@@ -95,7 +95,7 @@ describe('control-room page in Chromium', () => {
     });
     await write(13.25, 81.5);
     await page.waitForSelector('tr[data-tag="FI-101"] td:has-text("13.25 kg/s")');
-    await page.waitForSelector('tr[data-tag="TI-101"] td:has-text("81.5 degC")');
+    await page.waitForSelector('tr[data-tag="TI-101"] td:has-text("81.5 °C")');
     expect(await page.textContent('#overview')).toContain('Balancing service not available');
     // A plant-wide event reaches the open page; the balances snapshot (no balancing address here) says so.
     const before = (await positions()).length;

@@ -10,7 +10,11 @@ import { Gauge, type Registry } from 'prom-client';
 import { BalancingBalancesSnapshot } from './adapters/grpc/balancing.snapshot-source';
 import { GrpcUpstream } from './adapters/grpc/grpc-upstream';
 import { IngestionTagsSnapshot } from './adapters/grpc/ingestion.snapshot-source';
+import { SafetyLimitsSnapshot } from './adapters/grpc/safety-limits.snapshot-source';
 import { SafetyAlarmsSnapshot } from './adapters/grpc/safety.snapshot-source';
+import { SchedulingScheduleSnapshot } from './adapters/grpc/scheduling.snapshot-source';
+import { SupplyChainAllocationSnapshot } from './adapters/grpc/supply-chain.snapshot-source';
+import { PlantModelSnapshot, readPlantViews, type PlantView } from './adapters/plant-model/plant-model.snapshot-source';
 import { createGatewayServer } from './adapters/http/gateway.http-server';
 import { HttpAuth } from './adapters/http/http-auth';
 import { StaticAssets } from './adapters/http/static-assets';
@@ -29,9 +33,11 @@ export interface GatewayAppOptions {
   /** 0 binds an ephemeral port (tests). */
   readonly port: number;
   readonly auth: GrpcPlatformConfigInput['auth'];
-  readonly upstreams: { readonly ingestion?: string; readonly balancing?: string; readonly safety?: string };
+  readonly upstreams: { readonly ingestion?: string; readonly balancing?: string; readonly safety?: string; readonly scheduling?: string; readonly supplyChain?: string };
   readonly upstreamTimeoutMs: number;
   readonly defaultPlantId?: string;
+  /** Plant models read from PLANT_MODEL_FILES; with a single plant it is the default plant. */
+  readonly plants?: readonly PlantView[];
   readonly fanout: Omit<EventFanoutOptions, 'eventTypes' | 'observe'>;
   readonly clientBufferBytes: number;
   readonly heartbeatMs: number;
@@ -58,9 +64,16 @@ export function gatewayAppOptions(config: Readonly<GatewayConfig>, logger: Logge
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     auth: grpcPlatformConfigFromEnv(config).auth,
-    upstreams: { ingestion: config.INGESTION_ADDRESS, balancing: config.BALANCING_ADDRESS, safety: config.SAFETY_ADDRESS },
+    upstreams: {
+      ingestion: config.INGESTION_ADDRESS,
+      balancing: config.BALANCING_ADDRESS,
+      safety: config.SAFETY_ADDRESS,
+      scheduling: config.SCHEDULING_ADDRESS,
+      supplyChain: config.SUPPLY_CHAIN_ADDRESS,
+    },
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     defaultPlantId: config.GATEWAY_DEFAULT_PLANT,
+    plants: config.PLANT_MODEL_FILES ? readPlantViews(config.PLANT_MODEL_FILES) : undefined,
     fanout: { ringEvents: config.GATEWAY_RING_EVENTS, ringBytes: config.GATEWAY_RING_BYTES, catchUpBatch: config.GATEWAY_CATCH_UP_BATCH, concurrentCatchUps: config.GATEWAY_CONCURRENT_CATCH_UPS },
     clientBufferBytes: config.GATEWAY_CLIENT_BUFFER_BYTES,
     heartbeatMs: config.GATEWAY_HEARTBEAT_MS,
@@ -102,6 +115,8 @@ export async function startGatewayApp(o: GatewayAppOptions): Promise<GatewayApp>
     }
 
     const snapshots = new Map<SnapshotKind, SnapshotSource>();
+    const defaultPlantId = o.defaultPlantId ?? (o.plants?.length === 1 ? o.plants[0]!.plantId : undefined);
+    if (o.plants) snapshots.set('plants', new PlantModelSnapshot(o.plants, defaultPlantId));
     let alarms: AlarmActions | undefined;
     const upstream = (service: string, address: string, proto: string, path: string) => {
       const u = new GrpcUpstream(service, address, proto, path, o.upstreamTimeoutMs);
@@ -111,10 +126,14 @@ export async function startGatewayApp(o: GatewayAppOptions): Promise<GatewayApp>
     if (o.upstreams.ingestion) snapshots.set('tags', new IngestionTagsSnapshot(upstream('ingestion', o.upstreams.ingestion, 'reflux/ingestion/v1/ingestion.proto', 'reflux.ingestion.v1.IngestionService')));
     if (o.upstreams.balancing) snapshots.set('balances', new BalancingBalancesSnapshot(upstream('balancing', o.upstreams.balancing, 'reflux/balancing/v1/balancing.proto', 'reflux.balancing.v1.BalancingService'), balanceWindows));
     if (o.upstreams.safety) {
-      const safety = new SafetyAlarmsSnapshot(upstream('safety', o.upstreams.safety, 'reflux/safety/v1/safety.proto', 'reflux.safety.v1.SafetyService'), o.defaultPlantId);
+      const safetyUpstream = upstream('safety', o.upstreams.safety, 'reflux/safety/v1/safety.proto', 'reflux.safety.v1.SafetyService');
+      const safety = new SafetyAlarmsSnapshot(safetyUpstream, defaultPlantId);
       snapshots.set('alarms', safety);
+      snapshots.set('limits', new SafetyLimitsSnapshot(safetyUpstream, defaultPlantId));
       alarms = safety;
     }
+    if (o.upstreams.scheduling) snapshots.set('schedule', new SchedulingScheduleSnapshot(upstream('scheduling', o.upstreams.scheduling, 'reflux/scheduling/v1/scheduling.proto', 'reflux.scheduling.v1.SchedulingService'), defaultPlantId));
+    if (o.upstreams.supplyChain) snapshots.set('allocation', new SupplyChainAllocationSnapshot(upstream('supply-chain', o.upstreams.supplyChain, 'reflux/supply_chain/v1/supply_chain.proto', 'reflux.supply_chain.v1.SupplyChainService')));
 
     if (o.webRoot === DEFAULT_WEB_ROOT) await ensureWebBuilt(resolve(DEFAULT_WEB_ROOT, '..'), logger);
     const authenticator = new Authenticator(parseGrpcPlatformConfig({ port: 0, auth: o.auth }).auth);

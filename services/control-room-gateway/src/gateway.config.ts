@@ -1,4 +1,5 @@
 import { env, extendPlatformConfig, loadConfig, type Env } from '@reflux/config';
+import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 
 const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
@@ -14,8 +15,12 @@ export const gatewayConfigSchema = extendPlatformConfig({
   INGESTION_ADDRESS: address(),
   BALANCING_ADDRESS: address(),
   SAFETY_ADDRESS: address(),
+  SCHEDULING_ADDRESS: address(),
+  SUPPLY_CHAIN_ADDRESS: address(),
+  /** Plant models (units, streams, time zone) for the overview and local times; a single plant is the default plant. */
+  PLANT_MODEL_FILES: env.list({ expected: 'absolute paths of plant-model YAML/JSON files', test: (s) => isAbsolute(s) }, { optional: true }),
   UPSTREAM_TIMEOUT_MS: env.int({ min: 100, max: 120_000 }, { default: 10_000 }),
-  /** Plant of the alarm views when a request names none. */
+  /** Plant of the alarm and schedule views when a request names none. */
   GATEWAY_DEFAULT_PLANT: env.text({ optional: true }),
   /** Events kept in memory for live clients; a client further behind is told it lags and resumes from the database. */
   GATEWAY_RING_EVENTS: env.int({ min: 100, max: 1_000_000 }, { default: 20_000 }),

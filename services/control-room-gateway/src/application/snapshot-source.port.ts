@@ -5,12 +5,12 @@ export interface Caller {
   readonly authorization?: string;
 }
 
-export type SnapshotKind = 'tags' | 'balances' | 'alarms' | 'schedule' | 'allocation';
+export type SnapshotKind = 'tags' | 'balances' | 'alarms' | 'schedule' | 'allocation' | 'limits' | 'plants';
 
 /**
  * A source of one snapshot, one adapter per service (ingestion → tags, balancing → balances, safety
- * → alarms; scheduling and supply chain add theirs when they exist). A kind without a source
- * answers "service not available".
+ * → alarms and limits, scheduling → schedule, supply chain → allocation; the plant-model files →
+ * plants). A kind without a source answers "service not available".
  */
 export interface SnapshotSource {
   readonly kind: SnapshotKind;

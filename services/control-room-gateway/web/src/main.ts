@@ -2,7 +2,10 @@
 import './style.css';
 import { api, type Principal } from './api';
 import { LiveStream, type LinkState, type WireEvent } from './live';
-import { alarms, allocation, overview, schedule, trends, type Alarm, type Balance, type TagValue, type Unavailable } from './views';
+import { allocationView, type AllocationSnapshot } from './allocation-view';
+import { gantt } from './gantt';
+import type { ScheduleSnapshot } from './schedule-bars';
+import { alarms, overview, trends, type Alarm, type Balance, type Limits, type PlantInfo, type TagValue, type Unavailable } from './views';
 
 type Tab = 'Overview' | 'Trends' | 'Alarms' | 'Schedule' | 'Allocation';
 const TABS: Tab[] = ['Overview', 'Trends', 'Alarms', 'Schedule', 'Allocation'];
@@ -20,8 +23,12 @@ const state = {
   alarms: { unavailable: 'Loading…' } as Alarm[] | Unavailable,
   alarmMessage: undefined as string | undefined,
   warnings: [] as { at: string; text: string }[],
-  schedule: { unavailable: 'Loading…' } as Record<string, unknown> | Unavailable,
-  allocation: { unavailable: 'Loading…' } as Record<string, unknown> | Unavailable,
+  schedule: { unavailable: 'Loading…' } as ScheduleSnapshot | Unavailable,
+  allocation: { unavailable: 'Loading…' } as AllocationSnapshot | Unavailable,
+  /** Plant models (time zone, topology) and alarm limits; the page's clock is the plant's zone, UTC until known. */
+  plants: [] as PlantInfo[],
+  limits: new Map() as Limits,
+  timeZone: 'UTC',
   /** Positions of every event applied, in order (the browser test checks them for gaps and duplicates). */
   positions: [] as number[],
 };
@@ -63,9 +70,26 @@ async function loadAlarms(): Promise<void> {
   state.alarms = r.ok ? r.body.alarms : unavailable('Safety', r.error.status, r.error.message);
 }
 
-async function loadOther(kind: 'schedule' | 'allocation', service: string): Promise<void> {
-  const r = await api<Record<string, unknown>>(`/v1/snapshot/${kind}`);
-  state[kind] = r.ok ? r.body : unavailable(service, r.error.status, r.error.message);
+const plantQuery = () => (params.get('plantId') ? `?plantId=${encodeURIComponent(params.get('plantId')!)}` : '');
+
+async function loadSchedule(): Promise<void> {
+  const r = await api<ScheduleSnapshot>(`/v1/snapshot/schedule${plantQuery()}`);
+  state.schedule = r.ok ? r.body : unavailable('Scheduling', r.error.status, r.error.message);
+}
+
+async function loadAllocation(): Promise<void> {
+  const r = await api<AllocationSnapshot>('/v1/snapshot/allocation');
+  state.allocation = r.ok ? r.body : unavailable('Supply-chain', r.error.status, r.error.message);
+}
+
+/** The plant (time zone, topology) and the alarm limits (whose configuration also names the zone). */
+async function loadPlantAndLimits(): Promise<void> {
+  const [plants, limits] = await Promise.all([api<{ defaultPlantId: string | null; plants: PlantInfo[] }>(`/v1/snapshot/plants${plantQuery()}`), api<{ timeZone?: string; tags: { tagId: string; unit?: string; limits: Record<string, number> }[] }>(`/v1/snapshot/limits${plantQuery()}`)]);
+  if (plants.ok) state.plants = plants.body.plants;
+  if (limits.ok) state.limits = new Map(limits.body.tags.map((t) => [t.tagId, { unit: t.unit, limits: t.limits }]));
+  const wanted = params.get('plantId') ?? (plants.ok ? plants.body.defaultPlantId : null);
+  const plant = state.plants.find((p) => p.plantId === wanted) ?? state.plants[0];
+  state.timeZone = plant?.timeZone ?? (limits.ok ? limits.body.timeZone : undefined) ?? 'UTC';
 }
 
 let pending: Promise<void> | undefined;
@@ -88,6 +112,8 @@ function onEvent(e: WireEvent): void {
   const d = e.data;
   if (e.type === 'MeasurementsIngested') refresh({ tags: (d['tagIds'] as string[]) ?? [] });
   else if (e.type === 'BalanceReconciled' || e.type === 'BalanceRevised' || e.type === 'GrossErrorSuspected' || e.type === 'LossSuspected' || e.type === 'GrossErrorCleared') refresh({ balances: true });
+  else if (e.type.startsWith('Schedule')) void loadSchedule().then(render);
+  else if (e.type.startsWith('Allocation') || e.type === 'SiteTargetsPublished') void loadAllocation().then(render);
   else if (e.type.startsWith('Alarm')) refresh({ alarms: true });
   else if (/Warning/.test(e.type)) {
     state.warnings.unshift({ at: e.occurredAt ?? e.recordedAt, text: `${e.type}: ${String(d['message'] ?? d['reason'] ?? d['tagId'] ?? d['unitId'] ?? '')}` });
@@ -128,13 +154,21 @@ function render(): void {
   );
   const view = $('view');
   if (!state.who) return view.replaceChildren();
-  const node = { Overview: () => overview(state.tags, state.balances, state.tagsError), Trends: () => trends(state.trend, limitsOf()), Alarms: () => alarms(state.alarms, state.warnings, state.who, (a, x) => void act(a, x), state.alarmMessage), Schedule: () => schedule(state.schedule), Allocation: () => allocation(state.allocation) }[state.tab]();
+  const tz = state.timeZone;
+  const node = {
+    Overview: () => overview(state.tags, state.balances, state.plants, tz, state.tagsError),
+    Trends: () => trends(state.trend, limitsOf(), tz, view.clientWidth - 24),
+    Alarms: () => alarms(state.alarms, state.warnings, state.who, (a, x) => void act(a, x), tz, state.alarmMessage),
+    Schedule: () => gantt(state.schedule, tz),
+    Allocation: () => allocationView(state.allocation, tz),
+  }[state.tab]();
   view.replaceChildren(node);
 }
 
-function limitsOf(): Map<string, number[]> {
-  const m = new Map<string, number[]>();
-  if (!('unavailable' in state.alarms)) for (const a of state.alarms) if (a.limit !== undefined) m.set(a.tagId, [...(m.get(a.tagId) ?? []), a.limit]);
+/** Limits from the alarm configuration; a tag without one there shows the limit of its active alarms. */
+function limitsOf(): Limits {
+  const m: Limits = new Map(state.limits);
+  if (!('unavailable' in state.alarms)) for (const a of state.alarms) if (a.limit !== undefined && !m.has(a.tagId) && /^(HH|H|L|LL)$/.test(a.kind)) m.set(a.tagId, { limits: { [a.kind]: a.limit } });
   return m;
 }
 
@@ -152,7 +186,7 @@ async function start(): Promise<void> {
   $('who').textContent = `${state.who!.subject} (${state.who!.roles.join(', ')})`;
   live.open();
   const initial = (params.get('tags') ?? '').split(',').filter(Boolean);
-  await Promise.all([loadTags(initial), loadBalances(), loadAlarms(), loadOther('schedule', 'Scheduling'), loadOther('allocation', 'Supply-chain')]);
+  await Promise.all([loadTags(initial), loadBalances(), loadAlarms(), loadSchedule(), loadAllocation(), loadPlantAndLimits()]);
   render();
 }
 
@@ -183,6 +217,12 @@ $('login').addEventListener('submit', (ev) => {
       await start();
     }
   });
+});
+
+let resized: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resized);
+  resized = setTimeout(() => state.tab === 'Trends' && render(), 200);
 });
 
 render();

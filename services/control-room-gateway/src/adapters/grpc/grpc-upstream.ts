@@ -64,8 +64,14 @@ export class GrpcUpstream {
   }
 }
 
+/** google.protobuf.Timestamp as the proto loader gives it (seconds as a decimal string). */
+export interface GrpcTimestamp {
+  seconds?: string | number | null;
+  nanos?: number | null;
+}
+
 /** google.protobuf.Timestamp (seconds as a decimal string or number, nanos) as ISO-8601. */
-export function isoOf(timestamp: { seconds?: string | number | null; nanos?: number | null } | null | undefined): string | undefined {
+export function isoOf(timestamp: GrpcTimestamp | null | undefined): string | undefined {
   if (!timestamp || timestamp.seconds === undefined || timestamp.seconds === null) return undefined;
   return new Date(Number(timestamp.seconds) * 1000 + Math.floor((timestamp.nanos ?? 0) / 1e6)).toISOString();
 }

@@ -187,6 +187,8 @@ export const GATEWAY_ROUTES: readonly Route[] = [
   route('GET', '/v1/snapshot/alarms', snapshot('alarms')),
   route('GET', '/v1/snapshot/schedule', snapshot('schedule')),
   route('GET', '/v1/snapshot/allocation', snapshot('allocation')),
+  route('GET', '/v1/snapshot/limits', snapshot('limits')),
+  route('GET', '/v1/snapshot/plants', snapshot('plants')),
   route('POST', '/v1/alarms/{alarmId}/ack', alarmAction('ack')),
   route('POST', '/v1/alarms/{alarmId}/shelve', alarmAction('shelve')),
   route('GET', '/v1/openapi.json', async (_req, res) => sendJson(res, 200, OPENAPI_DOCUMENT)),

@@ -50,8 +50,10 @@ export const OPENAPI_DOCUMENT = {
     '/v1/snapshot/tags': snapshot('Latest value of each tag (ingestion), in the tag\'s unit', [{ name: 'ids', in: 'query', required: true, schema: { type: 'string' } }]),
     '/v1/snapshot/balances': snapshot('Latest reconciled balance per plant (balancing): streams in kg/s, unit closures, suspects', [{ name: 'plantId', in: 'query', schema: { type: 'string' } }, { name: 'unitId', in: 'query', schema: { type: 'string' } }]),
     '/v1/snapshot/alarms': snapshot('Active alarms (safety)', [{ name: 'plantId', in: 'query', schema: { type: 'string' } }, { name: 'area', in: 'query', schema: { type: 'string' } }]),
-    '/v1/snapshot/schedule': snapshot('Published schedule (scheduling): 503 while the service is not available'),
-    '/v1/snapshot/allocation': snapshot('Current allocation (supply chain): 503 while the service is not available'),
+    '/v1/snapshot/schedule': snapshot('Published schedule and newer proposal of a plant (scheduling GetSchedule): mode and throughput (t) of each unit per period, frozen window in periods; 503 when scheduling is not configured or not reachable', [{ name: 'plantId', in: 'query', schema: { type: 'string' }, description: 'default: GATEWAY_DEFAULT_PLANT' }]),
+    '/v1/snapshot/allocation': snapshot('Current allocation of the site network (supply chain GetAllocation: the published one, else the latest proposal; null before the first): production per site, material and period (t), shipments per lane (t), order promises with late periods; 503 when supply chain is not configured or not reachable'),
+    '/v1/snapshot/limits': snapshot('Alarm limits HH/H/L/LL per tag in its engineering unit, and the plant time zone (safety GetAlarmConfiguration)', [{ name: 'plantId', in: 'query', schema: { type: 'string' }, description: 'default: GATEWAY_DEFAULT_PLANT' }]),
+    '/v1/snapshot/plants': snapshot('Plant models given to the gateway (PLANT_MODEL_FILES): time zone, units, streams (material/energy, from, to); the default plant of the views', [{ name: 'plantId', in: 'query', schema: { type: 'string' } }]),
     '/v1/alarms/{alarmId}/ack': {
       post: {
         summary: 'Acknowledge an alarm (role operator), forwarded to safety with the caller\'s identity',
