@@ -1,6 +1,6 @@
 import { terms, type TermList } from '@reflux/optimization';
 import { steamLevelIds, type SteamLevel } from '../problem.schema';
-import { periodLabel, type FormulationContext } from './formulation-context';
+import { periodLabel, type FormulationContext, type RowMeaning } from './formulation-context';
 import { powerPrices } from './power-price';
 import type { ProductionVariables } from './production';
 
@@ -108,15 +108,15 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
   if (p.contractedPeakMW !== undefined) {
     peakExcess = ctx.col('power-peak-excess', { cost: p.peakExcessPricePerMW, category: 'powerPeak' });
     for (let t = 0; t < T; t++) {
-      ctx.row(`power-peak:${periodLabel(t)}`, terms().add(powerImport[t], 1 / dt).add(peakExcess, -1), -Infinity, p.contractedPeakMW, () => ({ text: `contracted peak ${p.contractedPeakMW} MW in period ${ctx.timeOf(t)}`, unit: 'MW' }));
+      ctx.row(`power-peak:${periodLabel(t)}`, terms().add(powerImport[t], 1 / dt).add(peakExcess, -1), -Infinity, p.contractedPeakMW, peakMeaning(ctx, p.contractedPeakMW, t));
     }
   }
   for (let t = 0; t < T; t++) {
-    ctx.row(`power:${periodLabel(t)}`, power[t], p.baseLoadMW * dt, p.baseLoadMW * dt, () => ({ text: `electricity demand in period ${ctx.timeOf(t)}`, unit: 'MWh' }));
+    ctx.row(`power:${periodLabel(t)}`, power[t], p.baseLoadMW * dt, p.baseLoadMW * dt, powerMeaning(ctx, t));
     for (const l of steamLevelIds) {
       const base = e.steamBaseLoadTPerH[l] * dt;
       if (steam.get(l)![t].indices.length === 0 && base === 0) continue;
-      ctx.row(`steam:${l}:${periodLabel(t)}`, steam.get(l)![t], base, base, () => ({ text: `${l.toUpperCase()} steam demand in period ${ctx.timeOf(t)}`, unit: 't' }));
+      ctx.row(`steam:${l}:${periodLabel(t)}`, steam.get(l)![t], base, base, steamMeaning(ctx, l, t));
     }
   }
   const fuelPurchase = e.fuels.map((f) =>
@@ -124,7 +124,7 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
       const j = ctx.col(`fuel:${f.id}:${periodLabel(t)}`, { upper: f.maxMWhPerPeriod ?? Infinity });
       ctx.cost(j, f.pricePerMWh, 'fuel');
       if (f.co2TPerMWh) co2.add(j, f.co2TPerMWh);
-      ctx.row(`fuel-balance:${f.id}:${periodLabel(t)}`, fuelRows.get(f.id)![t].add(j, 1), 0, 0, () => ({ text: `${f.id} needed in period ${ctx.timeOf(t)}`, unit: 'MWh' }));
+      ctx.row(`fuel-balance:${f.id}:${periodLabel(t)}`, fuelRows.get(f.id)![t].add(j, 1), 0, 0, fuelMeaning(ctx, f.id, t));
       return j;
     }),
   );
@@ -132,12 +132,22 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
     Array.from({ length: T }, (_, t) => {
       const j = ctx.col(`flare:${g.id}:${periodLabel(t)}`, { upper: g.maxFlareMWhPerPeriod ?? Infinity });
       ctx.cost(j, g.flareCostPerMWh, 'flaring');
-      ctx.row(`gas-balance:${g.id}:${periodLabel(t)}`, gasRows.get(g.id)![t].add(j, -1), 0, 0, () => ({ text: `${g.id} to burn or flare in period ${ctx.timeOf(t)}`, unit: 'MWh' }));
+      ctx.row(`gas-balance:${g.id}:${periodLabel(t)}`, gasRows.get(g.id)![t].add(j, -1), 0, 0, gasMeaning(ctx, g.id, t));
       return j;
     }),
   );
   const co2Col = ctx.col('co2-emitted', { cost: e.co2.pricePerT, category: 'co2' });
   ctx.row('co2', co2.add(co2Col, -1), 0, 0);
-  if (e.co2.capT !== undefined) ctx.row('co2-cap', terms().add(co2Col, 1), -Infinity, e.co2.capT, () => ({ text: `CO₂ cap of ${e.co2.capT} t over the horizon`, unit: 't CO₂' }));
+  if (e.co2.capT !== undefined) ctx.row('co2-cap', terms().add(co2Col, 1), -Infinity, e.co2.capT, co2CapMeaning(e.co2.capT));
   return { powerImport, powerExport, peakExcess, boilerSteam, turbineSteam, letdownSteam, fuelPurchase, flare, vent, co2: co2Col, prices };
 }
+
+// Row meanings are made by module-level factories, so each closure retains only its own arguments:
+// a closure created inside the formulation functions would keep their whole scope (every row's term
+// lists) alive for as long as the formulation is, which made the build garbage-collector bound.
+const peakMeaning = (ctx: FormulationContext, peakMW: number, t: number) => (): RowMeaning => ({ text: `contracted peak ${peakMW} MW in period ${ctx.timeOf(t)}`, unit: 'MW' });
+const powerMeaning = (ctx: FormulationContext, t: number) => (): RowMeaning => ({ text: `electricity demand in period ${ctx.timeOf(t)}`, unit: 'MWh' });
+const steamMeaning = (ctx: FormulationContext, level: SteamLevel, t: number) => (): RowMeaning => ({ text: `${level.toUpperCase()} steam demand in period ${ctx.timeOf(t)}`, unit: 't' });
+const fuelMeaning = (ctx: FormulationContext, fuel: string, t: number) => (): RowMeaning => ({ text: `${fuel} needed in period ${ctx.timeOf(t)}`, unit: 'MWh' });
+const gasMeaning = (ctx: FormulationContext, gas: string, t: number) => (): RowMeaning => ({ text: `${gas} to burn or flare in period ${ctx.timeOf(t)}`, unit: 'MWh' });
+const co2CapMeaning = (capT: number) => (): RowMeaning => ({ text: `CO₂ cap of ${capT} t over the horizon`, unit: 't CO₂' });

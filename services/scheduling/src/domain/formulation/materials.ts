@@ -1,6 +1,6 @@
 import { terms, type TermList } from '@reflux/optimization';
 import type { EffectiveYields } from '../yields';
-import { periodLabel, type FormulationContext } from './formulation-context';
+import { periodLabel, type FormulationContext, type RowMeaning } from './formulation-context';
 import type { ProductionVariables } from './production';
 
 export interface MaterialVariables {
@@ -51,12 +51,12 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
     for (let t = 0; t < T; t++) {
       const cap = terms();
       inv.forEach((series) => cap.add(series[t], 1));
-      ctx.row(`tank:${tank.id}:${periodLabel(t)}`, cap, tank.minT, tank.maxT, () => ({ text: `room in tank ${tank.id} at the end of period ${ctx.timeOf(t)}`, unit: 't' }));
+      ctx.row(`tank:${tank.id}:${periodLabel(t)}`, cap, tank.minT, tank.maxT, tankMeaning(ctx, tank.id, t));
     }
     if (tank.finalMinT !== undefined) {
       const fin = terms();
       inv.forEach((series) => fin.add(series[T - 1], 1));
-      ctx.row(`tank-final:${tank.id}`, fin, tank.finalMinT, Infinity, () => ({ text: `stock required in tank ${tank.id} at the end of the horizon`, unit: 't' }));
+      ctx.row(`tank-final:${tank.id}`, fin, tank.finalMinT, Infinity, tankFinalMeaning(tank.id));
     }
     return inv;
   });
@@ -70,7 +70,7 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
     if (s.totalMaxT !== undefined) {
       const total = terms();
       cols.forEach((j) => total.add(j, 1));
-      ctx.row(`supply-total:${s.id}`, total, -Infinity, s.totalMaxT, () => ({ text: `total available from supply ${s.id}`, unit: 't' }));
+      ctx.row(`supply-total:${s.id}`, total, -Infinity, s.totalMaxT, supplyTotalMeaning(s.id));
     }
     return cols;
   });
@@ -99,14 +99,23 @@ export function formulateMaterials(ctx: FormulationContext, prod: ProductionVari
     const s = ctx.col(`short:${d.id}`, { upper: d.quantityT });
     ctx.cost(s, d.shortfallPenaltyPerT / d.priority, 'shortfall');
     shortfall.push(s);
-    ctx.row(`demand:${d.id}`, row.add(s, 1), d.quantityT, d.quantityT, () => ({ text: `demand ${d.id} (${d.quantityT} t of ${d.material} due ${ctx.timeOf(d.duePeriod + 1)})`, unit: 't' }));
+    ctx.row(`demand:${d.id}`, row.add(s, 1), d.quantityT, d.quantityT, demandMeaning(ctx, d.id, d.quantityT, d.material, d.duePeriod));
   });
   for (const material of problem.materials) {
     const rows = balance.get(material.id)!;
     for (let t = 0; t < T; t++) {
       const r = t === 0 ? rhs.get(material.id)! : 0;
-      ctx.row(`balance:${material.id}:${periodLabel(t)}`, rows[t], r, r, () => ({ text: `${material.id} available in period ${ctx.timeOf(t)}`, unit: 't' }));
+      ctx.row(`balance:${material.id}:${periodLabel(t)}`, rows[t], r, r, balanceMeaning(ctx, material.id, t));
     }
   }
   return { inventory, purchases, sales, deliveries, shortfall };
 }
+
+// Row meanings are made by module-level factories, so each closure retains only its own arguments:
+// a closure created inside the formulation functions would keep their whole scope (every row's term
+// lists) alive for as long as the formulation is, which made the build garbage-collector bound.
+const tankMeaning = (ctx: FormulationContext, tank: string, t: number) => (): RowMeaning => ({ text: `room in tank ${tank} at the end of period ${ctx.timeOf(t)}`, unit: 't' });
+const tankFinalMeaning = (tank: string) => (): RowMeaning => ({ text: `stock required in tank ${tank} at the end of the horizon`, unit: 't' });
+const supplyTotalMeaning = (supply: string) => (): RowMeaning => ({ text: `total available from supply ${supply}`, unit: 't' });
+const demandMeaning = (ctx: FormulationContext, demand: string, quantityT: number, material: string, duePeriod: number) => (): RowMeaning => ({ text: `demand ${demand} (${quantityT} t of ${material} due ${ctx.timeOf(duePeriod + 1)})`, unit: 't' });
+const balanceMeaning = (ctx: FormulationContext, material: string, t: number) => (): RowMeaning => ({ text: `${material} available in period ${ctx.timeOf(t)}`, unit: 't' });

@@ -1,6 +1,6 @@
 import { terms } from '@reflux/optimization';
 import type { UnitSpec } from '../problem.schema';
-import { periodLabel, type FormulationContext } from './formulation-context';
+import { periodLabel, type FormulationContext, type RowMeaning } from './formulation-context';
 
 export interface ProductionVariables {
   /** Throughput of unit u in mode m during period t, t: `x[u][m][t]`. */
@@ -60,7 +60,7 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
         if (!available(u, t)) continue;
         const occ = terms();
         unit.modes.forEach((mode, m) => occ.add(x[u][m][t], 1 / (mode.maxRateTPerH * dt)));
-        ctx.row(`occupancy:${unit.id}:${periodLabel(t)}`, occ, -Infinity, 1, () => ({ text: `time of ${unit.id} in period ${ctx.timeOf(t)}`, unit: 'period' }));
+        ctx.row(`occupancy:${unit.id}:${periodLabel(t)}`, occ, -Infinity, 1, occupancyMeaning(ctx, unit.id, t));
       }
       y.push([]);
       transitions.push([]);
@@ -70,10 +70,7 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
     unit.modes.forEach((mode, m) => {
       for (let t = 0; t < T; t++) {
         if (!available(u, t)) continue;
-        ctx.row(`rate-max:${unit.id}:${mode.id}:${periodLabel(t)}`, terms().add(x[u][m][t], 1).add(y[u][m][t], -mode.maxRateTPerH * dt), -Infinity, 0, () => ({
-          text: `capacity of ${unit.id} in mode ${mode.id}, period ${ctx.timeOf(t)}`,
-          unit: 't',
-        }));
+        ctx.row(`rate-max:${unit.id}:${mode.id}:${periodLabel(t)}`, terms().add(x[u][m][t], 1).add(y[u][m][t], -mode.maxRateTPerH * dt), -Infinity, 0, capacityMeaning(ctx, unit.id, mode.id, t));
         if (mode.minRateTPerH > 0) ctx.row(`rate-min:${unit.id}:${mode.id}:${periodLabel(t)}`, terms().add(x[u][m][t], 1).add(y[u][m][t], -mode.minRateTPerH * dt), 0, Infinity);
       }
     });
@@ -147,3 +144,9 @@ function transitionNetwork(ctx: FormulationContext, unit: UnitSpec, u: number, y
     }
   });
 }
+
+// Row meanings are made by module-level factories, so each closure retains only its own arguments:
+// a closure created inside the formulation functions would keep their whole scope (every row's term
+// lists) alive for as long as the formulation is, which made the build garbage-collector bound.
+const occupancyMeaning = (ctx: FormulationContext, unit: string, t: number) => (): RowMeaning => ({ text: `time of ${unit} in period ${ctx.timeOf(t)}`, unit: 'period' });
+const capacityMeaning = (ctx: FormulationContext, unit: string, mode: string, t: number) => (): RowMeaning => ({ text: `capacity of ${unit} in mode ${mode}, period ${ctx.timeOf(t)}`, unit: 't' });

@@ -1,5 +1,5 @@
 import { terms } from '@reflux/optimization';
-import { periodLabel, type FormulationContext } from './formulation-context';
+import { periodLabel, type FormulationContext, type RowMeaning } from './formulation-context';
 import type { ProductionVariables } from './production';
 
 /**
@@ -29,7 +29,7 @@ export function formulatePublished(ctx: FormulationContext, prod: ProductionVari
         });
       }
       if (t < published.frozenPeriods) {
-        ctx.row(`frozen:${unit.id}:${periodLabel(t)}`, total, a.throughputT, a.throughputT, () => ({ text: `frozen throughput of ${unit.id} in period ${ctx.timeOf(t)}`, unit: 't' }));
+        ctx.row(`frozen:${unit.id}:${periodLabel(t)}`, total, a.throughputT, a.throughputT, frozenMeaning(ctx, unit.id, t));
         unit.modes.forEach((_, k) => {
           if (k !== m) ctx.b.setBounds(prod.x[u][k][t], 0, 0);
           if (milp) ctx.b.setBounds(prod.y[u][k][t], k === m ? 1 : 0, k === m ? 1 : 0);
@@ -56,3 +56,8 @@ export function formulatePublished(ctx: FormulationContext, prod: ProductionVari
   });
   return start;
 }
+
+// Row meanings are made by module-level factories, so each closure retains only its own arguments:
+// a closure created inside the formulation functions would keep their whole scope (every row's term
+// lists) alive for as long as the formulation is, which made the build garbage-collector bound.
+const frozenMeaning = (ctx: FormulationContext, unit: string, t: number) => (): RowMeaning => ({ text: `frozen throughput of ${unit} in period ${ctx.timeOf(t)}`, unit: 't' });
