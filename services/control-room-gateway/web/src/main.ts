@@ -3,6 +3,7 @@ import './style.css';
 import { api, type Principal } from './api';
 import { LiveStream, type LinkState, type WireEvent } from './live';
 import { alarms, allocation, overview, schedule, trends, type Alarm, type Balance, type TagValue, type Unavailable } from './views';
+import { why } from './why';
 
 type Tab = 'Overview' | 'Trends' | 'Alarms' | 'Schedule' | 'Allocation';
 const TABS: Tab[] = ['Overview', 'Trends', 'Alarms', 'Schedule', 'Allocation'];
@@ -85,6 +86,7 @@ function refresh(kinds: { tags?: string[]; balances?: boolean; alarms?: boolean 
 
 function onEvent(e: WireEvent): void {
   state.positions.push(e.position);
+  why.observe(e as WireEvent & { eventId?: string });
   const d = e.data;
   if (e.type === 'MeasurementsIngested') refresh({ tags: (d['tagIds'] as string[]) ?? [] });
   else if (e.type === 'BalanceReconciled' || e.type === 'BalanceRevised' || e.type === 'GrossErrorSuspected' || e.type === 'LossSuspected' || e.type === 'GrossErrorCleared') refresh({ balances: true });
