@@ -15,10 +15,14 @@ const s = (seconds: number) => T0 + seconds * 1000;
 
 const CONFIG = {
   plantId: PLANT,
-  units: [{ unitId: 'K-1', area: 'gas', rule: { kind: 'thresholds', signals: [{ tagId: 'SI-1', minRunning: 1000 }], delayS: 0 } }],
+  units: [
+    { unitId: 'K-1', area: 'gas', rule: { kind: 'thresholds', signals: [{ tagId: 'SI-1', minRunning: 1000 }], delayS: 0 } },
+    { unitId: 'K-2', area: 'gas', rule: { kind: 'thresholds', signals: [{ tagId: 'SI-2', minRunning: 1000 }], delayS: 30 } },
+  ],
   tags: [
     { tagId: 'PI-1', area: 'gas', console: 'c1', engineeringUnit: 'barg', limits: { HH: { value: 10, priority: 'high' } }, deadband: 0.5, onDelayS: 0, offDelayS: 0 },
     { tagId: 'SI-1', area: 'gas', console: 'c1', unitId: 'K-1', engineeringUnit: 'rpm' },
+    { tagId: 'SI-2', area: 'gas', console: 'c1', unitId: 'K-2', engineeringUnit: 'rpm' },
     { tagId: 'TI-3', area: 'gas', console: 'c1', engineeringUnit: 'degC', limits: { H: { value: 150, priority: 'medium' } }, trend: { windowS: 120, horizonS: 1800, everyS: 10, consecutive: 3, minPoints: 10 } },
   ],
 };
@@ -109,5 +113,17 @@ describe('causation of the safety service’s events', () => {
     const [warning] = await published('EarlyWarningRaised');
     expect((warning!.data as { trend?: { tagId: string } }).trend?.tagId).toBe('TI-3');
     expect(causationOf(warning!)).toEqual({ causationId: batch.eventId, correlationId: batch.correlationId });
+  });
+
+  it('names the batch whose samples started the delay when the timer completes a trip on a quiet signal', async () => {
+    await ingest([['SI-2', 300, 3000], ['SI-2', 330, 3000], ['SI-2', 331, 3000]]);
+    await published('UnitStateChanged', 3); // K-2 running (after its 30 s delay, within the batch)
+    const stop = await ingest([['SI-2', 340, 5]]); // one sample: the delay runs out only on the timer
+    await eventually(async () => ((await pool.query('SELECT 1 FROM safety_processed_batches WHERE batch_key = $1', [stop.eventId])).rowCount ? true : undefined), 20_000, 'the stop batch');
+    expect((await store.readAll({ category: 'integration-', eventTypes: ['UnitTripped'] })).length).toBe(1);
+    await app!.tick();
+    const trips = await published('UnitTripped', 2);
+    expect(trips[1]!.data).toMatchObject({ unitId: 'K-2', trippedAt: new Date(s(370)).toISOString() });
+    expect(causationOf(trips[1]!)).toEqual({ causationId: stop.eventId, correlationId: stop.correlationId });
   });
 });

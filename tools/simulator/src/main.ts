@@ -4,7 +4,9 @@
  *
  * Environment: INGESTION_ADDRESS (127.0.0.1:50051), REFLUX_TOKEN (a token with the `ingest` role),
  * PLANT_MODEL_FILE (default: the demo petrochemical site), SIMULATOR_SEED (42),
- * SIMULATOR_BACKFILL_S (history written at start, default 7200 s), LOG_LEVEL.
+ * SIMULATOR_BACKFILL_S (history written at start, default 7200 s), SIMULATOR_START (an ISO time in
+ * the past: the simulated plant starts there and runs at wall-clock speed, e.g. just before the
+ * scenario's compressor trip), LOG_LEVEL.
  *
  * Data come in 5-second batches aligned to the clock; each batch id names the plant and its time
  * slot, so a restart or a reconnect re-sends nothing twice. Scenario: see daily-scenario.ts.
@@ -27,6 +29,15 @@ function intVariable(name: string, fallback: number, min: number): number {
   return n;
 }
 
+/** SIMULATOR_START as an offset from the wall clock (≤ 0: ingestion refuses data from the future). */
+function clockOffsetMs(start: string | undefined): number {
+  if (start === undefined || start === '') return 0;
+  const at = Date.parse(start);
+  if (!Number.isFinite(at)) throw new Error(`SIMULATOR_START: expected an ISO-8601 time, got "${start}"`);
+  if (at > Date.now()) throw new Error(`SIMULATOR_START: ${start} lies in the future (ingestion refuses future data)`);
+  return at - Date.now();
+}
+
 async function main(): Promise<void> {
   const logger = createLogger({ service: 'simulator', level: (process.env['LOG_LEVEL'] as 'info') ?? 'info' });
   const address = process.env['INGESTION_ADDRESS'] ?? '127.0.0.1:50051';
@@ -35,6 +46,9 @@ async function main(): Promise<void> {
   const plantFile = process.env['PLANT_MODEL_FILE'] || demoPlantPath('petrochemical');
   const seed = intVariable('SIMULATOR_SEED', 42, 0);
   const backfillMs = intVariable('SIMULATOR_BACKFILL_S', 7200, 0) * 1000;
+  const offsetMs = clockOffsetMs(process.env['SIMULATOR_START']);
+  /** The simulated plant's clock: the wall clock, or SIMULATOR_START advancing at wall-clock speed. */
+  const clock = () => Date.now() + offsetMs;
 
   const parsed = parsePlantModel(readFileSync(plantFile, 'utf8'), plantFile.endsWith('.json') ? 'json' : 'yaml');
   if (!parsed.ok) throw new Error(`PLANT_MODEL_FILE ${plantFile}: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
@@ -71,12 +85,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  let cursor = Math.floor((Date.now() - backfillMs) / SLOT_MS) * SLOT_MS;
-  logger.info({ plantId, address, backfillS: backfillMs / 1000, tags: parsed.model.tags.length }, 'simulator streaming');
+  let cursor = Math.floor((clock() - backfillMs) / SLOT_MS) * SLOT_MS;
+  logger.info({ plantId, address, backfillS: backfillMs / 1000, tags: parsed.model.tags.length, startsAt: new Date(cursor).toISOString() }, 'simulator streaming');
   let written = 0;
   let lastReport = Date.now();
   while (!stopping) {
-    const now = Date.now();
+    const now = clock();
     while (!stopping && cursor + SLOT_MS <= now) {
       const slotEnd = cursor + SLOT_MS;
       const samples: v1.Sample[] = generatorFor(cursor)
@@ -103,7 +117,7 @@ async function main(): Promise<void> {
       logger.info({ samplesWritten: written, upTo: new Date(cursor).toISOString() }, 'simulator progress');
       lastReport = Date.now();
     }
-    await new Promise((r) => setTimeout(r, Math.max(50, cursor + SLOT_MS - Date.now())));
+    await new Promise((r) => setTimeout(r, Math.max(50, cursor + SLOT_MS - clock())));
   }
   await Promise.race([writer.flush(), new Promise((r) => setTimeout(r, 5000))]);
   writer.close();

@@ -6,6 +6,7 @@ import { allocationView, type AllocationSnapshot } from './allocation-view';
 import { gantt } from './gantt';
 import type { ScheduleSnapshot } from './schedule-bars';
 import { alarms, overview, trends, type Alarm, type Balance, type Limits, type PlantInfo, type TagValue, type Unavailable } from './views';
+import { why } from './why';
 
 type Tab = 'Overview' | 'Trends' | 'Alarms' | 'Schedule' | 'Allocation';
 const TABS: Tab[] = ['Overview', 'Trends', 'Alarms', 'Schedule', 'Allocation'];
@@ -109,6 +110,7 @@ function refresh(kinds: { tags?: string[]; balances?: boolean; alarms?: boolean 
 
 function onEvent(e: WireEvent): void {
   state.positions.push(e.position);
+  why.observe(e as WireEvent & { eventId?: string });
   const d = e.data;
   if (e.type === 'MeasurementsIngested') refresh({ tags: (d['tagIds'] as string[]) ?? [] });
   else if (e.type === 'BalanceReconciled' || e.type === 'BalanceRevised' || e.type === 'GrossErrorSuspected' || e.type === 'LossSuspected' || e.type === 'GrossErrorCleared') refresh({ balances: true });

@@ -45,12 +45,32 @@ export class AlarmEvaluator {
   private readonly tagConfig: ReadonlyMap<string, TagAlarmConfig>;
   private readonly unitArea: ReadonlyMap<string, string>;
   private readonly unitChangedAt: (string | undefined)[];
+  /**
+   * Per tag, the `MeasurementsIngested` that last carried its samples: the cause of what a timer tick
+   * completes on a quiet tag (an on-delay, a unit's state delay), decided on those samples.
+   */
+  private readonly lastCause = new Map<string, { readonly cause: EventCausation; readonly batch: number }>();
+  private batches = 0;
+  private readonly tagOfAlarm: ReadonlyMap<string, string>;
+  private readonly signalsOfUnit: ReadonlyMap<string, readonly string[]>;
 
   constructor(private readonly deps: AlarmEvaluatorDeps) {
     this.engine = new AlarmEngine(deps.config);
     this.tagConfig = new Map(deps.config.tags.map((t) => [t.tagId, t]));
     this.unitArea = new Map(deps.config.units.map((u) => [u.unitId, u.area]));
     this.unitChangedAt = deps.config.units.map(() => undefined);
+    this.tagOfAlarm = new Map(this.engine.alarms.map((a) => [a.alarmId, a.tagId]));
+    this.signalsOfUnit = new Map(deps.config.units.map((u) => [u.unitId, u.rule.kind === 'runStatus' ? [u.rule.tagId] : u.rule.signals.map((s) => s.tagId)]));
+  }
+
+  /** The latest batch that carried samples of any of `tagIds` (undefined: none since the start). */
+  private causeOfTags(tagIds: readonly string[]): EventCausation | undefined {
+    let best: { readonly cause: EventCausation; readonly batch: number } | undefined;
+    for (const tagId of tagIds) {
+      const c = this.lastCause.get(tagId);
+      if (c && (!best || c.batch > best.batch)) best = c;
+    }
+    return best?.cause;
   }
 
   /** Restores the engine (tag states, unit states) from what was committed before. */
@@ -106,7 +126,11 @@ export class AlarmEvaluator {
     const evaluated: RawSample[] = [];
     for (const s of sorted) if (engine.evaluate(engine.tagIndex(s.tagId), s.timeMs, s.value, s.quality) === SampleOutcome.Evaluated) evaluated.push(s);
     const appended = await this.commit(batchKey, touched, checkpoint, cause);
-    if (appended !== undefined) await this.handToMonitors(batchKey, evaluated, cause);
+    if (appended !== undefined) {
+      const batch = ++this.batches;
+      for (const t of touched) this.lastCause.set(engine.layout.tagIds[t], { cause, batch });
+      await this.handToMonitors(batchKey, evaluated, cause);
+    }
     return appended ?? 0;
   }
 
@@ -135,15 +159,16 @@ export class AlarmEvaluator {
       if (engine.transitions.count === 0 && engine.unitTransitions.length === 0 && expiries.length === 0) return 0;
       const changed = new Set<number>();
       for (let i = 0; i < engine.transitions.count; i++) changed.add(engine.layout.tagOfCond[engine.transitions.alarm[i]]);
-      return (await this.commit(`tick:${dataTimeMs}:${nowMs}`, changed, checkpoint, undefined, expiries)) ?? 0;
+      return (await this.commit(`tick:${dataTimeMs}:${nowMs}`, changed, checkpoint, undefined, expiries, true)) ?? 0;
     });
   }
 
   /**
    * Commits what the engine found; undefined when the batch had been processed before. `cause`: the
-   * batch's event (a timer tick has none: its events are roots).
+   * batch's event. A timer tick (`timer`) decides on samples of earlier batches: each alarm and unit
+   * it changes names the batch that last carried its tags (none after a restart until a batch came).
    */
-  private async commit(batchKey: string, touched: ReadonlySet<number>, checkpoint: ReturnType<AlarmEngine['checkpoint']>, cause?: EventCausation, extra: readonly LedgerCommand[] = []): Promise<number | undefined> {
+  private async commit(batchKey: string, touched: ReadonlySet<number>, checkpoint: ReturnType<AlarmEngine['checkpoint']>, cause?: EventCausation, extra: readonly LedgerCommand[] = [], timer = false): Promise<number | undefined> {
     const engine = this.engine;
     const commands = [...this.commandsOfTransitions(batchKey), ...extra];
     const unitChanges = [...engine.unitTransitions];
@@ -154,8 +179,11 @@ export class AlarmEvaluator {
       const staged = await this.deps.store.withTransaction(async (tx) => {
         if (!(await this.deps.state.markProcessed(tx, plantId, batchKey))) return undefined;
         const metadata = { correlationId: cause?.correlationId ?? batchKey, ...(cause?.causationId !== undefined && { causationId: cause.causationId }), actor: SYSTEM };
-        const result = await this.deps.ledger.stage(tx, commands, metadata, new Date());
-        await this.appendUnitChanges(tx, unitChanges, batchKey, cause);
+        // A tick decides on samples of earlier batches: each alarm and unit names the batch that last carried its tags.
+        const decided = new Set(commands.filter((c) => c.command.type !== 'ExpireShelf').map((c) => c.alarmId)); // an expired shelf is the timer's own
+        const causeOfAlarm = timer ? (alarmId: string) => (decided.has(alarmId) ? this.causeOfTags([this.tagOfAlarm.get(alarmId) ?? '']) : undefined) : undefined;
+        const result = await this.deps.ledger.stage(tx, commands, metadata, new Date(), causeOfAlarm);
+        await this.appendUnitChanges(tx, unitChanges, batchKey, cause, timer);
         await this.deps.state.saveTagStates(tx, plantId, [...touched].map((t) => [engine.layout.tagIds[t], engine.exportTag(t)] as const));
         return result;
       });
@@ -204,22 +232,23 @@ export class AlarmEvaluator {
     return timed.sort((a, b) => a.atMs - b.atMs || a.order - b.order).map((t) => t.command);
   }
 
-  private async appendUnitChanges(tx: PoolClient, changes: readonly UnitTransition[], batchKey: string, cause?: EventCausation): Promise<void> {
-    const correlationId = cause?.correlationId;
+  private async appendUnitChanges(tx: PoolClient, changes: readonly UnitTransition[], batchKey: string, batchCause?: EventCausation, timer = false): Promise<void> {
     const plantId = this.deps.plantId;
     const integration: IntegrationEvent[] = [];
     for (const u of changes) {
+      const cause = timer ? this.causeOfTags(this.signalsOfUnit.get(u.unitId) ?? []) : batchCause;
+      const correlationId = cause?.correlationId;
       const streamId = unitStreamId(plantId, u.unitId);
       const area = this.unitArea.get(u.unitId)!;
       const at = new Date(u.atMs).toISOString();
       const eventId = deterministicUuid(`${streamId}:${batchKey}:${u.atMs}`);
       const event: UnitStateChangedEvent = { type: 'UnitStateChanged', data: { unitId: u.unitId, area, from: u.from, to: u.to, at, trip: u.trip, by: SYSTEM, reason: u.trip ? 'stopped while running without a planned shutdown' : `state rule: ${u.to}` } };
       await this.deps.store.appendToStream(streamId, [{ eventId, type: event.type, data: event.data, metadata: { actor: SYSTEM, correlationId: correlationId ?? batchKey, ...(cause?.causationId !== undefined && { causationId: cause.causationId }) } }], { transaction: tx });
-      const meta = { source: this.deps.source, subject: streamId, occurredAt: at, ...(correlationId !== undefined && { correlationId }) };
+      const meta = { source: this.deps.source, subject: streamId, occurredAt: at, ...(correlationId !== undefined && { correlationId }), ...(cause?.causationId !== undefined && { causationId: cause.causationId }) };
       integration.push(integrationEvents.envelope('UnitStateChanged', { plantId, unitId: u.unitId, area, from: u.from, to: u.to, changedAt: at }, { ...meta, eventId: deterministicUuid(`integration:${eventId}`) }));
       if (u.trip) integration.push(integrationEvents.envelope('UnitTripped', { plantId, unitId: u.unitId, area, trippedAt: at }, { ...meta, eventId: deterministicUuid(`integration:trip:${eventId}`) }));
     }
-    if (integration.length > 0) await this.deps.outbox.enqueue(integration, tx, { causation: cause });
+    if (integration.length > 0) await this.deps.outbox.enqueue(integration, tx);
   }
 }
 

@@ -7,7 +7,7 @@ import { ALARM_EVENT_TYPES, type AlarmCommand, type AlarmEvent } from '../domain
 import { deterministicUuid } from '@reflux/decider';
 import type { AlarmChangeHub } from './alarm-change.hub';
 import { alarmIntegrationEvents } from './alarm-integration-events';
-import type { Outbox } from './outbox.port';
+import type { EventCausation, Outbox } from './outbox.port';
 
 /** `alarm-<plant>|<alarmId>`: `|` appears in no configured id, so the plant's category is unambiguous. */
 export const alarmStreamPrefix = (plantId: string): string => `alarm-${plantId}|`;
@@ -75,7 +75,11 @@ export class AlarmLedger {
   }
 
   /** Decides every command in order (several may touch one alarm) and appends the events inside `transaction`. */
-  async stage(transaction: PoolClient, commands: readonly LedgerCommand[], metadata: EventMetadata, occurredAt: Date): Promise<StagedChanges> {
+  /**
+   * `causeOf`: a cause per alarm overriding `metadata`'s causation and correlation ids (a timer tick
+   * completing delays names, per alarm, the batch that last carried its tag's samples).
+   */
+  async stage(transaction: PoolClient, commands: readonly LedgerCommand[], metadata: EventMetadata, occurredAt: Date, causeOf?: (alarmId: string) => EventCausation | undefined): Promise<StagedChanges> {
     const working = new Map<string, Entry & { events: AlarmEvent[]; ids: string[] }>();
     const events: { alarmId: string; event: AlarmEvent; state: AlarmState }[] = [];
     for (const { alarmId, command, eventKey } of commands) {
@@ -98,13 +102,15 @@ export class AlarmLedger {
     for (const [alarmId, w] of working) {
       if (w.events.length === 0) continue;
       const streamId = alarmStreamId(this.deps.plantId, alarmId);
+      const cause = causeOf?.(alarmId);
+      const streamMetadata: EventMetadata = cause ? { ...metadata, ...cause } : metadata;
       const result = await this.deps.store.appendToStream(
         streamId,
-        w.events.map((event, i) => ({ eventId: w.ids[i], type: event.type, data: event.data, metadata: { ...metadata, actor: event.data.by } })),
+        w.events.map((event, i) => ({ eventId: w.ids[i], type: event.type, data: event.data, metadata: { ...streamMetadata, actor: event.data.by } })),
         { expectedVersion: w.version, transaction },
       );
       entries.set(alarmId, { state: w.state, version: result.nextExpectedVersion });
-      integration.push(...alarmIntegrationEvents(this.deps.plantId, streamId, w.events, w.ids, this.deps.source, occurredAt, metadata.correlationId, metadata.causationId));
+      integration.push(...alarmIntegrationEvents(this.deps.plantId, streamId, w.events, w.ids, this.deps.source, occurredAt, streamMetadata.correlationId, streamMetadata.causationId));
     }
     if (integration.length > 0) await this.deps.outbox.enqueue(integration, transaction);
     return { entries, events };
