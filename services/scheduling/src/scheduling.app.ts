@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { kafkaConnectionOptions } from '@reflux/config';
 import { createPgPool, pgPoolOptionsFromConfig, watchDatabaseLiveness, type PgPoolOptions } from '@reflux/database';
 import { PostgresEventStore, startProjection, type Subscription } from '@reflux/event-store';
-import { bindComponentHealth, GrpcPlatformServer, grpcPlatformConfigFromEnv, type GrpcPlatformConfigInput } from '@reflux/grpc';
+import { bindComponentHealth, createServiceToken, GrpcPlatformServer, grpcPlatformConfigFromEnv, jwtConfigFromEnv, parseJwtConfig, type GrpcPlatformConfigInput } from '@reflux/grpc';
 import { kafkaBusConnection, outboxCategory, openServiceBus, type BusMonitoring, type BusSubscription, type KafkaEventBusConfig } from '@reflux/messaging';
 import { ComponentHealth } from '@reflux/observability';
 import { WorkerSolver, type LinearSolver } from '@reflux/optimization';
@@ -10,13 +10,18 @@ import { loadProtoPackage } from '@reflux/proto';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { subscribeBalanceReconciled } from './adapters/bus/balance-reconciled.consumer';
 import { subscribeUnitStates } from './adapters/bus/unit-state.consumer';
+import { BalancingYieldsClient } from './adapters/grpc/balancing-yields.client';
 import { SCHEDULING_PROTO, SCHEDULING_SERVICE, schedulingServiceImplementation } from './adapters/grpc/scheduling.grpc-service';
 import { AdvisoryPlantLock } from './adapters/postgres/advisory-plant-lock';
 import { PostgresJobStore } from './adapters/postgres/job-store.postgres';
 import { ScheduleReadModel } from './adapters/postgres/schedule-read-model.queries';
 import { migrateScheduling } from './adapters/postgres/scheduling.migrations';
 import { OptimizationJobs, type PlantModel } from './application/optimization-jobs';
+import { ReconciledYieldsReader } from './application/reconciled-yields';
+import type { ReconciledYieldsPort } from './application/reconciled-yields.port';
+import { replanOnReconciledYields } from './application/yield-replan';
 import { reportUnitState } from './application/report-inputs';
 import { ScheduleBook } from './application/schedule-book';
 import { scheduleProjection } from './application/schedule.projection';
@@ -47,6 +52,10 @@ export interface SchedulingAppOptions {
   readonly planOnStart: boolean;
   readonly replanOnEvents: boolean;
   readonly heartbeatMs: number;
+  /** The balancing service's reconciled yields (SCHEDULING_BALANCING_ADDRESS); absent: model yields only. */
+  readonly balancing?: ReconciledYieldsPort & { close?(): void };
+  /** Relative yield change above which a `BalanceReconciled` re-plans (default 0.02). */
+  readonly yieldReplanThreshold?: number;
   readonly solverWorkers?: number;
   /** Default: a WorkerSolver with `solverWorkers` threads. */
   readonly solver?: LinearSolver;
@@ -88,8 +97,19 @@ export function readProductionModelFiles(paths: readonly string[]): ProductionMo
   });
 }
 
+/** The balancing client of SCHEDULING_BALANCING_*: its token given, or minted from AUTH_JWT_* (role viewer). */
+function balancingClientOf(config: Readonly<SchedulingConfig>): BalancingYieldsClient | undefined {
+  if (!config.SCHEDULING_BALANCING_ADDRESS) return undefined;
+  const jwt = config.AUTH_JWT_SECRET ? parseJwtConfig(jwtConfigFromEnv(config)) : undefined;
+  const token = config.SCHEDULING_BALANCING_TOKEN ? () => config.SCHEDULING_BALANCING_TOKEN! : jwt ? () => createServiceToken(jwt, 'scheduling', ['viewer'], { ttlSeconds: 300 }) : () => '';
+  return new BalancingYieldsClient({ address: config.SCHEDULING_BALANCING_ADDRESS, token, timeoutMs: config.SCHEDULING_BALANCING_TIMEOUT_MS });
+}
+
 export function schedulingAppOptions(config: Readonly<SchedulingConfig>, logger: Logger): SchedulingAppOptions {
+  const balancing = balancingClientOf(config);
   return {
+    ...(balancing && { balancing }),
+    yieldReplanThreshold: Number(config.SCHEDULING_YIELD_REPLAN_THRESHOLD),
     databaseUrl: config.DATABASE_URL,
     pool: pgPoolOptionsFromConfig(config, logger),
     migrateOnStart: config.DATABASE_MIGRATE_ON_START,
@@ -159,7 +179,9 @@ export async function startSchedulingApp(o: SchedulingAppOptions): Promise<Sched
     const jobStore = new PostgresJobStore(pool, 3 * o.heartbeatMs);
     const aborted = await jobStore.abortStale(new Date(Date.now() - 3 * o.heartbeatMs));
     if (aborted > 0) logger.warn({ aborted }, 'jobs left running by a stopped replica are marked aborted');
-    const jobs = new OptimizationJobs({ store, jobs: jobStore, lock: new AdvisoryPlantLock(pool), solver, books, models, settings: o.settings, autoPublish: o.autoPublish, logger, now: o.now, heartbeatMs: o.heartbeatMs });
+    if (o.balancing?.close) cleanups.push(() => o.balancing!.close!());
+    const yields = new ReconciledYieldsReader(o.balancing, logger);
+    const jobs = new OptimizationJobs({ store, jobs: jobStore, lock: new AdvisoryPlantLock(pool), solver, books, models, yields, settings: o.settings, autoPublish: o.autoPublish, logger, now: o.now, heartbeatMs: o.heartbeatMs });
     cleanups.push(() => jobs.stop());
 
     const readModel = new ScheduleReadModel(pool);
@@ -168,12 +190,19 @@ export async function startSchedulingApp(o: SchedulingAppOptions): Promise<Sched
 
     const inputs = { store, jobs, models, replan: o.replanOnEvents };
     const consumer: BusSubscription = await subscribeUnitStates(bus, {
-      onUnitState: async ({ plantId, ...report }) => {
+      onUnitState: async ({ plantId, ...report }, cause) => {
         if (!models.has(plantId)) return;
-        await reportUnitState(inputs, { plantId, ...report }, 'safety');
+        await reportUnitState(inputs, { plantId, ...report }, 'safety', cause);
       },
     });
     cleanups.push(() => consumer.stop());
+    if (o.balancing && o.replanOnEvents) {
+      const yieldReplan = { jobs, books, models, yields, threshold: o.yieldReplanThreshold ?? 0.02, logger, asked: new Map() };
+      const reconciled = await subscribeBalanceReconciled(bus, async (plantId, cause) => {
+        if (models.has(plantId)) await replanOnReconciledYields(yieldReplan, plantId, cause);
+      });
+      cleanups.push(() => reconciled.stop());
+    }
 
     const server = new GrpcPlatformServer({ config: o.grpc, logger, metricsRegistry: o.metricsRegistry });
     server.addService(loadProtoPackage(SCHEDULING_PROTO), SCHEDULING_SERVICE, schedulingServiceImplementation({ ...inputs, jobStore, books, readModel }));

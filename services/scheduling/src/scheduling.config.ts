@@ -2,6 +2,8 @@ import { env, extendPlatformConfig, loadConfig, type Env } from '@reflux/config'
 import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 
+const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
 /** Environment of the scheduling service: the platform variables plus these (see README.md). */
 export const schedulingConfigSchema = extendPlatformConfig({
   GRPC_PORT: env.port({ default: 50053 }),
@@ -23,6 +25,13 @@ export const schedulingConfigSchema = extendPlatformConfig({
   SCHEDULING_JOB_HEARTBEAT_MS: env.int({ min: 100, max: 60_000 }, { default: 5000 }),
   /** Solver worker threads (concurrent optimisations of different plants). */
   SCHEDULING_SOLVER_WORKERS: env.int({ min: 1, max: 16 }, { default: 1 }),
+  /** The balancing service (host:port) whose reconciled yields plans use; unset: model yields only. */
+  SCHEDULING_BALANCING_ADDRESS: env.text({ optional: true, pattern: HOST_PORT, patternName: 'host:port' }),
+  /** Bearer token (role viewer) for balancing; unset: minted from AUTH_JWT_SECRET. */
+  SCHEDULING_BALANCING_TOKEN: env.text({ optional: true, secret: true }),
+  SCHEDULING_BALANCING_TIMEOUT_MS: env.int({ min: 100, max: 60_000 }, { default: 5000 }),
+  /** A reconciled window re-plans a plant only when a yield moved by more than this fraction (0.02: 2 %). */
+  SCHEDULING_YIELD_REPLAN_THRESHOLD: env.text({ default: '0.02', pattern: /^(0(\.\d+)?|1(\.0+)?)$/, patternName: 'a fraction 0..1 such as 0.02' }),
 });
 
 export type SchedulingConfig = z.output<typeof schedulingConfigSchema>;

@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { parseProblem } from '../domain/parse-problem';
 import type { ProblemInput } from '../domain/problem.schema';
 import { replanRequest, type ReplanSettings } from '../domain/replan';
-import type { ScheduleCommand } from '../domain/schedule-lifecycle.events';
+import type { ProposedSchedule, ScheduleCommand } from '../domain/schedule-lifecycle.events';
 import { SchedulingError, SchedulingErrorCode } from '../domain/scheduling.errors';
 import { FINISHED_JOB_STATES, type JobPatch, type JobRecord, type JobStore } from './job-store.port';
 import { loadInputs } from './plant-inputs';
 import type { PlantLease, PlantLock } from './plant-lock.port';
-import type { ScheduleBook } from './schedule-book';
+import { annotateYieldSources, type ReconciledYieldsReader, type YieldsForPlan } from './reconciled-yields';
+import type { Cause, ScheduleBook } from './schedule-book';
 import { solveProblem } from './solve-problem';
 
 /** A plant's production model (a problem document; its horizon start is replaced by the current period). */
@@ -28,6 +29,10 @@ export interface OptimizationJobsDeps {
   readonly books: ReadonlyMap<string, ScheduleBook>;
   readonly models: ReadonlyMap<string, PlantModel>;
   readonly settings: ReplanSettings;
+  /** Reconciled yields from the balancing service (model yields when it is not configured or down). */
+  readonly yields: ReconciledYieldsReader;
+  /** Called after a proposal is appended (with its ScheduleProposed integration event id). */
+  readonly onProposed?: (plantId: string, proposed: ProposedSchedule, integrationEventId: string, cause: Cause) => Promise<void>;
   /** Publish every proposal at once (SCHEDULING_AUTO_PUBLISH); otherwise only a plant's first, at start-up. */
   readonly autoPublish: boolean;
   readonly logger: Logger;
@@ -47,6 +52,16 @@ export interface StartJob {
   /** Replaces the plant's production model for this job (Optimize's problem_json). */
   readonly problem?: unknown;
   readonly correlationId?: string;
+  /** The event id or request id that caused this job (re-plans). */
+  readonly causationId?: string;
+}
+
+interface PreparedJob {
+  readonly problem: ProblemInput;
+  readonly unavailableUnitIds: readonly string[];
+  readonly frozenPeriods: number;
+  readonly horizonStart: string;
+  readonly yields: YieldsForPlan;
 }
 
 type Listener = (job: JobRecord) => void;
@@ -66,7 +81,8 @@ interface ActiveJob {
  */
 export class OptimizationJobs {
   private readonly active = new Map<string, ActiveJob>();
-  private readonly pendingReplan = new Map<string, string>();
+  /** Per plant, the re-plan asked for while a job ran: the latest trigger wins (its reason and cause). */
+  private readonly pendingReplan = new Map<string, { reason: string; cause: Cause }>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly heartbeat: NodeJS.Timeout;
   private stopped = false;
@@ -103,21 +119,24 @@ export class OptimizationJobs {
         true,
       );
     }
-    let prepared: { problem: ProblemInput; unavailableUnitIds: readonly string[]; frozenPeriods: number; horizonStart: string };
+    let prepared: PreparedJob;
     try {
       await book.load();
       const inputs = await loadInputs(this.deps.store, request.plantId);
       const base = request.problem === undefined ? model.document : (parseProblem(request.problem) as ProblemInput);
+      const yields = await this.deps.yields.forPlan(request.plantId, base, book.published());
       const replan = replanRequest({
         model: base,
         now: this.now(),
         demands: inputs.demands,
         unitStates: inputs.unitStates,
         published: book.published(),
+        reconciledYields: [...yields.yields],
+        ...(inputs.energyPrices && { energyPrices: inputs.energyPrices }),
         settings: { ...this.deps.settings, timeLimitSeconds: request.timeLimitSeconds, mipGapPercent: request.mipGapPercent },
       });
       parseProblem(replan.problem); // bad input is refused here, before a job exists
-      prepared = { ...replan, horizonStart: replan.problem.horizon.start };
+      prepared = { ...replan, horizonStart: replan.problem.horizon.start, yields };
     } catch (error) {
       await lease.release();
       throw error;
@@ -143,11 +162,11 @@ export class OptimizationJobs {
     for (const listener of job.listeners) listener(job.record);
   }
 
-  private async run(job: ActiveJob, request: StartJob, prepared: { problem: ProblemInput; unavailableUnitIds: readonly string[]; frozenPeriods: number; horizonStart: string }, lease: PlantLease): Promise<void> {
+  private async run(job: ActiveJob, request: StartJob, prepared: PreparedJob, lease: PlantLease): Promise<void> {
     const { plantId } = request;
     const log = this.deps.logger.child({ plantId, jobId: job.record.jobId, trigger: request.trigger });
     try {
-      const result = await solveProblem(prepared.problem, this.deps.solver, { signal: job.controller.signal });
+      const result = annotateYieldSources(await solveProblem(prepared.problem, this.deps.solver, { signal: job.controller.signal }), prepared.yields);
       const summary: JobPatch = { solverStatus: result.status, objective: result.objective, gapPercent: result.gapPercent, currency: result.currency };
       if (job.controller.signal.aborted) {
         await this.patch(job, { ...summary, state: 'cancelled', phase: 'done', endedAt: this.now(), message: 'cancelled; nothing proposed' });
@@ -172,15 +191,19 @@ export class OptimizationJobs {
             horizon: { start: prepared.horizonStart, periods: prepared.problem.horizon.periods, periodHours: prepared.problem.horizon.periodHours ?? 1 },
             frozenPeriods: prepared.frozenPeriods,
             unavailableUnitIds: prepared.unavailableUnitIds,
+            ...(prepared.yields.yields.length > 0 && { reconciledYields: prepared.yields.yields }),
             result,
           },
         },
       ];
       const publish = this.deps.autoPublish || (request.trigger === 'startup' && book.current.published === null);
       if (publish) commands.push({ type: 'Publish', data: { scheduleId, by: 'system', at: this.now().toISOString() } });
-      await book.execute(commands, request.requestedBy, request.correlationId);
+      const cause: Cause = { ...(request.correlationId !== undefined && { correlationId: request.correlationId }), ...(request.causationId !== undefined && { causationId: request.causationId }) };
+      const appended = await book.execute(commands, request.requestedBy, cause);
       await this.patch(job, { state: 'completed', phase: 'done', endedAt: this.now(), scheduleId, message: publish ? 'proposed and published' : 'proposed' });
       log.info({ scheduleId, objective: result.objective, published: publish, unavailable: prepared.unavailableUnitIds }, 'schedule proposed');
+      const proposed = appended.find((e) => e.type === 'ScheduleProposed');
+      if (proposed?.type === 'ScheduleProposed' && this.deps.onProposed) await this.deps.onProposed(plantId, proposed.data, proposed.integrationEventId, cause).catch((error: unknown) => log.error({ err: error }, 'reacting to the proposal failed'));
     } catch (error) {
       log.error({ err: error }, 'optimisation failed');
       await this.patch(job, { state: 'failed', phase: 'done', endedAt: this.now(), message: (error as Error).message }).catch(() => undefined);
@@ -190,7 +213,7 @@ export class OptimizationJobs {
       const pending = this.pendingReplan.get(plantId);
       if (pending !== undefined && !this.stopped) {
         this.pendingReplan.delete(plantId);
-        void this.replan(plantId, pending);
+        void this.replan(plantId, pending.reason, pending.cause);
       }
     }
   }
@@ -220,23 +243,24 @@ export class OptimizationJobs {
   /**
    * Re-plans a plant after new demands or a unit state change: starts at once when its lock is
    * free, after the running job of this replica otherwise (several requests meanwhile make one
-   * re-plan), and retries while another replica holds the lock.
+   * re-plan, caused by the latest of them), and retries while another replica holds the lock.
+   * `cause`: the triggering event's id (or the request id) and its correlation id.
    */
-  replan(plantId: string, reason: string): Promise<JobRecord | undefined> {
+  replan(plantId: string, reason: string, cause: Cause = {}): Promise<JobRecord | undefined> {
     if (this.stopped) return Promise.resolve(undefined);
     if ([...this.active.values()].some((j) => j.record.plantId === plantId)) {
-      this.pendingReplan.set(plantId, reason);
+      this.pendingReplan.set(plantId, { reason, cause });
       return Promise.resolve(undefined);
     }
-    return this.start({ plantId, trigger: reason, requestedBy: 'system' }).catch((error: unknown) => {
+    return this.start({ plantId, trigger: reason, requestedBy: 'system', ...cause }).catch((error: unknown) => {
       if ((error as { code?: unknown }).code === SchedulingErrorCode.optimizationRunning && !this.stopped) {
         if ([...this.active.values()].some((j) => j.record.plantId === plantId)) {
-          this.pendingReplan.set(plantId, reason);
+          this.pendingReplan.set(plantId, { reason, cause });
           return undefined;
         }
         const timer = setTimeout(() => {
           this.retryTimers.delete(timer);
-          void this.replan(plantId, reason);
+          void this.replan(plantId, reason, cause);
         }, this.deps.replanRetryMs ?? 2000);
         timer.unref();
         this.retryTimers.add(timer);

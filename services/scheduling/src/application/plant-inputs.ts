@@ -1,13 +1,15 @@
 import { deterministicUuid } from '@reflux/decider';
 import { EVENT_STORE_ERROR_CODES, type EventStore } from '@reflux/event-store';
+import type { EnergyPrices } from '../domain/energy-prices';
 import type { OpenDemand, ReportedState, ReportedUnitState } from '../domain/replan';
 import { SchedulingError, SchedulingErrorCode } from '../domain/scheduling.errors';
 
-/** `scheduling-inputs-<plant>`: demands and unit states reported to scheduling, one event per request. */
+/** `scheduling-inputs-<plant>`: demands, unit states and energy prices reported to scheduling, one event per request. */
 export const inputsStreamId = (plantId: string): string => `scheduling-inputs-${plantId}`;
 
 export type InputEvent =
   | { readonly type: 'DemandsSet'; readonly data: { readonly requestId: string; readonly demands: readonly OpenDemand[] } }
+  | { readonly type: 'EnergyPricesSet'; readonly data: { readonly requestId: string; readonly prices: EnergyPrices } }
   | {
       readonly type: 'UnitStateReported';
       readonly data: { readonly requestId: string; readonly unitId: string; readonly state: ReportedState; readonly at: string; readonly expectedReturnAt?: string; readonly reason: string };
@@ -18,6 +20,8 @@ export interface PlantInputs {
   readonly demands?: readonly OpenDemand[];
   /** The last reported state per unit or machine. */
   readonly unitStates: readonly ReportedUnitState[];
+  /** The last energy prices set, if any (replacing the production model's where given). */
+  readonly energyPrices?: EnergyPrices;
 }
 
 /**
@@ -38,16 +42,18 @@ export async function recordInput(store: EventStore, plantId: string, event: Inp
 /** Folds the plant's input stream: last demands, last state per unit (by the time it changed). */
 export async function loadInputs(store: EventStore, plantId: string): Promise<PlantInputs> {
   let demands: readonly OpenDemand[] | undefined;
+  let energyPrices: EnergyPrices | undefined;
   const states = new Map<string, ReportedUnitState>();
   for (const e of await store.readStream(inputsStreamId(plantId))) {
     const event = { type: e.type, data: e.data } as InputEvent;
     if (event.type === 'DemandsSet') demands = event.data.demands;
-    else {
+    else if (event.type === 'EnergyPricesSet') energyPrices = event.data.prices;
+    else if (event.type === 'UnitStateReported') {
       const d = event.data;
       const previous = states.get(d.unitId);
       // out-of-order reports: the later change wins, whatever the arrival order
       if (!previous || Date.parse(previous.at) <= Date.parse(d.at)) states.set(d.unitId, { id: d.unitId, state: d.state, at: d.at, ...(d.expectedReturnAt !== undefined && { expectedReturnAt: d.expectedReturnAt }) });
     }
   }
-  return { ...(demands && { demands }), unitStates: [...states.values()] };
+  return { ...(demands && { demands }), unitStates: [...states.values()], ...(energyPrices && { energyPrices }) };
 }

@@ -5,6 +5,14 @@ import { SCHEDULE_EVENT_TYPES, scheduleStreamId, type ProposedSchedule, type Sch
 import type { Outbox } from './outbox.port';
 import { scheduleIntegrationEvents } from './schedule-integration-events';
 
+/** What caused a change: the causing event's id (or the request id) and its correlation id. */
+export interface Cause {
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export type AppendedScheduleEvent = ScheduleEvent & { readonly integrationEventId: string };
+
 export interface ScheduleBookDeps {
   readonly store: EventStore;
   readonly outbox: Outbox;
@@ -44,8 +52,17 @@ export class ScheduleBook {
     return this.state.published ? this.proposals.get(this.state.published) : undefined;
   }
 
-  /** Appends the events of these commands (decided in order); returns them (none: a retry). */
-  async execute(commands: readonly ScheduleCommand[], actor: string, correlationId?: string): Promise<readonly ScheduleEvent[]> {
+  /** The newest proposal (the last plan made), with what it was planned against. */
+  latest(): ProposedSchedule | undefined {
+    return [...this.proposals.values()].at(-1);
+  }
+
+  /**
+   * Appends the events of these commands (decided in order); returns them (none: a retry) with the
+   * ids of their integration events. `cause` names the event or request that caused them.
+   */
+  async execute(commands: readonly ScheduleCommand[], actor: string, cause: Cause = {}): Promise<readonly AppendedScheduleEvent[]> {
+    const { correlationId, causationId } = cause;
     for (let attempt = 1; ; attempt++) {
       let state = this.state;
       const events: ScheduleEvent[] = [];
@@ -54,23 +71,24 @@ export class ScheduleBook {
           events.push(event);
           state = scheduleBookDecider.evolve(state, event);
         }
-      if (events.length === 0) return events;
+      if (events.length === 0) return [];
       const streamId = scheduleStreamId(this.plantId);
       const ids = events.map((e, i) => deterministicUuid(`${streamId}:${this.version + 1 + i}:${e.type}:${e.data.scheduleId}`));
+      const integration = scheduleIntegrationEvents(this.plantId, streamId, events, ids, this.deps.source, cause);
       try {
         const next = await this.deps.store.withTransaction(async (tx) => {
           const result = await this.deps.store.appendToStream(
             streamId,
-            events.map((event, i) => ({ eventId: ids[i], type: event.type, data: event.data, metadata: { actor, ...(correlationId !== undefined && { correlationId }) } })),
+            events.map((event, i) => ({ eventId: ids[i], type: event.type, data: event.data, metadata: { actor, ...(correlationId !== undefined && { correlationId }), ...(causationId !== undefined && { causationId }) } })),
             { expectedVersion: this.version, transaction: tx },
           );
-          await this.deps.outbox.enqueue(scheduleIntegrationEvents(this.plantId, streamId, events, ids, this.deps.source, correlationId), tx);
+          await this.deps.outbox.enqueue(integration, tx);
           return result.nextExpectedVersion;
         });
         this.state = state;
         this.version = next;
         for (const e of events) if (e.type === 'ScheduleProposed') this.proposals.set(e.data.scheduleId, e.data);
-        return events;
+        return events.map((e, i) => ({ ...e, integrationEventId: integration[i].eventId }));
       } catch (error) {
         if (attempt >= 5 || (error as { code?: unknown }).code !== EVENT_STORE_ERROR_CODES.WRONG_EXPECTED_VERSION) throw error;
         await this.load();

@@ -1,11 +1,13 @@
 import { integrationEvents, type IntegrationEvent } from '@reflux/contracts';
 import { deterministicUuid } from '@reflux/decider';
 import type { ScheduleEvent } from '../domain/schedule-lifecycle.events';
+import type { Cause } from './schedule-book';
 
 /** The integration events of new schedule events; ids derive from the domain event ids (a retried append publishes nothing twice). */
-export function scheduleIntegrationEvents(plantId: string, subject: string, events: readonly ScheduleEvent[], ids: readonly string[], source: string, correlationId?: string): IntegrationEvent[] {
+export function scheduleIntegrationEvents(plantId: string, subject: string, events: readonly ScheduleEvent[], ids: readonly string[], source: string, cause: Cause = {}): IntegrationEvent[] {
+  const { correlationId, causationId } = cause;
   return events.map((event, i) => {
-    const meta = { source, subject, eventId: deterministicUuid(`integration:${ids[i]}`), ...(correlationId !== undefined && { correlationId }) };
+    const meta = { source, subject, eventId: deterministicUuid(`integration:${ids[i]}`), ...(correlationId !== undefined && { correlationId }), ...(causationId !== undefined && { causationId }) };
     switch (event.type) {
       case 'ScheduleProposed': {
         const d = event.data;

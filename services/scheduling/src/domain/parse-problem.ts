@@ -40,7 +40,10 @@ function crossReferenceViolations(p: ProblemDocument): FieldViolation[] {
       if (!modes.has(c.to)) v.push({ field: `units[${i}].changeovers[${k}].to`, description: `unknown mode ${c.to}` });
     });
     if (u.initialMode && !modes.has(u.initialMode)) v.push({ field: `units[${i}].initialMode`, description: `unknown mode ${u.initialMode}` });
+    u.balancing?.outputs.forEach((o, j) => material(o.material, `units[${i}].balancing.outputs[${j}].material`));
   });
+  p.energy.power.periodPrices.forEach((x, i) => period(x.period, `energy.power.periodPrices[${i}].period`));
+  p.energy.fuels.forEach((f, k) => f.periodPrices.forEach((x, i) => period(x.period, `energy.fuels[${k}].periodPrices[${i}].period`)));
   p.tanks.forEach((t, i) => {
     t.materials.forEach((m, j) => material(m, `tanks[${i}].materials[${j}]`));
     Object.keys(t.initialT).forEach((m) => t.materials.includes(m) || v.push({ field: `tanks[${i}].initialT.${m}`, description: `tank does not hold ${m}` }));

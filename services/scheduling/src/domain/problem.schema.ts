@@ -56,6 +56,15 @@ const unitSchema = z
     initialRunPeriods: z.number().int().min(0).default(0),
     /** Plant-model machines (compressors, pumps) whose trip stops this unit. */
     equipment: z.array(id).default([]),
+    /**
+     * Where the balancing service's reconciled yields of this unit come from: the plant-model
+     * unit (`GetYields` unit_id) and which of its outlet streams carry which material (streams of
+     * one material add up). Absent: the unit plans with its design yields only.
+     */
+    balancing: z
+      .object({ unit: id, outputs: z.array(z.object({ stream: id, material: id }).strict()).min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -109,6 +118,8 @@ const fuelSchema = z
     co2TPerMWh: nonNegative.default(0),
     /** Purchase limit per period, MWh. */
     maxMWhPerPeriod: nonNegative.optional(),
+    /** Prices of single periods (energy price updates), overriding `pricePerMWh`. */
+    periodPrices: z.array(z.object({ period: periodIndex, pricePerMWh: z.number().finite() }).strict()).default([]),
   })
   .strict();
 
@@ -147,6 +158,8 @@ const energySchema = z
         pricePerMWh: z.number().finite(),
         /** Time-of-use bands by hour of day (horizon's local time); later bands override earlier ones. */
         timeOfUse: z.array(z.object({ fromHour: z.number().min(0).max(24), toHour: z.number().min(0).max(24), pricePerMWh: z.number().finite() }).strict()).default([]),
+        /** Prices of single periods (energy price updates), overriding the flat price and the time-of-use bands. */
+        periodPrices: z.array(z.object({ period: periodIndex, pricePerMWh: z.number().finite() }).strict()).default([]),
         contractedPeakMW: nonNegative.optional(),
         /** Charge per MW of the horizon's peak purchase above the contract. */
         peakExcessPricePerMW: nonNegative.default(0),

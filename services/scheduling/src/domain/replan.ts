@@ -1,3 +1,4 @@
+import { withEnergyPrices, type EnergyPrices } from './energy-prices';
 import type { ProblemInput } from './problem.schema';
 import type { ProposedSchedule } from './schedule-lifecycle.events';
 
@@ -42,6 +43,10 @@ export interface ReplanInput {
   readonly demands?: readonly OpenDemand[];
   readonly unitStates: readonly ReportedUnitState[];
   readonly published?: ProposedSchedule;
+  /** Reconciled yields from the balancing service, added to the model's own. */
+  readonly reconciledYields?: NonNullable<ProblemInput['reconciledYields']>;
+  /** The last energy prices set for the plant; replace the model's where given. */
+  readonly energyPrices?: EnergyPrices;
   readonly settings: ReplanSettings;
 }
 
@@ -117,6 +122,7 @@ export function replanRequest(input: ReplanInput): ReplanRequest {
     published = { scheduleId: input.published.scheduleId, assignments, frozenPeriods, changePenaltyPerT: settings.changePenaltyPerT, modeChangePenalty: settings.modeChangePenalty };
   }
 
+  const units = input.published?.result.schedule ? carryRunningModes(model, input.published, startMs, stopped, unavailability) : model.units;
   const solve = { ...model.solve };
   if (settings.timeLimitSeconds) solve.timeLimitSeconds = settings.timeLimitSeconds;
   if (settings.mipGapPercent) solve.mipGapPercent = settings.mipGapPercent;
@@ -125,8 +131,32 @@ export function replanRequest(input: ReplanInput): ReplanRequest {
     horizon: { ...model.horizon, start: new Date(startMs).toISOString() },
     ...(demands && { demands }),
     unavailability,
+    units,
     ...(published && { published }),
+    ...(input.reconciledYields && input.reconciledYields.length > 0 && { reconciledYields: [...(model.reconciledYields ?? []), ...input.reconciledYields] }),
+    energy: input.energyPrices ? withEnergyPrices(model.energy, input.energyPrices, startMs, dt, T) : model.energy,
     solve,
   };
   return { problem, unavailableUnitIds: [...stopped].sort(), frozenPeriods: published ? frozenPeriods : 0 };
+}
+
+/**
+ * The mode each unit runs when the new horizon starts, from the published schedule: its mode in
+ * the period before, and for how many periods it has run it (so a re-plan neither charges the
+ * start-up again nor restarts the minimum run). A unit down at the start is idle; a unit changing
+ * over, or a horizon that starts where the published one did, keeps the model's initial state.
+ */
+export function carryRunningModes(model: ProblemInput, published: ProposedSchedule, startMs: number, stopped: ReadonlySet<string>, unavailability: NonNullable<ProblemInput['unavailability']>): ProblemInput['units'] {
+  const dt = published.horizon.periodHours * HOUR_MS;
+  const before = Math.round((startMs - Date.parse(published.horizon.start)) / dt) - 1;
+  const downAtStart = new Set(unavailability.filter((w) => stopped.has(w.unit) && w.fromPeriod === 0).map((w) => w.unit));
+  return model.units.map((unit) => {
+    if (downAtStart.has(unit.id)) return { ...unit, initialMode: null, initialRunPeriods: 0 };
+    const periods = published.result.schedule?.units.find((u) => u.unit === unit.id)?.periods;
+    const last = periods?.find((p) => p.period === before);
+    if (!periods || !last || last.changingOver || (last.mode !== null && !unit.modes.some((m) => m.id === last.mode))) return unit;
+    let run = 0;
+    for (let t = before; t >= 0 && periods[t]?.mode === last.mode && !periods[t].changingOver; t--) run++;
+    return { ...unit, initialMode: last.mode, initialRunPeriods: last.mode === null ? 0 : run };
+  });
 }

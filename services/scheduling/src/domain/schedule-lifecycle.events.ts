@@ -1,16 +1,19 @@
+import type { ReconciledYield } from './reconciled-yields';
 import type { ScheduleResult } from './schedule';
 
 /** A schedule found by a job, with what it was planned against (domain event of `schedule-<plant>`). */
 export interface ProposedSchedule {
   readonly scheduleId: string;
   readonly jobId: string;
-  /** `request`, `demands`, `unit-state:<unit>`, `startup`. */
+  /** `request`, `demands`, `energy-prices`, `site-targets`, `balance-reconciled`, `unit-state:<unit>`, `startup`. */
   readonly reason: string;
   readonly proposedAt: string;
   readonly horizon: { readonly start: string; readonly periods: number; readonly periodHours: number };
   /** Leading periods kept as in the published schedule it replans. */
   readonly frozenPeriods: number;
   readonly unavailableUnitIds: readonly string[];
+  /** Reconciled yields from the balancing service it was planned with (none: model yields). */
+  readonly reconciledYields?: readonly ReconciledYield[];
   readonly result: ScheduleResult;
 }
 

@@ -14,6 +14,7 @@ export interface SchedulingClient extends grpc.Client {
   explainSchedule: Unary<v1.ExplainScheduleRequest, v1.ExplainScheduleResponse>;
   setDemands: Unary<v1.SetDemandsRequest, v1.SetDemandsResponse>;
   reportUnitState: Unary<v1.ReportUnitStateRequest, v1.ReportUnitStateResponse>;
+  setEnergyPrices: Unary<v1.SetEnergyPricesRequest, v1.SetEnergyPricesResponse>;
   listModes: Unary<v1.ListModesRequest, v1.ListModesResponse>;
 }
 

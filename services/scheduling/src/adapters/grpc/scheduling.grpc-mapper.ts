@@ -113,7 +113,7 @@ export function explanationOf(result: ScheduleResult, scheduleId: string, jobId:
     currency: result.currency,
     costBreakdown: { ...(result.costBreakdown ?? {}) },
     bindingConstraints: (result.bindingConstraints ?? []).map((b) => ({ constraint: b.constraint, meaning: b.meaning, shadowPrice: b.shadowPrice, unit: b.unit, activity: b.activity, limit: b.limit })),
-    yieldSources: result.yieldSources.map((y) => ({ unitId: y.unit, modeId: y.mode, source: y.source, note: y.note ?? '' })),
+    yieldSources: result.yieldSources.map((y) => ({ unitId: y.unit, modeId: y.mode, source: y.source, note: y.note ?? '', origin: y.origin ?? '', observedTime: y.observedAt ? isoToTimestamp(y.observedAt) : null })),
     relaxations: (result.infeasibility?.relaxations ?? []).map((x) => ({ constraint: x.constraint, meaning: x.meaning ?? '', bound: x.bound, limit: x.limit, violation: x.violation })),
     message: result.message ?? result.infeasibility?.message ?? '',
     resultJson: JSON.stringify(result),

@@ -4,11 +4,12 @@ import type { JobRecord, JobStore } from '../../application/job-store.port';
 import { FINISHED_JOB_STATES } from '../../application/job-store.port';
 import type { PlantModel } from '../../application/optimization-jobs';
 import { loadInputs } from '../../application/plant-inputs';
-import { reportUnitState, setDemands, type ReportInputsDeps } from '../../application/report-inputs';
+import { reportUnitState, setDemands, setEnergyPrices, type ReportInputsDeps } from '../../application/report-inputs';
 import type { ScheduleBook } from '../../application/schedule-book';
 import type { OpenDemand } from '../../domain/replan';
 import { invalidRequest, SchedulingError, SchedulingErrorCode, type FieldViolation } from '../../domain/scheduling.errors';
 import type { ScheduleReadModel } from '../postgres/schedule-read-model.queries';
+import { energyPricesOf } from './energy-prices.grpc-request';
 import { explanationOf, jobOf, scheduleOf, timestampToDate, unitStateFromProto, unitStateToProto } from './scheduling.grpc-mapper';
 
 export const SCHEDULING_PROTO = 'reflux/scheduling/v1/scheduling.proto';
@@ -112,7 +113,7 @@ export function schedulingServiceImplementation(deps: SchedulingGrpcDeps): Servi
       plantOf(request.plantId, violations);
       const book = deps.books.get(request.plantId)!;
       await book.load();
-      const events = await book.execute([{ type: 'Publish', data: { scheduleId: request.scheduleId, by: ctx.principal.subject, at: new Date().toISOString() } }], ctx.principal.subject, ctx.traceId);
+      const events = await book.execute([{ type: 'Publish', data: { scheduleId: request.scheduleId, by: ctx.principal.subject, at: new Date().toISOString() } }], ctx.principal.subject, { correlationId: ctx.traceId });
       const superseded = events.find((e) => e.type === 'ScheduleSuperseded');
       const proposal = book.published()!;
       return {
@@ -186,6 +187,15 @@ export function schedulingServiceImplementation(deps: SchedulingGrpcDeps): Servi
         ctx.principal.subject,
       );
       return { idempotentReplay: result.idempotentReplay, jobId: result.jobId ?? '', affectedUnitIds: result.affectedUnitIds };
+    }),
+
+    SetEnergyPrices: unary<v1.SetEnergyPricesRequest, v1.SetEnergyPricesResponse>(INTEGRATORS, async (request, ctx) => {
+      const violations: FieldViolation[] = [];
+      requestIdOf(request.requestId, violations);
+      const prices = energyPricesOf(request, violations);
+      plantOf(request.plantId, violations);
+      const result = await setEnergyPrices(deps, request.plantId, request.requestId, prices, ctx.principal.subject, { causationId: request.requestId, ...(ctx.traceId && { correlationId: ctx.traceId }) });
+      return { idempotentReplay: result.idempotentReplay, jobId: result.jobId ?? '' };
     }),
 
     ListModes: unary<v1.ListModesRequest, v1.ListModesResponse>(READERS, async (request) => {

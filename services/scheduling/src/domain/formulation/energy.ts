@@ -1,7 +1,7 @@
 import { terms, type TermList } from '@reflux/optimization';
 import { steamLevelIds, type SteamLevel } from '../problem.schema';
 import { periodLabel, type FormulationContext, type RowMeaning } from './formulation-context';
-import { powerPrices } from './power-price';
+import { fuelPrice, powerPrices } from './power-price';
 import type { ProductionVariables } from './production';
 
 export interface EnergyVariables {
@@ -122,7 +122,7 @@ export function formulateEnergy(ctx: FormulationContext, prod: ProductionVariabl
   const fuelPurchase = e.fuels.map((f) =>
     Array.from({ length: T }, (_, t) => {
       const j = ctx.col(`fuel:${f.id}:${periodLabel(t)}`, { upper: f.maxMWhPerPeriod ?? Infinity });
-      ctx.cost(j, f.pricePerMWh, 'fuel');
+      ctx.cost(j, fuelPrice(f, t), 'fuel');
       if (f.co2TPerMWh) co2.add(j, f.co2TPerMWh);
       ctx.row(`fuel-balance:${f.id}:${periodLabel(t)}`, fuelRows.get(f.id)![t].add(j, 1), 0, 0, fuelMeaning(ctx, f.id, t));
       return j;

@@ -13,4 +13,14 @@ describe('powerPrices', () => {
     // local 07:00 … 12:00
     expect(powerPrices(problem)).toEqual([50, 150, 300, 150, 150, 150]);
   });
+
+  it('takes a price given for a period over the time-of-use band and the flat price', () => {
+    const problem = parseProblem(
+      handSolvedProblem({
+        horizon: { start: '2026-12-07T07:00:00Z', periods: 4, periodHours: 1 },
+        energy: { power: { pricePerMWh: 50, timeOfUse: [{ fromHour: 8, toHour: 20, pricePerMWh: 150 }], periodPrices: [{ period: 1, pricePerMWh: 900 }] } },
+      }),
+    );
+    expect(powerPrices(problem)).toEqual([50, 900, 150, 150]);
+  });
 });

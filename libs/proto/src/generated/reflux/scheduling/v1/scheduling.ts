@@ -249,7 +249,11 @@ export interface YieldSource {
   modeId: string;
   /** model (the production model's yields) or reconciled (from the balancing service). */
   source: string;
+  /** Why model yields were used although reconciled ones were wanted (stale, balancing unavailable). */
   note: string;
+  /** For reconciled yields: where they came from (the balancing window) and when they were observed. */
+  origin: string;
+  observedTime?: Timestamp | null;
 }
 
 export interface ExplainScheduleResponse {
@@ -365,4 +369,42 @@ export interface ListModesResponse {
   units: UnitModes[];
   /** Version of the production model in force. */
   modelOrigin: string;
+}
+
+/** A price over [start_time, end_time), currency per MWh. */
+export interface PriceRange {
+  startTime?: Timestamp | null;
+  endTime?: Timestamp | null;
+  pricePerMwh: number;
+}
+
+/** The price of a purchased fuel of the production model over [start_time, end_time). */
+export interface FuelPriceRange {
+  fuelId: string;
+  startTime?: Timestamp | null;
+  endTime?: Timestamp | null;
+  pricePerMwh: number;
+}
+
+export interface SetEnergyPricesRequest {
+  plantId: string;
+  /**
+   * Idempotency key chosen by the caller: the same id with the same content is a no-op, with
+   * other content ALREADY_EXISTS.
+   */
+  requestId: string;
+  /**
+   * Purchased power by time range (time of use; a later range overrides an earlier one). A period
+   * whose midpoint no range covers keeps the production model's price.
+   */
+  powerPrices: PriceRange[];
+  fuelPrices: FuelPriceRange[];
+  /** CO₂ price, currency per t; unset: the production model's. */
+  co2PricePerT?: number | null | undefined;
+}
+
+export interface SetEnergyPricesResponse {
+  idempotentReplay: boolean;
+  /** The re-plan started (empty on a replay or when auto re-planning is off). */
+  jobId: string;
 }
