@@ -25,7 +25,7 @@ const network = parseNetwork({
   ...disruptionNetwork,
   horizon: { periods: 6, periodHours: 24, start: HORIZON_START },
   orders: [],
-  sites: disruptionNetwork.sites.map((s) => (s.id === 'B' ? { ...s, plantId: 'plant-b', units: ['R-100'] } : s)),
+  sites: disruptionNetwork.sites.map((s) => (s.id === 'B' ? { ...s, plantId: 'plant-b', units: ['R-100'] } : { ...s, plantId: 'plant-a' })),
 });
 
 const order = (id: string, customerId: string, quantityT: number, duePeriod: number): v1.Order => ({ orderId: id, customerId, productId: 'P', quantityT, duePeriod, priority: 1, latenessPenaltyPerTPerPeriod: 1000, shortfallPenaltyPerT: 2000 });
@@ -68,6 +68,7 @@ describe('supply-chain service on PostgreSQL and gRPC', () => {
       frozenPeriods: 1,
       deviationPenaltyPerT: 1,
       tripOutagePeriods: 6,
+      lossDeratePeriods: 2,
       optimizeTimeLimitSeconds: 30,
       reallocationTimeLimitSeconds: 5,
       mipRelativeGap: 0.001,
@@ -141,7 +142,8 @@ describe('supply-chain service on PostgreSQL and gRPC', () => {
     const before = (await callSupplyChain(client, client.getAllocation, { allocationId: '' }, viewer)).allocation!;
     expect(before.production.some((p) => p.siteId === 'B' && p.period >= 1 && p.quantityT > 0)).toBe(true);
     const eventId = randomUUID();
-    const trip = integrationEvents.create('UnitTripped', { plantId: 'plant-b', unitId: 'R-100', area: 'reaction', trippedAt: '2026-12-02T03:00:00Z' }, { source: 'safety', subject: 'unit-R-100', eventId });
+    const correlationId = randomUUID();
+    const trip = integrationEvents.create('UnitTripped', { plantId: 'plant-b', unitId: 'R-100', area: 'reaction', trippedAt: '2026-12-02T03:00:00Z' }, { source: 'safety', subject: 'unit-R-100', eventId, correlationId });
     await bus.publish(trip);
     await bus.publish(trip); // redelivered
     const proposed = await eventually(async () => {
@@ -150,6 +152,12 @@ describe('supply-chain service on PostgreSQL and gRPC', () => {
       return p && events;
     });
     expect(proposed.filter((e) => e.type === 'SiteDisrupted').map((e) => e.data)).toEqual([expect.objectContaining({ site: 'B', fromPeriod: 1, toPeriod: 6, availableModules: 0, source: eventId })]);
+    // the causation contract: what the trip caused carries its event id and correlation id
+    const caused = proposed.filter((e) => e.metadata.causationId === eventId);
+    expect(caused.map((e) => [e.type, e.metadata.correlationId])).toEqual([
+      ['SiteDisrupted', correlationId],
+      ['AllocationProposed', correlationId],
+    ]);
     const latest = (await eventually(async () => {
       const r = await callSupplyChain(client, client.getAllocation, { allocationId: 'latest' }, viewer);
       return r.allocation?.trigger === `disruption:${eventId}` ? r : undefined;
@@ -158,6 +166,49 @@ describe('supply-chain service on PostgreSQL and gRPC', () => {
     const key = (s: v1.Shipment) => `${s.laneId}|${s.materialId}|${s.departurePeriod}|${s.quantityT}`;
     expect(latest.shipments.filter((s) => s.departurePeriod < 1).map(key)).toEqual(before.shipments.filter((s) => s.departurePeriod < 1).map(key));
     expect(latest.production.filter((p) => p.siteId === 'B' && p.period >= 1 && p.quantityT > 0)).toEqual([]);
+  });
+
+  it('re-allocates on a suspected loss at a unit of site A: A makes the lost mass rate less for two periods, caused by the LossSuspected', async () => {
+    const eventId = randomUUID();
+    const correlationId = randomUUID();
+    // 0.5 kg/s over 24 h periods: 43.2 t per period, found in period 1
+    const loss = integrationEvents.create(
+      'LossSuspected',
+      { plantId: 'plant-a', unitId: 'V-7', window: { start: '2026-12-02T09:00:00Z', end: '2026-12-02T10:00:00Z' }, estimatedLossKgPerS: 0.5, testStatistic: 12, criticalValue: 3.8 },
+      { source: 'balancing', subject: 'plant-a', eventId, correlationId },
+    );
+    await bus.publish(loss);
+    await bus.publish(loss); // redelivered
+    const events = await eventually(async () => {
+      const all = await store.readStream(COORDINATION_STREAM);
+      return all.some((e) => e.type === 'AllocationProposed' && (e.data as { trigger: string }).trigger === `disruption:${eventId}`) ? all : undefined;
+    });
+    expect(events.filter((e) => e.type === 'SiteDisrupted' && (e.data as { source: string }).source === eventId).map((e) => e.data)).toEqual([
+      expect.objectContaining({ site: 'A', fromPeriod: 1, toPeriod: 3, lostTPerPeriod: 43.2 }),
+    ]);
+    expect(events.filter((e) => e.metadata.causationId === eventId).map((e) => [e.type, e.metadata.correlationId])).toEqual([
+      ['SiteDisrupted', correlationId],
+      ['AllocationProposed', correlationId],
+    ]);
+    const proposal = events.find((e) => e.type === 'AllocationProposed' && (e.data as { trigger: string }).trigger === `disruption:${eventId}`)!.data as { allocation: { production: { site: string; period: number; quantityT: number }[] } };
+    for (const t of [1, 2]) expect(proposal.allocation.production.filter((p) => p.site === 'A' && p.period === t).reduce((q, p) => q + p.quantityT, 0)).toBeLessThanOrEqual(2 * 40 - 43.2 + 1e-6);
+  });
+
+  it('ignores a suspected gain: no capacity is removed and nothing is appended', async () => {
+    const before = (await store.readStream(COORDINATION_STREAM)).length;
+    const eventId = randomUUID();
+    await bus.publish(integrationEvents.create('LossSuspected', { plantId: 'plant-a', unitId: 'V-7', window: { start: '2026-12-02T10:00:00Z', end: '2026-12-02T11:00:00Z' }, estimatedLossKgPerS: -0.4, testStatistic: 9, criticalValue: 3.8 }, { source: 'balancing', subject: 'plant-a', eventId }));
+    // a later trip is handled, so the gain was consumed before it (one consumer group, in order)
+    const marker = randomUUID();
+    await bus.publish(integrationEvents.create('UnitTripped', { plantId: 'plant-b', unitId: 'R-100', area: 'reaction', trippedAt: '2026-12-03T03:00:00Z' }, { source: 'safety', subject: 'unit-R-100', eventId: marker }));
+    const events = await eventually(async () => {
+      const all = await store.readStream(COORDINATION_STREAM);
+      return all.some((e) => e.type === 'AllocationProposed' && (e.data as { trigger: string }).trigger === `disruption:${marker}`) ? all : undefined;
+    });
+    expect(events.slice(before).map((e) => [e.type, e.metadata.causationId])).toEqual([
+      ['SiteDisrupted', marker],
+      ['AllocationProposed', marker],
+    ]);
   });
 
   it('explains the allocation: costs, binding limits with shadow prices and a cost/CO2 list', async () => {
@@ -170,6 +221,12 @@ describe('supply-chain service on PostgreSQL and gRPC', () => {
   it('reports a lane closure and proposes an allocation that ships nothing on it in the closed periods', async () => {
     const r = await callSupplyChain(client, client.reportDisruption, { lane: { laneId: 'A-C1', fromPeriod: 1, toPeriod: 6 }, reason: 'road closed' }, planner);
     expect(r.allocation!.shipments.filter((s) => s.laneId === 'A-C1' && s.departurePeriod >= 1)).toEqual([]);
+    // caused by the command: its request id (the closure's source) is the causation of both events
+    const [closed, proposed] = (await store.readStream(COORDINATION_STREAM, { direction: 'backwards', maxCount: 2 })).reverse();
+    expect([closed.type, proposed.type]).toEqual(['LaneClosed', 'AllocationProposed']);
+    const source = (closed.data as { source: string }).source;
+    expect(source).toMatch(/^request:/);
+    expect([closed.metadata.causationId, proposed.metadata.causationId, proposed.metadata.actor]).toEqual([source, source, 'planner-1']);
     const bad = await failure(callSupplyChain(client, client.reportDisruption, { lane: { laneId: 'nowhere', fromPeriod: 3, toPeriod: 1 }, reason: '' }, planner));
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['lane.lane_id', 'lane.to_period']);
   });

@@ -14,7 +14,7 @@ import { subscribeDisruptions } from './adapters/bus/disruption.consumer';
 import { SUPPLY_CHAIN_PROTO, SUPPLY_CHAIN_SERVICE, supplyChainServiceImplementation } from './adapters/grpc/supply-chain.grpc-service';
 import { migrateSupplyChain } from './adapters/postgres/supply-chain.migrations';
 import { SupplyReadModel } from './adapters/postgres/supply-read-model.queries';
-import { SupplyCoordinator } from './application/supply-coordinator';
+import { causedBy, SupplyCoordinator } from './application/supply-coordinator';
 import { supplyReadModelsProjection } from './application/supply-read-models.projection';
 import type { Network } from './domain/network.schema';
 import { parseNetwork } from './domain/parse-network';
@@ -34,6 +34,8 @@ export interface SupplyChainAppOptions {
   readonly frozenPeriods: number;
   readonly deviationPenaltyPerT: number;
   readonly tripOutagePeriods: number;
+  /** How many periods a suspected loss takes its mass rate off a site (LossSuspected). */
+  readonly lossDeratePeriods: number;
   readonly optimizeTimeLimitSeconds: number;
   readonly reallocationTimeLimitSeconds: number;
   /** Fraction (0.01 = 1 %). */
@@ -86,6 +88,7 @@ export function supplyChainAppOptions(config: Readonly<SupplyChainConfig>, logge
     frozenPeriods: config.SUPPLY_FROZEN_PERIODS,
     deviationPenaltyPerT: config.SUPPLY_DEVIATION_PENALTY_PER_T,
     tripOutagePeriods: config.SUPPLY_TRIP_OUTAGE_PERIODS,
+    lossDeratePeriods: config.SUPPLY_LOSS_DERATE_PERIODS,
     optimizeTimeLimitSeconds: config.SUPPLY_OPTIMIZE_TIME_LIMIT_S,
     reallocationTimeLimitSeconds: config.SUPPLY_REALLOCATION_TIME_LIMIT_S,
     mipRelativeGap: config.SUPPLY_MIP_GAP_BP / 10_000,
@@ -157,7 +160,11 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
       },
       capacityChanged: async (eventId, c, correlationId) => {
         if (!network.sites.some((s) => s.id === c.siteId)) return;
-        await coordinator.disrupt({ site: { site: c.siteId, ...(c.processId && { process: c.processId }), fromPeriod: c.fromPeriod, toPeriod: c.toPeriod, availableModules: c.availableModules }, reason: c.reason, source: eventId }, { ...(correlationId && { correlationId }), actor: 'scheduling' });
+        await coordinator.disrupt({ site: { site: c.siteId, ...(c.processId && { process: c.processId }), fromPeriod: c.fromPeriod, toPeriod: c.toPeriod, availableModules: c.availableModules }, reason: c.reason, source: eventId }, causedBy(eventId, correlationId, 'scheduling'));
+      },
+      lossSuspected: async (eventId, loss, correlationId) => {
+        const proposal = await coordinator.onLossSuspected(eventId, loss, o.lossDeratePeriods, correlationId).catch(report('re-allocation after a suspected loss'));
+        if (proposal) logger.info({ allocationId: proposal.allocationId, plantId: loss.plantId, unitId: loss.unitId, objective: proposal.allocation.objective }, 're-allocated after a suspected loss');
       },
     });
     cleanups.push(() => consumer.stop());

@@ -12,6 +12,8 @@ export const supplyChainConfigSchema = extendPlatformConfig({
   SUPPLY_DEVIATION_PENALTY_PER_T: env.int({ min: 0, max: 1_000_000 }, { default: 1 }),
   /** How many periods a site stays out after one of its units trips (UnitTripped / UnitStateChanged). */
   SUPPLY_TRIP_OUTAGE_PERIODS: env.int({ min: 1, max: 366 }, { default: 2 }),
+  /** How many periods, from the one in which it was found, a suspected loss (LossSuspected) takes its mass rate off the site. */
+  SUPPLY_LOSS_DERATE_PERIODS: env.int({ min: 1, max: 366 }, { default: 2 }),
   /** Solver time limit of Optimize (default) and of a re-allocation, seconds. */
   SUPPLY_OPTIMIZE_TIME_LIMIT_S: env.int({ min: 1, max: 3600 }, { default: 60 }),
   SUPPLY_REALLOCATION_TIME_LIMIT_S: env.int({ min: 1, max: 600 }, { default: 5 }),

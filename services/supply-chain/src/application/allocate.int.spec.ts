@@ -70,6 +70,31 @@ describe('allocate', () => {
     expect(madeByAAfter).toBeGreaterThan(madeByABefore);
   });
 
+  it('takes a suspected loss off the site: B makes at most its modules less the lost tonnes, A makes up the rest', async () => {
+    const network = parseNetwork(disruptionNetwork);
+    const before = (await allocate(solver, network)).allocation;
+    const madeBy = (a: typeof before, site: string, t: number) => a.production.filter((p) => p.site === site && p.period === t).reduce((q, p) => q + p.quantityT, 0);
+    expect([1, 2, 3].some((t) => madeBy(before, 'B', t) > 60 - 25 + 1e-6)).toBe(true);
+    const lossy = parseNetwork({ ...disruptionNetwork, capacityChanges: [{ site: 'B', fromPeriod: 1, toPeriod: 4, lostTPerPeriod: 25 }] });
+    const after = (await allocate(solver, lossy)).allocation;
+    for (const t of [1, 2, 3]) expect(madeBy(after, 'B', t)).toBeLessThanOrEqual(2 * 30 - 25 + 1e-6);
+    expect([1, 2, 3].reduce((q, t) => q + madeBy(after, 'A', t), 0)).toBeGreaterThan([1, 2, 3].reduce((q, t) => q + madeBy(before, 'A', t), 0));
+    // of one process: the same limit as a bound on that process
+    const ofProcess = (await allocate(solver, parseNetwork({ ...disruptionNetwork, capacityChanges: [{ site: 'B', process: 'pB', fromPeriod: 1, toPeriod: 4, lostTPerPeriod: 25 }] }))).allocation;
+    for (const t of [1, 2, 3]) expect(madeBy(ofProcess, 'B', t)).toBeLessThanOrEqual(2 * 30 - 25 + 1e-6);
+  });
+
+  it('lets frozen production at a site with a suspected loss fall short instead of making the re-allocation infeasible', async () => {
+    const network = parseNetwork(disruptionNetwork);
+    const before = (await allocate(solver, network)).allocation;
+    const frozen = 2;
+    const madeB = before.production.filter((p) => p.site === 'B' && p.period < frozen).reduce((q, p) => Math.max(q, p.quantityT), 0);
+    expect(madeB).toBeGreaterThan(10);
+    const lossy = parseNetwork({ ...disruptionNetwork, capacityChanges: [{ site: 'B', fromPeriod: 0, toPeriod: 6, lostTPerPeriod: 60 - 10 }] });
+    const after = (await allocate(solver, lossy, { plan: toCurrentPlan(before, frozen, 1) })).allocation;
+    for (const p of after.production.filter((x) => x.site === 'B')) expect(p.quantityT).toBeLessThanOrEqual(10 + 1e-6);
+  });
+
   it('names the conflicting constraints of an infeasible request', async () => {
     const impossible: NetworkInput = { ...handSolvedNetwork, sites: [{ ...handSolvedNetwork.sites[0], inventory: [{ material: 'P', minT: 500, maxT: 1000 }] }, handSolvedNetwork.sites[1]] };
     const error = await allocate(solver, parseNetwork(impossible)).then(

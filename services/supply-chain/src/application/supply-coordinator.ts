@@ -9,6 +9,7 @@ import { toCurrentPlan } from '../domain/allocation';
 import { allocationInForce, COORDINATION_STREAM, coordinationDecider, networkInForce, type CoordinationCommand, type CoordinationEvent, type CoordinationState, type LaneClosure, type ProposedAllocation, type SiteDisruption } from '../domain/coordination.decider';
 import { periodAt, type Network, type Order } from '../domain/network.schema';
 import { ORDER_EVENT_TYPES, ORDER_STREAM_CATEGORY, orderDecider, orderStreamId, type OrderCommand, type OrderEvent, type OrderState } from '../domain/order.decider';
+import { capacityLossOf, type SuspectedLoss } from '../domain/loss-capacity';
 import { parseOrder } from '../domain/parse-network';
 import { allocate, type AllocateOptions, type AllocationOutcome } from './allocate';
 import type { Outbox } from './outbox.port';
@@ -150,7 +151,15 @@ export class SupplyCoordinator {
     if (!site) return undefined;
     const from = periodAt(this.deps.network, at);
     const to = Math.min(this.deps.network.horizon.periods, from + outagePeriods);
-    return this.disrupt({ site: { site: site.id, fromPeriod: from, toPeriod: to, availableModules: 0 }, reason: `unit ${unitId} of plant ${plantId} down at ${at.toISOString()}`, source: eventId }, { ...(correlationId && { correlationId }), actor: this.deps.source });
+    return this.disrupt({ site: { site: site.id, fromPeriod: from, toPeriod: to, availableModules: 0 }, reason: `unit ${unitId} of plant ${plantId} down at ${at.toISOString()}`, source: eventId }, causedBy(eventId, correlationId, this.deps.source));
+  }
+
+  /** Balancing suspects a loss at a unit of a site's plant: the site makes the lost mass rate less for `periods` periods (see `capacityLossOf`). */
+  async onLossSuspected(eventId: string, loss: SuspectedLoss, periods: number, correlationId?: string): Promise<ProposedAllocation | undefined> {
+    const site = capacityLossOf(this.deps.network, loss, periods);
+    if (!site) return undefined;
+    const reason = `loss of ${loss.estimatedLossKgPerS} kg/s suspected at unit ${loss.unitId} of plant ${loss.plantId} (${site.lostTPerPeriod} t per period)`;
+    return this.disrupt({ site, reason, source: eventId }, causedBy(eventId, correlationId, 'balancing'));
   }
 
   /** Decides against the folded state and appends (with the integration events, one transaction); call inside the queue. */
@@ -162,7 +171,7 @@ export class SupplyCoordinator {
     try {
       await client.query('BEGIN');
       await this.deps.store.appendToStream(COORDINATION_STREAM, events.map((e, i) => ({ eventId: ids[i], type: e.type, data: e.data, metadata })), { expectedVersion: this.version, transaction: client });
-      const integration = this.integrationEvents(events, ids, metadata.correlationId);
+      const integration = this.integrationEvents(events, ids, metadata);
       if (integration.length > 0) await this.deps.outbox.enqueue(integration, client);
       await client.query('COMMIT');
     } catch (error) {
@@ -176,11 +185,11 @@ export class SupplyCoordinator {
     return events;
   }
 
-  private integrationEvents(events: readonly CoordinationEvent[], ids: readonly string[], correlationId?: string): IntegrationEvent[] {
+  private integrationEvents(events: readonly CoordinationEvent[], ids: readonly string[], { correlationId, causationId }: EventMetadata): IntegrationEvent[] {
     const out: IntegrationEvent[] = [];
     const n = this.deps.network;
     events.forEach((e, i) => {
-      const meta = { source: this.deps.source, subject: COORDINATION_STREAM, eventId: deterministicUuid(`integration:${ids[i]}`), occurredAt: this.deps.now(), ...(correlationId !== undefined && { correlationId }) };
+      const meta = { source: this.deps.source, subject: COORDINATION_STREAM, eventId: deterministicUuid(`integration:${ids[i]}`), occurredAt: this.deps.now(), ...(correlationId !== undefined && { correlationId }), ...(causationId !== undefined && { causationId }) };
       if (e.type === 'AllocationPublished') {
         const a = this.state.allocations.get(e.data.allocationId)!.allocation;
         out.push(integrationEvents.envelope('AllocationPublished', { allocationId: e.data.allocationId, publishedAt: e.data.at, publishedBy: e.data.by, objective: a.objective, currency: n.currency, co2T: a.co2T, lateOrders: a.orders.filter((o) => o.latePeriods > 0).length, shortOrders: a.orders.filter((o) => o.shortfallT > 0).length }, meta));
@@ -207,3 +216,11 @@ export class SupplyCoordinator {
   }
 }
 
+/**
+ * Metadata of what a reaction appends (the causation contract): the causing event's id (or the
+ * command's request id) as causationId, and its correlationId, carried on SiteDisrupted, the
+ * AllocationProposed that follows and any integration event of the same append.
+ */
+export function causedBy(causationId: string, correlationId: string | undefined, actor: string): EventMetadata {
+  return { causationId, ...(correlationId && { correlationId }), actor };
+}

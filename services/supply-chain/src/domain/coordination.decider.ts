@@ -3,13 +3,17 @@ import type { Allocation } from './allocation';
 import type { Network } from './network.schema';
 import { SupplyChainError, SupplyChainErrorCode } from './supply-chain.errors';
 
-/** A site runs fewer modules over a window ([fromPeriod, toPeriod) of the horizon). */
+/**
+ * A site runs fewer modules, and/or makes `lostTPerPeriod` t per period less than its modules
+ * could (a suspected loss), over a window ([fromPeriod, toPeriod) of the horizon).
+ */
 export interface SiteDisruption {
   readonly site: string;
   readonly process?: string;
   readonly fromPeriod: number;
   readonly toPeriod: number;
-  readonly availableModules: number;
+  readonly availableModules?: number;
+  readonly lostTPerPeriod?: number;
 }
 
 export interface LaneClosure {
@@ -61,7 +65,7 @@ function exhaustive(x: never): never {
 
 /** The network in force: the configured document with the recorded disruptions applied. */
 export function networkInForce(base: Network, state: CoordinationState, orders: Network['orders']): Network {
-  const capacityChanges = [...base.capacityChanges, ...state.disruptions.map((d) => ({ site: d.site, process: d.process, fromPeriod: d.fromPeriod, toPeriod: d.toPeriod, availableModules: d.availableModules }))];
+  const capacityChanges = [...base.capacityChanges, ...state.disruptions.map((d) => ({ site: d.site, process: d.process, fromPeriod: d.fromPeriod, toPeriod: d.toPeriod, availableModules: d.availableModules, lostTPerPeriod: d.lostTPerPeriod }))];
   const lanes = base.lanes.map((l) => ({ ...l, closed: [...l.closed, ...state.closures.filter((c) => c.lane === l.id).map((c) => ({ fromPeriod: c.fromPeriod, toPeriod: c.toPeriod }))] }));
   return { ...base, orders, lanes, capacityChanges };
 }

@@ -118,6 +118,11 @@ export const orderSchema = z
   })
   .strict();
 
+const capacityChangeSchema = z
+  .object({ site: id, process: id.optional(), fromPeriod: period, toPeriod: period, availableModules: z.number().int().min(0).optional(), lostTPerPeriod: nonNegative.optional() })
+  .strict()
+  .refine((c) => c.availableModules !== undefined || c.lostTPerPeriod !== undefined, { message: 'needs availableModules or lostTPerPeriod', path: ['availableModules'] });
+
 const inTransitSchema = z.object({ lane: id, material: id, quantityT: positive, arrivalPeriod: period }).strict();
 
 export const networkSchema = z
@@ -136,8 +141,12 @@ export const networkSchema = z
     orders: z.array(orderSchema).default([]),
     /** Shipments that departed before period 0 and arrive within the horizon. */
     inTransit: z.array(inTransitSchema).default([]),
-    /** Modules available per site and process over a window (a trip, maintenance, a derate). */
-    capacityChanges: z.array(z.object({ site: id, process: id.optional(), fromPeriod: period, toPeriod: period, availableModules: z.number().int().min(0) }).strict()).default([]),
+    /**
+     * Capacity per site (and process) over a window [fromPeriod, toPeriod): modules available (a
+     * trip, maintenance) and/or t per period lost (a suspected loss: the site, or the process,
+     * makes that much less than its modules could).
+     */
+    capacityChanges: z.array(capacityChangeSchema).default([]),
   })
   .strict();
 

@@ -1,5 +1,6 @@
-import { EVENT_TYPES, type SiteCapacityChanged, type UnitStateChanged, type UnitTripped } from '@reflux/contracts';
+import { EVENT_TYPES, type LossSuspected, type SiteCapacityChanged, type UnitStateChanged, type UnitTripped } from '@reflux/contracts';
 import type { BusSubscription, EventBus } from '@reflux/messaging';
+import type { SuspectedLoss } from '../../domain/loss-capacity';
 
 export const DISRUPTION_CONSUMER_GROUP = 'supply-chain.disruptions';
 
@@ -7,19 +8,20 @@ export const DISRUPTION_CONSUMER_GROUP = 'supply-chain.disruptions';
 export interface DisruptionSink {
   unitDown(eventId: string, plantId: string, unitId: string, at: Date, correlationId?: string): Promise<void>;
   capacityChanged(eventId: string, change: SiteCapacityChanged, correlationId?: string): Promise<void>;
+  lossSuspected(eventId: string, loss: SuspectedLoss, correlationId?: string): Promise<void>;
 }
 
 const DOWN_STATES = new Set(['tripped', 'shutdown', 'maintenance']);
 
 /**
- * `UnitTripped`, `UnitStateChanged` to a down state (safety) and `SiteCapacityChanged`
- * (scheduling) become site disruptions and a re-allocation. The disruption is recorded under the
+ * `UnitTripped`, `UnitStateChanged` to a down state (safety), `SiteCapacityChanged` (scheduling)
+ * and `LossSuspected` (balancing) become site disruptions and a re-allocation. The disruption is recorded under the
  * integration event's id, so a redelivery changes nothing.
  */
 export function subscribeDisruptions(bus: EventBus, sink: DisruptionSink): Promise<BusSubscription> {
   return bus.subscribe({
     group: DISRUPTION_CONSUMER_GROUP,
-    types: [EVENT_TYPES.UnitTripped, EVENT_TYPES.UnitStateChanged, EVENT_TYPES.SiteCapacityChanged],
+    types: [EVENT_TYPES.UnitTripped, EVENT_TYPES.UnitStateChanged, EVENT_TYPES.SiteCapacityChanged, EVENT_TYPES.LossSuspected],
     retry: { maxDelayMs: 2000 },
     handler: async (event) => {
       if (event.type === EVENT_TYPES.UnitTripped) {
@@ -31,6 +33,9 @@ export function subscribeDisruptions(bus: EventBus, sink: DisruptionSink): Promi
         if (DOWN_STATES.has(d.to) && d.to !== 'tripped') await sink.unitDown(event.eventId, d.plantId, d.unitId, new Date(d.changedAt), event.correlationId);
       } else if (event.type === EVENT_TYPES.SiteCapacityChanged) {
         await sink.capacityChanged(event.eventId, event.data as SiteCapacityChanged, event.correlationId);
+      } else if (event.type === EVENT_TYPES.LossSuspected) {
+        const d = event.data as LossSuspected;
+        await sink.lossSuspected(event.eventId, { plantId: d.plantId, unitId: d.unitId, estimatedLossKgPerS: d.estimatedLossKgPerS, foundAt: new Date(d.window.end) }, event.correlationId);
       }
     },
   });

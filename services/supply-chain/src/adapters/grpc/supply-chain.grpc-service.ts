@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { serverStream, unary, type ServiceImplementation } from '@reflux/grpc';
 import type { refluxSupplyChainV1 as v1 } from '@reflux/proto';
 import { explainBinding, paretoFront } from '../../application/allocate';
-import type { OptimizeProgress, SupplyCoordinator } from '../../application/supply-coordinator';
+import { causedBy, type OptimizeProgress, type SupplyCoordinator } from '../../application/supply-coordinator';
 import { networkInForce } from '../../domain/coordination.decider';
 import { SupplyChainError, SupplyChainErrorCode, type FieldViolation } from '../../domain/supply-chain.errors';
 import type { SupplyReadModel } from '../postgres/supply-read-model.queries';
@@ -125,14 +125,16 @@ export function supplyChainServiceImplementation(deps: SupplyChainGrpcDeps): Ser
         window(r.lane.fromPeriod, r.lane.toPeriod, 'lane');
       } else violations.push({ field: 'disruption', description: 'a site or a lane is required' });
       if (violations.length > 0) throw new SupplyChainError(SupplyChainErrorCode.invalidDisruption, `invalid disruption: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, violations);
+      // the command's request id is the disruption's source and the causation of what follows
+      const requestId = `request:${randomUUID()}`;
       const proposal = await coordinator.disrupt(
         {
           ...(r.site && { site: { site: r.site.siteId, ...(r.site.processId && { process: r.site.processId }), fromPeriod: r.site.fromPeriod, toPeriod: Math.min(T, r.site.toPeriod), availableModules: r.site.availableModules } }),
           ...(r.lane && { lane: { lane: r.lane.laneId, fromPeriod: r.lane.fromPeriod, toPeriod: Math.min(T, r.lane.toPeriod) } }),
           reason: r.reason || 'reported',
-          source: `request:${randomUUID()}`,
+          source: requestId,
         },
-        { actor: ctx.principal.subject },
+        causedBy(requestId, ctx.traceId, ctx.principal.subject),
       );
       const a = proposal!;
       return { allocation: allocationOf(network, { ...a, published: false }), lateOrders: a.allocation.orders.filter((o) => o.latePeriods > 0 || o.shortfallT > 0).map(promiseOf) };

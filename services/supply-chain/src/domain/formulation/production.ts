@@ -15,8 +15,24 @@ export interface ProductionVariables {
 export function availableModules(network: Network, site: Site, process: Process, t: number): number {
   let n = process.modules.installed;
   for (const c of network.capacityChanges)
-    if (c.site === site.id && (c.process === undefined || c.process === process.id) && t >= c.fromPeriod && t < c.toPeriod) n = Math.min(n, c.availableModules);
+    if (c.availableModules !== undefined && c.site === site.id && (c.process === undefined || c.process === process.id) && t >= c.fromPeriod && t < c.toPeriod) n = Math.min(n, c.availableModules);
   return n;
+}
+
+/**
+ * t per period lost in period t (suspected losses): of one process (`process` given), or of the
+ * site as a whole (`process` undefined). Several changes covering the same period count as the
+ * largest: balancing reports a leak again in every window, and the reports are not added up.
+ */
+export function lostTPerPeriod(network: Network, site: Site, process: Process | undefined, t: number): number {
+  let lost = 0;
+  for (const c of network.capacityChanges) if (c.lostTPerPeriod && c.site === site.id && c.process === process?.id && t >= c.fromPeriod && t < c.toPeriod) lost = Math.max(lost, c.lostTPerPeriod);
+  return lost;
+}
+
+/** Most a process can make in period t: modules available × t per module, less its own losses, never below zero. */
+export function makeLimitT(network: Network, site: Site, process: Process, t: number): number {
+  return Math.max(0, availableModules(network, site, process, t) * process.modules.capacityTPerPeriod - lostTPerPeriod(network, site, process, t));
 }
 
 /**
@@ -46,7 +62,8 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
         const avail = availableModules(network, site, p, t);
         available[s][k][t] = avail;
         const pl = periodLabel(t);
-        const x = ctx.col(`make:${key}:${pl}`);
+        const lost = lostTPerPeriod(network, site, p, t);
+        const x = ctx.col(`make:${key}:${pl}`, lost > 0 ? { upper: makeLimitT(network, site, p, t) } : {});
         ctx.cost(x, p.variableCostPerT, 'production');
         const mustStayOn = t < m.minOnPeriods - m.initialOnPeriods ? Math.min(m.initiallyOn, avail) : 0;
         const y = ctx.col(`on:${key}:${pl}`, { lower: mustStayOn, upper: avail, integer: milp });
@@ -72,6 +89,18 @@ export function formulateProduction(ctx: FormulationContext, milp: boolean): Pro
         }
       }
     });
+    // a loss of the site as a whole: all its processes together make that much less than their modules could
+    for (let t = 0; t < T; t++) {
+      const lost = lostTPerPeriod(network, site, undefined, t);
+      if (lost <= 0) continue;
+      const row = terms();
+      let limit = -lost;
+      site.processes.forEach((p, k) => {
+        row.add(make[s][k][t], 1);
+        limit += makeLimitT(network, site, p, t);
+      });
+      ctx.row(`derate:${site.id}:${periodLabel(t)}`, row, -Infinity, Math.max(0, limit), { kind: 'module-capacity', text: `output of ${site.id} in period ${t} less a suspected loss of ${lost} t`, unit: 't' });
+    }
   });
   return { make, on, start, available };
 }

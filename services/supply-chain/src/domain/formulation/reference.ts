@@ -1,7 +1,7 @@
 import { terms } from '@reflux/optimization';
 import type { CurrentPlan } from '../allocation';
 import { periodLabel, type FormulationContext } from './context';
-import type { ProductionVariables } from './production';
+import { lostTPerPeriod, makeLimitT, type ProductionVariables } from './production';
 import type { TransportVariables } from './transport';
 
 /**
@@ -22,13 +22,15 @@ export function formulateReference(ctx: FormulationContext, prod: ProductionVari
     if (s === undefined || k < 0 || p.period >= ctx.T) continue;
     const avail = prod.available[s][k][p.period];
     const on = Math.min(p.modulesOn, avail);
-    const cap = ctx.network.sites[s].processes[k].modules.capacityTPerPeriod;
-    const made = Math.min(p.quantityT, on * cap);
+    const site = ctx.network.sites[s];
+    const made = Math.min(p.quantityT, on * site.processes[k].modules.capacityTPerPeriod, makeLimitT(ctx.network, site, site.processes[k], p.period));
+    // a loss of the whole site in a frozen period: each frozen production may fall short, never exceed the plan
+    const siteLoss = lostTPerPeriod(ctx.network, site, undefined, p.period) > 0;
     start.indices.push(prod.on[s][k][p.period]);
     start.values.push(on);
     if (p.period < F) {
       ctx.b.setBounds(prod.on[s][k][p.period], on, on);
-      ctx.row(`frozen:make:${p.site}/${p.process}:${periodLabel(p.period)}`, terms().add(prod.make[s][k][p.period], 1), made, made, { kind: 'frozen', text: `frozen production of ${p.process} at ${p.site} in period ${p.period}`, unit: 't' });
+      ctx.row(`frozen:make:${p.site}/${p.process}:${periodLabel(p.period)}`, terms().add(prod.make[s][k][p.period], 1), siteLoss ? 0 : made, made, { kind: 'frozen', text: `frozen production of ${p.process} at ${p.site} in period ${p.period}`, unit: 't' });
     } else planned.set(prod.make[s][k][p.period], p.quantityT);
   }
   const shipIndex = new Map(transport.shipments.map((s) => [`${ctx.network.lanes[s.lane].id}|${s.material}|${s.period}`, s.column]));
@@ -77,8 +79,9 @@ function laneOrigin(ctx: FormulationContext, laneId: string): number {
   return ctx.network.sites.findIndex((s) => s.id === lane?.from);
 }
 
-/** True when a capacity change takes modules away at site `s` in period t. */
+/** True when a capacity change takes modules away, or a suspected loss takes output away, at site `s` in period t. */
 function disrupted(ctx: FormulationContext, prod: ProductionVariables, s: number, t: number): boolean {
   if (s < 0) return false;
-  return ctx.network.sites[s].processes.some((p, k) => prod.available[s][k][t] < p.modules.installed);
+  const site = ctx.network.sites[s];
+  return lostTPerPeriod(ctx.network, site, undefined, t) > 0 || site.processes.some((p, k) => prod.available[s][k][t] < p.modules.installed || lostTPerPeriod(ctx.network, site, p, t) > 0);
 }
