@@ -1,2 +1,2 @@
 export * from './domain';
-export { DEMO_TARGETS, dailyDemoScenario, dayStartMs, type DemoTargets } from './scenario/daily-scenario';
+export { CYCLIC_FOULING, DEMO_TARGETS, dailyDemoScenario, dayStartMs, type DemoTargets } from './scenario/daily-scenario';

@@ -18,6 +18,11 @@ export interface DemoTargets {
   readonly biasPercentOfSpan: number;
   /** A heat exchanger that fouls over the day. */
   readonly foulingExchanger: string;
+  /**
+   * How it fouls: over the whole day (slowly), or within each four-hour cycle, fast enough that an
+   * outlet temperature reaches its alarm limit within hours, and cleaned before the cycle's trip.
+   */
+  readonly fouling: 'daily' | 'cyclic';
   /** A machine that trips for 20 minutes in hour 3 of every four-hour cycle. */
   readonly trippingMachine: string;
 }
@@ -33,7 +38,7 @@ export const DEMO_TARGETS: Readonly<Record<string, DemoTargets>> = {
   // unmeasured stream, or next to units whose balances are not redundant, is equivalent to a meter
   // bias and is reported with it (see `equivalentIds`).
   // FI-1043: crude between the preheat exchangers, 540 t/h on a 0-1000 t/h meter: 4 % of span = 7 %.
-  'demo-petrochemical-site': { leakUnit: 'PV-4001', leakFraction: 0.08, biasedTag: 'FI-1043', biasPercentOfSpan: 4, foulingExchanger: 'E-1001', trippingMachine: 'K-2001' },
+  'demo-petrochemical-site': { leakUnit: 'PV-4001', leakFraction: 0.08, biasedTag: 'FI-1043', biasPercentOfSpan: 4, foulingExchanger: 'E-1001', fouling: 'daily', trippingMachine: 'K-2001' },
   // MX-8001: the gas mixing station. Its consumers (stoves, coke ovens, boilers) burn the gas with
   // unmeasured flue gas, so their balances are not redundant and a loss at the station is
   // equivalent to a bias of any of its four outlet meters: balancing reports the loss (one unit
@@ -46,8 +51,19 @@ export const DEMO_TARGETS: Readonly<Record<string, DemoTargets>> = {
   // TG-9001: the turbo-generator. The blast-furnace blower (BL-6001) tripped before: every trip cut
   // the blast-furnace gas for 20 minutes and emptied the BFG holder, whose level cannot go below
   // zero while the simulator keeps its outflow, so later windows showed a gain nothing measured.
-  'demo-steelworks': { leakUnit: 'MX-8001', leakFraction: 0.15, biasedTag: 'FI-7005', biasPercentOfSpan: 3, foulingExchanger: 'CD-9001', trippingMachine: 'TG-9001' },
+  // CD-9001: the surface condenser. Its cooling-water return (TI-9037, 33 °C from 24 °C) moved by
+  // 0.09 K per hour at 1 %/h, so a day's fouling stayed inside its limits; it now fouls fast within
+  // each cycle (see `CYCLIC_FOULING`) and is cleaned before the trip.
+  'demo-steelworks': { leakUnit: 'MX-8001', leakFraction: 0.15, biasedTag: 'FI-7005', biasPercentOfSpan: 3, foulingExchanger: 'CD-9001', fouling: 'cyclic', trippingMachine: 'TG-9001' },
 };
+
+/**
+ * Cyclic fouling: from 00:30 to 03:00 of each four-hour cycle the exchanger loses 40 % of its duty
+ * per hour (at most 90 %), then it is cleaned (back to full duty, before the trip at 03:20). The
+ * outlet crosses a limit set around the clean exchanger within about two hours, and the alarm clears
+ * at the cleaning.
+ */
+export const CYCLIC_FOULING = { startS: 1800, durationS: 9000, dutyLossPerHour: 0.4, maxDutyLoss: 0.9 } as const;
 
 /** UTC midnight of the day that contains `timeMs`. */
 export function dayStartMs(timeMs: number): number {
@@ -76,8 +92,9 @@ export function dailyDemoScenario(graph: PlantGraph, dayStart: number, seed: num
         { kind: 'transmitterFailure', target: targets.biasedTag, startS: base + HOUR_S, durationS: 2 * HOUR_S, biasPercentOfSpan: targets.biasPercentOfSpan },
         { kind: 'trip', target: targets.trippingMachine, startS: base + 3 * HOUR_S + 1200, durationS: 1200, residualFraction: 0.02 },
       );
+      if (targets.fouling === 'cyclic') incidents.push({ kind: 'fouling', target: targets.foulingExchanger, ...CYCLIC_FOULING, startS: base + CYCLIC_FOULING.startS });
     }
-    incidents.push({ kind: 'fouling', target: targets.foulingExchanger, startS: 0, durationS: 24 * HOUR_S, dutyLossPerHour: 0.01, maxDutyLoss: 0.3 });
+    if (targets.fouling === 'daily') incidents.push({ kind: 'fouling', target: targets.foulingExchanger, startS: 0, durationS: 24 * HOUR_S, dutyLossPerHour: 0.01, maxDutyLoss: 0.3 });
   }
   return parseScenario(
     {
