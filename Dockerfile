@@ -2,6 +2,7 @@
 # One image for every Reflux service; the command picks the entry point:
 #   docker run reflux:0.1.0 services/ingestion/src/main.ts      (gRPC 50051)
 #   docker run reflux:0.1.0 services/ingestion/src/migrate.ts   (migration Job)
+#   docker run reflux:0.1.0 services/control-room-gateway/src/main.ts   (HTTP 8080, the page built into the image)
 # The services are compiled ahead of time (`npm run build`, scripts/build.mjs: SWC, the options of
 # scripts/register.cjs) and run with scripts/runtime.cjs, which resolves the `@reflux/*` aliases and
 # each `.ts` entry point to the `.js` compiled beside it. The runtime stage holds the compiled tree
@@ -49,6 +50,6 @@ COPY --from=build /src/dist ./
 RUN node -r ./scripts/runtime.cjs -e "require('./services/ingestion/src/ingestion.config.ts'); require('@reflux/grpc')"
 # The `node` user (uid 1000) of the base image; files stay root-owned and read-only for it.
 USER node
-EXPOSE 50051 50052 50053 50054 50055 9464
+EXPOSE 50051 50052 50053 50054 50055 8080 9464
 ENTRYPOINT ["node", "--enable-source-maps", "-r", "./scripts/runtime.cjs"]
 CMD ["services/ingestion/src/main.ts"]

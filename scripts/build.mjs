@@ -6,7 +6,8 @@
 // `.ts` file to its compiled `.js`. So the image runs `node -r ./scripts/runtime.cjs
 // services/<name>/src/main.ts` without a compiler; tests, benchmarks and tools stay out.
 // Type checking is `npm run typecheck`, not this.
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
@@ -14,8 +15,12 @@ import swc from '@swc/core';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(root, process.argv[2] ?? 'dist');
 
-/** Test and benchmark files never belong to the runtime tree. */
-const excluded = (path) => /(^|\/)(node_modules|test|__fixtures__)(\/|$)/.test(path) || /\.spec\.ts$/.test(path);
+/**
+ * Test and benchmark files never belong to the runtime tree, nor the control-room page's sources
+ * (`services/<name>/web/`): the page is built below into its `web/dist`, and without its sources
+ * the gateway serves that build instead of rebuilding it (no Vite in the image, read-only root).
+ */
+const excluded = (path) => /(^|\/)(node_modules|test|__fixtures__)(\/|$)/.test(path) || /\.spec\.ts$/.test(path) || /^services\/[^/]+\/web(\/|$)/.test(path);
 
 const swcOptions = {
   jsc: {
@@ -60,4 +65,11 @@ for (const group of ['libs', 'services']) {
     }
   }
 }
-console.log(`build: ${compiled} TypeScript files compiled, ${copied} files copied into ${relative(root, out) || '.'}`);
+let pages = 0;
+for (const service of readdirSync(join(root, 'services'))) {
+  const web = join(root, 'services', service, 'web');
+  if (!existsSync(join(web, 'build.mjs'))) continue;
+  execFileSync(process.execPath, [join(web, 'build.mjs'), join(out, 'services', service, 'web', 'dist')], { cwd: web, stdio: 'inherit' });
+  pages += 1;
+}
+console.log(`build: ${compiled} TypeScript files compiled, ${copied} files copied, ${pages} web page(s) built into ${relative(root, out) || '.'}`);

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, SERVICES } from './deploy-fixtures';
+import { MIGRATED_SERVICES, ROOT, SERVICES } from './deploy-fixtures';
 
 const run = promisify(execFile);
 
@@ -22,12 +22,18 @@ describe('npm run build (scripts/build.mjs): the runtime tree of the image', () 
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
   it('compiles every service entry point beside its source and leaves the tests out', () => {
-    for (const name of Object.keys(SERVICES)) {
-      for (const entry of ['main', 'migrate']) expect([name, entry, existsSync(join(out, 'services', name, 'src', `${entry}.js`))]).toEqual([name, entry, true]);
-    }
+    for (const name of Object.keys(SERVICES)) expect([name, existsSync(join(out, 'services', name, 'src', 'main.js'))]).toEqual([name, true]);
+    for (const name of MIGRATED_SERVICES) expect([name, existsSync(join(out, 'services', name, 'src', 'migrate.js'))]).toEqual([name, true]);
     expect(existsSync(join(out, 'services/ingestion/test'))).toBe(false);
     expect(existsSync(join(out, 'libs/config/src/load-config.unit.spec.ts'))).toBe(false);
     for (const file of ['scripts/runtime.cjs', 'deploy/grpc-health-check.cjs', 'proto', 'libs/plant-model/plants/demo-petrochemical-site.yaml']) expect([file, existsSync(join(out, file))]).toEqual([file, true]);
+  });
+
+  it('ships the control-room page built, without its sources, so the gateway serves it instead of rebuilding it', () => {
+    const web = join(out, 'services/control-room-gateway/web');
+    expect(existsSync(join(web, 'dist/index.html'))).toBe(true);
+    expect(readdirSync(join(web, 'dist/assets')).some((f) => f.endsWith('.js'))).toBe(true);
+    for (const source of ['build.mjs', 'index.html', 'src']) expect([source, existsSync(join(web, source))]).toEqual([source, false]);
   });
 
   it('loads the compiled code through scripts/runtime.cjs, which needs no compiler', async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { ROOT, SERVICES, USES_REDIS, type ServiceName, configProblems, isPinned, missingPaths, read, readYaml, unknownVariables } from './deploy-fixtures';
+import { GRPC_SERVICES, MIGRATED_SERVICES, ROOT, SERVICES, USES_REDIS, configProblems, isPinned, missingPaths, read, readYaml, unknownVariables } from './deploy-fixtures';
 import { find, render } from './k8s-render';
 
 interface ComposeService {
@@ -42,7 +42,7 @@ const refluxServices = Object.entries(compose.services).filter(([, s]) => s.imag
 describe('docker-compose.yml', () => {
   it('runs every service and its migration with the Reflux image', () => {
     const names = refluxServices.map(([n]) => n).sort();
-    expect(names).toEqual(Object.keys(SERVICES).flatMap((s) => [s, `${s}-migrate`]).sort());
+    expect(names).toEqual([...Object.keys(SERVICES), ...MIGRATED_SERVICES.map((s) => `${s}-migrate`)].sort());
   });
 
   it('is a valid Compose file by the compose specification schema', () => {
@@ -98,7 +98,7 @@ describe('docker-compose.yml', () => {
     expect(missingPaths(env)).toEqual([]);
   });
 
-  it.each(Object.entries(SERVICES))('publishes and health-checks %s on its gRPC port %i', (name, port) => {
+  it.each(Object.entries(GRPC_SERVICES))('publishes and health-checks %s on its gRPC port %i', (name, port) => {
     const s = compose.services[name];
     const env = envOf(s);
     expect(env.GRPC_PORT).toBe(String(port));
@@ -109,7 +109,34 @@ describe('docker-compose.yml', () => {
     expect(s.healthcheck?.test).toEqual(['CMD', 'node', 'deploy/grpc-health-check.cjs', String(port)]);
   });
 
-  it.each(Object.keys(SERVICES) as ServiceName[])('starts %s only after its dependencies are healthy and its migration succeeded', (name) => {
+  it('publishes the control-room gateway on HTTP 8080 on all interfaces of its container and health-checks its readiness there', () => {
+    const s = compose.services['control-room-gateway'];
+    const env = envOf(s);
+    expect(env.SERVICE_NAME).toBe('control-room-gateway');
+    expect([env.HTTP_HOST, env.HTTP_PORT]).toEqual(['0.0.0.0', '8080']);
+    expect(s.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(s.command).toEqual(['services/control-room-gateway/src/main.ts']);
+    const [kind, node, flag, script] = s.healthcheck!.test;
+    expect([kind, node, flag]).toEqual(['CMD', 'node', '-e']);
+    expect(script).toContain(`http://127.0.0.1:${env.HTTP_PORT}/readyz`);
+  });
+
+  it('points every service address at the compose service of that name on its gRPC port', () => {
+    const addresses = Object.entries(compose.services).flatMap(([name, s]) =>
+      Object.entries(envOf(s))
+        .filter(([k]) => k.endsWith('_ADDRESS'))
+        .map(([k, v]) => [name, k, v] as const),
+    );
+    expect(addresses.filter(([name]) => name === 'control-room-gateway').map(([, k]) => k).sort()).toEqual(['BALANCING_ADDRESS', 'INGESTION_ADDRESS', 'SAFETY_ADDRESS']);
+    for (const [name, variable, value] of addresses) {
+      const [host, port] = value.split(':');
+      const target = compose.services[host];
+      expect([name, variable, target !== undefined]).toEqual([name, variable, true]);
+      expect([name, variable, envOf(target).GRPC_PORT]).toEqual([name, variable, port]);
+    }
+  });
+
+  it.each(MIGRATED_SERVICES)('starts %s only after its dependencies are healthy and its migration succeeded', (name) => {
     const deps = compose.services[name].depends_on ?? {};
     expect(deps.timescaledb).toEqual({ condition: 'service_healthy' });
     if (USES_REDIS.has(name)) expect(deps.redis).toEqual({ condition: 'service_healthy' });
@@ -119,6 +146,18 @@ describe('docker-compose.yml', () => {
     expect(migrate.command).toEqual([`services/${name}/src/migrate.ts`]);
     expect(migrate.depends_on?.timescaledb).toEqual({ condition: 'service_healthy' });
     expect(envOf(compose.services[name]).DATABASE_MIGRATE_ON_START).toBe('false');
+  });
+
+  it('starts the control-room gateway after the event store exists, and after the services whose snapshots it serves have started', () => {
+    const s = compose.services['control-room-gateway'];
+    const deps = s.depends_on ?? {};
+    expect(deps.timescaledb).toEqual({ condition: 'service_healthy' });
+    const migrations = Object.entries(deps).filter(([d]) => d.endsWith('-migrate'));
+    expect(migrations.length).toBeGreaterThan(0);
+    for (const [, dep] of migrations) expect(dep).toEqual({ condition: 'service_completed_successfully' });
+    const env = envOf(s);
+    for (const variable of ['INGESTION_ADDRESS', 'BALANCING_ADDRESS', 'SAFETY_ADDRESS']) expect([variable, deps[env[variable].split(':')[0]]?.condition]).toEqual([variable, 'service_started']);
+    expect(env.DATABASE_MIGRATE_ON_START).toBe('false');
   });
 
   it('gives every infrastructure container a health check', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, platformConfigSchema } from '@reflux/config';
 import { parseAllDocuments, parse } from 'yaml';
@@ -6,9 +6,21 @@ import type { z } from 'zod';
 
 export const ROOT = resolve(__dirname, '../..');
 
-/** Services with manifests, and their gRPC ports (the plan: scheduling 50053, safety 50054, supply-chain 50055). */
-export const SERVICES = { ingestion: 50051, balancing: 50052, scheduling: 50053, safety: 50054, 'supply-chain': 50055 } as const;
+/**
+ * Services with manifests, and the port of their API: gRPC (the plan: scheduling 50053, safety 50054,
+ * supply-chain 50055), HTTP for the control-room gateway (HTTP_SERVICES).
+ */
+export const SERVICES = { ingestion: 50051, balancing: 50052, scheduling: 50053, safety: 50054, 'supply-chain': 50055, 'control-room-gateway': 8080 } as const;
 export type ServiceName = keyof typeof SERVICES;
+
+/** Services whose API is HTTP (health at /healthz and /readyz), not gRPC. */
+export const HTTP_SERVICES: ReadonlySet<string> = new Set(['control-room-gateway']);
+
+/** Services that have a migration of their own (the gateway only reads the shared event store). */
+export const MIGRATED_SERVICES: readonly ServiceName[] = (Object.keys(SERVICES) as ServiceName[]).filter((s) => !HTTP_SERVICES.has(s));
+
+/** gRPC services and their ports. */
+export const GRPC_SERVICES = Object.fromEntries(Object.entries(SERVICES).filter(([s]) => !HTTP_SERVICES.has(s))) as Record<string, number>;
 
 /** Services that run as exactly one replica (a single writer per plant; see each service's README). */
 export const SINGLE_REPLICA: ReadonlySet<string> = new Set(['safety', 'supply-chain']);
@@ -26,16 +38,19 @@ export const readYamlDocuments = (path: string): unknown[] => parseAllDocuments(
 type Schema = z.ZodObject<z.ZodRawShape>;
 
 /**
- * The configuration schema a service validates at start: `services/<name>/src/<name>.config.ts`
- * exporting `<name>ConfigSchema` (or `configSchema`) when the service has one, else the platform schema.
+ * The configuration schema a service validates at start: the `<camel>ConfigSchema` (or `configSchema`)
+ * export of `services/<name>/src/<name>.config.ts`, or of another `src/*.config.ts` (the gateway's
+ * `gateway.config.ts`) when the service has one, else the platform schema.
  */
 export function schemaFor(service: string): Schema {
-  const file = join(ROOT, 'services', service, 'src', `${service}.config.ts`);
-  if (existsSync(file)) {
+  const src = join(ROOT, 'services', service, 'src');
+  const own = `${service}.config.ts`;
+  const files = existsSync(src) ? readdirSync(src).filter((f) => f.endsWith('.config.ts')).sort((a, b) => Number(b === own) - Number(a === own)) : [];
+  for (const file of files) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, found at run time
-    const mod = require(file) as Record<string, unknown>;
+    const mod = require(join(src, file)) as Record<string, unknown>;
     const camel = service.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const schema = mod[`${camel}ConfigSchema`] ?? mod.configSchema;
+    const schema = mod[`${camel}ConfigSchema`] ?? mod.configSchema ?? Object.entries(mod).find(([k]) => k.endsWith('ConfigSchema'))?.[1];
     if (schema) return schema as Schema;
   }
   return platformConfigSchema as unknown as Schema;

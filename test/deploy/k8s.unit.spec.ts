@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePlantModel } from '@reflux/plant-model';
-import { ROOT, SERVICES, SINGLE_REPLICA, type ServiceName, configProblems, isPinned, missingPaths, unknownVariables } from './deploy-fixtures';
+import { HTTP_SERVICES, MIGRATED_SERVICES, ROOT, SERVICES, SINGLE_REPLICA, type ServiceName, configProblems, isPinned, missingPaths, unknownVariables } from './deploy-fixtures';
 import { type K8s, OVERLAYS, type Overlay, dataOf, find, has, readEnvFile, render } from './k8s-render';
 
 const REFLUX_IMAGE = 'ghcr.io/reflux-project/reflux';
@@ -78,7 +78,7 @@ describe.each(OVERLAYS)('Kubernetes overlay %s (kubectl kustomize k8s/overlays/%
   it('names the migration and topic Jobs after the release, so a new image makes new Jobs instead of an update of immutable ones', () => {
     const jobs = objects.filter((o) => o.kind === 'Job').map((j) => j.metadata.name as string).sort();
     const tag = imageTag(objects);
-    expect(jobs).toEqual([...Object.keys(SERVICES).map((s) => `${s}-migrate-${tag}`), `reflux-kafka-topics-${tag}`].sort());
+    expect(jobs).toEqual([...MIGRATED_SERVICES.map((s) => `${s}-migrate-${tag}`), `reflux-kafka-topics-${tag}`].sort());
     for (const job of objects.filter((o) => o.kind === 'Job')) expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
   });
 
@@ -102,34 +102,41 @@ describe.each(OVERLAYS)('Kubernetes overlay %s (kubectl kustomize k8s/overlays/%
     const deployment = find(objects, 'Deployment', name);
     const pod = deployment.spec.template;
     const container = pod.spec.containers[0];
-    const job = find(objects, 'Job', `${name}-migrate-${imageTag(objects)}`);
-    const jobContainer = job.spec.template.spec.containers[0];
+    const http = HTTP_SERVICES.has(name);
+    const api = http ? 'http' : 'grpc';
 
     it('has an environment its configuration schema accepts, with no unknown variable and every file mounted', () => {
       const env = containerEnv(objects, container, secretsOf(overlay, objects));
       expect(unknownVariables(name, env)).toEqual([]);
       expect(configProblems(name, env)).toEqual([]);
       expect(env.SERVICE_NAME).toBe(name);
-      expect(env.GRPC_PORT).toBe(String(port));
-      expect(env.GRPC_HOST).toBe('0.0.0.0');
+      if (http) expect([env.HTTP_HOST, env.HTTP_PORT]).toEqual(['0.0.0.0', String(port)]);
+      else expect([env.GRPC_HOST, env.GRPC_PORT]).toEqual(['0.0.0.0', String(port)]);
       expect(env.DATABASE_MIGRATE_ON_START).toBe('false');
       expect(missingPaths(env, mounts(container))).toEqual([]);
     });
 
-    it('runs the service entry point and exposes gRPC and metrics ports', () => {
+    it(`runs the service entry point and exposes its API and metrics ports`, () => {
       expect(container.image.startsWith(`${REFLUX_IMAGE}:`)).toBe(true);
       expect(container.args).toEqual([`services/${name}/src/main.ts`]);
       const ports = Object.fromEntries(container.ports.map((p: K8s) => [p.name, p.containerPort]));
-      expect(ports).toEqual({ grpc: port, metrics: Number(config.METRICS_PORT) });
+      expect(ports).toEqual({ [api]: port, metrics: Number(config.METRICS_PORT) });
       expect(pod.metadata.annotations['prometheus.io/port']).toBe(config.METRICS_PORT);
     });
 
-    it('probes startup, readiness and liveness with the native gRPC health probe on the gRPC port', () => {
-      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
-        expect([probe, container[probe]?.grpc]).toEqual([probe, { port }]);
-        expect(container[probe].httpGet ?? container[probe].tcpSocket ?? container[probe].exec).toBeUndefined();
-      }
-    });
+    if (http) {
+      it('probes startup and liveness on /healthz and readiness (the database answers) on /readyz of its HTTP port', () => {
+        const paths = Object.fromEntries(['startupProbe', 'readinessProbe', 'livenessProbe'].map((probe) => [probe, container[probe]?.httpGet]));
+        expect(paths).toEqual({ startupProbe: { path: '/healthz', port: 'http' }, readinessProbe: { path: '/readyz', port: 'http' }, livenessProbe: { path: '/healthz', port: 'http' } });
+      });
+    } else {
+      it('probes startup, readiness and liveness with the native gRPC health probe on the gRPC port', () => {
+        for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+          expect([probe, container[probe]?.grpc]).toEqual([probe, { port }]);
+          expect(container[probe].httpGet ?? container[probe].tcpSocket ?? container[probe].exec).toBeUndefined();
+        }
+      });
+    }
 
     it('requests memory and caps it above the V8 heap it allows', () => {
       const { requests, limits } = container.resources;
@@ -167,7 +174,7 @@ describe.each(OVERLAYS)('Kubernetes overlay %s (kubectl kustomize k8s/overlays/%
       expect(matches(deployment.spec.selector.matchLabels)).toBe(true);
       const service = find(objects, 'Service', name);
       expect(matches(service.spec.selector)).toBe(true);
-      expect(service.spec.ports.find((p: K8s) => p.name === 'grpc')).toMatchObject({ port, targetPort: 'grpc', appProtocol: 'grpc' });
+      expect(service.spec.ports.find((p: K8s) => p.name === api)).toMatchObject({ port, targetPort: api, appProtocol: api });
       const pdb = find(objects, 'PodDisruptionBudget', name);
       expect(matches(pdb.spec.selector.matchLabels)).toBe(true);
       // A budget never blocks draining a node: with one replica it lets that one go.
@@ -179,18 +186,22 @@ describe.each(OVERLAYS)('Kubernetes overlay %s (kubectl kustomize k8s/overlays/%
       expect(policy.spec.ingress.flatMap((r: K8s) => r.ports.map((p: K8s) => p.port)).sort()).toEqual([port, Number(config.METRICS_PORT)].sort());
     });
 
-    it('has a migration Job that runs migrate.ts with the same image, configuration and mounts', () => {
-      expect(jobContainer.args).toEqual([`services/${name}/src/migrate.ts`]);
-      expect(jobContainer.image).toBe(container.image);
-      expect(['OnFailure', 'Never']).toContain(job.spec.template.spec.restartPolicy);
-      expect(job.spec.backoffLimit).toBeGreaterThan(0);
-      const env = containerEnv(objects, jobContainer, secretsOf(overlay, objects));
-      expect(unknownVariables(name, env)).toEqual([]);
-      expect(configProblems(name, env)).toEqual([]);
-      expect(env.METRICS_PORT).toBe('0');
-      expect(missingPaths(env, mounts(jobContainer))).toEqual([]);
-      expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
-    });
+    if (MIGRATED_SERVICES.includes(name)) {
+      it('has a migration Job that runs migrate.ts with the same image, configuration and mounts', () => {
+        const job = find(objects, 'Job', `${name}-migrate-${imageTag(objects)}`);
+        const jobContainer = job.spec.template.spec.containers[0];
+        expect(jobContainer.args).toEqual([`services/${name}/src/migrate.ts`]);
+        expect(jobContainer.image).toBe(container.image);
+        expect(['OnFailure', 'Never']).toContain(job.spec.template.spec.restartPolicy);
+        expect(job.spec.backoffLimit).toBeGreaterThan(0);
+        const env = containerEnv(objects, jobContainer, secretsOf(overlay, objects));
+        expect(unknownVariables(name, env)).toEqual([]);
+        expect(configProblems(name, env)).toEqual([]);
+        expect(env.METRICS_PORT).toBe('0');
+        expect(missingPaths(env, mounts(jobContainer))).toEqual([]);
+        expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
+      });
+    }
   });
 
   it('gives ingestion and balancing the plant model of the overlay as a mounted, generated ConfigMap', () => {
@@ -206,25 +217,38 @@ describe.each(OVERLAYS)('Kubernetes overlay %s (kubectl kustomize k8s/overlays/%
     }
   });
 
-  it('denies all traffic by default and allows DNS, the data stores, the collector and calls to ingestion', () => {
+  it('denies all traffic by default and allows DNS, the data stores, the collector and calls to the services whose addresses a pod names', () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     const deny = policies.find((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
     expect(deny?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
-    const egressPorts = (labels: Record<string, string>): number[] =>
-      policies
-        .filter((p) => p.spec.policyTypes.includes('Egress') && selects(p.spec.podSelector, labels))
-        .flatMap((p) => (p.spec.egress ?? []).flatMap((r: K8s) => (r.ports ?? []).flatMap((x: K8s) => range(x.port, x.endPort))));
+    const egressRules = (labels: Record<string, string>): K8s[] =>
+      policies.filter((p) => p.spec.policyTypes.includes('Egress') && selects(p.spec.podSelector, labels)).flatMap((p) => p.spec.egress ?? []);
+    const portsOf = (rules: K8s[]): number[] => rules.flatMap((r: K8s) => (r.ports ?? []).flatMap((x: K8s) => range(x.port, x.endPort)));
+    const egressPorts = (labels: Record<string, string>): number[] => portsOf(egressRules(labels));
     for (const name of Object.keys(SERVICES)) {
       const deployment = find(objects, 'Deployment', name);
       const labels = deployment.spec.template.metadata.labels;
       const ports = egressPorts(labels);
       for (const p of [53, 5432, 9092, 6379, 4318]) expect([name, p, ports.includes(p)]).toEqual([name, p, true]);
-      // a service that names ingestion's address (a client of its history) may call it
-      const callsIngestion = deployment.spec.template.spec.containers.some((c: K8s) => (c.env ?? []).some((e: K8s) => e.name === 'INGESTION_ADDRESS'));
-      if (callsIngestion) expect([name, ports.includes(50051)]).toEqual([name, true]);
+      // A service that names another's address (INGESTION_ADDRESS=ingestion.reflux.svc…:50051) may call
+      // the pods of that service on that port.
+      const env = containerEnv(objects, deployment.spec.template.spec.containers[0], secretsOf(overlay, objects));
+      for (const [variable, value] of Object.entries(env).filter(([k]) => k.endsWith('_ADDRESS'))) {
+        const [host, port] = value.split(':');
+        const target = find(objects, 'Deployment', host.split('.')[0]).spec.template.metadata.labels;
+        const toTarget = egressRules(labels).filter((r: K8s) => !r.to || r.to.some((peer: K8s) => peer.podSelector && !peer.namespaceSelector && selects(peer.podSelector, target)));
+        expect([name, variable, portsOf(toTarget).includes(Number(port))]).toEqual([name, variable, true]);
+      }
     }
     const jobLabels = objects.find((o) => o.kind === 'Job' && o.metadata.labels['app.kubernetes.io/component'] === 'migration')!.spec.template.metadata.labels;
     expect(egressPorts(jobLabels)).toEqual(expect.arrayContaining([53, 5432]));
+  });
+
+  it('admits HTTP to the control-room gateway only from the ingress controller and client namespaces, and metrics from monitoring', () => {
+    const policy = find(objects, 'NetworkPolicy', 'control-room-gateway');
+    const from = (port: number) => policy.spec.ingress.filter((r: K8s) => r.ports.some((p: K8s) => p.port === port)).flatMap((r: K8s) => r.from);
+    expect(from(SERVICES['control-room-gateway'])).toEqual([{ namespaceSelector: { matchLabels: { 'reflux.io/ingress': 'true' } } }, { namespaceSelector: { matchLabels: { 'reflux.io/client': 'true' } } }]);
+    expect(from(Number(config.METRICS_PORT))).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
   });
 });
 
@@ -308,6 +332,17 @@ describe('production overlay', () => {
     expect(() => createPublicKey(key)).toThrow();
     const config = dataOf(find(objects, 'ConfigMap', 'reflux-platform'));
     expect(config.AUTH_JWT_PUBLIC_KEY_FILE).toBe('/etc/reflux/jwt/idp-public-key.pem');
+  });
+
+  it('routes the control-room page through an Ingress with TLS to the gateway Service, unbuffered for its event streams', () => {
+    const ingress = find(objects, 'Ingress', 'control-room-gateway');
+    const service = find(objects, 'Service', 'control-room-gateway');
+    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+    expect(backend.name).toBe(service.metadata.name);
+    expect(service.spec.ports.some((p: K8s) => p.name === backend.port.name && p.port === SERVICES['control-room-gateway'])).toBe(true);
+    expect(ingress.spec.tls[0].hosts).toEqual([ingress.spec.rules[0].host]);
+    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    expect(Number(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(Number(dataOf(find(objects, 'ConfigMap', 'reflux-control-room-gateway')).GATEWAY_HEARTBEAT_MS ?? 15_000) / 1000);
   });
 
   it('uses external PostgreSQL and Kafka over TLS with the plant CA mounted', () => {
