@@ -1,34 +1,48 @@
 /**
  * Control-room gateway benchmark. Starts an embedded PostgreSQL and the gateway as its own process
  * (services/control-room-gateway/src/main.ts), then:
- *  1. fan-out: CLIENTS concurrent SSE clients on loopback while events are appended at RATE_PER_S;
- *     latency = append committed → event parsed by a client (same clock: clients and writer share
- *     this process), p99 over every (event, client) pair;
+ *  1. fan-out: CLIENTS concurrent SSE clients on loopback, spread over CLIENT_PROCESSES child
+ *     processes (sse-clients.ts) so that parsing them does not share the gateway's or the writer's
+ *     event loop, while this process appends RATE_PER_S events. Latency = wall clock at the client
+ *     (`performance.timeOrigin + performance.now()`, comparable across processes on one machine)
+ *     minus the writer's wall clock when it called append; p50/p99 over every (event, client) pair.
+ *     Stages, per event: the append's commit; the bus wake-up (a read-only log tail in this process,
+ *     the gateway's mechanism, sees the event); the gateway's first and last connection (two probe
+ *     clients here, opened before and after all the others: the gateway serves connections in
+ *     the order they opened).
  *  2. stalled clients: STALLED clients that stop reading while events keep coming for STALL_S; the
  *     gateway's heap (nodejs_heap_size_used_bytes from its METRICS_PORT) before and after.
  * Last line: one JSON object.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { PostgresEventStore } from '@reflux/event-store';
+import { headCheckpoint, PostgresEventStore } from '@reflux/event-store';
 import { createDevelopmentToken } from '@reflux/grpc';
 import { freePort, startEmbeddedPostgres } from '@reflux/testing';
+import type { ClientSettings, ClientsReport } from './sse-clients.protocol';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);
+const CLIENT_PROCESSES = Number(process.env['BENCH_CLIENT_PROCESSES'] ?? 2);
 /** Demo rate: the simulator's MeasurementsIngested plus balancing and safety events is a few per second; 20/s leaves headroom. */
 const RATE_PER_S = Number(process.env['BENCH_RATE_PER_S'] ?? 20);
 const FANOUT_S = Number(process.env['BENCH_FANOUT_S'] ?? 30);
 const STALLED = 100;
 const STALL_S = Number(process.env['BENCH_STALL_S'] ?? 60);
+/** Extra Node.js flags of the gateway process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/gw` to see where its time goes. */
+const GATEWAY_NODE_FLAGS = (process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f.startsWith('--'));
 const SECRET = 'control-room-bench-secret-0123456789abcdef';
 const root = join(__dirname, '..', '..');
+const register = join(root, 'scripts', 'register.cjs');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wallClockMs = (): number => performance.timeOrigin + performance.now();
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 async function heapUsedMB(metricsPort: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -44,6 +58,18 @@ async function steadyHeapMB(metricsPort: number): Promise<number> {
     await sleep(500);
   }
   return samples.sort((a, b) => a - b)[3];
+}
+
+/** CPU time (user + system) of a process, ms, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** p-quantiles (ms, one decimal) of the finite values. */
+function quantiles(values: Float64Array | number[], ...qs: number[]): number[] {
+  const v = Float64Array.from(values).filter(Number.isFinite).sort();
+  return qs.map((q) => (v.length === 0 ? Number.NaN : round1(v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))])));
 }
 
 function openClient(url: string, token: string, agent: Agent, onEvent: (data: string) => void): Promise<IncomingMessage> {
@@ -68,6 +94,25 @@ function openClient(url: string, token: string, agent: Agent, onEvent: (data: st
   });
 }
 
+/** Forks one client process and waits until its clients are connected. */
+function startClients(settings: ClientSettings): Promise<ChildProcess> {
+  const child = fork(join(__dirname, 'sse-clients.ts'), [], { execArgv: ['-r', register], stdio: 'inherit', serialization: 'advanced' });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`an SSE client process exited with code ${code}`)));
+    child.send(settings);
+  });
+}
+
+function collect(child: ChildProcess): Promise<ClientsReport> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('message', (report: ClientsReport) => resolve(report));
+    child.send({ collect: true });
+  });
+}
+
 async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres();
   const pool = new Pool({ connectionString: pg.url, max: 4 });
@@ -75,7 +120,7 @@ async function main(): Promise<void> {
   await store.migrate();
   const httpPort = await freePort();
   const metricsPort = await freePort();
-  const gateway = spawn(process.execPath, ['-r', join(root, 'scripts', 'register.cjs'), join(root, 'services', 'control-room-gateway', 'src', 'main.ts')], {
+  const gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, '-r', register, join(root, 'services', 'control-room-gateway', 'src', 'main.ts')], {
     env: { ...process.env, SERVICE_NAME: 'control-room-gateway', DATABASE_URL: pg.url, HTTP_PORT: String(httpPort), METRICS_PORT: String(metricsPort), AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -93,42 +138,75 @@ async function main(): Promise<void> {
       {
         eventId: randomUUID(),
         type: 'LossSuspected',
-        data: { plantId: 'bench', unitId: `U-${seq++ % 40}`, sentAtMs: performance.timeOrigin + performance.now(), ...extra },
+        data: { plantId: 'bench', unitId: `U-${seq % 40}`, seq: seq++, ...extra },
         metadata: { topic: 'reflux.balancing', source: 'bench', subject: 'bench', occurredAt: new Date().toISOString(), correlationId: randomUUID() },
       },
     ]);
 
   // 1. fan-out
-  const latencies: number[] = [];
-  let received = 0;
-  const clients: IncomingMessage[] = [];
-  for (let i = 0; i < CLIENTS; i += 50)
-    clients.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(50, CLIENTS - i) }, () =>
-          openClient(`${base}/v1/events?types=LossSuspected`, token, agent, (data) => {
-            const sentAtMs = (JSON.parse(data) as { data: { sentAtMs: number } }).data.sentAtMs;
-            latencies.push(performance.timeOrigin + performance.now() - sentAtMs);
-            received++;
-          }),
-        ),
-      )),
-    );
   const events = RATE_PER_S * FANOUT_S;
+  const appendedAtMs = new Float64Array(events).fill(Number.NaN);
+  const committedAtMs = new Float64Array(events).fill(Number.NaN);
+  const busAtMs = new Float64Array(events).fill(Number.NaN);
+  const stamp = (into: Float64Array) => (data: string) => {
+    const s = (JSON.parse(data) as { data: { seq?: number } }).data.seq;
+    if (s !== undefined && s < events) into[s] = wallClockMs();
+  };
+  const url = `${base}/v1/events?types=LossSuspected`;
+  const firstProbeAtMs = new Float64Array(events).fill(Number.NaN);
+  const lastProbeAtMs = new Float64Array(events).fill(Number.NaN);
+  const probes = [await openClient(url, token, agent, stamp(firstProbeAtMs))];
+  const perProcess = Math.ceil(CLIENTS / CLIENT_PROCESSES);
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < CLIENTS; i += perProcess) children.push(await startClients({ url, token, clients: Math.min(perProcess, CLIENTS - i), events }));
+  probes.push(await openClient(url, token, agent, stamp(lastProbeAtMs)));
+  const bus = store.tail({ from: await headCheckpoint(pool), eventTypes: ['LossSuspected'] }, (recorded) => {
+    const now = wallClockMs();
+    for (const e of recorded) {
+      const s = (e.data as { seq?: number }).seq;
+      if (s !== undefined && s < events) busAtMs[s] = now;
+    }
+  });
+  await sleep(500);
+
+  const gatewayCpuBeforeMs = processCpuMs(gateway.pid!);
   const t0 = performance.now();
   for (let i = 0; i < events; i++) {
     const due = t0 + (i * 1000) / RATE_PER_S;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
+    appendedAtMs[i] = wallClockMs();
     await publish();
+    committedAtMs[i] = wallClockMs();
   }
-  const expected = events * CLIENTS;
+  const publishedS = (performance.now() - t0) / 1000;
+  // Wait for the last probe (served after every other client) to have everything, then a margin.
   const deadline = Date.now() + 30_000;
-  while (received < expected && Date.now() < deadline) await sleep(50);
-  const elapsedS = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)];
-  for (const c of clients) c.destroy();
+  while (Date.now() < deadline && !lastProbeAtMs.every((x) => !Number.isNaN(x))) await sleep(50);
+  await sleep(2000);
+  const gatewayCpuMs = processCpuMs(gateway.pid!) - gatewayCpuBeforeMs;
+  const cpuWindowS = (performance.now() - t0) / 1000;
+  const reports = await Promise.all(children.map(collect));
+  await bus.stop();
+  for (const p of probes) p.destroy();
+
+  const toClient: number[] = [];
+  const fromCommit: number[] = [];
+  for (const r of reports)
+    for (const received of r.receivedAtMs)
+      for (let s = 0; s < events; s++)
+        if (!Number.isNaN(received[s])) {
+          toClient.push(received[s] - appendedAtMs[s]);
+          fromCommit.push(received[s] - committedAtMs[s]);
+        }
+  const stage = (at: Float64Array, from: Float64Array) => at.map((x, s) => x - from[s]);
+  const [p50, p99, max] = quantiles(toClient, 0.5, 0.99, 1);
+  const [c50, c99] = quantiles(fromCommit, 0.5, 0.99);
+  const [commit50, commit99] = quantiles(stage(committedAtMs, appendedAtMs), 0.5, 0.99);
+  const [bus50, bus99] = quantiles(stage(busAtMs, committedAtMs), 0.5, 0.99);
+  const [first50, first99] = quantiles(stage(firstProbeAtMs, committedAtMs), 0.5, 0.99);
+  const [last50, last99] = quantiles(stage(lastProbeAtMs, committedAtMs), 0.5, 0.99);
+  const clientCpuMs = reports.reduce((n, r) => n + r.cpuMs, 0);
   await sleep(1000);
 
   // 2. stalled clients: they connect, then stop reading; events keep coming (4 KB each).
@@ -154,20 +232,36 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       clients: CLIENTS,
+      clientProcesses: children.length,
       eventsPerSecond: RATE_PER_S,
       events,
-      deliveries: received,
-      deliveriesExpected: expected,
-      deliveriesPerSecond: Math.round(received / elapsedS),
-      appendToClientP50Ms: Math.round(p(0.5) * 10) / 10,
-      appendToClientP99Ms: Math.round(p(0.99) * 10) / 10,
-      appendToClientMaxMs: Math.round(latencies[latencies.length - 1] * 10) / 10,
+      deliveries: toClient.length,
+      deliveriesExpected: events * CLIENTS,
+      duplicateDeliveries: reports.reduce((n, r) => n + r.duplicates, 0),
+      outOfOrderDeliveries: reports.reduce((n, r) => n + r.outOfOrder, 0),
+      deliveriesPerSecond: Math.round(toClient.length / publishedS),
+      appendToClientP50Ms: p50,
+      appendToClientP99Ms: p99,
+      appendToClientMaxMs: max,
+      commitToClientP50Ms: c50,
+      commitToClientP99Ms: c99,
+      stageAppendCommitP50Ms: commit50,
+      stageAppendCommitP99Ms: commit99,
+      stageCommitToBusTailP50Ms: bus50,
+      stageCommitToBusTailP99Ms: bus99,
+      stageCommitToFirstConnectionP50Ms: first50,
+      stageCommitToFirstConnectionP99Ms: first99,
+      stageCommitToLastConnectionP50Ms: last50,
+      stageCommitToLastConnectionP99Ms: last99,
+      gatewayCpuMsPerEvent: round1(gatewayCpuMs / events),
+      gatewayCpuPercentOfCore: Math.round(gatewayCpuMs / 10 / cpuWindowS),
+      clientProcessesCpuPercentOfCore: Math.round(clientCpuMs / 10 / cpuWindowS),
       stalledClients: STALLED,
       stalledWindowS: STALL_S,
       stalledEvents: stallEvents,
       stalledEventBytes: 4000,
-      stalledClientsHeapGrowthMB: Math.round((heapAfterMB - heapBeforeMB) * 10) / 10,
-      loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
+      stalledClientsHeapGrowthMB: round1(heapAfterMB - heapBeforeMB),
+      loadAverage1m: round1(loadavg()[0]),
     }),
   );
 }

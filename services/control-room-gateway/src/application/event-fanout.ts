@@ -4,8 +4,12 @@ import { isIntegrationStream, type StoredIntegrationEvent } from '../domain/wire
 import type { EventLog, LogTailHandle } from './event-log.port';
 import { EventRing, ringEntryOf } from './event-ring';
 import type { EventSink } from './event-sink.port';
+import { FrameCache } from './frame-cache';
 import { Semaphore } from './semaphore';
 import { StreamConnection } from './stream-connection';
+
+/** Bytes of serialised catch-up frames kept for clients that resume from about the same position. */
+const FRAME_CACHE_BYTES = 8 * 2 ** 20;
 
 export interface EventFanoutOptions {
   /** Events kept in memory for live clients (count and bytes); a client further behind lags. */
@@ -38,6 +42,7 @@ export class EventFanout {
   private tail?: LogTailHandle;
   private readonly connections = new Set<StreamConnection>();
   private readonly catchUps: Semaphore;
+  private readonly frames: FrameCache;
   private laggingDisconnects = 0;
 
   constructor(
@@ -45,6 +50,8 @@ export class EventFanout {
     private readonly options: EventFanoutOptions,
   ) {
     this.catchUps = new Semaphore(options.concurrentCatchUps);
+    // Room for every batch the concurrent catch-ups hold, twice over: clients that resume together stay within it.
+    this.frames = new FrameCache(2 * options.catchUpBatch * options.concurrentCatchUps, FRAME_CACHE_BYTES);
   }
 
   async start(): Promise<void> {
@@ -95,6 +102,7 @@ export class EventFanout {
         log: this.log,
         catchUps: this.catchUps,
         catchUpBatch: this.options.catchUpBatch,
+        frames: this.frames,
         allTypes: this.options.eventTypes,
         onLagging: () => this.laggingDisconnects++,
       },

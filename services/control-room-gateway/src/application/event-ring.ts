@@ -24,6 +24,9 @@ export function ringEntryOf(event: StoredIntegrationEvent, cursor: LogCursor): R
 
 export type { EventFilter };
 
+/** Memory an entry holds: its SSE frame and its JSON (UTF-16 in the heap). */
+export const ringEntrySize = (e: RingEntry): number => e.sseFrame.length + e.json.length * 2;
+
 /**
  * The recent integration events in commit-safe order, bounded by count and bytes. `from` is the
  * cursor before the first entry: every event in (from, last] is here, so a connection whose cursor
@@ -58,12 +61,12 @@ export class EventRing {
   append(entries: readonly RingEntry[], head: LogCursor): void {
     for (const e of entries) {
       this.entries.push(e);
-      this.bytes += e.sseFrame.length + e.json.length * 2;
+      this.bytes += ringEntrySize(e);
     }
     this.head = head;
     while (this.size > 0 && (this.size > this.maxEvents || this.bytes > this.maxBytes)) {
       const evicted = this.entries[this.start++];
-      this.bytes -= evicted.sseFrame.length + evicted.json.length * 2;
+      this.bytes -= ringEntrySize(evicted);
       this.from = evicted.cursor;
     }
     if (this.start > 1024 && this.start * 2 > this.entries.length) {
@@ -77,10 +80,15 @@ export class EventRing {
     return this.compare(cursor, this.from) >= 0;
   }
 
-  /** Index of the first entry after `cursor` (binary search), for `at`. */
+  /**
+   * Index of the first entry after `cursor`, for `at`. A live connection is usually a few entries
+   * from the end (it was served the previous batch): those are looked at first, then a binary search.
+   */
   firstAfter(cursor: LogCursor): number {
-    let lo = this.start;
     let hi = this.entries.length;
+    for (let steps = 0; steps < 8 && hi > this.start; steps++, hi--)
+      if (this.compare(this.entries[hi - 1].cursor, cursor) <= 0) return hi;
+    let lo = this.start;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.compare(this.entries[mid].cursor, cursor) <= 0) lo = mid + 1;

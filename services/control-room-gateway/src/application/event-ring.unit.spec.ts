@@ -16,6 +16,14 @@ describe('event ring', () => {
     expect(ring.at(ring.firstAfter(cursor(13, 6)))).toBeUndefined();
   });
 
+  it('finds the first event after any cursor in a long window, near its end or far from it', () => {
+    const ring = new EventRing(cursor(0, 0), compare, 1000, 1 << 20);
+    ring.append(Array.from({ length: 100 }, (_, i) => entry(i + 1, i + 1)), cursor(101, 0));
+    for (const p of [0, 1, 10, 50, 91, 92, 95, 99]) expect(ring.at(ring.firstAfter(cursor(p, p)))?.position).toBe(p + 1);
+    expect(ring.at(ring.firstAfter(cursor(100, 100)))).toBeUndefined();
+    expect(ring.at(ring.firstAfter(cursor(101, 0)))).toBeUndefined();
+  });
+
   it('evicts by count and moves `from` to the last evicted event, so a cursor before it is no longer covered', () => {
     const ring = new EventRing(cursor(1, 0), compare, 2, 1 << 20);
     ring.append([entry(2, 1), entry(3, 2), entry(4, 3)], cursor(5, 0));

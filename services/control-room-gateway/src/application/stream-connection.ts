@@ -1,7 +1,8 @@
 import { matchesFilter, type EventFilter } from '../domain/event-filter';
 import { isIntegrationStream } from '../domain/wire-event';
 import type { EventLog, LogBatch, LogCursor } from './event-log.port';
-import { ringEntryOf, type EventRing, type RingEntry } from './event-ring';
+import type { EventRing, RingEntry } from './event-ring';
+import type { FrameCache } from './frame-cache';
 import type { EventSink } from './event-sink.port';
 import type { Semaphore } from './semaphore';
 
@@ -10,6 +11,8 @@ export interface ConnectionContext {
   readonly log: EventLog;
   readonly catchUps: Semaphore;
   readonly catchUpBatch: number;
+  /** Frames of recent catch-up events, shared by the connections that resume. */
+  readonly frames: FrameCache;
   /** Types to read from the log when the filter names none (every integration event type). */
   readonly allTypes: readonly string[];
   readonly onLagging: () => void;
@@ -73,6 +76,22 @@ export class StreamConnection {
       return;
     }
     this.pumping = true;
+    if (this.live && !this.pending) {
+      // The common case, a live client: served from the ring synchronously (no promise per
+      // connection per event), so every connection has its frames queued within the tail's batch.
+      try {
+        do {
+          this.again = false;
+          if (!this.context.ring.covers(this.cursor)) return this.lag();
+          this.sendFromRing();
+        } while (this.again && !this.closed && !this.blocked);
+      } catch {
+        this.lag();
+      } finally {
+        this.pumping = false;
+      }
+      return;
+    }
     void this.run()
       .catch(() => this.lag())
       .finally(() => {
@@ -81,6 +100,7 @@ export class StreamConnection {
       });
   }
 
+  /** Catches up from the database until the ring covers the cursor, then goes live. */
   private async run(): Promise<void> {
     const { ring } = this.context;
     do {
@@ -91,15 +111,20 @@ export class StreamConnection {
       }
       if (this.closed || this.blocked) return;
       this.live = true;
-      let i = ring.firstAfter(this.cursor);
-      for (let e = ring.at(i); e !== undefined; e = ring.at(++i)) {
-        this.cursor = e.cursor;
-        if (!matchesFilter(this.filter, e)) continue;
-        this.lastPosition = e.position;
-        if (!this.trySend(e)) return;
-      }
-      if (this.context.log.compare(ring.head, this.cursor) > 0) this.cursor = ring.head;
+      this.sendFromRing();
     } while (this.again && !this.closed);
+  }
+
+  /** Every ring entry after the cursor that the filter keeps, until the transport is full. */
+  private sendFromRing(): void {
+    const { ring, log } = this.context;
+    let i = ring.firstAfter(this.cursor);
+    for (let e = ring.at(i); e !== undefined; e = ring.at(++i)) {
+      this.cursor = e.cursor;
+      if (!matchesFilter(this.filter, e)) continue;
+      if (!this.trySend(e)) return;
+    }
+    if (log.compare(ring.head, this.cursor) > 0) this.cursor = ring.head;
   }
 
   /**
@@ -120,9 +145,8 @@ export class StreamConnection {
       const event = batch.events[i];
       this.cursor = batch.cursors[i];
       if (!isIntegrationStream(event.streamId)) continue;
-      const entry = ringEntryOf(event, batch.cursors[i]);
+      const entry = this.context.frames.entryOf(event, batch.cursors[i]);
       if (!matchesFilter(this.filter, entry)) continue;
-      this.lastPosition = entry.position;
       if (!this.trySend(entry)) return;
     }
     this.pending = undefined;
@@ -132,7 +156,10 @@ export class StreamConnection {
   /** Sends; false (and blocked) when the transport is full and did not drain meanwhile. */
   private trySend(entry: RingEntry): boolean {
     const drains = this.drains;
-    if (this.sink.send(entry) || this.drains !== drains) return true;
+    const accepted = this.sink.send(entry);
+    // Only once the transport took it (a send that throws delivered nothing): the lagging message's resume position.
+    this.lastPosition = entry.position;
+    if (accepted || this.drains !== drains) return true;
     this.blocked = true;
     return false;
   }

@@ -6,6 +6,7 @@ import type { AlarmActions, SnapshotKind, SnapshotSource } from '../../applicati
 import { CSRF_COOKIE, SESSION_COOKIE, cookie, newCsrfToken, sessionMaxAgeS, type HttpAuth } from './http-auth';
 import { readJsonObject, sendJson } from './http-io';
 import { OPENAPI_DOCUMENT } from './openapi';
+import { sharedHeartbeat } from './sse-heartbeat';
 import { SseSink } from './sse.transport';
 import { traceRoute } from './trace.route';
 import type { CausationLog } from '../../application/causation-log.port';
@@ -85,10 +86,9 @@ const events: Handler = async (req, res, url, _params, ctx) => {
   if (!opened) start();
   const c = connection!;
   res.on('drain', () => c.writable());
-  const heartbeat = setInterval(() => sink.heartbeat(), ctx.heartbeatMs);
-  heartbeat.unref();
+  const stopHeartbeat = sharedHeartbeat(ctx, ctx.heartbeatMs).add(sink);
   const release = () => {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     ctx.fanout.release(c);
   };
   // The client may have gone while the resume position was looked up: 'close' has then fired already.

@@ -10,6 +10,9 @@ import type { EventSink } from '../../application/event-sink.port';
 const LAGGING_GRACE_MS = 30_000;
 
 export class SseSink implements EventSink {
+  /** Something was written since the last heartbeat: the connection is visibly alive without one. */
+  private wroteSinceHeartbeat = false;
+
   constructor(
     private readonly res: ServerResponse,
     /** Bytes buffered in the process for this client before it counts as not reading. */
@@ -30,11 +33,15 @@ export class SseSink implements EventSink {
   send(entry: RingEntry): boolean {
     if (this.res.destroyed) return false;
     this.res.write(entry.sseFrame);
+    this.wroteSinceHeartbeat = true;
     return this.res.writableLength < this.maxBufferedBytes;
   }
 
+  /** A keep-alive comment, unless an event went out since the last call or the client is not reading. */
   heartbeat(): void {
-    if (!this.res.destroyed && this.res.writableLength < this.maxBufferedBytes) this.res.write(': keep-alive\n\n');
+    const idle = !this.wroteSinceHeartbeat;
+    this.wroteSinceHeartbeat = false;
+    if (idle && !this.res.destroyed && this.res.writableLength < this.maxBufferedBytes) this.res.write(': keep-alive\n\n');
   }
 
   lagging(resumeAfter: number | undefined): void {
