@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkerSolver } from '@reflux/optimization';
+import { T0, twoUnitPlant } from '../../test/fixtures/two-unit-plant';
 import type { ProblemInput } from '../domain/problem.schema';
+import { replanRequest } from '../domain/replan';
+import type { ProposedSchedule } from '../domain/schedule-lifecycle.events';
 import { handSolvedProblem } from '../testing/hand-solved.problem';
 import { solveProblem } from './solve-problem';
 
+const HOUR = 3_600_000;
 const examples = join(__dirname, '..', '..', 'examples');
 const example = (name: string): ProblemInput => JSON.parse(readFileSync(join(examples, name), 'utf8')) as ProblemInput;
 const throughputs = (r: Awaited<ReturnType<typeof solveProblem>>, unit = 0): number[] => r.schedule!.units[unit].periods.map((p) => Number(p.throughputT.toFixed(6)));
@@ -114,5 +118,15 @@ describe('solveProblem (real HiGHS / javascript-lp-solver in worker threads)', (
 
   it('rejects a bad document with every field named', async () => {
     await expect(solveProblem({ plant: 'x' }, solver)).rejects.toMatchObject({ code: 'SCHEDULING.INVALID_PROBLEM', violations: expect.arrayContaining([{ field: 'horizon', description: expect.any(String) }]) });
+  });
+
+  it('charges no second start-up in a re-plan of a unit the published schedule runs (and one without it)', async () => {
+    const model = { ...twoUnitPlant(), formulation: 'milp' as const, units: twoUnitPlant().units.map((u) => ({ ...u, initialMode: null, modes: u.modes.map((m) => ({ ...m, startupCost: 1000 })) })) };
+    const running = { unit: 'U1', periods: Array.from({ length: 8 }, (_, t) => ({ period: t, start: '', mode: 'run', throughputT: 10, modes: [], changingOver: false, available: true })) };
+    const published = { scheduleId: 's1', horizon: { start: new Date(T0).toISOString(), periods: 8, periodHours: 1 }, result: { schedule: { units: [running] } } } as unknown as ProposedSchedule;
+    const r = replanRequest({ model, now: new Date(T0 + 2 * HOUR), unitStates: [], published, settings: { frozenPeriods: 0, changePenaltyPerT: 0, modeChangePenalty: 0 } });
+    expect((await solveProblem(r.problem, solver)).costBreakdown!.startups).toBeCloseTo(0, 6);
+    const fromIdle = replanRequest({ model, now: new Date(T0 + 2 * HOUR), unitStates: [], settings: { frozenPeriods: 0, changePenaltyPerT: 0, modeChangePenalty: 0 } });
+    expect((await solveProblem(fromIdle.problem, solver)).costBreakdown!.startups).toBeCloseTo(1000, 6);
   });
 });

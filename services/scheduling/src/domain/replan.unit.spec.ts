@@ -54,4 +54,21 @@ describe('replanRequest', () => {
     ]);
     expect(r.frozenPeriods).toBe(2);
   });
+
+  it('carries the running mode and its run length into the re-plan from the published schedule, so the start-up is not charged again', () => {
+    const model = { ...twoUnitPlant(), formulation: 'milp' as const, units: twoUnitPlant().units.map((u) => ({ ...u, initialMode: null, modes: u.modes.map((m) => ({ ...m, startupCost: 1000, minRunPeriods: 4 })) })) };
+    const run = (unit: string, upTo: number) => ({ unit, periods: Array.from({ length: 8 }, (_, t) => ({ period: t, start: '', mode: t >= 1 && t < upTo ? 'run' : null, throughputT: t >= 1 && t < upTo ? 10 : 0, modes: [], changingOver: false, available: true })) });
+    const published = { scheduleId: 's1', horizon: { start: new Date(T0).toISOString(), periods: 8, periodHours: 1 }, result: { schedule: { units: [run('U1', 6), run('U2', 2)] } } } as unknown as ProposedSchedule;
+    const r = replanRequest({ model, now: new Date(T0 + 3.2 * HOUR), unitStates: [], published, settings });
+    // U1 has run periods 1 and 2 before the new horizon (starting at period 3); U2 stopped after period 1
+    expect(r.problem.units.map((u) => [u.id, u.initialMode, u.initialRunPeriods])).toEqual([
+      ['U1', 'run', 2],
+      ['U2', null, 0],
+    ]);
+    const tripped = replanRequest({ model, now: new Date(T0 + 3.2 * HOUR), unitStates: [{ id: 'K-1', state: 'tripped', at: new Date(T0 + 3 * HOUR).toISOString() }], published, settings });
+    expect(tripped.problem.units.find((u) => u.id === 'U1')).toMatchObject({ initialMode: null, initialRunPeriods: 0 });
+    // without a published schedule, or on the published horizon's first period, the model's initial state stays
+    expect(replanRequest({ model, now: new Date(T0 + 3.2 * HOUR), unitStates: [], settings }).problem.units[0].initialMode).toBeNull();
+    expect(replanRequest({ model, now: new Date(T0), unitStates: [], published, settings }).problem.units[0].initialMode).toBeNull();
+  });
 });
