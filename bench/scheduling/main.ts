@@ -2,8 +2,10 @@
 // generateInstance: products × units × periods, ~3.5 units per product, tanks, orders, the site
 // energy system with time-of-use power), formulated by the scheduling domain and solved through the
 // solver port in a worker thread with the backend and settings the service would choose (LP: duals
-// wanted, so HiGHS; MILP: HiGHS, 60 s, 1 % gap). buildMs is the formulation (warm, median of 3),
-// solveMs the solver's own time in the worker. The last line is one JSON object.
+// wanted, so HiGHS, dual simplex without presolve; MILP: HiGHS, 60 s, 1 % gap). buildMs is the
+// formulation (warm, median of 3), solveMs the solver's own time in the worker. The last line is one
+// JSON object. Tuning helpers beside it: tune.ts (HiGHS option sets on one instance, back to back,
+// with CPU time) and build-time.ts (formulation time of one instance).
 import { loadavg } from 'node:os';
 import { modelSize, WorkerSolver } from '@reflux/optimization';
 import { formulate, generateInstance, parseProblem, solveOptionsFor } from '../../services/scheduling/src';
@@ -21,8 +23,11 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const solver = new WorkerSolver();
-  const warm = formulate(parseProblem(generateInstance({ products: 2, units: 1, periods: 4, formulation: 'lp' })));
-  await solver.solve(warm.model, { backend: 'highs' });
+  // The service's worker has solved the plant's start-up schedule before any re-plan; a worker that
+  // has solved nothing yet spends about 1 s of CPU more on its first LP (V8 compiles and tiers up
+  // HiGHS' WebAssembly lazily, and its memory grows). Warm it the same way with a small plan.
+  const warm = formulate(parseProblem(generateInstance({ products: 10, units: 4, periods: 48, formulation: 'lp' })));
+  await solver.solve(warm.model, solveOptionsFor(warm));
   const out = [];
   for (const spec of instances) {
     const problem = parseProblem(generateInstance(spec));

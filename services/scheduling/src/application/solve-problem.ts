@@ -1,6 +1,7 @@
 import { bindingConstraints, type LinearSolver, type SolveOptions, type SolveResult } from '@reflux/optimization';
 import { fixIntegers } from '../domain/fixed-integers';
 import { formulate, type Formulation } from '../domain/formulation/formulate';
+import { autoLpSettings } from '../domain/formulation/lp-settings';
 import { parseProblem } from '../domain/parse-problem';
 import type { ProblemDocument } from '../domain/problem.schema';
 import { costBreakdown, extractSchedule, sizeOf, type ScheduleResult, type ShadowPrice } from '../domain/schedule';
@@ -40,7 +41,7 @@ export function solveOptionsFor(f: Formulation, options: SolveProblemOptions = {
     timeLimitSeconds: solve.timeLimitSeconds,
     mipRelativeGap: solve.mipGapPercent / 100,
     backend: solve.backend,
-    lpAlgorithm: solve.lpAlgorithm === 'auto' ? (f.model.columns.names.length > 50_000 ? 'ipm' : 'choose') : solve.lpAlgorithm,
+    ...(solve.lpAlgorithm === 'auto' ? autoLpSettings(f) : { lpAlgorithm: solve.lpAlgorithm }),
     duals: !f.milp && (options.explainTop ?? 20) > 0,
     start: f.milp && f.start.indices.length > 0 ? f.start : undefined,
     signal: options.signal,
