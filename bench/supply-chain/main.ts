@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const lpNetwork = parseNetwork(generateNetwork({ ...lpSize, formulation: 'lp' }));
   const lpBuild = formulate(lpNetwork);
   const lpModel = modelSize(lpBuild.model);
+  // the worker thread loads HiGHS on its first solve: not part of the figures
+  await allocate(solver, parseNetwork(generateNetwork({ sites: 2, products: 1, customers: 2, periods: 2, formulation: 'lp' })));
   // the solve `allocate` runs (HiGHS, default LP algorithm: dual simplex), timed on its own
   const lpCpu = process.cpuUsage();
   const lp = { result: await solver.solve(lpBuild.model, { timeLimitSeconds: 120, backend: 'highs' }) };
@@ -42,9 +44,11 @@ async function main(): Promise<void> {
 
   const milpSize = { sites: 20, products: 10, customers: 60, periods: 14 };
   const milpNetwork = parseNetwork(generateNetwork({ ...milpSize, formulation: 'milp' }));
+  const milpCpu = process.cpuUsage();
   const milp = await allocate(solver, milpNetwork, { timeLimitSeconds: 60, mipRelativeGap: 0.01 });
+  const milpCpuMs = cpuMs(milpCpu);
   const milpModel = modelSize(milp.formulation.model);
-  log(`MILP ${JSON.stringify(milpSize)}: ${milpModel.rows} rows, ${milpModel.columns} columns (${milpModel.integers} integer), solve ${milp.result.solveMs.toFixed(0)} ms, gap ${(milp.result.gapPercent ?? NaN).toFixed(3)} %, ${milp.result.status}`);
+  log(`MILP ${JSON.stringify(milpSize)}: ${milpModel.rows} rows, ${milpModel.columns} columns (${milpModel.integers} integer), solve ${milp.result.solveMs.toFixed(0)} ms, gap ${(milp.result.gapPercent ?? NaN).toFixed(3)} %, ${milp.result.status} (CPU ${milpCpuMs.toFixed(0)} ms, formulation included)`);
 
   const pg = await startEmbeddedPostgres();
   const pool = new Pool({ connectionString: pg.url, max: 4 });
@@ -71,7 +75,8 @@ async function main(): Promise<void> {
     });
     await coordinator.load();
     for (const o of milpNetwork.orders) await coordinator.orderCommand('SubmitOrder', o, 'bench');
-    const first = await coordinator.optimize('bench', { timeLimitSeconds: 60, mipRelativeGap: 0.01 });
+    // the plan in force (setup, not measured): the time a loaded machine needs to reach the gap
+    const first = await coordinator.optimize('bench', { timeLimitSeconds: 600, mipRelativeGap: 0.01 });
     await coordinator.publish(first.allocationId, 'bench');
     for (let i = 0; i < 20; i++) {
       const site = milpNetwork.sites[(i * 7) % milpNetwork.sites.length];
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
       reallocationGapMaxPercent: Number(Math.max(...reallocationGapPercent).toFixed(4)),
       reallocationCpuP50Ms: Math.round(percentile(reallocationCpuMs, 50)),
       lpSolveCpuMs: Math.round(lpCpuMs),
+      milpSolveCpuMs: Math.round(milpCpuMs),
     }),
   );
 }
