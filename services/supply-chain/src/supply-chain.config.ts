@@ -16,7 +16,8 @@ export const supplyChainConfigSchema = extendPlatformConfig({
   SUPPLY_LOSS_DERATE_PERIODS: env.int({ min: 1, max: 366 }, { default: 2 }),
   /** Solver time limit of Optimize (default) and of a re-allocation, seconds. */
   SUPPLY_OPTIMIZE_TIME_LIMIT_S: env.int({ min: 1, max: 3600 }, { default: 60 }),
-  SUPPLY_REALLOCATION_TIME_LIMIT_S: env.int({ min: 1, max: 600 }, { default: 5 }),
+  /** Budget of a re-allocation (formulation, the LP with the plan's modules, the warm-started MILP), seconds. */
+  SUPPLY_REALLOCATION_TIME_LIMIT_S: env.int({ min: 1, max: 600 }, { default: 4 }),
   /** Relative MIP gap, in hundredths of a percent (100 = 1 %). */
   SUPPLY_MIP_GAP_BP: env.int({ min: 0, max: 5000 }, { default: 100 }),
   /** Allocate once at start when there is no allocation yet. */

@@ -1,5 +1,7 @@
-import { WorkerSolver } from '@reflux/optimization';
+import { rowActivities, WorkerSolver } from '@reflux/optimization';
 import { toCurrentPlan } from '../domain/allocation';
+import { formulate } from '../domain/formulation/formulate';
+import { completeStart, withModulesOfPlan } from '../domain/formulation/warm-start';
 import type { NetworkInput } from '../domain/network.schema';
 import { parseNetwork } from '../domain/parse-network';
 import { SupplyChainErrorCode, type SupplyChainError } from '../domain/supply-chain.errors';
@@ -68,6 +70,27 @@ describe('allocate', () => {
     const madeByABefore = before.production.filter((p) => p.site === 'A' && p.period >= frozen).reduce((q, p) => q + p.quantityT, 0);
     const madeByAAfter = after.production.filter((p) => p.site === 'A' && p.period >= frozen).reduce((q, p) => q + p.quantityT, 0);
     expect(madeByAAfter).toBeGreaterThan(madeByABefore);
+  });
+
+  it('warm-starts a re-allocation from a complete MIP start: the plan\'s modules, clipped by the trip, feasible in every row of the MILP', async () => {
+    const before = (await allocate(solver, parseNetwork(disruptionNetwork))).allocation;
+    const tripped = parseNetwork({ ...disruptionNetwork, capacityChanges: [{ site: 'B', fromPeriod: 2, toPeriod: 6, availableModules: 0 }] });
+    const f = formulate(tripped, { plan: toCurrentPlan(before, 2, 1) });
+    const fixed = await solver.solve(withModulesOfPlan(f), { backend: 'highs' });
+    expect(fixed.status).toBe('optimal');
+    const start = completeStart(f, fixed.values);
+    expect(start.indices).toHaveLength(f.model.columns.names.length);
+    const x = Float64Array.from(start.values);
+    const m = f.model;
+    const tol = 1e-6;
+    const badColumns = m.columns.names.filter((_, j) => x[j] < m.columns.lower[j] - tol || x[j] > m.columns.upper[j] + tol || (m.columns.integer[j] === 1 && Math.abs(x[j] - Math.round(x[j])) > tol));
+    const activity = rowActivities(m, x);
+    const badRows = m.rows.names.filter((_, i) => activity[i] < m.rows.lower[i] - tol * Math.max(1, Math.abs(m.rows.lower[i])) || activity[i] > m.rows.upper[i] + tol * Math.max(1, Math.abs(m.rows.upper[i])));
+    expect([badColumns, badRows]).toEqual([[], []]);
+    // B's modules are off while it is down, and the MILP from this start is no worse than the plan's modules
+    expect(f.production.on[1][0].slice(2).map((j) => x[j])).toEqual([0, 0, 0, 0]);
+    const after = await allocate(solver, tripped, { plan: toCurrentPlan(before, 2, 1), timeLimitSeconds: 10 });
+    expect(after.allocation.objective).toBeLessThanOrEqual(fixed.objective! + 1e-6);
   });
 
   it('takes a suspected loss off the site: B makes at most its modules less the lost tonnes, A makes up the rest', async () => {

@@ -1,7 +1,8 @@
-import type { LinearModel, LinearSolver, SolveResult } from '@reflux/optimization';
+import type { LinearSolver, SolveResult } from '@reflux/optimization';
 import { readAllocation, type Allocation, type CurrentPlan } from '../domain/allocation';
 import { bindingLimits, explanationRowPenalties, fixIntegers, type BindingLimit } from '../domain/explanation';
 import { formulate, type Formulation } from '../domain/formulation/formulate';
+import { completeStart, withModulesOfPlan } from '../domain/formulation/warm-start';
 import type { Network } from '../domain/network.schema';
 import { SupplyChainError, SupplyChainErrorCode } from '../domain/supply-chain.errors';
 
@@ -26,7 +27,12 @@ const infeasibleStatuses = new Set<SolveResult['status']>(['infeasible', 'infeas
 
 /** Formulates and solves the network; an infeasible request fails naming the constraints that conflict. */
 export async function allocate(solver: LinearSolver, network: Network, o: AllocateOptions = {}): Promise<AllocationOutcome> {
+  const t0 = performance.now();
   const f = formulate(network, { plan: o.plan, relax: o.relax });
+  if (f.milp && o.plan) {
+    const warm = await reallocate(solver, f, o, t0);
+    if (warm) return warm;
+  }
   const result = await solver.solve(f.model, { timeLimitSeconds: o.timeLimitSeconds, mipRelativeGap: o.mipRelativeGap, signal: o.signal, backend: 'highs', start: f.start });
   if (infeasibleStatuses.has(result.status)) {
     const why = await solver.explainInfeasibility(f.model, { rowPenalties: explanationRowPenalties(f), timeLimitSeconds: o.timeLimitSeconds });
@@ -42,6 +48,25 @@ export async function allocate(solver: LinearSolver, network: Network, o: Alloca
   }
   if (!result.hasSolution) throw new SupplyChainError(SupplyChainErrorCode.noSolution, `no allocation found (${result.status}${result.message ? `: ${result.message}` : ''})`);
   return { allocation: readAllocation(f, result), formulation: f, result };
+}
+
+/**
+ * Re-allocation warm-started from the plan in force, within `timeLimitSeconds` counted from `t0`
+ * (formulation included): first the LP with the plan's modules fixed (clipped to what is still
+ * available), a complete feasible solution; then the MILP from that solution as MIP start, in what
+ * is left of the time. HiGHS thus always holds an incumbent and stops at the gap or the limit with
+ * the best it has. Undefined when the plan's modules admit no solution (the caller solves cold).
+ */
+async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptions, t0: number): Promise<AllocationOutcome | undefined> {
+  const left = () => (o.timeLimitSeconds === undefined ? undefined : Math.max(0.2, o.timeLimitSeconds - (performance.now() - t0) / 1000));
+  const fixed = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: left(), signal: o.signal, backend: 'highs' });
+  if (fixed.status !== 'optimal') return undefined;
+  const mip = await solver.solve(f.model, { timeLimitSeconds: left(), mipRelativeGap: o.mipRelativeGap, signal: o.signal, backend: 'highs', start: completeStart(f, fixed.values) });
+  const tolerance = 1e-6 * Math.max(1, Math.abs(fixed.objective ?? 0));
+  if (mip.hasSolution && (mip.objective ?? Infinity) <= (fixed.objective ?? Infinity) + tolerance) return { allocation: readAllocation(f, mip), formulation: f, result: mip };
+  // HiGHS refused the start and found nothing better in time: the plan's modules, production and shipments re-optimised around them
+  const gapPercent = mip.bestBound !== undefined && fixed.objective !== undefined ? (100 * Math.abs(fixed.objective - mip.bestBound)) / Math.max(Math.abs(fixed.objective), 1e-9) : 100;
+  return { allocation: { ...readAllocation(f, fixed), status: 'time-limit', gapPercent }, formulation: f, result: fixed };
 }
 
 /** Binding limits with shadow prices of an allocation (MILP: the LP with its integers fixed). */
@@ -70,18 +95,4 @@ export async function paretoFront(solver: LinearSolver, network: Network, co2Wei
     points.push({ co2Weight: w, costMoney: Math.round(costMoney * 1e6) / 1e6, co2T: a.co2T, riskMoney: a.costs.risk, objective: a.objective });
   }
   return points;
-}
-
-/** The formulation as an LP with the modules on fixed at the plan's (the MIP start), start-ups continuous. */
-function withModulesOfPlan(f: Formulation): LinearModel {
-  const m = f.model;
-  const lower = Float64Array.from(m.columns.lower);
-  const upper = Float64Array.from(m.columns.upper);
-  const planned = new Map(f.start.indices.map((j, k) => [j, f.start.values[k]]));
-  for (const j of f.production.on.flat(2)) {
-    const v = Math.min(Math.max(planned.get(j) ?? 0, m.columns.lower[j]), m.columns.upper[j]);
-    lower[j] = v;
-    upper[j] = v;
-  }
-  return { ...m, columns: { ...m.columns, lower, upper, integer: new Uint8Array(m.columns.integer.length) } };
 }
