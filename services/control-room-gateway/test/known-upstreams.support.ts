@@ -111,6 +111,8 @@ export const knownAlarmConfiguration = (plantId: string, timeZone: string) => ({
 });
 
 export interface KnownUpstreams {
+  /** What GetSchedule and GetAllocation answer; tests change it to see a page redraw. */
+  readonly data: { schedule: ReturnType<typeof knownSchedule>; allocation: typeof KNOWN_ALLOCATION | null };
   readonly scheduling: string;
   readonly supplyChain: string;
   readonly balancing: string;
@@ -152,17 +154,18 @@ export async function startKnownUpstreams(o: { plantId: string; balanceWindowSta
     servers.push(server);
     return `127.0.0.1:${server.port}`;
   };
+  const data: KnownUpstreams['data'] = { schedule: knownSchedule(o.plantId), allocation: o.allocation === false ? null : structuredClone(KNOWN_ALLOCATION) };
   const unknownPlant = (plantId: unknown) => new PlatformDomainError('TEST.UNKNOWN_PLANT', `unknown plant ${String(plantId)}`, { kind: 'not-found', fieldViolations: [{ field: 'plant_id', description: 'unknown plant' }] });
   const scheduling = await start('reflux/scheduling/v1/scheduling.proto', 'reflux.scheduling.v1.SchedulingService', {
     GetSchedule: (r) => {
       if (r['plantId'] !== o.plantId) throw unknownPlant(r['plantId']);
-      return knownSchedule(o.plantId);
+      return data.schedule;
     },
   });
   const supplyChain = await start('reflux/supply_chain/v1/supply_chain.proto', 'reflux.supply_chain.v1.SupplyChainService', {
     GetAllocation: () => {
-      if (o.allocation === false) throw new PlatformDomainError('SUPPLY_CHAIN.NO_ALLOCATION', 'no allocation yet: run Optimize', { kind: 'not-found' });
-      return { allocation: KNOWN_ALLOCATION };
+      if (!data.allocation) throw new PlatformDomainError('SUPPLY_CHAIN.NO_ALLOCATION', 'no allocation yet: run Optimize', { kind: 'not-found' });
+      return { allocation: data.allocation };
     },
   });
   const balancing = await start('reflux/balancing/v1/balancing.proto', 'reflux.balancing.v1.BalancingService', {
@@ -181,7 +184,7 @@ export async function startKnownUpstreams(o: { plantId: string; balanceWindowSta
       nextPageToken: '',
     }),
   });
-  return { scheduling, supplyChain, balancing, safety, stop: async () => void (await Promise.all(servers.map((s) => s.shutdown(200)))) };
+  return { data, scheduling, supplyChain, balancing, safety, stop: async () => void (await Promise.all(servers.map((s) => s.shutdown(200)))) };
 }
 
 /** A plant model matching knownBalance: a column and a hydrotreater, steam in, condensate out, a motor on the busbar. */

@@ -43,10 +43,15 @@ export interface Principal {
 
 export const canOperate = (p: Principal | undefined): boolean => !!p && p.roles.some((r) => r === 'operator' || r === 'admin');
 
-/** `a` and `b` formatted for humans: numbers with 4 significant digits, never without their unit. */
+/** A number for humans with its unit: 4 significant digits, whole numbers with separators from 10,000, exponent outside [1e-3, 1e9). */
 export function fmt(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
-  const text = abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? value.toExponential(3) : value.toPrecision(4).replace(/\.?0+$/, '');
+  const text =
+    abs !== 0 && (abs >= 1e9 || abs < 1e-3)
+      ? value.toExponential(3)
+      : abs >= 9999.5
+        ? Math.round(value).toLocaleString('en-GB')
+        : value.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   return `${text} ${unit}`;
 }

@@ -9,6 +9,8 @@ const LABEL_W = 150;
 const CHART_W = 1000;
 const LANE_H = 22;
 const AXIS_H = 34;
+const FOOT_H = 16;
+const RIGHT_PAD = 40;
 
 const barClass = (b: Bar) => `gantt-bar ${b.lane} ${b.kind}${b.changed ? ' changed' : ''}`;
 const barText = (b: Bar) => (b.kind === 'mode' ? b.modeId : b.kind === 'changeover' ? 'changeover' : b.kind === 'unavailable' ? 'unavailable' : 'idle');
@@ -34,20 +36,18 @@ export function gantt(body: ScheduleSnapshot | Unavailable, tz: string, nowMs = 
   const units = [...new Set([...(published?.units ?? []), ...(proposed?.units ?? [])].map((u) => u.unitId))].sort();
   const lanes = units.flatMap((unitId) => [...(published ? [{ unitId, lane: 'published' as const }] : []), ...(proposed ? [{ unitId, lane: 'proposed' as const }] : [])]);
   const x = (ms: number) => LABEL_W + ((ms - span.startMs) / (span.endMs - span.startMs)) * CHART_W;
-  const height = AXIS_H + lanes.length * LANE_H + 4;
-  const svg = s('svg', { class: 'gantt', viewBox: `0 0 ${LABEL_W + CHART_W + 10} ${height}`, width: '100%', role: 'img', 'aria-label': `Gantt chart of ${body.plantId}` });
+  const lanesEnd = AXIS_H + lanes.length * LANE_H + 4;
+  const height = lanesEnd + FOOT_H;
+  const svg = s('svg', { class: 'gantt', viewBox: `0 0 ${LABEL_W + CHART_W + RIGHT_PAD} ${height}`, width: '100%', role: 'img', 'aria-label': `Gantt chart of ${body.plantId}` });
 
   const frozenDoc = proposed ?? published!;
   const frozenEnd = Date.parse(frozenDoc.horizonStart!) + frozenDoc.frozenPeriods * frozenDoc.periodHours * 3600_000;
-  if (frozenDoc.frozenPeriods > 0) {
-    svg.append(s('rect', { class: 'frozen', x: x(span.startMs), y: AXIS_H - 4, width: x(frozenEnd) - x(span.startMs), height: height - AXIS_H + 4, 'data-frozen-until': new Date(frozenEnd).toISOString() }));
-    svg.append(s('text', { class: 'frozen-label', x: x(span.startMs) + 3, y: AXIS_H - 6 }, `frozen until ${zoned(frozenEnd, tz, false).time}`));
-  }
+  const frozen = frozenDoc.frozenPeriods > 0 ? { x: x(span.startMs), width: x(frozenEnd) - x(span.startMs) } : undefined;
   // Hour ticks on the plant clock; at most ~12 labels.
   const periodMs = Math.min(...[published, proposed].filter((d): d is ScheduleDoc => !!d).map((d) => d.periodHours * 3600_000));
   const every = Math.max(1, Math.ceil((span.endMs - span.startMs) / periodMs / 12));
   for (let t = span.startMs, i = 0; t <= span.endMs; t += periodMs, i++) {
-    svg.append(s('line', { class: 'tick', x1: x(t), x2: x(t), y1: AXIS_H - 2, y2: height }));
+    svg.append(s('line', { class: 'tick', x1: x(t), x2: x(t), y1: AXIS_H - 2, y2: lanesEnd }));
     if (i % every === 0) {
       const z = zoned(t, tz, false);
       svg.append(s('text', { class: 'tick-label', x: x(t) + 2, y: 12 }, z.time), s('text', { class: 'tick-date', x: x(t) + 2, y: 24 }, i === 0 || z.time === '00:00' ? z.date : ''));
@@ -67,7 +67,16 @@ export function gantt(body: ScheduleSnapshot | Unavailable, tz: string, nowMs = 
       );
     }
   });
-  if (nowMs >= span.startMs && nowMs <= span.endMs) svg.append(s('line', { class: 'now', x1: x(nowMs), x2: x(nowMs), y1: AXIS_H - 4, y2: height }));
+  // The frozen window over the bars (hatched, translucent) with its end written below the lanes.
+  if (frozen) {
+    svg.append(
+      s('defs', {}, s('pattern', { id: 'frozen-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, s('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch' }))),
+      s('rect', { class: 'frozen', x: frozen.x, y: AXIS_H - 2, width: frozen.width, height: lanesEnd - AXIS_H + 2, fill: 'url(#frozen-hatch)', 'data-frozen-until': new Date(frozenEnd).toISOString() }),
+      s('line', { class: 'frozen-edge', x1: frozen.x + frozen.width, x2: frozen.x + frozen.width, y1: AXIS_H - 2, y2: lanesEnd + 4 }),
+      s('text', { class: 'frozen-label', x: frozen.x + frozen.width - 3, y: lanesEnd + 13, 'text-anchor': 'end' }, `frozen until ${zoned(frozenEnd, tz, false).time}`),
+    );
+  }
+  if (nowMs >= span.startMs && nowMs <= span.endMs) svg.append(s('line', { class: 'now', x1: x(nowMs), x2: x(nowMs), y1: AXIS_H - 4, y2: lanesEnd }));
   root.append(h('p', { class: 'muted' }, `Times: ${zoneCaption(tz, span.startMs)}. Filled: published; outlined: proposed; bold outline: proposed differs from published; shaded: frozen window.`), h('div', { class: 'gantt-box' }, svg));
   return root;
 }

@@ -160,7 +160,7 @@ function render(): void {
   const node = {
     Overview: () => overview(state.tags, state.balances, state.plants, tz, state.tagsError),
     Trends: () => trends(state.trend, limitsOf(), tz, view.clientWidth - 24),
-    Alarms: () => alarms(state.alarms, state.warnings, state.who, (a, x) => void act(a, x), tz, state.alarmMessage),
+    Alarms: () => alarms(state.alarms, state.warnings, state.who, (a, x) => void act(a, x), tz, (tag) => state.limits.get(tag)?.unit ?? state.tags.get(tag)?.unit, state.alarmMessage),
     Schedule: () => gantt(state.schedule, tz),
     Allocation: () => allocationView(state.allocation, tz),
   }[state.tab]();

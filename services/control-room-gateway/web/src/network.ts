@@ -47,7 +47,7 @@ export function networkDiagram(kind: 'material' | 'energy', streams: TopologyStr
     return { x, y: PAD + n.row * ROW_H, w: stub ? STUB_W : BOX_W };
   };
   const width = PAD * 2 + layout.layers * COL_W;
-  const height = PAD * 2 + layout.rows * ROW_H + 20;
+  const height = PAD * 2 + layout.rows * ROW_H - 20 + (layout.edges.some((e) => e.back) ? ROW_H / 2 : 0);
   const svg = s('svg', { class: 'network-svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${kind} network` });
   for (const e of layout.edges) {
     const a = pos(e.from);

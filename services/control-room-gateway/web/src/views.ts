@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { canOperate, fmt, type Principal } from './api';
 import { h, table } from './dom';
-import { displayUnit, localTime, zoneCaption } from './format';
+import { displayUnit, localTime, zoneCaption, zoned } from './format';
 import { networkDiagram, topologyOf } from './network';
 
 export interface TagValue { tagId: string; time?: string; value: number | null; unit?: string; quality: number }
@@ -40,7 +40,9 @@ export function overview(tags: Map<string, TagValue>, balances: Balance[] | Unav
   sections.push(h('h2', {}, 'Reconciled balances'));
   if ('unavailable' in balances) sections.push(h('p', { class: 'muted' }, balances.unavailable));
   else if (balances.length === 0) sections.push(h('p', { class: 'muted' }, 'No reconciled window yet.'));
-  const shown = 'unavailable' in balances ? [] : balances;
+  const shown: Balance[] = 'unavailable' in balances ? [] : [...balances];
+  // A plant of the model without a reconciled window yet: its networks without flows.
+  for (const p of plants) if (!shown.some((b) => b.plantId === p.plantId)) shown.push({ plantId: p.plantId, window: {} });
   for (const b of shown) {
     const plant = plants.find((p) => p.plantId === b.plantId);
     const suspects = new Set([...(b.grossErrors ?? []), ...(b.losses ?? [])].map((x) => x.unitId).filter((u): u is string => !!u));
@@ -48,7 +50,9 @@ export function overview(tags: Map<string, TagValue>, balances: Balance[] | Unav
     const g = b.globalTest;
     const topology = topologyOf(plant, b);
     sections.push(
-      h('p', { 'data-balance': b.plantId }, `${b.plantId}: window ${localTime(b.window.start, tz, { seconds: false })} – ${localTime(b.window.end, tz, { seconds: false })}; global test `, h('span', { class: g?.rejected ? 'rejected' : undefined }, g ? `${fmt(g.statistic, '')} / critical ${fmt(g.criticalValue, '')}${g.rejected ? ' REJECTED' : ' passed'}` : '—')),
+      b.window.start === undefined
+        ? h('p', { 'data-balance': b.plantId }, `${b.plantId}: no reconciled window yet (networks from the plant model, without flows).`)
+        : h('p', { 'data-balance': b.plantId }, `${b.plantId}: window ${localTime(b.window.start, tz, { seconds: false })} – ${localTime(b.window.end, tz, { seconds: false })}; global test `, h('span', { class: g?.rejected ? 'rejected' : undefined }, g ? `${fmt(g.statistic, '')} / critical ${fmt(g.criticalValue, '')}${g.rejected ? ' REJECTED' : ' passed'}` : '—')),
       h('h2', {}, 'Material network'),
       networkDiagram('material', topology.streams, b, plant),
       h('h2', {}, 'Energy network'),
@@ -64,6 +68,23 @@ export function overview(tags: Map<string, TagValue>, balances: Balance[] | Unav
   }
   return h('section', { id: 'overview' }, ...sections);
 }
+
+/** Writes each limit's name at the right end of its line. */
+function labelLimits(u: uPlot, lims: [string, number][]): void {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = '#3c3c3c';
+  ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+  ctx.textAlign = 'right';
+  for (const [k, v] of lims) {
+    const y = u.valToPos(v, 'y', true);
+    ctx.fillText(k, u.bbox.left + u.bbox.width - 4, y - 3 * devicePixelRatio);
+  }
+  ctx.restore();
+}
+
+/** Time-axis steps in whole seconds, so that each tick label (hh:mm:ss) is distinct. */
+const TIME_INCRS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
 
 const LIMIT_DASH: Record<string, number[]> = { HH: [8, 3], H: [3, 3], L: [3, 3], LL: [8, 3] };
 
@@ -86,8 +107,10 @@ export function trends(series: Map<string, { unit: string; t: number[]; v: numbe
         height: 220,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz),
         scales: { x: { time: true } },
+        legend: { live: false },
+        hooks: { draw: [(u) => labelLimits(u, lims)] },
         series: [{}, { label: `${tagId} (${unit})`, stroke: '#1f1f1f', width: 1.5 }, ...lims.map(([k, l]) => ({ label: `${k} ${fmt(l, unit)}`, stroke: k === 'HH' || k === 'LL' ? '#5a5a5a' : '#7a7a7a', dash: LIMIT_DASH[k], width: 1, points: { show: false } }))],
-        axes: [{}, { label: unit }],
+        axes: [{ incrs: TIME_INCRS_S, values: (_u, splits) => splits.map((x) => zoned(x * 1000, tz).time) }, { label: unit }],
       },
       data,
       box,
@@ -96,8 +119,8 @@ export function trends(series: Map<string, { unit: string; t: number[]; v: numbe
   return root;
 }
 
-export function alarms(list: Alarm[] | Unavailable, warnings: { at: string; text: string }[], who: Principal | undefined, act: (a: Alarm, action: 'ack' | 'shelve') => void, tz: string, message?: string): HTMLElement {
-  const root = h('section', { id: 'alarms' }, h('h2', {}, 'Active alarms'));
+export function alarms(list: Alarm[] | Unavailable, warnings: { at: string; text: string }[], who: Principal | undefined, act: (a: Alarm, action: 'ack' | 'shelve') => void, tz: string, unitOf: (tagId: string) => string | undefined, message?: string): HTMLElement {
+  const root = h('section', { id: 'alarms' }, h('h2', {}, 'Active alarms'), h('p', { class: 'muted' }, `Times on the plant clock: ${zoneCaption(tz)}.`));
   if (message) root.append(h('p', { class: 'error', role: 'alert' }, message));
   if ('unavailable' in list) root.append(h('p', { class: 'muted' }, list.unavailable));
   else if (list.length === 0) root.append(h('p', { class: 'muted' }, 'No active alarms.'));
@@ -108,9 +131,9 @@ export function alarms(list: Alarm[] | Unavailable, warnings: { at: string; text
       const shelve = h('button', { type: 'button', disabled: !allowed, title: allowed ? undefined : 'operator role required' }, 'Shelve 1 h');
       ack.addEventListener('click', () => act(a, 'ack'));
       shelve.addEventListener('click', () => act(a, 'shelve'));
-      return h('tr', { class: `prio-${PRIORITY(a.priority)}${a.acknowledged ? '' : ' unacked'}`, 'data-alarm': a.alarmId }, h('td', {}, PRIORITY(a.priority)), h('td', {}, a.alarmId), h('td', {}, a.kind), h('td', { class: 'num' }, a.value === undefined ? '—' : String(a.value)), h('td', { class: 'num' }, a.limit === undefined ? '—' : String(a.limit)), h('td', {}, a.acknowledged ? 'acknowledged' : 'unacknowledged'), h('td', { class: 'muted' }, localTime(a.raisedAt, tz)), h('td', {}, ack, ' ', shelve));
+      return h('tr', { class: `prio-${PRIORITY(a.priority)}${a.acknowledged ? '' : ' unacked'}`, 'data-alarm': a.alarmId }, h('td', {}, PRIORITY(a.priority)), h('td', {}, a.alarmId), h('td', {}, a.kind), h('td', { class: 'num' }, fmt(a.value, displayUnit(unitOf(a.tagId)) || '(tag unit)')), h('td', { class: 'num' }, fmt(a.limit, displayUnit(unitOf(a.tagId)) || '(tag unit)')), h('td', {}, a.acknowledged ? 'acknowledged' : 'unacknowledged'), h('td', { class: 'muted' }, localTime(a.raisedAt, tz)), h('td', {}, ack, ' ', shelve));
     });
-    root.append(table(['Priority', 'Alarm', 'Kind', 'Value (tag unit)', 'Limit (tag unit)', 'State', `Raised (${zoneCaption(tz)})`, 'Actions'], rows));
+    root.append(table(['Priority', 'Alarm', 'Kind', 'Value', 'Limit', 'State', 'Raised', 'Actions'], rows));
   }
   root.append(h('h2', {}, 'Early warnings'));
   root.append(warnings.length ? table(['Time', 'Warning'], warnings.map((w) => h('tr', {}, h('td', {}, localTime(w.at, tz)), h('td', {}, w.text)))) : h('p', { class: 'muted' }, 'None.'));
