@@ -15,6 +15,38 @@ export interface IngestToAlarm {
   readonly ingestToAlarmP99Ms: number;
   readonly probes: number;
   readonly backgroundSamplesPerSecond: number;
+  /** Per stage, p50 and p99 in ms: Write ack → batch delivered to safety's consumer → ReadRaw answered → evaluated and committed → AlarmRaised on WatchAlarms. */
+  readonly stagesMs: Record<Stage, { readonly p50: number; readonly p99: number }>;
+}
+
+type Stage = 'ackToDelivered' | 'readRaw' | 'evaluateCommit' | 'committedToWatch';
+
+/** safety's debug line per evaluated batch (`alarm-evaluator.ts`). */
+interface BatchTiming {
+  readonly firstTag: string;
+  readonly tags: number;
+  readonly deliveredAtMs: number;
+  readonly readAtMs: number;
+  readonly evaluatedAtMs: number;
+}
+
+/** Collects safety's per-batch stage times from its JSON log lines. */
+function collectBatchTimings(process: RunningProcess): BatchTiming[] {
+  const timings: BatchTiming[] = [];
+  let rest = '';
+  process.child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"batch evaluated"')) continue;
+      try {
+        timings.push(JSON.parse(line) as BatchTiming);
+      } catch {
+        // not a JSON log line
+      }
+    }
+  });
+  return timings;
 }
 
 type Unary<Req, Res> = (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, res: Res) => void) => void;
@@ -28,7 +60,7 @@ interface SafetyClient extends grpc.Client {
 function start(name: 'ingestion' | 'safety', env: NodeJS.ProcessEnv): Promise<RunningProcess> {
   return spawnUntilReady(process.execPath, ['-r', join(root, 'scripts/register.cjs'), join(root, 'services', name, 'src/main.ts')], (line) => (line.includes(`${name} service started`) ? true : undefined), {
     timeoutMs: 120_000,
-    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', LOG_LEVEL: 'info', EVENT_BUS: 'postgres', ...env },
+    env: { ...process.env, SERVICE_NAME: name, AUTH_JWT_SECRET: SECRET, AUTH_JWT_DEVELOPMENT: 'true', LOG_LEVEL: name === 'safety' ? 'debug' : 'info', EVENT_BUS: 'postgres', ...env },
   }).then((r) => r.process);
 }
 
@@ -58,9 +90,11 @@ export async function measureIngestToAlarm(probes: number): Promise<IngestToAlar
   const metadata = new grpc.Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   const [ingestionPort, safetyPort] = [await freePort(), await freePort()];
+  let stop = false;
   try {
     running.push(await start('ingestion', { DATABASE_URL: pg.url, GRPC_PORT: String(ingestionPort), PLANT_MODEL_FILES: demoPlantPath('petrochemical') }));
     running.push(await start('safety', { DATABASE_URL: pg.url, GRPC_PORT: String(safetyPort), ALARM_CONFIG_FILES: configFile, INGESTION_ADDRESS: `127.0.0.1:${ingestionPort}` }));
+    const batchTimings = collectBatchTimings(running[1]!);
     const I = (grpc.loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as { reflux: { ingestion: { v1: { IngestionService: new (a: string, c: grpc.ChannelCredentials) => IngestionClient } } } }).reflux.ingestion.v1.IngestionService;
     const S = (grpc.loadPackageDefinition(loadProtoPackage('reflux/safety/v1/safety.proto')) as unknown as { reflux: { safety: { v1: { SafetyService: new (a: string, c: grpc.ChannelCredentials) => SafetyClient } } } }).reflux.safety.v1.SafetyService;
     const writer = new I(`127.0.0.1:${ingestionPort}`, grpc.credentials.createInsecure());
@@ -81,12 +115,12 @@ export async function measureIngestToAlarm(probes: number): Promise<IngestToAlar
     const waiting = new Map<string, (at: number) => void>();
     const stream = watcher.watchAlarms({ plantId: config.plantId, includeCurrent: false }, metadata);
     stream.on('data', (m: safety.WatchAlarmsResponse) => {
-      if (m.eventType === 'AlarmRaised') waiting.get(m.alarm!.alarmId)?.(performance.now());
+      if (m.eventType === 'AlarmRaised') waiting.get(m.alarm!.alarmId)?.(Date.now());
     });
     stream.on('error', () => undefined);
 
-    let stop = false;
     let background = 0;
+    // a failing probe stops the processes: the background loop then ends without an error of its own
     const backgroundLoop = (async () => {
       while (!stop) {
         const t = Date.now();
@@ -94,11 +128,15 @@ export async function measureIngestToAlarm(probes: number): Promise<IngestToAlar
         background += normal.size - probeTags.length;
         await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t))));
       }
-    })();
+    })().catch((error: unknown) => {
+      if (!stop) throw error;
+    });
+    backgroundLoop.catch(() => undefined);
 
     for (const p of probeTags) await write([[p.tagId, normal.get(p.tagId)!]], Date.now());
     await new Promise((r) => setTimeout(r, 3000)); // settle: first batches, projection catch-up
     const latencies: number[] = [];
+    const stages: Record<Stage, number[]> = { ackToDelivered: [], readRaw: [], evaluateCommit: [], committedToWatch: [] };
     const started = performance.now();
     for (let i = 0; i < probes; i++) {
       const probe = probeTags[i % probeTags.length];
@@ -106,11 +144,20 @@ export async function measureIngestToAlarm(probes: number): Promise<IngestToAlar
       const raised = new Promise<number>((resolve) => waiting.set(alarmId, resolve));
       const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 10_000));
       await write([[probe.tagId, probe.limits.HH.value + Math.abs(probe.limits.HH.value) * 0.05 + 1]], Date.now());
-      const acked = performance.now();
+      const acked = Date.now();
       const at = await Promise.race([raised, timeout]);
       waiting.delete(alarmId);
       if (Number.isNaN(at)) throw new Error(`no AlarmRaised for ${alarmId} within 10 s`);
       latencies.push(at - acked);
+      // the probe's batch: one tag, delivered after the ack (safety logs it once evaluated)
+      const batch = batchTimings.find((b) => b.tags === 1 && b.firstTag === probe.tagId && b.deliveredAtMs >= acked - 5);
+      if (batch) {
+        stages.ackToDelivered.push(batch.deliveredAtMs - acked);
+        stages.readRaw.push(batch.readAtMs - batch.deliveredAtMs);
+        stages.evaluateCommit.push(batch.evaluatedAtMs - batch.readAtMs);
+        stages.committedToWatch.push(at - batch.evaluatedAtMs);
+      }
+      batchTimings.length = 0;
       await write([[probe.tagId, normal.get(probe.tagId)!]], Date.now() + 1);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -121,13 +168,19 @@ export async function measureIngestToAlarm(probes: number): Promise<IngestToAlar
     writer.close();
     watcher.close();
     latencies.sort((a, b) => a - b);
+    const summary = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return sorted.length === 0 ? { p50: Number.NaN, p99: Number.NaN } : { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+    };
     return {
+      stagesMs: { ackToDelivered: summary(stages.ackToDelivered), readRaw: summary(stages.readRaw), evaluateCommit: summary(stages.evaluateCommit), committedToWatch: summary(stages.committedToWatch) },
       ingestToAlarmP50Ms: Number(quantile(latencies, 0.5).toFixed(1)),
       ingestToAlarmP99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
       probes: latencies.length,
       backgroundSamplesPerSecond: Math.round(background / seconds),
     };
   } finally {
+    stop = true;
     for (const p of running.reverse()) await p.stop('SIGTERM', 20_000).catch(() => undefined);
     await pg.stop();
   }

@@ -38,6 +38,8 @@ export interface SafeBatch {
    * (possibly one that never appends and so never notifies): poll again soon.
    */
   readonly blocked: boolean;
+  /** The horizon of the read: the oldest transaction id still running (xid8 in decimal). */
+  readonly horizon: string;
   /** Global position of the last row read (before filtering by upcast type); the head when none was read. */
   readonly lastReadPosition: number;
   /** Highest global position in the log when the batch was read (0 when empty). */
@@ -132,7 +134,7 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
     }
     const advanced = next !== start;
     const lastReadPosition = rows.length > 0 ? rows[rows.length - 1][2] : (head ?? 0);
-    return { events, checkpoints, next, advanced, full, blocked, lastReadPosition, headPosition: head ?? 0 };
+    return { events, checkpoints, next, advanced, full, blocked, horizon, lastReadPosition, headPosition: head ?? 0 };
   };
 }
 
@@ -140,7 +142,7 @@ export function safeBatchReader(filter: EventFilter, upcasters: UpcasterRegistry
 type BatchRow = [string, number, number, string, string, number, unknown, EventMetadata, string, string, number];
 
 /** Compares two xid8 values in decimal text form numerically. */
-function compareXid(a: string, b: string): number {
+export function compareXid(a: string, b: string): number {
   return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 

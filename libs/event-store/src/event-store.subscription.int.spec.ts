@@ -172,6 +172,32 @@ describe('subscriptions', () => {
     await subscription.stop();
   });
 
+  it('delivers a held-back event soon after the silent transaction that held it ends, instead of after a grown backoff', async () => {
+    let deliveredAt = 0;
+    const subscription = store.subscribe({ subscriptionId: 'horizon-recheck', category: 'recheck-' }, async (events) => {
+      if (events.length > 0) deliveredAt = Date.now();
+    });
+    await subscription.caughtUp;
+    const old = await pool.connect();
+    let endedAt = 0;
+    try {
+      await old.query('BEGIN');
+      await old.query('SELECT pg_current_xact_id()');
+      await store.appendToStream('recheck-1', [{ type: 'PumpStopped', data: {} }]);
+      // half a second held back: a doubling backoff (2, 4, … 250 ms) would next look about 250 ms after the end
+      await sleep(520);
+      expect(deliveredAt).toBe(0);
+      await old.query('COMMIT');
+      endedAt = Date.now();
+    } finally {
+      old.release();
+    }
+    await waitFor('the held-back event', () => deliveredAt > 0, 3_000);
+    // re-checked at a tenth of the time waited (52 ms here), plus the read
+    expect(deliveredAt - endedAt).toBeLessThan(150);
+    await subscription.stop();
+  });
+
   it('filters by category and event types and moves its checkpoint past events it skips', async () => {
     const seen: RecordedEvent[] = [];
     await store.appendToStream('compressor-C1', [{ type: 'SurgeDetected', data: {} }, { type: 'SpeedChanged', data: { speedRpm: 9000 } }]);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from './event-store.port';
 import { EVENT_STORE_ERROR_CODES, EventStoreError } from './event-store.errors';
 import type { EventNotifier } from './event-store.notifier';
+import { waitForHorizon } from './event-store.horizon-wait';
 import { assertTransactionIdsBehindCluster } from './event-store.transaction-ids';
 import { safeBatchReader, type Checkpoint, type SafeBatch } from './event-store.safe-read';
 import type { UpcasterRegistry } from './upcaster.registry';
@@ -24,7 +25,6 @@ export interface SubscriptionRuntime {
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
-const BLOCKED_MAX_DELAY_MS = 250;
 const FAILURE_MAX_DELAY_MS = 30_000;
 
 /** Row-locks nothing: an advisory transaction lock serialises the batches of one subscription id. */
@@ -103,7 +103,6 @@ export class PostgresSubscription implements Subscription {
     await notifier.ensureListening();
     if (!(await this.transactionIdsUsable(log))) return;
     let failures = 0;
-    let blockedDelayMs = 2;
     const signal = this.stopping.signal;
     while (!signal.aborted) {
       const generation = notifier.generation;
@@ -121,11 +120,9 @@ export class PostgresSubscription implements Subscription {
       }
       if (batch.full) continue;
       if (batch.blocked) {
-        await notifier.wait(generation, blockedDelayMs, signal);
-        blockedDelayMs = Math.min(blockedDelayMs * 2, BLOCKED_MAX_DELAY_MS);
+        await waitForHorizon(this.runtime.pool, notifier, generation, batch.horizon, signal);
         continue;
       }
-      blockedDelayMs = 2;
       this.resolveCaughtUp();
       await notifier.wait(generation, pollIntervalMs, signal);
     }

@@ -4,6 +4,7 @@ import type { RecordedEvent } from './event-store.port';
 import type { EventNotifier } from './event-store.notifier';
 import { safeBatchReader, type Checkpoint, type EventFilter, type SafeBatch } from './event-store.safe-read';
 import type { UpcasterRegistry } from './upcaster.registry';
+import { waitForHorizon } from './event-store.horizon-wait';
 
 /**
  * A read-only reader of the global log in commit-safe order, (transaction id, global position):
@@ -82,7 +83,6 @@ export interface LogTailRuntime {
   readonly pollIntervalMs: number;
 }
 
-const BLOCKED_MAX_DELAY_MS = 250;
 const FAILURE_MAX_DELAY_MS = 30_000;
 
 /**
@@ -121,7 +121,6 @@ export class LogTail {
     const signal = this.stopping.signal;
     await notifier.ensureListening();
     let failures = 0;
-    let blockedDelayMs = 2;
     while (!signal.aborted) {
       const generation = notifier.generation;
       let batch: SafeBatch;
@@ -140,11 +139,9 @@ export class LogTail {
       }
       if (batch.full) continue;
       if (batch.blocked) {
-        await notifier.wait(generation, blockedDelayMs, signal);
-        blockedDelayMs = Math.min(blockedDelayMs * 2, BLOCKED_MAX_DELAY_MS);
+        await waitForHorizon(this.runtime.pool, notifier, generation, batch.horizon, signal);
         continue;
       }
-      blockedDelayMs = 2;
       await notifier.wait(generation, pollIntervalMs, signal);
     }
   }

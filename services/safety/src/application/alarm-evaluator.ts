@@ -104,8 +104,13 @@ export class AlarmEvaluator {
   async onBatch(batchKey: string, tagIds: readonly string[], fromMs: number, toMs: number, correlationId?: string, signal?: AbortSignal): Promise<number> {
     const tags = this.trackedTags(tagIds);
     if (tags.length === 0) return 0;
+    const deliveredAtMs = Date.now();
     const samples = await this.deps.history.readRaw(tags, fromMs, toMs, signal);
-    return this.deps.queue.run(() => this.evaluate(batchKey, samples, correlationId));
+    const readAtMs = Date.now();
+    const appended = await this.deps.queue.run(() => this.evaluate(batchKey, samples, correlationId));
+    // stage times of the live path (bench/safety breaks its latency down with them)
+    this.deps.logger.debug({ batchKey, tags: tags.length, firstTag: tags[0], deliveredAtMs, readAtMs, evaluatedAtMs: Date.now(), appended }, 'batch evaluated');
+    return appended;
   }
 
   /**

@@ -2,10 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type ComponentRule, fitMonitoringModel, type FitOptions, type LimitMethod, type MonitoringModel, parseMonitoringModel, parseNumericCsv, type PersistenceRule, scoreRows, selectColumns } from '@reflux/process-monitoring';
 import { createOutput, table } from '../output';
+import { registerSafetyModelCommands } from './safety-models.command';
 
 /**
  * `reflux safety pca-fit` and `reflux safety pca-score`: offline commissioning of the safety
- * service's multivariate early warning, with the same library the service runs.
+ * service's multivariate early warning, with the same library the service runs; and the live
+ * service's model versions (`models`, `model-fit`, `model-import`, `model-activate`).
  */
 export function registerSafetyMonitoringCommands(program: Command): void {
   const safety = program.commands.find((c) => c.name() === 'safety') ?? program.command('safety').description('alarm management and early warning');
@@ -49,6 +51,7 @@ export function registerSafetyMonitoringCommands(program: Command): void {
         ].join('\n');
       });
     });
+  registerSafetyModelCommands(safety);
 }
 
 interface FitCommandOptions {

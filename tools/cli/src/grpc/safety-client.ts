@@ -3,12 +3,17 @@ import { loadProtoPackage, type refluxSafetyV1 as v1 } from '@reflux/proto';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
 
-/** The read side of reflux.safety.v1.SafetyService the CLI uses, typed by the generated messages. */
+/** The parts of reflux.safety.v1.SafetyService the CLI uses, typed by the generated messages. */
 export interface SafetyClient extends grpc.Client {
   listActiveAlarms: Unary<v1.ListActiveAlarmsRequest, v1.ListActiveAlarmsResponse>;
   getAlarmJournal: Unary<v1.GetAlarmJournalRequest, v1.GetAlarmJournalResponse>;
   getAlarmKpis: Unary<v1.GetAlarmKpisRequest, v1.GetAlarmKpisResponse>;
   replayAlarmConfiguration: Unary<v1.ReplayAlarmConfigurationRequest, v1.ReplayAlarmConfigurationResponse>;
+  getAlarmConfiguration: Unary<v1.GetAlarmConfigurationRequest, v1.GetAlarmConfigurationResponse>;
+  listMonitoringModels: Unary<v1.ListMonitoringModelsRequest, v1.ListMonitoringModelsResponse>;
+  fitMonitoringModel: Unary<v1.FitMonitoringModelRequest, v1.FitMonitoringModelResponse>;
+  importMonitoringModel: Unary<v1.ImportMonitoringModelRequest, v1.ImportMonitoringModelResponse>;
+  activateMonitoringModel: Unary<v1.ActivateMonitoringModelRequest, v1.ActivateMonitoringModelResponse>;
 }
 
 export function safetyClient(address: string): SafetyClient {
