@@ -11,14 +11,15 @@ export interface IngestionStreamClient extends grpc.Client {
 type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => IngestionStreamClient;
 let ctor: ClientConstructor | undefined;
 
-export function ingestionStreamClient(address: string, credentials = grpc.credentials.createInsecure()): IngestionStreamClient {
+/** A client of ingestion's write stream; TLS credentials and their channel options (server name override) when given. */
+export function ingestionStreamClient(address: string, credentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}): IngestionStreamClient {
   if (!ctor) {
     const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as {
       reflux: { ingestion: { v1: { IngestionService: ClientConstructor } } };
     };
     ctor = loaded.reflux.ingestion.v1.IngestionService;
   }
-  return new ctor(address, credentials, { 'grpc.max_send_message_length': 16 * 1024 * 1024, 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  return new ctor(address, credentials, { ...options, 'grpc.max_send_message_length': 16 * 1024 * 1024, 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
 }
 
 /**

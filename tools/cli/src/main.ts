@@ -17,6 +17,7 @@ import { registerScheduleShowCommand } from './commands/schedule-show.command';
 import { registerSupplyCommands } from './commands/supply.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWriteCommand } from './commands/write.command';
+import { addTlsOptionsToGrpcVerbs } from './grpc/tls';
 
 export function buildProgram(): Command {
   const program = new Command('reflux').description('Reflux: plant-wide optimisation platform, command-line client').showHelpAfterError();
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerScheduleShowCommand(program);
   registerAlarmsCommands(program);
   registerSupplyCommands(program);
+  addTlsOptionsToGrpcVerbs(program);
   return program;
 }
 

@@ -3,10 +3,11 @@ import type { refluxSafetyV1 as v1 } from '@reflux/proto';
 import { callCredentials, resolveToken } from '../grpc/connection';
 import { unary } from '../grpc/ingestion-client';
 import { safetyClient } from '../grpc/safety-client';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 import { fromTimestamp, parseInstant, toTimestamp } from '../io/time';
 import { createOutput, table } from '../output';
 
-interface CommonOptions {
+interface CommonOptions extends TlsOptions {
   address: string;
   token?: string;
   json?: boolean;
@@ -31,7 +32,7 @@ export function registerAlarmsCommands(program: Command): void {
     .option('--priority <p>', 'low, medium or high')
     .action(async (o: CommonOptions & { area?: string; console?: string; priority?: string }) => {
       if (o.priority !== undefined && !['low', 'medium', 'high'].includes(o.priority)) throw new Error(`--priority: expected low, medium or high, got "${o.priority}"`);
-      const client = safetyClient(o.address);
+      const client = safetyClient(o.address, cliTransport(o));
       const metadata = callCredentials(resolveToken(o));
       const found: v1.Alarm[] = [];
       let pageToken = '';
@@ -73,7 +74,7 @@ export function registerAlarmsCommands(program: Command): void {
     .action(async (o: CommonOptions & { from: string; to: string; alarm?: string; limit: string }) => {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit: expected a positive integer, got "${o.limit}"`);
-      const client = safetyClient(o.address);
+      const client = safetyClient(o.address, cliTransport(o));
       const metadata = callCredentials(resolveToken(o));
       const range = { startTime: toTimestamp(parseInstant(o.from)), endTime: toTimestamp(parseInstant(o.to)) };
       const entries: v1.JournalEntry[] = [];

@@ -5,8 +5,9 @@ import { balancingClient } from '../grpc/balancing-client';
 import { unary } from '../grpc/ingestion-client';
 import { fromTimestamp, parseInstant, toTimestamp } from '../io/time';
 import { createOutput, table } from '../output';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 
-interface CommonOptions {
+interface CommonOptions extends TlsOptions {
   address: string;
   token?: string;
   json?: boolean;
@@ -36,7 +37,7 @@ export function registerBalanceResultCommands(program: Command): void {
     .option('--unit <id>', 'only this unit: its inlets, outlets, closure and yields')
     .option('--window <time>', 'the window starting at this time (ISO 8601, epoch ms, -2h) instead of the latest')
     .action(async (o: CommonOptions & { unit?: string; window?: string }) => {
-      const client = balancingClient(o.address);
+      const client = balancingClient(o.address, cliTransport(o));
       try {
         const window = o.window === undefined ? null : { startTime: toTimestamp(parseInstant(o.window)), endTime: null };
         const { result } = await unary(client.getBalance, client, { plantId: o.plant, window, unitId: o.unit ?? '' }, callCredentials(resolveToken(o)));
@@ -57,7 +58,7 @@ export function registerBalanceResultCommands(program: Command): void {
       if (o.kind !== undefined && !(o.kind in kinds)) throw new Error(`--kind: expected gross-error or loss, got "${o.kind}"`);
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit: expected a positive integer, got "${o.limit}"`);
-      const client = balancingClient(o.address);
+      const client = balancingClient(o.address, cliTransport(o));
       const metadata = callCredentials(resolveToken(o));
       const range = { startTime: toTimestamp(parseInstant(o.from)), endTime: toTimestamp(parseInstant(o.to)) };
       const found: v1.Suspect[] = [];

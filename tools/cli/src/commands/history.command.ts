@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { refluxIngestionV1 as v1 } from '@reflux/proto';
 import { callCredentials, resolveToken } from '../grpc/connection';
 import { ingestionClient, unary, type IngestionClient } from '../grpc/ingestion-client';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 import { fromTimestamp, parseDurationMs, parseInstant, toTimestamp } from '../io/time';
 import { createOutput, table } from '../output';
 
-interface CommonOptions {
+interface CommonOptions extends TlsOptions {
   address: string;
   token?: string;
   json?: boolean;
@@ -14,7 +15,7 @@ interface CommonOptions {
 const list = (text: string | undefined) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
 function connect(options: CommonOptions): { client: IngestionClient; metadata: ReturnType<typeof callCredentials> } {
-  return { client: ingestionClient(options.address), metadata: callCredentials(resolveToken(options)) };
+  return { client: ingestionClient(options.address, cliTransport(options)), metadata: callCredentials(resolveToken(options)) };
 }
 
 async function allTags(client: IngestionClient, metadata: ReturnType<typeof callCredentials>, plantId = ''): Promise<v1.Tag[]> {

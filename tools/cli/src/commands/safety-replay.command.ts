@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { callCredentials, resolveToken } from '../grpc/connection';
 import { unary } from '../grpc/ingestion-client';
 import { safetyClient } from '../grpc/safety-client';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 import { fromTimestamp, parseInstant, toTimestamp } from '../io/time';
 import { createOutput, table } from '../output';
 
-interface ReplayOptions {
+interface ReplayOptions extends TlsOptions {
   address: string;
   token?: string;
   json?: boolean;
@@ -42,7 +43,7 @@ export function registerSafetyReplayCommand(program: Command): void {
       if (!plantId) throw new Error('--plant: the candidate document names no plantId');
       const lookBackS = Number(o.lookBack);
       if (!(lookBackS > 0)) throw new Error(`--look-back: expected a positive number of seconds, got "${o.lookBack}"`);
-      const client = safetyClient(o.address);
+      const client = safetyClient(o.address, cliTransport(o));
       try {
         const r = await unary(
           client.replayAlarmConfiguration,

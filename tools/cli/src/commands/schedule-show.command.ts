@@ -3,6 +3,7 @@ import type { refluxSchedulingV1 as v1 } from '@reflux/proto';
 import { callCredentials, resolveToken } from '../grpc/connection';
 import { unary } from '../grpc/ingestion-client';
 import { schedulingClient } from '../grpc/scheduling-client';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 import { fromTimestamp } from '../io/time';
 import { createOutput } from '../output';
 
@@ -49,8 +50,8 @@ export function registerScheduleShowCommand(program: Command): void {
     .option('--token <jwt>', 'bearer token (default: REFLUX_TOKEN, or the embedded default development secret)')
     .option('--plant <id>', 'plant id', process.env['REFLUX_PLANT'] ?? 'demo-petrochemical-site')
     .option('--json', 'machine-readable output')
-    .action(async (o: { address: string; token?: string; plant: string; json?: boolean }) => {
-      const client = schedulingClient(o.address);
+    .action(async (o: TlsOptions & { address: string; token?: string; plant: string; json?: boolean }) => {
+      const client = schedulingClient(o.address, cliTransport(o));
       let found: v1.GetScheduleResponse;
       try {
         found = await unary(client.getSchedule, client, { plantId: o.plant }, callCredentials(resolveToken(o)));

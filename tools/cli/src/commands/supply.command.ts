@@ -1,8 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import { loadProtoPackage, type refluxSupplyChainV1 as v1 } from '@reflux/proto';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { callCredentials, resolveToken } from '../grpc/connection';
 import { unary } from '../grpc/ingestion-client';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 import { fromTimestamp } from '../io/time';
 import { createOutput, table } from '../output';
 
@@ -12,11 +14,11 @@ interface SupplyClient extends grpc.Client {
   getAllocation: Unary<v1.GetAllocationRequest, v1.GetAllocationResponse>;
 }
 
-function supplyClient(address: string): SupplyClient {
+function supplyClient(address: string, transport: GrpcClientTransport = PLAINTEXT_TRANSPORT): SupplyClient {
   const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/supply_chain/v1/supply_chain.proto')) as unknown as {
-    reflux: { supply_chain: { v1: { SupplyChainService: new (address: string, credentials: grpc.ChannelCredentials) => SupplyClient } } };
+    reflux: { supply_chain: { v1: { SupplyChainService: new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => SupplyClient } } };
   };
-  return new loaded.reflux.supply_chain.v1.SupplyChainService(address, grpc.credentials.createInsecure());
+  return new loaded.reflux.supply_chain.v1.SupplyChainService(address, transport.credentials, transport.options);
 }
 
 /** Human summary of an allocation: header, costs, modules per site and period, late orders. */
@@ -50,8 +52,8 @@ export function registerSupplyCommands(program: Command): void {
     .option('--latest', 'the latest proposal (e.g. the re-allocation after a disruption) instead of the published one')
     .option('--id <allocationId>', 'a given allocation')
     .option('--json', 'machine-readable output')
-    .action(async (o: { address: string; token?: string; latest?: boolean; id?: string; json?: boolean }) => {
-      const client = supplyClient(o.address);
+    .action(async (o: TlsOptions & { address: string; token?: string; latest?: boolean; id?: string; json?: boolean }) => {
+      const client = supplyClient(o.address, cliTransport(o));
       try {
         const r = await unary(client.getAllocation, client, { allocationId: o.id ?? (o.latest ? 'latest' : '') }, callCredentials(resolveToken(o)));
         createOutput(o.json === true).result(r.allocation, () => describe(r.allocation!));

@@ -3,14 +3,15 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { BufferedIngestionWriter, type WriterState } from '@reflux/ingestion-client';
+import { BufferedIngestionWriter, ingestionStreamClient, type WriterState } from '@reflux/ingestion-client';
 import { isValidTimeZone } from '@reflux/plant-model';
 import type { refluxIngestionV1 as v1 } from '@reflux/proto';
 import { resolveToken } from '../grpc/connection';
 import { CsvError, parseHeader, parseRow } from '../io/csv-samples';
 import { createOutput } from '../output';
+import { cliTransport, type TlsOptions } from '../grpc/tls';
 
-interface WriteOptions {
+interface WriteOptions extends TlsOptions {
   csv: string;
   batchSize: string;
   inFlight: string;
@@ -99,7 +100,8 @@ async function writeCsv(options: WriteOptions): Promise<void> {
       if (!options.quiet) process.stderr.write('\ningestion is back; re-sending the unacknowledged batches\n');
     }
   };
-  const writer = new BufferedIngestionWriter({ address: options.address, token: () => resolveToken(options), maxInFlight, onState });
+  const transport = cliTransport(options);
+  const writer = new BufferedIngestionWriter({ address: options.address, client: ingestionStreamClient(options.address, transport.credentials, transport.options), token: () => resolveToken(options), maxInFlight, onState });
 
   let bytesRead = 0;
   const report = () =>

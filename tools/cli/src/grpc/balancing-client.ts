@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { loadProtoPackage, type refluxBalancingV1 as v1 } from '@reflux/proto';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
@@ -9,9 +10,10 @@ export interface BalancingClient extends grpc.Client {
   listSuspects: Unary<v1.ListSuspectsRequest, v1.ListSuspectsResponse>;
 }
 
-export function balancingClient(address: string): BalancingClient {
+/** A client of balancing at `address`, plaintext or over TLS (`cliTransport` of the verb's options). */
+export function balancingClient(address: string, transport: GrpcClientTransport = PLAINTEXT_TRANSPORT): BalancingClient {
   const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/balancing/v1/balancing.proto')) as unknown as {
     reflux: { balancing: { v1: { BalancingService: new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => BalancingClient } } };
   };
-  return new loaded.reflux.balancing.v1.BalancingService(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+  return new loaded.reflux.balancing.v1.BalancingService(address, transport.credentials, { ...transport.options, 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
 }

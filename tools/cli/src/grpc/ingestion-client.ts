@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { loadProtoPackage, type refluxIngestionV1 as v1 } from '@reflux/proto';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
@@ -16,14 +17,16 @@ export interface IngestionClient extends grpc.Client {
 
 let ClientCtor: (new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => IngestionClient) | undefined;
 
-export function ingestionClient(address: string): IngestionClient {
+/** A client of ingestion at `address`, plaintext or over TLS (`cliTransport` of the verb's options). */
+export function ingestionClient(address: string, transport: GrpcClientTransport = PLAINTEXT_TRANSPORT): IngestionClient {
   if (!ClientCtor) {
     const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/ingestion/v1/ingestion.proto')) as unknown as {
       reflux: { ingestion: { v1: { IngestionService: typeof ClientCtor } } };
     };
     ClientCtor = loaded.reflux.ingestion.v1.IngestionService;
   }
-  return new ClientCtor!(address, grpc.credentials.createInsecure(), {
+  return new ClientCtor!(address, transport.credentials, {
+    ...transport.options,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
   });

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { PLAINTEXT_TRANSPORT, type GrpcClientTransport } from '@reflux/grpc';
 import { loadProtoPackage, type refluxSafetyV1 as v1 } from '@reflux/proto';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
@@ -16,9 +17,10 @@ export interface SafetyClient extends grpc.Client {
   activateMonitoringModel: Unary<v1.ActivateMonitoringModelRequest, v1.ActivateMonitoringModelResponse>;
 }
 
-export function safetyClient(address: string): SafetyClient {
+/** A client of safety at `address`, plaintext or over TLS (`cliTransport` of the verb's options). */
+export function safetyClient(address: string, transport: GrpcClientTransport = PLAINTEXT_TRANSPORT): SafetyClient {
   const loaded = grpc.loadPackageDefinition(loadProtoPackage('reflux/safety/v1/safety.proto')) as unknown as {
-    reflux: { safety: { v1: { SafetyService: new (address: string, credentials: grpc.ChannelCredentials) => SafetyClient } } };
+    reflux: { safety: { v1: { SafetyService: new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => SafetyClient } } };
   };
-  return new loaded.reflux.safety.v1.SafetyService(address, grpc.credentials.createInsecure());
+  return new loaded.reflux.safety.v1.SafetyService(address, transport.credentials, transport.options);
 }
