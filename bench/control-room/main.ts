@@ -44,11 +44,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallClockMs = (): number => performance.timeOrigin + performance.now();
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-async function heapUsedMB(metricsPort: number): Promise<number> {
+/** One gauge of the gateway's Prometheus metrics. */
+async function gatewayMetric(metricsPort: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('nodejs_heap_size_used_bytes'));
-  return Number(line?.split(' ')[1]) / 2 ** 20;
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.slice(line.lastIndexOf(' ') + 1));
 }
+
+const heapUsedMB = async (metricsPort: number) => (await gatewayMetric(metricsPort, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
+/** p99 of the gateway's event-loop delay since the previous scrape (prom-client resets it on each). */
+const eventLoopDelayP99Ms = async (metricsPort: number) => (await gatewayMetric(metricsPort, 'nodejs_eventloop_lag_p99_seconds')) * 1000;
 
 /** Median of a few samples, to look past collection timing. */
 async function steadyHeapMB(metricsPort: number): Promise<number> {
@@ -169,6 +174,7 @@ async function main(): Promise<void> {
   });
   await sleep(500);
 
+  await eventLoopDelayP99Ms(metricsPort);
   const gatewayCpuBeforeMs = processCpuMs(gateway.pid!);
   const t0 = performance.now();
   for (let i = 0; i < events; i++) {
@@ -186,6 +192,7 @@ async function main(): Promise<void> {
   await sleep(2000);
   const gatewayCpuMs = processCpuMs(gateway.pid!) - gatewayCpuBeforeMs;
   const cpuWindowS = (performance.now() - t0) / 1000;
+  const loopDelayP99Ms = await eventLoopDelayP99Ms(metricsPort);
   const reports = await Promise.all(children.map(collect));
   await bus.stop();
   for (const p of probes) p.destroy();
@@ -234,6 +241,8 @@ async function main(): Promise<void> {
       clients: CLIENTS,
       clientProcesses: children.length,
       eventsPerSecond: RATE_PER_S,
+      /** Below eventsPerSecond when appends took longer than the interval (the writer waits for each commit). */
+      eventsPerSecondAchieved: round1(events / publishedS),
       events,
       deliveries: toClient.length,
       deliveriesExpected: events * CLIENTS,
@@ -253,6 +262,7 @@ async function main(): Promise<void> {
       stageCommitToFirstConnectionP99Ms: first99,
       stageCommitToLastConnectionP50Ms: last50,
       stageCommitToLastConnectionP99Ms: last99,
+      gatewayEventLoopDelayP99Ms: round1(loopDelayP99Ms),
       gatewayCpuMsPerEvent: round1(gatewayCpuMs / events),
       gatewayCpuPercentOfCore: Math.round(gatewayCpuMs / 10 / cpuWindowS),
       clientProcessesCpuPercentOfCore: Math.round(clientCpuMs / 10 / cpuWindowS),
