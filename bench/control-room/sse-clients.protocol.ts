@@ -11,9 +11,14 @@ export interface ClientSettings {
 export interface ClientsReport {
   /** Per client, per event `seq`: wall-clock ms at which it arrived (NaN: never). */
   readonly receivedAtMs: Float64Array[];
-  /** Events a client received more than once, and events that arrived after a later one. */
+  /** Events a client received more than once. */
   readonly duplicates: number;
-  readonly outOfOrder: number;
+  /** Per client, a fingerprint of the order it received the events in (`orderHash`): every client must see the same order. */
+  readonly orders: number[];
   /** CPU time of this client process between `ready` and `collect`. */
   readonly cpuMs: number;
 }
+
+/** FNV-1a step over an event's `seq`: the fingerprint of a delivery order, seq after seq (start at ORDER_HASH_START). */
+export const ORDER_HASH_START = 0x811c9dc5;
+export const orderHash = (hash: number, seq: number): number => Math.imul(hash ^ seq, 0x01000193) >>> 0;

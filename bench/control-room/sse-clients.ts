@@ -7,7 +7,7 @@
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ClientSettings, ClientsReport } from './sse-clients.protocol';
+import { ORDER_HASH_START, orderHash, type ClientSettings, type ClientsReport } from './sse-clients.protocol';
 
 const wallClockMs = (): number => performance.timeOrigin + performance.now();
 
@@ -17,8 +17,7 @@ const SEQ = '"seq":';
 class SseClient {
   readonly receivedAtMs: Float64Array;
   duplicates = 0;
-  outOfOrder = 0;
-  private lastSeq = -1;
+  order = ORDER_HASH_START;
   private buffer = '';
   response?: IncomingMessage;
 
@@ -40,8 +39,7 @@ class SseClient {
       if (!(seq >= 0 && seq < this.receivedAtMs.length)) continue;
       if (!Number.isNaN(this.receivedAtMs[seq])) this.duplicates++;
       else this.receivedAtMs[seq] = now;
-      if (seq < this.lastSeq) this.outOfOrder++;
-      this.lastSeq = seq;
+      this.order = orderHash(this.order, seq);
     }
   }
 }
@@ -73,7 +71,7 @@ async function run(settings: ClientSettings): Promise<void> {
     const report: ClientsReport = {
       receivedAtMs: clients.map((c) => c.receivedAtMs),
       duplicates: clients.reduce((n, c) => n + c.duplicates, 0),
-      outOfOrder: clients.reduce((n, c) => n + c.outOfOrder, 0),
+      orders: clients.map((c) => c.order),
       cpuMs: (cpu.user + cpu.system) / 1000,
     };
     process.send!(report, undefined, undefined, () => process.exit(0));
