@@ -27,7 +27,7 @@ const CYCLE_MS = 4 * 3600_000;
 /** The trip starts 3 h 20 min into each four-hour cycle (libs/plant-simulation daily-scenario.ts); cycles align with UTC days. */
 const TRIP_OFFSET_MS = 3 * 3600_000 + 1200_000;
 /** Running data before the trip, so safety knows the machine ran (its state rule has a 5 s delay). */
-const LEAD_MS = 30_000;
+const LEAD_MS = 60_000;
 /** How long to wait for a link that another service makes (re-plan, re-allocation) on a loaded machine. */
 const REACTION_TIMEOUT_MS = 150_000;
 
