@@ -18,6 +18,7 @@ export * from './events/loss-suspected.event';
 export * from './events/measurements-ingested.event';
 export * from './events/plant-model-versioned.event';
 export * from './events/scheduling.events';
+export * from './events/allocation-proposed.event';
 export * from './events/allocation-published.event';
 export * from './events/site-targets-published.event';
 export * from './events/site-capacity-changed.event';

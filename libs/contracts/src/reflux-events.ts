@@ -15,6 +15,7 @@ import { ScheduleProposedContract, SchedulePublishedContract, ScheduleSuperseded
 import { EarlyWarningRaisedContract } from './events/early-warning-raised.event';
 import { EarlyWarningClearedContract } from './events/early-warning-cleared.event';
 import { AlarmKpiReportContract } from './events/alarm-kpi-report.event';
+import { AllocationProposedContract } from './events/allocation-proposed.event';
 import { AllocationPublishedContract } from './events/allocation-published.event';
 import { SiteCapacityChangedContract } from './events/site-capacity-changed.event';
 import { SiteTargetsPublishedContract } from './events/site-targets-published.event';
@@ -47,6 +48,7 @@ export const REFLUX_CONTRACTS = [
   EarlyWarningClearedContract,
   AlarmKpiReportContract,
   // supply chain (and the capacity changes scheduling reports back to it)
+  AllocationProposedContract,
   AllocationPublishedContract,
   SiteTargetsPublishedContract,
   SiteCapacityChangedContract,
@@ -80,6 +82,7 @@ export const EVENT_TYPES = {
   EarlyWarningRaised: EarlyWarningRaisedContract.type,
   EarlyWarningCleared: EarlyWarningClearedContract.type,
   AlarmKpiReport: AlarmKpiReportContract.type,
+  AllocationProposed: AllocationProposedContract.type,
   AllocationPublished: AllocationPublishedContract.type,
   SiteTargetsPublished: SiteTargetsPublishedContract.type,
   SiteCapacityChanged: SiteCapacityChangedContract.type,

@@ -87,6 +87,7 @@ describe('integration event registry', () => {
       'AlarmKpiReport',
       'AlarmRaised',
       'AlarmShelved',
+      'AllocationProposed',
       'AllocationPublished',
       'BalanceReconciled',
       'BalanceRevised',

@@ -158,6 +158,13 @@ describe('supply-chain service on PostgreSQL and gRPC', () => {
       ['SiteDisrupted', correlationId],
       ['AllocationProposed', correlationId],
     ]);
+    // …and the proposal goes out on the bus naming the trip, for scheduling, the gateway and the trace
+    const published = await eventually(async () => {
+      const all = await store.readAll({ category: 'integration-', eventTypes: ['AllocationProposed'] });
+      return all.find((e) => e.metadata.causationId === eventId);
+    });
+    expect(published.metadata.correlationId).toBe(correlationId);
+    expect(published.data).toMatchObject({ trigger: `disruption:${eventId}`, frozenPeriods: 1, currency: expect.any(String) });
     const latest = (await eventually(async () => {
       const r = await callSupplyChain(client, client.getAllocation, { allocationId: 'latest' }, viewer);
       return r.allocation?.trigger === `disruption:${eventId}` ? r : undefined;

@@ -190,7 +190,28 @@ export class SupplyCoordinator {
     const n = this.deps.network;
     events.forEach((e, i) => {
       const meta = { source: this.deps.source, subject: COORDINATION_STREAM, eventId: deterministicUuid(`integration:${ids[i]}`), occurredAt: this.deps.now(), ...(correlationId !== undefined && { correlationId }), ...(causationId !== undefined && { causationId }) };
-      if (e.type === 'AllocationPublished') {
+      if (e.type === 'AllocationProposed') {
+        const { allocation: a, allocationId, at, trigger, frozenPeriods } = e.data;
+        const atRisk = a.orders.filter((o) => o.latePeriods > 0 || o.shortfallT > 0);
+        out.push(
+          integrationEvents.envelope(
+            'AllocationProposed',
+            {
+              allocationId,
+              proposedAt: at,
+              trigger: trigger.slice(0, 1000),
+              frozenPeriods,
+              objective: a.objective,
+              currency: n.currency,
+              co2T: a.co2T,
+              lateOrders: a.orders.filter((o) => o.latePeriods > 0).length,
+              shortOrders: a.orders.filter((o) => o.shortfallT > 0).length,
+              ordersAtRisk: atRisk.slice(0, 100).map((o) => ({ orderId: o.orderId, latePeriods: o.latePeriods, shortfallT: o.shortfallT })),
+            },
+            meta,
+          ),
+        );
+      } else if (e.type === 'AllocationPublished') {
         const a = this.state.allocations.get(e.data.allocationId)!.allocation;
         out.push(integrationEvents.envelope('AllocationPublished', { allocationId: e.data.allocationId, publishedAt: e.data.at, publishedBy: e.data.by, objective: a.objective, currency: n.currency, co2T: a.co2T, lateOrders: a.orders.filter((o) => o.latePeriods > 0).length, shortOrders: a.orders.filter((o) => o.shortfallT > 0).length }, meta));
       } else if (e.type === 'SiteTargetsPublished') {
