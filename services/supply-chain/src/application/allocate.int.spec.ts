@@ -1,7 +1,7 @@
 import { rowActivities, WorkerSolver } from '@reflux/optimization';
 import { toCurrentPlan } from '../domain/allocation';
 import { formulate } from '../domain/formulation/formulate';
-import { completeStart, withModulesOfPlan } from '../domain/formulation/warm-start';
+import { completeStart, modulesOfPlan, withModulesOfPlan } from '../domain/formulation/warm-start';
 import type { NetworkInput } from '../domain/network.schema';
 import { parseNetwork } from '../domain/parse-network';
 import { SupplyChainErrorCode, type SupplyChainError } from '../domain/supply-chain.errors';
@@ -91,6 +91,15 @@ describe('allocate', () => {
     expect(f.production.on[1][0].slice(2).map((j) => x[j])).toEqual([0, 0, 0, 0]);
     const after = await allocate(solver, tripped, { plan: toCurrentPlan(before, 2, 1), timeLimitSeconds: 10 });
     expect(after.allocation.objective).toBeLessThanOrEqual(fixed.objective! + 1e-6);
+  });
+
+  it('keeps a module the trip starts later on for its minimum on time, so the plan\'s modules stay a feasible start', async () => {
+    // the plan runs B's two modules in periods 2–3 (minimum on time 2); B is down in period 2, so they start in 3 and must run in 4 too
+    const plan = { frozenPeriods: 0, deviationPenaltyPerT: 1, shipments: [], production: [2, 3].map((period) => ({ site: 'B', process: 'pB', period, quantityT: 60, modulesOn: 2 })) };
+    const f = formulate(parseNetwork({ ...disruptionNetwork, capacityChanges: [{ site: 'B', fromPeriod: 2, toPeriod: 3, availableModules: 0 }] }), { plan });
+    const modules = modulesOfPlan(f);
+    expect(f.production.on[1][0].map((j) => modules.get(j))).toEqual([0, 0, 0, 2, 2, 0]);
+    expect((await solver.solve(withModulesOfPlan(f), { backend: 'highs' })).status).toBe('optimal');
   });
 
   it('takes a suspected loss off the site: B makes at most its modules less the lost tonnes, A makes up the rest', async () => {

@@ -59,9 +59,13 @@ export async function allocate(solver: LinearSolver, network: Network, o: Alloca
  */
 async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptions, t0: number): Promise<AllocationOutcome | undefined> {
   const left = () => (o.timeLimitSeconds === undefined ? undefined : Math.max(0.2, o.timeLimitSeconds - (performance.now() - t0) / 1000));
-  const fixed = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: left(), signal: o.signal, backend: 'highs' });
+  // HiGHS checks its time limit only now and then (on a loaded machine seconds apart): the deadline also interrupts it
+  const deadline = o.timeLimitSeconds === undefined ? undefined : AbortSignal.timeout(Math.round(left()! * 1000));
+  const signal = deadline && o.signal ? AbortSignal.any([deadline, o.signal]) : (deadline ?? o.signal);
+  const fixed = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: left(), signal, backend: 'highs' });
   if (fixed.status !== 'optimal') return undefined;
-  const mip = await solver.solve(f.model, { timeLimitSeconds: left(), mipRelativeGap: o.mipRelativeGap, signal: o.signal, backend: 'highs', start: completeStart(f, fixed.values) });
+  const solved = await solver.solve(f.model, { timeLimitSeconds: left(), mipRelativeGap: o.mipRelativeGap, signal, backend: 'highs', start: completeStart(f, fixed.values) });
+  const mip: SolveResult = solved.status === 'cancelled' && !o.signal?.aborted ? { ...solved, status: 'time-limit' } : solved;
   const tolerance = 1e-6 * Math.max(1, Math.abs(fixed.objective ?? 0));
   if (mip.hasSolution && (mip.objective ?? Infinity) <= (fixed.objective ?? Infinity) + tolerance) return { allocation: readAllocation(f, mip), formulation: f, result: mip };
   // HiGHS refused the start and found nothing better in time: the plan's modules, production and shipments re-optimised around them
