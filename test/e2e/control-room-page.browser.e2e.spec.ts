@@ -132,7 +132,7 @@ describe('control-room page in Chromium', () => {
     expect(await page.textContent('[data-network="material"] g[data-stream="S1"] text')).toBe('52.5 kg/s');
     expect(await page.getAttribute('[data-network="material"] g[data-stream="S3"]', 'class')).toContain('gross-error');
     expect(await page.textContent('[data-network="material"] g[data-unit="CDU-1"]')).toContain('LOSS 2.15 kg/s');
-    expect(await page.textContent('[data-network="material"] g[data-unit="HDT-1"]')).toContain('closure 0 %');
+    expect(await page.textContent('[data-network="material"] g[data-unit="HDT-1"]')).toContain('closure 0.00 %');
     expect(await page.locator('[data-network="energy"] g[data-stream="ST1"] text').textContent()).toBe('4.4 kg/s');
     expect(await page.locator('[data-network="energy"] g[data-unit="EB-1"]').count()).toBe(1);
     expect(await page.textContent('p[data-balance]')).toContain('window 2026-01-01 01:01 UTC+01:00 – 2026-01-01 02:01 UTC+01:00');
