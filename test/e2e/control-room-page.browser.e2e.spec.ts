@@ -192,7 +192,7 @@ describe('control-room page in Chromium', () => {
     expect(await page.textContent('#schedule')).toContain('frozen until 09:00');
     expect(await page.textContent('#schedule svg')).toContain('07:00');
     // The planner publishes the proposal: the scheduling service answers with it as published.
-    const published = { ...upstreams.data.schedule.proposed, state: 'SCHEDULE_STATE_PUBLISHED', scheduleId: 'sched-2', publishedBy: 'planner-paula' };
+    const published = { ...upstreams.data.schedule.proposed, state: 'SCHEDULE_STATE_PUBLISHED', scheduleId: 'sched-2', publishedBy: 'planner-paula', publishTime: { seconds: String(KNOWN_HORIZON_START / 1000), nanos: 0 } };
     upstreams.data.schedule = { published, proposed: null } as unknown as typeof upstreams.data.schedule;
     await publish(store, 'SchedulePublished', { plantId: PLANT, scheduleId: 'sched-2' });
     await page.waitForSelector('g[data-unit="CDU-1"][data-lane="published"][data-mode="crude-heavy"]');
