@@ -208,7 +208,7 @@ describe('control-room page in Chromium', () => {
     expect(await page.textContent('tr[data-lane="rotterdam->antwerp"]')).toContain('80 t');
     expect(await page.getAttribute('tr[data-order="ERP-1002"]', 'class')).toBe('late');
     expect(await page.getAttribute('tr[data-order="ERP-1001"]', 'class')).toBeNull();
-    expect(await page.textContent('#allocation thead')).toContain('P0 2026-01-15 07:00 (frozen)');
+    expect(await page.textContent('#allocation thead')).toContain('P0\n2026-01-15\n07:00 (frozen)');
     expect(await page.textContent('#allocation')).toContain('Proposed allocation alloc-7');
     upstreams.data.allocation = { ...upstreams.data.allocation!, published: true };
     await publish(store, 'AllocationPublished', { allocationId: 'alloc-7' });
