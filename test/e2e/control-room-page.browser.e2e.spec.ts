@@ -132,7 +132,7 @@ describe('control-room page in Chromium', () => {
     expect(await page.textContent('[data-network="material"] g[data-stream="S1"] text')).toBe('52.5 kg/s');
     expect(await page.getAttribute('[data-network="material"] g[data-stream="S3"]', 'class')).toContain('gross-error');
     expect(await page.textContent('[data-network="material"] g[data-unit="CDU-1"]')).toContain('LOSS 2.15 kg/s');
-    expect(await page.textContent('[data-network="material"] g[data-unit="HDT-1"]')).toContain('closure 0 %');
+    expect(await page.textContent('[data-network="material"] g[data-unit="HDT-1"]')).toContain('closure 0.00 %');
     expect(await page.locator('[data-network="energy"] g[data-stream="ST1"] text').textContent()).toBe('4.4 kg/s');
     expect(await page.locator('[data-network="energy"] g[data-unit="EB-1"]').count()).toBe(1);
     expect(await page.textContent('p[data-balance]')).toContain('window 2026-01-01 01:01 UTC+01:00 – 2026-01-01 02:01 UTC+01:00');
@@ -192,7 +192,7 @@ describe('control-room page in Chromium', () => {
     expect(await page.textContent('#schedule')).toContain('frozen until 09:00');
     expect(await page.textContent('#schedule svg')).toContain('07:00');
     // The planner publishes the proposal: the scheduling service answers with it as published.
-    const published = { ...upstreams.data.schedule.proposed, state: 'SCHEDULE_STATE_PUBLISHED', scheduleId: 'sched-2', publishedBy: 'planner-paula' };
+    const published = { ...upstreams.data.schedule.proposed, state: 'SCHEDULE_STATE_PUBLISHED', scheduleId: 'sched-2', publishedBy: 'planner-paula', publishTime: { seconds: String(KNOWN_HORIZON_START / 1000), nanos: 0 } };
     upstreams.data.schedule = { published, proposed: null } as unknown as typeof upstreams.data.schedule;
     await publish(store, 'SchedulePublished', { plantId: PLANT, scheduleId: 'sched-2' });
     await page.waitForSelector('g[data-unit="CDU-1"][data-lane="published"][data-mode="crude-heavy"]');
@@ -208,7 +208,7 @@ describe('control-room page in Chromium', () => {
     expect(await page.textContent('tr[data-lane="rotterdam->antwerp"]')).toContain('80 t');
     expect(await page.getAttribute('tr[data-order="ERP-1002"]', 'class')).toBe('late');
     expect(await page.getAttribute('tr[data-order="ERP-1001"]', 'class')).toBeNull();
-    expect(await page.textContent('#allocation thead')).toContain('P0 2026-01-15 07:00 (frozen)');
+    expect(await page.textContent('#allocation thead')).toContain('P0\n2026-01-15\n07:00 (frozen)');
     expect(await page.textContent('#allocation')).toContain('Proposed allocation alloc-7');
     upstreams.data.allocation = { ...upstreams.data.allocation!, published: true };
     await publish(store, 'AllocationPublished', { allocationId: 'alloc-7' });

@@ -35,7 +35,9 @@ export function allocationView(body: AllocationSnapshot | Unavailable, tz: strin
   if (!a) return root.appendChild(h('p', { class: 'muted' }, body.message ?? 'No allocation yet.')).parentElement!;
   const t = displayUnit('t');
   const periodStart = (p: number) => (a.horizonStart ? new Date(Date.parse(a.horizonStart) + p * a.periodHours * 3600_000).toISOString() : undefined);
-  const periodHead = (p: number) => `P${p} ${localTime(periodStart(p), tz, { seconds: false }).replace(/ UTC.*$/, '')}${p < a.frozenPeriods ? ' (frozen)' : ''}`;
+  const periodName = (p: number) => `P${p} ${localTime(periodStart(p), tz, { seconds: false }).replace(/ UTC.*$/, '')}${p < a.frozenPeriods ? ' (frozen)' : ''}`;
+  // Column heads on three lines (period, date, time) so that a fortnight of periods fits the screen.
+  const periodHead = (p: number) => periodName(p).replace(' ', '\n').replace(/ (\d\d:\d\d)/, '\n$1');
   root.append(
     h('p', { 'data-allocation': a.allocationId }, `${a.published ? 'Published' : 'Proposed'} allocation ${a.allocationId} (${a.trigger}), proposed ${localTime(a.proposedAt, tz, { seconds: false })}; cost ${fmt(a.objective, a.currency)}, CO₂ ${fmt(a.co2T, t)}, gap ${fmt(a.gapPercent, '%')}; periods of ${fmt(a.periodHours, 'h')}, times ${zoneCaption(tz)}.`),
   );
@@ -63,7 +65,7 @@ export function allocationView(body: AllocationSnapshot | Unavailable, tz: strin
   root.append(
     a.shipments.length === 0
       ? h('p', { class: 'muted' }, 'No shipments.')
-      : table(['Lane', 'Product', 'Departs', 'Arrives', 'Quantity'], a.shipments.map((s) => h('tr', { 'data-lane': s.laneId }, h('td', {}, s.laneId), h('td', {}, s.materialId), h('td', {}, periodHead(s.departurePeriod)), h('td', {}, periodHead(s.arrivalPeriod)), num(fmt(s.quantityT, t))))),
+      : table(['Lane', 'Product', 'Departs', 'Arrives', 'Quantity'], a.shipments.map((s) => h('tr', { 'data-lane': s.laneId }, h('td', {}, s.laneId), h('td', {}, s.materialId), h('td', {}, periodName(s.departurePeriod)), h('td', {}, periodName(s.arrivalPeriod)), num(fmt(s.quantityT, t))))),
   );
   root.append(h('h2', {}, 'Orders'));
   root.append(
@@ -73,7 +75,7 @@ export function allocationView(body: AllocationSnapshot | Unavailable, tz: strin
           ['Order', 'Promised period', 'Late by', 'Delivered', 'Shortfall', 'State'],
           a.orders.map((o) => {
             const late = o.latePeriods > 0 || o.shortfallT > 0;
-            return h('tr', { 'data-order': o.orderId, class: late ? 'late' : undefined }, h('td', {}, o.orderId), h('td', {}, o.promisedPeriod < 0 ? 'not promised' : periodHead(o.promisedPeriod)), num(o.latePeriods > 0 ? `${o.latePeriods} × ${fmt(a.periodHours, 'h')}` : '—'), num(fmt(o.deliveredT, t)), num(fmt(o.shortfallT, t)), h('td', {}, o.shortfallT > 0 ? 'SHORT' : o.latePeriods > 0 ? 'LATE' : 'on time'));
+            return h('tr', { 'data-order': o.orderId, class: late ? 'late' : undefined }, h('td', {}, o.orderId), h('td', {}, o.promisedPeriod < 0 ? 'not promised' : periodName(o.promisedPeriod)), num(o.latePeriods > 0 ? `${o.latePeriods} × ${fmt(a.periodHours, 'h')}` : '—'), num(fmt(o.deliveredT, t)), num(fmt(o.shortfallT, t)), h('td', {}, o.shortfallT > 0 ? 'SHORT' : o.latePeriods > 0 ? 'LATE' : 'on time'));
           }),
         ),
   );

@@ -62,7 +62,7 @@ export function gantt(body: ScheduleSnapshot | Unavailable, tz: string, nowMs = 
       svg.append(
         s('g', { 'data-unit': b.unitId, 'data-lane': b.lane, 'data-mode': b.modeId, 'data-kind': b.kind },
           s('rect', { class: barClass(b), x: x(b.startMs) + 1, y: y + 3, width: w - 2, height: LANE_H - 6 }, s('title', {}, title)),
-          w > 40 ? s('text', { class: `bar-label ${b.lane}`, x: x(b.startMs) + 4, y: y + 15 }, barText(b)) : undefined,
+          w > 40 ? s('text', { class: `bar-label ${b.lane} ${b.kind}`, x: x(b.startMs) + 4, y: y + 15 }, barText(b)) : undefined,
         ),
       );
     }

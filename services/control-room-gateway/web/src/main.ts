@@ -103,7 +103,7 @@ function refresh(kinds: { tags?: string[]; balances?: boolean; alarms?: boolean 
     const ids = [...pendingTags];
     pendingTags.clear();
     await Promise.all([loadTags(ids), want.balances ? loadBalances() : undefined, want.alarms ? loadAlarms() : undefined]);
-    render();
+    renderSoon();
   };
   pending = (pending ?? Promise.resolve()).then(run, run);
 }
@@ -114,13 +114,13 @@ function onEvent(e: WireEvent): void {
   const d = e.data;
   if (e.type === 'MeasurementsIngested') refresh({ tags: (d['tagIds'] as string[]) ?? [] });
   else if (e.type === 'BalanceReconciled' || e.type === 'BalanceRevised' || e.type === 'GrossErrorSuspected' || e.type === 'LossSuspected' || e.type === 'GrossErrorCleared') refresh({ balances: true });
-  else if (e.type.startsWith('Schedule')) void loadSchedule().then(render);
-  else if (e.type.startsWith('Allocation') || e.type === 'SiteTargetsPublished') void loadAllocation().then(render);
+  else if (e.type.startsWith('Schedule')) void loadSchedule().then(renderSoon);
+  else if (e.type.startsWith('Allocation') || e.type === 'SiteTargetsPublished') void loadAllocation().then(renderSoon);
   else if (e.type.startsWith('Alarm')) refresh({ alarms: true });
   else if (/Warning/.test(e.type)) {
     state.warnings.unshift({ at: e.occurredAt ?? e.recordedAt, text: `${e.type}: ${String(d['message'] ?? d['reason'] ?? d['tagId'] ?? d['unitId'] ?? '')}` });
     state.warnings.length = Math.min(state.warnings.length, 50);
-    render();
+    renderSoon();
   }
 }
 
@@ -138,9 +138,27 @@ async function act(a: Alarm, action: 'ack' | 'shelve'): Promise<void> {
   render();
 }
 
+/**
+ * Live updates redraw at most once per RENDER_INTERVAL_MS: under the demo plant's event rate a
+ * redraw per event kept the browser busy enough that clicks on the tabs went unanswered.
+ */
+const RENDER_INTERVAL_MS = 500;
+let lastRender = 0;
+let renderTimer: ReturnType<typeof setTimeout> | undefined;
+function renderSoon(): void {
+  if (renderTimer !== undefined) return;
+  renderTimer = setTimeout(() => {
+    renderTimer = undefined;
+    render();
+  }, Math.max(0, lastRender + RENDER_INTERVAL_MS - Date.now()));
+}
+
 function render(): void {
+  lastRender = Date.now();
   const tabs = $('tabs');
-  tabs.replaceChildren(
+  // The tab buttons are made once: re-making them at every live update made clicks miss them.
+  if (tabs.childElementCount === TABS.length) for (const b of Array.from(tabs.children)) b.setAttribute('aria-selected', String(b.textContent === state.tab));
+  else tabs.replaceChildren(
     ...TABS.map((t) => {
       const b = document.createElement('button');
       b.type = 'button';

@@ -14,8 +14,12 @@ export const boundaryOut = (streamId: string) => `out:${streamId}`;
 export function layoutNetwork(edges: readonly Edge[], unitOrder: readonly string[] = []): Layout {
   const wired = edges.map((e) => ({ id: e.id, from: e.from ?? boundaryIn(e.id), to: e.to ?? boundaryOut(e.id) }));
   const ids = [...new Set(wired.flatMap((e) => [e.from, e.to]))];
+  // Units in the plant model's order; a feed ranks with the unit it feeds, so the search starts at
+  // the first unit's feed and follows the main path before the recycles (exchanger hot sides) close.
   const rank = new Map(unitOrder.map((u, i) => [u, i]));
-  ids.sort((a, b) => (rank.get(a) ?? 1e9) - (rank.get(b) ?? 1e9) || a.localeCompare(b));
+  const feedOf = new Map(wired.filter((e) => e.from.startsWith('in:')).map((e) => [e.from, e.to]));
+  const rankOf = (id: string) => rank.get(feedOf.get(id) ?? id) ?? 1e9;
+  ids.sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
   const out = new Map(ids.map((id) => [id, [] as typeof wired]));
   const indeg = new Map(ids.map((id) => [id, 0]));
   for (const e of wired) {

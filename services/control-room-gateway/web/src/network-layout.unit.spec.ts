@@ -35,3 +35,23 @@ describe('layered layout of the overview networks', () => {
     expect(new Set(places).size).toBe(2);
   });
 });
+
+describe('layout of a crude train whose preheat exchangers are heated by the column products', () => {
+  it('follows the crude from its feed through the exchangers to the column; the hot side is the recycle', () => {
+    const l = layoutNetwork(
+      [
+        { id: 'crude', from: null, to: 'TK' },
+        { id: 'fuel', from: null, to: 'H' },
+        { id: 'tk-e', from: 'TK', to: 'E' },
+        { id: 'e-h', from: 'E', to: 'H' },
+        { id: 'h-c', from: 'H', to: 'C' },
+        { id: 'c-e', from: 'C', to: 'E' },
+        { id: 'product', from: 'E', to: null },
+      ],
+      ['TK', 'E', 'H', 'C'],
+    );
+    const layer = (id: string) => l.nodes.get(id)!.layer;
+    expect([layer('TK'), layer('E'), layer('H'), layer('C')]).toEqual([1, 2, 3, 4]);
+    expect(l.edges.filter((e) => e.back).map((e) => e.id)).toEqual(['c-e']);
+  });
+});

@@ -16,6 +16,9 @@ const ENERGY_MEDIA = new Set(['steam', 'condensate', 'electricity', 'heat', 'wor
 
 interface TopologyStream { streamId: string; name?: string; kind: 'material' | 'energy'; medium: string; from: string | null; to: string | null }
 
+/** A closure ratio as a percentage to 0.01 % (solver round-off such as 1e-14 shows as 0.00 %). */
+export const percent = (ratio: number): string => `${(Math.abs(ratio) < 5e-5 ? 0 : ratio * 100).toFixed(2)} %`;
+
 /** Stream topology from the plant model when the gateway has it, else from the balance's streams. */
 export function topologyOf(plant: PlantInfo | undefined, balance: Balance | undefined): { streams: TopologyStream[]; source: string } {
   if (plant) return { streams: plant.streams.map((x) => ({ ...x })), source: 'plant model' };
@@ -83,7 +86,7 @@ export function networkDiagram(kind: 'material' | 'energy', streams: TopologyStr
       s('g', { 'data-unit': n.id, class: `unit${suspect ? ' suspect-unit' : ''}` },
         s('rect', { x: p.x, y: p.y, width: BOX_W, height: BOX_H, class: 'unit-box' }, s('title', {}, `${n.id} ${names.get(n.id) ?? ''}`)),
         s('text', { class: 'unit-id', x: p.x + 6, y: p.y + 15 }, n.id),
-        s('text', { class: 'unit-detail', x: p.x + 6, y: p.y + 29 }, closure === undefined || closure === null ? (names.get(n.id) ?? '').slice(0, 20) : `closure ${fmt(closure * 100, '%')}`),
+        s('text', { class: 'unit-detail', x: p.x + 6, y: p.y + 29 }, closure === undefined || closure === null ? (names.get(n.id) ?? '').slice(0, 20) : `closure ${percent(closure)}`),
         suspect ? s('text', { class: 'unit-alert', x: p.x + 6, y: p.y + 42 }, loss ? `LOSS ${fmt(loss.estimatedLossKgPerS, 'kg/s')}` : 'SUSPECT') : undefined,
       ),
     );

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { canOperate, fmt, type Principal } from './api';
 import { h, table } from './dom';
 import { displayUnit, localTime, zoneCaption, zoned } from './format';
-import { networkDiagram, topologyOf } from './network';
+import { networkDiagram, percent, topologyOf } from './network';
 
 export interface TagValue { tagId: string; time?: string; value: number | null; unit?: string; quality: number }
 export interface UnitClosure { unitId: string; imbalanceAfterKgPerS?: number; inflowKgPerS?: number; closureErrorAfterRatio?: number; closureErrorBeforeRatio?: number; suspect?: boolean }
@@ -61,7 +61,7 @@ export function overview(tags: Map<string, TagValue>, balances: Balance[] | Unav
       table(
         ['Unit', 'Inflow', 'Imbalance after', 'Closure before', 'Closure after', 'Suspect'],
         (b.units ?? []).map((u) =>
-          h('tr', { class: suspects.has(u.unitId) ? 'suspect' : undefined }, h('td', {}, u.unitId), h('td', { class: 'num' }, fmt(u.inflowKgPerS, 'kg/s')), h('td', { class: 'num' }, fmt(u.imbalanceAfterKgPerS, 'kg/s')), h('td', { class: 'num' }, fmt(u.closureErrorBeforeRatio === undefined ? undefined : u.closureErrorBeforeRatio * 100, '%')), h('td', { class: 'num' }, fmt(u.closureErrorAfterRatio === undefined ? undefined : u.closureErrorAfterRatio * 100, '%')), h('td', {}, suspects.has(u.unitId) ? 'SUSPECT' : '')),
+          h('tr', { class: suspects.has(u.unitId) ? 'suspect' : undefined }, h('td', {}, u.unitId), h('td', { class: 'num' }, fmt(u.inflowKgPerS, 'kg/s')), h('td', { class: 'num' }, fmt(u.imbalanceAfterKgPerS, 'kg/s')), h('td', { class: 'num' }, u.closureErrorBeforeRatio === undefined ? '—' : percent(u.closureErrorBeforeRatio)), h('td', { class: 'num' }, u.closureErrorAfterRatio === undefined ? '—' : percent(u.closureErrorAfterRatio)), h('td', {}, suspects.has(u.unitId) ? 'SUSPECT' : '')),
         ),
       ),
     );
