@@ -25,7 +25,11 @@
  * The process runs with the service's production Node.js flags (bench/ingestion/node-flags, applied
  * by scripts/bench.mjs).
  *
- * Env: BENCH_STORAGE (native | timescaledb), BENCH_POSTGRES (embedded | debian), BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_FOLD_MS (5000), BENCH_SATURATE_S (15),
+ * BENCH_PROFILE=1 (Debian server only: with BENCH_STORAGE=timescaledb or BENCH_POSTGRES=debian) adds
+ * `saturationProfile` to the JSON: PostgreSQL's statements by total time during saturation
+ * (pg_stat_statements) and the TimescaleDB jobs that ran meanwhile (profile.ts).
+ *
+ * Env: BENCH_STORAGE (native | timescaledb), BENCH_PROFILE (0 | 1), BENCH_POSTGRES (embedded | debian), BENCH_TAGS (2000), BENCH_BATCH (10000), BENCH_WINDOW (4), BENCH_POOL (4), BENCH_FOLD_MS (5000), BENCH_SATURATE_S (15),
  * BENCH_FIXED_S (60: long enough to include rollup folds and the machine's pauses), BENCH_OFFERED (100000).
  */
 import { fork } from 'node:child_process';
@@ -39,6 +43,7 @@ import { InMemoryTagCatalog } from '../../services/ingestion/src/application/in-
 import { startIngestionApp } from '../../services/ingestion/src/ingestion.app';
 import { BinaryCopyWriter, copyIn } from '../../services/ingestion/src/adapters/postgres/copy-encoding';
 import { dayStart, partitionName } from '../../services/ingestion/src/adapters/postgres/partition-manager';
+import { profileRequested, profileServerSettings, SaturationProfiler, type SaturationProfile } from './profile';
 import { makeBatch, RoundClock, tagId, type LoadResult, type LoadSettings } from './workload';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -83,7 +88,12 @@ interface CpuSample {
   postgresMs: number;
 }
 
-function runLoad(settings: LoadSettings, postmasterPid: number, settle: () => Promise<void>): Promise<{ result: LoadResult; cpu: CpuSample }> {
+interface PhaseHooks {
+  readonly saturationStart?: () => Promise<void>;
+  readonly saturationEnd?: () => Promise<void>;
+}
+
+function runLoad(settings: LoadSettings, postmasterPid: number, settle: () => Promise<void>, hooks: PhaseHooks = {}): Promise<{ result: LoadResult; cpu: CpuSample }> {
   const child = fork(join(__dirname, 'load-generator.ts'), [], { execArgv: ['-r', join(__dirname, '../../scripts/register.cjs')], stdio: 'inherit' });
   const snapshot = (): CpuSample => {
     const u = process.cpuUsage();
@@ -93,11 +103,15 @@ function runLoad(settings: LoadSettings, postmasterPid: number, settle: () => Pr
   let cpu: CpuSample = { processMs: Number.NaN, postgresMs: Number.NaN };
   return new Promise((resolve, reject) => {
     child.on('message', (m: { phase?: string; result?: LoadResult }) => {
-      if (m.phase === 'saturation-start') start = snapshot();
-      else if (m.phase === 'saturation-end' && start) {
+      if (m.phase === 'saturation-start') {
+        start = snapshot();
+        hooks.saturationStart?.().catch(reject);
+      } else if (m.phase === 'saturation-end' && start) {
         const end = snapshot();
         cpu = { processMs: end.processMs - start.processMs, postgresMs: end.postgresMs - start.postgresMs };
-        settle().then(() => child.send({ phase: 'fixed' }), reject);
+        (hooks.saturationEnd ?? (() => Promise.resolve()))()
+          .then(settle)
+          .then(() => child.send({ phase: 'fixed' }), reject);
       } else if (m.result) resolve({ result: m.result, cpu });
     });
     child.once('error', reject);
@@ -154,7 +168,8 @@ async function rawCopy(url: string, rows: number, baseMs: number, format: 'binar
 
 async function main(): Promise<void> {
   const debian = STORAGE === 'timescaledb' || process.env['BENCH_POSTGRES'] === 'debian';
-  const pg = debian ? await startTimescalePostgres({ durable: true }) : await startEmbeddedPostgres();
+  if (profileRequested() && !debian) throw new Error('BENCH_PROFILE=1 needs the Debian server (BENCH_STORAGE=timescaledb or BENCH_POSTGRES=debian): it preloads pg_stat_statements');
+  const pg = debian ? await startTimescalePostgres({ durable: true, ...(profileRequested() && { settings: profileServerSettings(STORAGE) }) }) : await startEmbeddedPostgres();
   const catalog = new InMemoryTagCatalog(Array.from({ length: TAGS }, (_, i) => ({ id: tagId(i), plantId: 'bench', unit: 'kg/s' })));
   const app = await startIngestionApp({
     databaseUrl: pg.url,
@@ -186,6 +201,7 @@ async function main(): Promise<void> {
   let rawCopyRowsPerSecond: number;
   let rawTextCopyRowsPerSecond: number;
   let settleSeconds = Number.NaN;
+  let profile: SaturationProfile | undefined;
   try {
     const dataDir = (await app.pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0].d;
     const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -205,7 +221,9 @@ async function main(): Promise<void> {
       }
       settleSeconds = (performance.now() - from) / 1000;
     };
-    ({ result, cpu } = await runLoad(settings, postmasterPid, settle));
+    const profiler = profileRequested() ? new SaturationProfiler(app.pool, STORAGE === 'timescaledb') : undefined;
+    const hooks: PhaseHooks = profiler ? { saturationStart: () => profiler.start(), saturationEnd: async () => void (profile = await profiler.end()) } : {};
+    ({ result, cpu } = await runLoad(settings, postmasterPid, settle, hooks));
     stored = Number((await app.pool.query(`SELECT count(*) AS n FROM ingestion_samples`)).rows[0].n);
     await app.stop();
     rawCopyRowsPerSecond = await rawCopy(pg.url, result.saturatedSamples, baseMs, 'binary');
@@ -246,6 +264,7 @@ async function main(): Promise<void> {
       p99AckMs: round(percentile(sorted, 99)),
       maxAckMs: round(sorted[sorted.length - 1] ?? Number.NaN),
       failedBatches: result.failedBatches,
+      ...(profile && { saturationProfile: profile }),
     }),
   );
 }

@@ -284,6 +284,11 @@ describe('demo overlay', () => {
     expect(env.find((e: K8s) => e.name === 'INGESTION_REPLICAS').value).toBe('1');
   });
 
+  it('shows the plant of its plant model in the control-room alarm views by default', () => {
+    const plantId = /^plantId: (\S+)$/m.exec(dataOf(find(objects, 'ConfigMap', 'reflux-plant-model'))['site.yaml'])![1];
+    expect(dataOf(find(objects, 'ConfigMap', 'reflux-control-room-gateway')).GATEWAY_DEFAULT_PLANT).toBe(plantId);
+  });
+
   it('ships the demo petrochemical site as its plant model, identical to the library file', () => {
     const copy = readFileSync(join(ROOT, 'k8s/overlays/demo/plant-model/site.yaml'), 'utf8');
     expect(copy).toBe(readFileSync(join(ROOT, 'libs/plant-model/plants/demo-petrochemical-site.yaml'), 'utf8'));

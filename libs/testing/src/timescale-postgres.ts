@@ -54,7 +54,9 @@ function postgresAccount(): { uid: number; gid: number } | undefined {
  * only), the embedded server's WAL settings. Rejects
  * with the reason when the binaries or the extension are missing; never falls back.
  */
-export async function startTimescalePostgres(options: { preload?: boolean; durable?: boolean } = {}): Promise<PostgresServer & { version: string }> {
+export async function startTimescalePostgres(
+  options: { preload?: boolean; durable?: boolean; /** Server settings added or overriding (e.g. a longer shared_preload_libraries). */ settings?: Readonly<Record<string, string>> } = {},
+): Promise<PostgresServer & { version: string }> {
   const binDir = postgresBinDir();
   const missing = timescaleUnavailableReason(binDir);
   if (missing) throw new Error(`REFLUX_TEST_TIMESCALE=1 but TimescaleDB cannot be started: ${missing}`);
@@ -92,6 +94,7 @@ export async function startTimescalePostgres(options: { preload?: boolean; durab
     min_wal_size: '1GB',
     wal_buffers: '64MB',
     checkpoint_timeout: '15min',
+    ...options.settings,
   };
   const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   let server;

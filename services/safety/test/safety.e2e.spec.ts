@@ -22,6 +22,11 @@ function startService(name: 'ingestion' | 'safety', env: NodeJS.ProcessEnv): Pro
   }).then((r) => r.process);
 }
 
+// Two services start as processes (each allowed 90 s above) and migrate their schemas: more than
+// Jest's default 60 s on a loaded machine, and with TimescaleDB (REFLUX_TEST_TIMESCALE=1, hypertable
+// and continuous aggregates created at ingestion's start).
+jest.setTimeout(300_000);
+
 describe('safety with ingestion, as processes', () => {
   it('raises an alarm from samples written through ingestion, lists it and journals its acknowledgement', async () => {
     const db = await createTestDatabase('safety_e2e');

@@ -6,8 +6,12 @@ import { join, resolve } from 'node:path';
 const bin = resolve(__dirname, '..', '..', 'bin', 'reflux.js');
 const dir = mkdtempSync(join(tmpdir(), 'reflux-cli-'));
 
+// Each run starts Node and compiles the CLI with SWC: on a loaded 2-core machine that alone took
+// more than 30 s (the process was killed and the test saw no exit status).
+jest.setTimeout(400_000);
+
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
