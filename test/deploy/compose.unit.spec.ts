@@ -127,7 +127,7 @@ describe('docker-compose.yml', () => {
         .filter(([k]) => k.endsWith('_ADDRESS'))
         .map(([k, v]) => [name, k, v] as const),
     );
-    expect(addresses.filter(([name]) => name === 'control-room-gateway').map(([, k]) => k).sort()).toEqual(['BALANCING_ADDRESS', 'INGESTION_ADDRESS', 'SAFETY_ADDRESS']);
+    expect(addresses.filter(([name]) => name === 'control-room-gateway').map(([, k]) => k).sort()).toEqual(['BALANCING_ADDRESS', 'INGESTION_ADDRESS', 'SAFETY_ADDRESS', 'SCHEDULING_ADDRESS', 'SUPPLY_CHAIN_ADDRESS']);
     for (const [name, variable, value] of addresses) {
       const [host, port] = value.split(':');
       const target = compose.services[host];
@@ -156,7 +156,7 @@ describe('docker-compose.yml', () => {
     expect(migrations.length).toBeGreaterThan(0);
     for (const [, dep] of migrations) expect(dep).toEqual({ condition: 'service_completed_successfully' });
     const env = envOf(s);
-    for (const variable of ['INGESTION_ADDRESS', 'BALANCING_ADDRESS', 'SAFETY_ADDRESS']) expect([variable, deps[env[variable].split(':')[0]]?.condition]).toEqual([variable, 'service_started']);
+    for (const variable of ['INGESTION_ADDRESS', 'BALANCING_ADDRESS', 'SAFETY_ADDRESS', 'SCHEDULING_ADDRESS', 'SUPPLY_CHAIN_ADDRESS']) expect([variable, deps[env[variable].split(':')[0]]?.condition]).toEqual([variable, 'service_started']);
     expect(env.DATABASE_MIGRATE_ON_START).toBe('false');
   });
 
