@@ -2,10 +2,10 @@
 // generateInstance: products × units × periods, ~3.5 units per product, tanks, orders, the site
 // energy system with time-of-use power), formulated by the scheduling domain and solved through the
 // solver port in a worker thread with the backend and settings the service would choose (LP: duals
-// wanted, so HiGHS, dual simplex without presolve; MILP: HiGHS, 60 s, 1 % gap). buildMs is the
-// formulation (warm, median of 3), solveMs the solver's own time in the worker. The last line is one
-// JSON object. Tuning helpers beside it: tune.ts (HiGHS option sets on one instance, back to back,
-// with CPU time) and build-time.ts (formulation time of one instance).
+// wanted, so HiGHS, dual simplex, without presolve from 50,000 columns; MILP: HiGHS, 60 s, 1 % gap).
+// buildMs is the formulation (warm: median of 5 after 5 unmeasured runs), solveMs the solver's own
+// time in the worker. The last line is one JSON object. Tuning helpers beside it: tune.ts (HiGHS
+// option sets on one instance, back to back, with CPU time) and build-time.ts (formulation time).
 import { loadavg } from 'node:os';
 import { modelSize, WorkerSolver } from '@reflux/optimization';
 import { formulate, generateInstance, parseProblem, solveOptionsFor } from '../../services/scheduling/src';
@@ -32,8 +32,11 @@ async function main(): Promise<void> {
   for (const spec of instances) {
     const problem = parseProblem(generateInstance(spec));
     const times: number[] = [];
+    // warm: the first runs of a fresh process include V8's JIT tier-up of the formulation code and
+    // the growth of its heap (lp-20x8x96: runs 2–4 took 200–550 ms, later ones 40–60 ms at load 10)
     let f = formulate(problem);
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) f = formulate(problem);
+    for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
       f = formulate(problem);
       times.push(performance.now() - t0);

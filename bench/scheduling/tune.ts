@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const { lpAlgorithm, ...highsOptions } = o;
     if (log) Object.assign(highsOptions, { output_flag: true, log_to_console: true });
     const c0 = process.cpuUsage();
-    const r = solveWithHighs(highs, f.model, { lpAlgorithm: lpAlgorithm as never, highsOptions: highsOptions as never, timeLimitSeconds: spec.formulation === 'milp' ? 60 : undefined, mipRelativeGap: 0.01, start: f.milp ? f.start : undefined }, () => false);
+    const r = solveWithHighs(highs, f.model, { lpAlgorithm: lpAlgorithm as never, highsOptions: highsOptions as never, timeLimitSeconds: spec.formulation === 'milp' ? Number(process.env.TUNE_TIME_LIMIT ?? 60) : undefined, mipRelativeGap: 0.01, start: f.milp ? f.start : undefined }, () => false);
     const cpu = process.cpuUsage(c0);
     console.log(v, r.status, `wall ${r.solveMs.toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`, r.objective?.toFixed(3), `gap ${r.gapPercent}`, `duals ${r.duals ? 'yes' : 'no'}`, `load ${loadavg()[0].toFixed(1)}`);
   }

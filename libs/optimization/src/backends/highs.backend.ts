@@ -8,8 +8,8 @@ export type SerializableSolveOptions = Omit<SolveOptions, 'signal'>;
 export function toHighsModelData(highs: Highs, model: LinearModel): ModelData {
   const inf = highs.infinity;
   const clamp = (a: Float64Array): Float64Array => a.map((v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
-  const n = model.columns.names.length;
-  const m = model.rows.names.length;
+  const n = model.columns.lower.length;
+  const m = model.rows.lower.length;
   return {
     numCols: n,
     numRows: m,

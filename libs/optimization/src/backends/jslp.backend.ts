@@ -11,7 +11,7 @@ export function toJsLpModel(model: LinearModel, options: SerializableSolveOption
   const variables: JsLpModel['variables'] = {};
   const ints: Record<string, 1> = {};
   const unrestricted: Record<string, 1> = {};
-  const n = model.columns.names.length;
+  const n = model.columns.lower.length;
   for (let j = 0; j < n; j++) {
     const key = `c${j}`;
     const coefficients: Record<string, number> = { [objectiveKey]: model.columns.cost[j] };
@@ -30,7 +30,7 @@ export function toJsLpModel(model: LinearModel, options: SerializableSolveOption
     variables[key] = coefficients;
   }
   const { starts, indices, values } = model.matrix;
-  for (let i = 0; i < model.rows.names.length; i++) {
+  for (let i = 0; i < model.rows.lower.length; i++) {
     const lo = model.rows.lower[i];
     const hi = model.rows.upper[i];
     if (lo === -Infinity && hi === Infinity) continue;
@@ -73,7 +73,7 @@ export function solveWithJsLp(model: LinearModel, options: SerializableSolveOpti
   const solveMs = (): number => performance.now() - t0;
   if (!raw.feasible) return { status: 'infeasible', backend: 'jslp', hasSolution: false, values: new Float64Array(0), solveMs: solveMs() };
   if (raw.bounded === false) return { status: 'unbounded', backend: 'jslp', hasSolution: false, values: new Float64Array(0), solveMs: solveMs() };
-  const values = new Float64Array(model.columns.names.length);
+  const values = new Float64Array(model.columns.lower.length);
   for (let j = 0; j < values.length; j++) {
     const v = raw[`c${j}`];
     values[j] = typeof v === 'number' ? v : 0;

@@ -38,12 +38,21 @@ export interface ModelSize {
 export function modelSize(model: LinearModel): ModelSize {
   let integers = 0;
   let binaries = 0;
-  for (let j = 0; j < model.columns.names.length; j++) {
+  for (let j = 0; j < model.columns.lower.length; j++) {
     if (!model.columns.integer[j]) continue;
     integers++;
     if (model.columns.lower[j] >= 0 && model.columns.upper[j] <= 1) binaries++;
   }
-  return { rows: model.rows.names.length, columns: model.columns.names.length, integers, binaries, nonzeros: model.matrix.values.length };
+  return { rows: model.rows.lower.length, columns: model.columns.lower.length, integers, binaries, nonzeros: model.matrix.values.length };
+}
+
+/**
+ * The model without its row and column names, for a solve in a worker thread: the solvers need only
+ * the arrays, and a structured clone of some 100,000 name strings costs about 5 × that of the typed
+ * arrays (lp-40x10x168: 14–26 ms against 3–4 ms of CPU). Sizes come from the arrays, not the names.
+ */
+export function withoutNames(model: LinearModel): LinearModel {
+  return { ...model, columns: { ...model.columns, names: [] }, rows: { ...model.rows, names: [] } };
 }
 
 export function isMip(model: LinearModel): boolean {
@@ -60,7 +69,7 @@ export function objectiveOf(model: LinearModel, values: ArrayLike<number>): numb
 /** Row activities `A x`. */
 export function rowActivities(model: LinearModel, values: ArrayLike<number>): Float64Array {
   const { starts, indices, values: a } = model.matrix;
-  const out = new Float64Array(model.rows.names.length);
+  const out = new Float64Array(model.rows.lower.length);
   for (let i = 0; i < out.length; i++) {
     let s = 0;
     for (let k = starts[i]; k < starts[i + 1]; k++) s += a[k] * values[indices[k]];

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ExplainOptions, InfeasibilityExplanation } from '../explain/infeasibility.types';
 import { chooseBackend } from '../backends/choose-backend';
-import { modelSize, type LinearModel } from '../model/linear-model';
+import { modelSize, withoutNames, type LinearModel } from '../model/linear-model';
 import { OptimizationError, OptimizationErrorCode, type FieldViolation } from '../optimization.error';
 import type { SolveOptions, SolveResult } from '../solve.types';
 import type { LinearSolver } from '../solver.port';
@@ -57,7 +57,8 @@ export class WorkerSolver implements LinearSolver {
     if (violations.length > 0) throw new OptimizationError(OptimizationErrorCode.invalidOptions, `invalid solve options: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, { violations });
     const backend = chooseBackend(options.backend, modelSize(model), options.duals ?? false);
     const { signal, ...serializable } = options;
-    const response = await this.run({ kind: 'solve', backend, model, options: serializable }, signal, options.timeLimitSeconds);
+    // names stay here: the worker needs only the arrays (explanations, which report names, send them)
+    const response = await this.run({ kind: 'solve', backend, model: withoutNames(model), options: serializable }, signal, options.timeLimitSeconds);
     if (response === 'cancelled') return cancelledBeforeStart(backend);
     if (response.kind !== 'solve') throw new OptimizationError(OptimizationErrorCode.solverFailed, 'solve worker answered another request');
     return response.result;
