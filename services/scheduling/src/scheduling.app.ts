@@ -52,7 +52,7 @@ export interface SchedulingAppOptions {
   readonly planOnStart: boolean;
   readonly replanOnEvents: boolean;
   readonly heartbeatMs: number;
-  /** The balancing service's reconciled yields (SCHEDULING_BALANCING_ADDRESS); absent: model yields only. */
+  /** The balancing service's reconciled yields (BALANCING_ADDRESS); absent: model yields only. */
   readonly balancing?: ReconciledYieldsPort & { close?(): void };
   /** Relative yield change above which a `BalanceReconciled` re-plans (default 0.02). */
   readonly yieldReplanThreshold?: number;
@@ -99,10 +99,10 @@ export function readProductionModelFiles(paths: readonly string[]): ProductionMo
 
 /** The balancing client of SCHEDULING_BALANCING_*: its token given, or minted from AUTH_JWT_* (role viewer). */
 function balancingClientOf(config: Readonly<SchedulingConfig>): BalancingYieldsClient | undefined {
-  if (!config.SCHEDULING_BALANCING_ADDRESS) return undefined;
+  if (!config.BALANCING_ADDRESS) return undefined;
   const jwt = config.AUTH_JWT_SECRET ? parseJwtConfig(jwtConfigFromEnv(config)) : undefined;
-  const token = config.SCHEDULING_BALANCING_TOKEN ? () => config.SCHEDULING_BALANCING_TOKEN! : jwt ? () => createServiceToken(jwt, 'scheduling', ['viewer'], { ttlSeconds: 300 }) : () => '';
-  return new BalancingYieldsClient({ address: config.SCHEDULING_BALANCING_ADDRESS, token, timeoutMs: config.SCHEDULING_BALANCING_TIMEOUT_MS });
+  const token = config.BALANCING_TOKEN ? () => config.BALANCING_TOKEN! : jwt ? () => createServiceToken(jwt, 'scheduling', ['viewer'], { ttlSeconds: 300 }) : () => '';
+  return new BalancingYieldsClient({ address: config.BALANCING_ADDRESS, token, timeoutMs: config.BALANCING_TIMEOUT_MS });
 }
 
 export function schedulingAppOptions(config: Readonly<SchedulingConfig>, logger: Logger): SchedulingAppOptions {
