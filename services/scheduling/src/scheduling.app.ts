@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { subscribeBalanceReconciled } from './adapters/bus/balance-reconciled.consumer';
+import { subscribeSiteTargets } from './adapters/bus/site-targets.consumer';
 import { subscribeUnitStates } from './adapters/bus/unit-state.consumer';
 import { BalancingYieldsClient } from './adapters/grpc/balancing-yields.client';
 import { SCHEDULING_PROTO, SCHEDULING_SERVICE, schedulingServiceImplementation } from './adapters/grpc/scheduling.grpc-service';
@@ -24,6 +25,7 @@ import type { ReconciledYieldsPort } from './application/reconciled-yields.port'
 import { replanOnReconciledYields } from './application/yield-replan';
 import { reportUnitState } from './application/report-inputs';
 import { ScheduleBook } from './application/schedule-book';
+import { receiveSiteTargets, reportSiteCapacity, type SiteCoordinationDeps } from './application/site-coordination';
 import { scheduleProjection } from './application/schedule.projection';
 import { parseProblem } from './domain/parse-problem';
 import type { ProblemInput } from './domain/problem.schema';
@@ -52,7 +54,7 @@ export interface SchedulingAppOptions {
   readonly planOnStart: boolean;
   readonly replanOnEvents: boolean;
   readonly heartbeatMs: number;
-  /** The balancing service's reconciled yields (SCHEDULING_BALANCING_ADDRESS); absent: model yields only. */
+  /** The balancing service's reconciled yields (BALANCING_ADDRESS); absent: model yields only. */
   readonly balancing?: ReconciledYieldsPort & { close?(): void };
   /** Relative yield change above which a `BalanceReconciled` re-plans (default 0.02). */
   readonly yieldReplanThreshold?: number;
@@ -99,10 +101,10 @@ export function readProductionModelFiles(paths: readonly string[]): ProductionMo
 
 /** The balancing client of SCHEDULING_BALANCING_*: its token given, or minted from AUTH_JWT_* (role viewer). */
 function balancingClientOf(config: Readonly<SchedulingConfig>): BalancingYieldsClient | undefined {
-  if (!config.SCHEDULING_BALANCING_ADDRESS) return undefined;
+  if (!config.BALANCING_ADDRESS) return undefined;
   const jwt = config.AUTH_JWT_SECRET ? parseJwtConfig(jwtConfigFromEnv(config)) : undefined;
-  const token = config.SCHEDULING_BALANCING_TOKEN ? () => config.SCHEDULING_BALANCING_TOKEN! : jwt ? () => createServiceToken(jwt, 'scheduling', ['viewer'], { ttlSeconds: 300 }) : () => '';
-  return new BalancingYieldsClient({ address: config.SCHEDULING_BALANCING_ADDRESS, token, timeoutMs: config.SCHEDULING_BALANCING_TIMEOUT_MS });
+  const token = config.BALANCING_TOKEN ? () => config.BALANCING_TOKEN! : jwt ? () => createServiceToken(jwt, 'scheduling', ['viewer'], { ttlSeconds: 300 }) : () => '';
+  return new BalancingYieldsClient({ address: config.BALANCING_ADDRESS, token, timeoutMs: config.BALANCING_TIMEOUT_MS });
 }
 
 export function schedulingAppOptions(config: Readonly<SchedulingConfig>, logger: Logger): SchedulingAppOptions {
@@ -181,7 +183,12 @@ export async function startSchedulingApp(o: SchedulingAppOptions): Promise<Sched
     if (aborted > 0) logger.warn({ aborted }, 'jobs left running by a stopped replica are marked aborted');
     if (o.balancing?.close) cleanups.push(() => o.balancing!.close!());
     const yields = new ReconciledYieldsReader(o.balancing, logger);
-    const jobs = new OptimizationJobs({ store, jobs: jobStore, lock: new AdvisoryPlantLock(pool), solver, books, models, yields, settings: o.settings, autoPublish: o.autoPublish, logger, now: o.now, heartbeatMs: o.heartbeatMs });
+    // a proposal that cannot meet supply-chain targets is reported back (coordination is set before any job runs)
+    const onProposed = async (plantId: string, proposed: Parameters<typeof reportSiteCapacity>[2], eventId: string, cause: Parameters<typeof reportSiteCapacity>[4]) => {
+      await reportSiteCapacity(coordination, plantId, proposed, eventId, cause);
+    };
+    const jobs = new OptimizationJobs({ store, jobs: jobStore, lock: new AdvisoryPlantLock(pool), solver, books, models, yields, onProposed, settings: o.settings, autoPublish: o.autoPublish, logger, now: o.now, heartbeatMs: o.heartbeatMs });
+    const coordination: SiteCoordinationDeps = { store, outbox, jobs, models, source: SCHEDULING_SOURCE, replan: o.replanOnEvents, logger };
     cleanups.push(() => jobs.stop());
 
     const readModel = new ScheduleReadModel(pool);
@@ -196,6 +203,10 @@ export async function startSchedulingApp(o: SchedulingAppOptions): Promise<Sched
       },
     });
     cleanups.push(() => consumer.stop());
+    const siteTargets = await subscribeSiteTargets(bus, async (plantId, eventId, targets, cause) => {
+      if (models.has(plantId)) await receiveSiteTargets(coordination, plantId, eventId, targets, cause);
+    });
+    cleanups.push(() => siteTargets.stop());
     if (o.balancing && o.replanOnEvents) {
       const yieldReplan = { jobs, books, models, yields, threshold: o.yieldReplanThreshold ?? 0.02, logger, asked: new Map() };
       const reconciled = await subscribeBalanceReconciled(bus, async (plantId, cause) => {

@@ -26,10 +26,10 @@ export const schedulingConfigSchema = extendPlatformConfig({
   /** Solver worker threads (concurrent optimisations of different plants). */
   SCHEDULING_SOLVER_WORKERS: env.int({ min: 1, max: 16 }, { default: 1 }),
   /** The balancing service (host:port) whose reconciled yields plans use; unset: model yields only. */
-  SCHEDULING_BALANCING_ADDRESS: env.text({ optional: true, pattern: HOST_PORT, patternName: 'host:port' }),
+  BALANCING_ADDRESS: env.text({ optional: true, pattern: HOST_PORT, patternName: 'host:port' }),
   /** Bearer token (role viewer) for balancing; unset: minted from AUTH_JWT_SECRET. */
-  SCHEDULING_BALANCING_TOKEN: env.text({ optional: true, secret: true }),
-  SCHEDULING_BALANCING_TIMEOUT_MS: env.int({ min: 100, max: 60_000 }, { default: 5000 }),
+  BALANCING_TOKEN: env.text({ optional: true, secret: true }),
+  BALANCING_TIMEOUT_MS: env.int({ min: 100, max: 60_000 }, { default: 5000 }),
   /** A reconciled window re-plans a plant only when a yield moved by more than this fraction (0.02: 2 %). */
   SCHEDULING_YIELD_REPLAN_THRESHOLD: env.text({ default: '0.02', pattern: /^(0(\.\d+)?|1(\.0+)?)$/, patternName: 'a fraction 0..1 such as 0.02' }),
 });

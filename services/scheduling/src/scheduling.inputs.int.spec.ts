@@ -45,13 +45,13 @@ interface Harness {
   client: SchedulingClient;
 }
 
-async function harness(name: string, balancingAddress?: string): Promise<Harness> {
+async function harness(name: string, balancingAddress?: string, targetPenalties?: { shortfallPenaltyPerT: number; latenessPenaltyPerTPerPeriod: number }): Promise<Harness> {
   const db = await createTestDatabase(name);
   const app = await startSchedulingApp({
     databaseUrl: db.url,
     grpc: { host: '127.0.0.1', port: 0, auth: { jwt: { hs256Secrets: [SECRET], development: true } } },
     models: [{ document: twoUnitPlantWithBalancing(), origin: 'test' }],
-    settings: { frozenPeriods: 2, changePenaltyPerT: 1, modeChangePenalty: 0 },
+    settings: { frozenPeriods: 2, changePenaltyPerT: 1, modeChangePenalty: 0, ...(targetPenalties && { targetPenalties }) },
     autoPublish: true,
     planOnStart: true,
     replanOnEvents: true,
@@ -79,7 +79,8 @@ async function close(h: Harness | undefined): Promise<void> {
   await h.db.drop();
 }
 
-const proposals = async (h: Harness) => (await h.store.readAll({ category: 'integration-', eventTypes: ['ScheduleProposed'] })).map((e) => ({ data: e.data as { scheduleId: string; reason: string }, causationId: e.metadata.causationId, correlationId: e.metadata.correlationId }));
+const proposals = async (h: Harness) =>
+  (await h.store.readAll({ category: 'integration-', eventTypes: ['ScheduleProposed'] })).map((e) => ({ eventId: e.eventId, data: e.data as { scheduleId: string; reason: string }, causationId: e.metadata.causationId, correlationId: e.metadata.correlationId }));
 /** The explanation of a schedule, once the read model has it. */
 const explain = (h: Harness, scheduleId: string) =>
   eventually(() => callScheduling(h.client, h.client.explainSchedule, { plantId: PLANT, scheduleId, jobId: '' }, viewer).catch(() => undefined), `schedule ${scheduleId} in the read model`);
@@ -213,5 +214,58 @@ describe('scheduling inputs: energy prices and causation, without balancing', ()
     await h.bus.publish(integrationEvents.create('UnitTripped', { plantId: PLANT, unitId: 'K-1', area: 'a', trippedAt: NOW.toISOString() }, { source: 'safety', subject: `unit-${PLANT}|K-1`, eventId, correlationId: 'trip-correlation-7' }));
     const proposal = await eventually(async () => (await proposals(h)).find((p) => p.data.reason === 'unit-state:K-1'), 'the proposal after the trip');
     expect(proposal).toMatchObject({ causationId: eventId, correlationId: 'trip-correlation-7' });
+  });
+});
+
+describe('scheduling inputs: supply-chain site targets', () => {
+  let h: Harness;
+  const capacityEvents = async () => (await h.store.readAll({ category: 'integration-', eventTypes: ['SiteCapacityChanged'] })).map((e) => ({ data: e.data as Record<string, unknown>, causationId: e.metadata.causationId, correlationId: e.metadata.correlationId }));
+
+  beforeAll(async () => {
+    // a target short is cheaper than the model's order D1 short: a trip takes its tonnes from the target
+    h = await harness('scheduling_targets', undefined, { shortfallPenaltyPerT: 500, latenessPenaltyPerTPerPeriod: 10 });
+  });
+
+  afterAll(async () => close(h));
+
+  it('plans for the targets of SiteTargetsPublished, and reports the achievable quantity once when a trip makes them unreachable', async () => {
+    await h.app.jobs.idle();
+    const targetsEvent = randomUUID();
+    const targets = { siteId: 'site-a', plantId: PLANT, allocationId: 'alloc-1', horizonStart: iso(T0), periodHours: 8, targets: [{ processId: 'line-1', materialId: 'product', period: 0, quantityT: 60, modulesOn: 3 }, { processId: 'line-1', materialId: 'gold', period: 0, quantityT: 5, modulesOn: 1 }], publishedAt: iso(T0) };
+    await h.bus.publish(integrationEvents.create('SiteTargetsPublished', targets, { source: 'supply-chain', subject: 'coordination', eventId: targetsEvent, correlationId: 'alloc-corr' }));
+    const planned = await eventually(async () => (await proposals(h)).find((p) => p.data.reason === 'site-targets'), 'the plan for the targets');
+    expect(planned).toMatchObject({ causationId: targetsEvent, correlationId: 'alloc-corr' });
+    const { published } = await eventually(async () => {
+      const s = await callScheduling(h.client, h.client.getSchedule, { plantId: PLANT }, viewer);
+      return s.published?.scheduleId === planned.data.scheduleId ? s : undefined;
+    }, 'the targets plan in the read model');
+    // the model's 60 t order plus the 60 t target (the gold target is not a material of the plant)
+    expect(sum(throughputs(published!, 'U1')) + sum(throughputs(published!, 'U2'))).toBeCloseTo(120, 3);
+    await h.app.jobs.idle();
+    expect(await capacityEvents()).toEqual([]);
+
+    const trip = randomUUID();
+    await h.bus.publish(integrationEvents.create('UnitTripped', { plantId: PLANT, unitId: 'K-1', area: 'a', trippedAt: NOW.toISOString() }, { source: 'safety', subject: `unit-${PLANT}|K-1`, eventId: trip, correlationId: 'trip-corr' }));
+    const afterTrip = await eventually(async () => (await proposals(h)).find((p) => p.causationId === trip), 'the plan after the trip');
+    const reported = await eventually(async () => ((await capacityEvents()).length > 0 ? capacityEvents() : undefined), 'SiteCapacityChanged');
+    const { published: tripPlan } = await eventually(async () => {
+      const s = await callScheduling(h.client, h.client.getSchedule, { plantId: PLANT }, viewer);
+      return s.published?.scheduleId === afterTrip.data.scheduleId ? s : undefined;
+    }, 'the trip plan in the read model');
+    // U2 alone (its first two periods frozen) serves the order's 60 t first; what is left goes to the target
+    const achievable = Number(Math.max(0, sum(throughputs(tripPlan!, 'U2')) - 60).toFixed(3));
+    expect(achievable).toBeLessThan(60);
+    expect(reported).toEqual([
+      {
+        data: expect.objectContaining({ siteId: 'site-a', processId: 'line-1', fromPeriod: 0, toPeriod: 1, availableModules: Math.floor((3 * achievable) / 60), achievableT: achievable, targetT: 60 }),
+        causationId: afterTrip.eventId,
+        correlationId: 'trip-corr',
+      },
+    ]);
+
+    // a re-plan that reaches the same quantities says nothing again
+    await optimize(h);
+    await h.app.jobs.idle();
+    expect(await capacityEvents()).toHaveLength(1);
   });
 });

@@ -44,7 +44,9 @@ const NODE_ARGS: Record<string, readonly string[]> = {
 /**
  * Safety evaluates alarms with the demo plant's shipped alarm configuration. Scheduling plans the
  * demo plant from its MILP production model, publishes a first schedule at start-up and publishes
- * each re-plan (a trip of the simulator's machine) at once. Supply chain coordinates the demo network
+ * each re-plan (a trip of the simulator's machine) at once; it plans with the balancing service's
+ * reconciled yields through BALANCING_ADDRESS, which main.ts gives every service with the other
+ * gRPC addresses (`<SERVICE>_ADDRESS`). Supply chain coordinates the demo network
  * (both demo plants as central sites).
  */
 const SERVICE_ENV: Record<string, (root: string, plant: string) => Record<string, string>> = {

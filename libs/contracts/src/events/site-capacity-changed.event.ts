@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, identifier, instant } from '../common.schemas';
+import { count, finite, identifier, instant } from '../common.schemas';
 import { defineEvent } from '../registry';
 import { TOPICS } from '../topics';
 
@@ -11,6 +11,9 @@ export const siteCapacityChangedSchema = z.object({
   fromPeriod: count,
   toPeriod: count,
   availableModules: count,
+  /** Tonnes per period the site can make of the process's output over [fromPeriod, toPeriod) (a schedule's achievable quantity), and the target it falls short of. */
+  achievableT: finite.refine((v) => v >= 0, 'must be ≥ 0').optional(),
+  targetT: finite.refine((v) => v >= 0, 'must be ≥ 0').optional(),
   reason: z.string().max(500),
   changedAt: instant,
 });

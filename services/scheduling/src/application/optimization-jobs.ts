@@ -133,6 +133,7 @@ export class OptimizationJobs {
         published: book.published(),
         reconciledYields: [...yields.yields],
         ...(inputs.energyPrices && { energyPrices: inputs.energyPrices }),
+        ...(inputs.siteTargets && { siteTargets: inputs.siteTargets }),
         settings: { ...this.deps.settings, timeLimitSeconds: request.timeLimitSeconds, mipGapPercent: request.mipGapPercent },
       });
       parseProblem(replan.problem); // bad input is refused here, before a job exists

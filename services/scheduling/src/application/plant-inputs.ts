@@ -2,6 +2,7 @@ import { deterministicUuid } from '@reflux/decider';
 import { EVENT_STORE_ERROR_CODES, type EventStore } from '@reflux/event-store';
 import type { EnergyPrices } from '../domain/energy-prices';
 import type { OpenDemand, ReportedState, ReportedUnitState } from '../domain/replan';
+import type { AchievableTarget, SiteTargets } from '../domain/site-targets';
 import { SchedulingError, SchedulingErrorCode } from '../domain/scheduling.errors';
 
 /** `scheduling-inputs-<plant>`: demands, unit states and energy prices reported to scheduling, one event per request. */
@@ -10,6 +11,8 @@ export const inputsStreamId = (plantId: string): string => `scheduling-inputs-${
 export type InputEvent =
   | { readonly type: 'DemandsSet'; readonly data: { readonly requestId: string; readonly demands: readonly OpenDemand[] } }
   | { readonly type: 'EnergyPricesSet'; readonly data: { readonly requestId: string; readonly prices: EnergyPrices } }
+  | { readonly type: 'SiteTargetsReceived'; readonly data: { readonly requestId: string; readonly targets: SiteTargets } }
+  | { readonly type: 'SiteCapacityReported'; readonly data: { readonly requestId: string; readonly allocationId: string; readonly scheduleId: string; readonly achievable: readonly AchievableTarget[] } }
   | {
       readonly type: 'UnitStateReported';
       readonly data: { readonly requestId: string; readonly unitId: string; readonly state: ReportedState; readonly at: string; readonly expectedReturnAt?: string; readonly reason: string };
@@ -22,6 +25,10 @@ export interface PlantInputs {
   readonly unitStates: readonly ReportedUnitState[];
   /** The last energy prices set, if any (replacing the production model's where given). */
   readonly energyPrices?: EnergyPrices;
+  /** The newest supply-chain targets (by publication time, whatever the arrival order). */
+  readonly siteTargets?: SiteTargets;
+  /** What was last reported to supply chain as achievable, for the allocation of `siteTargets`. */
+  readonly capacityReported?: readonly AchievableTarget[];
 }
 
 /**
@@ -43,11 +50,16 @@ export async function recordInput(store: EventStore, plantId: string, event: Inp
 export async function loadInputs(store: EventStore, plantId: string): Promise<PlantInputs> {
   let demands: readonly OpenDemand[] | undefined;
   let energyPrices: EnergyPrices | undefined;
+  let siteTargets: SiteTargets | undefined;
+  const reported = new Map<string, readonly AchievableTarget[]>();
   const states = new Map<string, ReportedUnitState>();
   for (const e of await store.readStream(inputsStreamId(plantId))) {
     const event = { type: e.type, data: e.data } as InputEvent;
     if (event.type === 'DemandsSet') demands = event.data.demands;
     else if (event.type === 'EnergyPricesSet') energyPrices = event.data.prices;
+    else if (event.type === 'SiteTargetsReceived') {
+      if (!siteTargets || Date.parse(siteTargets.publishedAt) <= Date.parse(event.data.targets.publishedAt)) siteTargets = event.data.targets;
+    } else if (event.type === 'SiteCapacityReported') reported.set(event.data.allocationId, event.data.achievable);
     else if (event.type === 'UnitStateReported') {
       const d = event.data;
       const previous = states.get(d.unitId);
@@ -55,5 +67,6 @@ export async function loadInputs(store: EventStore, plantId: string): Promise<Pl
       if (!previous || Date.parse(previous.at) <= Date.parse(d.at)) states.set(d.unitId, { id: d.unitId, state: d.state, at: d.at, ...(d.expectedReturnAt !== undefined && { expectedReturnAt: d.expectedReturnAt }) });
     }
   }
-  return { ...(demands && { demands }), unitStates: [...states.values()], ...(energyPrices && { energyPrices }) };
+  const capacityReported = siteTargets && reported.get(siteTargets.allocationId);
+  return { ...(demands && { demands }), unitStates: [...states.values()], ...(energyPrices && { energyPrices }), ...(siteTargets && { siteTargets }), ...(capacityReported && { capacityReported }) };
 }

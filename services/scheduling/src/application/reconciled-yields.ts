@@ -34,7 +34,7 @@ export class ReconciledYieldsReader {
 
   async forPlan(plantId: string, model: ProblemInput, published: ProposedSchedule | undefined): Promise<YieldsForPlan> {
     if (!model.units.some((u) => u.balancing)) return NONE;
-    if (!this.port) return { ...NONE, fallback: 'no balancing service configured (SCHEDULING_BALANCING_ADDRESS): model yields' };
+    if (!this.port) return { ...NONE, fallback: 'no balancing service configured (BALANCING_ADDRESS): model yields' };
     try {
       const reading = await this.port.latest(plantId);
       if (this.down.delete(plantId)) this.logger.info({ plantId }, 'balancing answers again: planning with reconciled yields');

@@ -1,6 +1,7 @@
 import { withEnergyPrices, type EnergyPrices } from './energy-prices';
 import type { ProblemInput } from './problem.schema';
 import type { ProposedSchedule } from './schedule-lifecycle.events';
+import { targetDemands, type SiteTargets, type TargetPenalties } from './site-targets';
 
 /** A demand as integrators send it: times, not periods. */
 export interface OpenDemand {
@@ -33,6 +34,8 @@ export interface ReplanSettings {
   readonly modeChangePenalty: number;
   readonly timeLimitSeconds?: number;
   readonly mipGapPercent?: number;
+  /** Penalties of supply-chain targets not met (default: 1000 per t short, 10 per t and period late). */
+  readonly targetPenalties?: TargetPenalties;
 }
 
 export interface ReplanInput {
@@ -45,6 +48,8 @@ export interface ReplanInput {
   readonly published?: ProposedSchedule;
   /** Reconciled yields from the balancing service, added to the model's own. */
   readonly reconciledYields?: NonNullable<ProblemInput['reconciledYields']>;
+  /** The supply-chain targets of the plant: demands added to the open ones (or the model's). */
+  readonly siteTargets?: SiteTargets;
   /** The last energy prices set for the plant; replace the model's where given. */
   readonly energyPrices?: EnergyPrices;
   readonly settings: ReplanSettings;
@@ -82,7 +87,7 @@ export function replanRequest(input: ReplanInput): ReplanRequest {
   const periodOf = (iso: string): number => Math.floor((Date.parse(iso) - startMs) / dt);
   const clamp = (t: number): number => Math.min(T - 1, Math.max(0, t));
 
-  const demands = input.demands?.map((d) => {
+  const toPeriods = (d: OpenDemand) => {
     const due = clamp(periodOf(d.dueAt));
     return {
       id: d.id,
@@ -94,7 +99,13 @@ export function replanRequest(input: ReplanInput): ReplanRequest {
       latenessPenaltyPerTPerPeriod: d.latenessPenaltyPerTPerPeriod,
       shortfallPenaltyPerT: d.shortfallPenaltyPerT,
     };
-  });
+  };
+  // targets are planned when their supply-chain period overlaps the horizon
+  const targets = input.siteTargets
+    ? targetDemands(input.siteTargets, settings.targetPenalties ?? { shortfallPenaltyPerT: 1000, latenessPenaltyPerTPerPeriod: 10 }).filter((d) => periodOf(d.releaseAt!) < T && periodOf(d.dueAt) >= 0)
+    : [];
+  const open = input.demands?.map(toPeriods);
+  const demands = targets.length > 0 ? [...(open ?? model.demands ?? []), ...targets.map(toPeriods)] : open;
 
   const unavailability = [...(model.unavailability ?? [])];
   const stopped = new Set<string>();

@@ -4,9 +4,10 @@ import { loadProtoPackage, type refluxSchedulingV1 as v1 } from '@reflux/proto';
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
 
-/** The read side of reflux.scheduling.v1.SchedulingService the CLI uses, typed by the generated messages. */
+/** The RPCs of reflux.scheduling.v1.SchedulingService the CLI uses, typed by the generated messages. */
 export interface SchedulingClient extends grpc.Client {
   getSchedule: Unary<v1.GetScheduleRequest, v1.GetScheduleResponse>;
+  setEnergyPrices: Unary<v1.SetEnergyPricesRequest, v1.SetEnergyPricesResponse>;
 }
 
 /** A client of scheduling at `address`, plaintext or over TLS (`cliTransport` of the verb's options). */
