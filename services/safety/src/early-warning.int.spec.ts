@@ -242,6 +242,8 @@ describe('early warning in the safety service (PostgreSQL, gRPC)', () => {
       events: (await pool.query("SELECT count(*)::int AS n FROM reflux_events WHERE stream_id NOT LIKE 'integration-%'")).rows[0],
       engine: (await pool.query('SELECT tag_id, state FROM safety_engine_tags ORDER BY tag_id')).rows,
     });
+    // the journal is a projection: let it catch up with the TI-3/H alarm raised above first
+    await eventually(async () => ((await snapshot()).journal.n >= 1 ? true : undefined), 10_000, 'the journal holds the TI-3/H alarm');
     const before = await snapshot();
     const candidate = { ...CONFIG, tags: CONFIG.tags.map((t) => (t.tagId === 'TI-3' ? { ...t, limits: { H: { value: 160, priority: 'medium' } } } : t)) };
     const range = { startTime: dateToTimestamp(new Date(s(600))), endTime: dateToTimestamp(new Date(s(1120))) };
