@@ -36,7 +36,8 @@ export function overview(tags: Map<string, TagValue>, balances: Balance[] | Unav
   const tagRows = [...tags.values()]
     .sort((a, b) => a.tagId.localeCompare(b.tagId))
     .map((t) => h('tr', { 'data-tag': t.tagId, class: GOOD(t.quality) ? undefined : 'bad-quality' }, h('td', {}, t.tagId), h('td', { class: 'num' }, fmt(t.value, t.unit ? displayUnit(t.unit) : '(unit unknown)')), h('td', {}, GOOD(t.quality) ? 'good' : `quality 0x${t.quality.toString(16)}`), h('td', { class: 'muted' }, localTime(t.time, tz))));
-  const sections: HTMLElement[] = [h('p', { class: 'muted', 'data-zone': tz }, `Times on the plant clock: ${zoneCaption(tz)}.`), h('h2', {}, 'Latest values'), tagsError ? h('p', { class: 'muted' }, tagsError) : tagRows.length ? table(['Tag', 'Value', 'Quality', 'Sample time'], tagRows) : h('p', { class: 'muted' }, 'No tags seen yet.')];
+  // the networks first (what an operator scans), the long list of latest values below them
+  const sections: HTMLElement[] = [h('p', { class: 'muted', 'data-zone': tz }, `Times on the plant clock: ${zoneCaption(tz)}.`)];
   sections.push(h('h2', {}, 'Reconciled balances'));
   if ('unavailable' in balances) sections.push(h('p', { class: 'muted' }, balances.unavailable));
   else if (balances.length === 0) sections.push(h('p', { class: 'muted' }, 'No reconciled window yet.'));
@@ -66,6 +67,7 @@ export function overview(tags: Map<string, TagValue>, balances: Balance[] | Unav
       ),
     );
   }
+  sections.push(h('h2', {}, 'Latest values'), tagsError ? h('p', { class: 'muted' }, tagsError) : tagRows.length ? table(['Tag', 'Value', 'Quality', 'Sample time'], tagRows) : h('p', { class: 'muted' }, 'No tags seen yet.'));
   return h('section', { id: 'overview' }, ...sections);
 }
 
