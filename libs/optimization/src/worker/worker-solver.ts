@@ -28,6 +28,7 @@ function optionViolations(options: SolveOptions): FieldViolation[] {
   const v: FieldViolation[] = [];
   if (options.timeLimitSeconds !== undefined && !(options.timeLimitSeconds > 0 && Number.isFinite(options.timeLimitSeconds))) v.push({ field: 'timeLimitSeconds', description: 'must be a positive finite number of seconds' });
   if (options.mipRelativeGap !== undefined && !(options.mipRelativeGap >= 0 && options.mipRelativeGap < 1)) v.push({ field: 'mipRelativeGap', description: 'must be a fraction in [0, 1)' });
+  if (options.cancelGraceMs !== undefined && !(options.cancelGraceMs >= 0 && Number.isFinite(options.cancelGraceMs))) v.push({ field: 'cancelGraceMs', description: 'must be a non-negative finite number of milliseconds' });
   return v;
 }
 
@@ -56,8 +57,8 @@ export class WorkerSolver implements LinearSolver {
     const violations = optionViolations(options);
     if (violations.length > 0) throw new OptimizationError(OptimizationErrorCode.invalidOptions, `invalid solve options: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, { violations });
     const backend = chooseBackend(options.backend, modelSize(model), options.duals ?? false);
-    const { signal, ...serializable } = options;
-    const response = await this.run({ kind: 'solve', backend, model, options: serializable }, signal, options.timeLimitSeconds);
+    const { signal, cancelGraceMs, ...serializable } = options;
+    const response = await this.run({ kind: 'solve', backend, model, options: serializable }, signal, options.timeLimitSeconds, cancelGraceMs);
     if (response === 'cancelled') return cancelledBeforeStart(backend);
     if (response.kind !== 'solve') throw new OptimizationError(OptimizationErrorCode.solverFailed, 'solve worker answered another request');
     return response.result;
@@ -103,7 +104,7 @@ export class WorkerSolver implements LinearSolver {
     this.waiting.shift()?.();
   }
 
-  private async run(job: Job, signal: AbortSignal | undefined, timeLimitSeconds: number | undefined): Promise<Extract<WorkerResponse, { ok: true }> | 'cancelled'> {
+  private async run(job: Job, signal: AbortSignal | undefined, timeLimitSeconds: number | undefined, graceMs = this.graceMs): Promise<Extract<WorkerResponse, { ok: true }> | 'cancelled'> {
     const worker = await this.acquire(signal);
     if (!worker) return 'cancelled';
     const id = this.nextId++;
@@ -134,7 +135,7 @@ export class WorkerSolver implements LinearSolver {
       };
       const onAbort = (): void => {
         Atomics.store(stop, 0, 1);
-        timers.push(setTimeout(() => hardStop('cancelled'), this.graceMs));
+        timers.push(setTimeout(() => hardStop('cancelled'), graceMs));
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       if (signal) signal.addEventListener('abort', onAbort, { once: true });
