@@ -49,12 +49,23 @@ export async function allocate(solver: LinearSolver, network: Network, o: Alloca
   const t0 = performance.now();
   const f = formulate(network, { plan: o.plan, relax: o.relax });
   const buildMs = performance.now() - t0;
+  let fixedModulesLpMs: number | undefined;
+  let timeLimitSeconds = o.timeLimitSeconds;
+  let signal = o.signal;
   if (f.milp && o.plan) {
     const warm = await reallocate(solver, f, o, t0, buildMs);
-    if (warm) return warm;
+    if ('allocation' in warm) return warm;
+    fixedModulesLpMs = warm.fixedModulesLpMs;
+    if (timeLimitSeconds !== undefined) {
+      // solved cold: what is left of the budget, as HiGHS' time limit and as a deadline (the default cancel grace keeps a late incumbent)
+      timeLimitSeconds = Math.max(0.05, timeLimitSeconds - (performance.now() - t0) / 1000 - REALLOCATION_RESERVE_S);
+      const deadline = AbortSignal.timeout(Math.round(timeLimitSeconds * 1000) + 100);
+      signal = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
+    }
   }
   const ts = performance.now();
-  const result = await solver.solve(f.model, { timeLimitSeconds: o.timeLimitSeconds, mipRelativeGap: o.mipRelativeGap, signal: o.signal, backend: 'highs', start: f.start });
+  const solved = await solver.solve(f.model, { timeLimitSeconds, mipRelativeGap: o.mipRelativeGap, signal, backend: 'highs', start: f.start });
+  const result: SolveResult = solved.status === 'cancelled' && !o.signal?.aborted ? { ...solved, status: 'time-limit' } : solved;
   if (infeasibleStatuses.has(result.status)) {
     const why = await solver.explainInfeasibility(f.model, { rowPenalties: explanationRowPenalties(f), timeLimitSeconds: o.timeLimitSeconds });
     throw new SupplyChainError(SupplyChainErrorCode.infeasible, `the allocation is ${why.message}`, [], {
@@ -65,10 +76,10 @@ export async function allocate(solver: LinearSolver, network: Network, o: Alloca
   if (!result.hasSolution && f.milp && o.plan && result.status === 'time-limit') {
     // re-allocation without an incumbent in time: keep the plan's modules (clipped to what is still available) and solve the LP
     const fallback = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: o.timeLimitSeconds, signal: o.signal, backend: 'highs' });
-    if (fallback.hasSolution) return outcome(f, fallback, { buildMs, solveMs: performance.now() - ts }, { status: 'time-limit' });
+    if (fallback.hasSolution) return outcome(f, fallback, { buildMs, fixedModulesLpMs, solveMs: performance.now() - ts }, { status: 'time-limit' });
   }
   if (!result.hasSolution) throw new SupplyChainError(SupplyChainErrorCode.noSolution, `no allocation found (${result.status}${result.message ? `: ${result.message}` : ''})`);
-  return outcome(f, result, { buildMs, solveMs: performance.now() - ts });
+  return outcome(f, result, { buildMs, fixedModulesLpMs, solveMs: performance.now() - ts });
 }
 
 function outcome(f: Formulation, result: SolveResult, stageMs: Omit<AllocationStageMs, 'readMs'>, override: Partial<Allocation> = {}): AllocationOutcome {
@@ -86,9 +97,9 @@ function outcome(f: Formulation, result: SolveResult, stageMs: Omit<AllocationSt
  * 0.1 s later after which its worker gets `REALLOCATION_CANCEL_GRACE_MS` and is then ended. The
  * proposal is the MILP's incumbent when it is at least as good as the fixed-module LP's, else that
  * LP's solution (feasible) with its gap against the MILP's bound (100 when there is none).
- * Undefined when the plan's modules admit no solution (the caller solves cold).
+ * Only the fixed-module LP's time when the plan's modules admit no solution (the caller solves cold).
  */
-async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptions, t0: number, buildMs: number): Promise<AllocationOutcome | undefined> {
+async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptions, t0: number, buildMs: number): Promise<AllocationOutcome | { fixedModulesLpMs: number }> {
   const end = o.timeLimitSeconds === undefined ? undefined : t0 + o.timeLimitSeconds * 1000;
   const left = (reserveS: number) => (end === undefined ? undefined : Math.max(0.05, (end - performance.now()) / 1000 - reserveS));
   const deadline = (reserveS: number) => (end === undefined ? undefined : AbortSignal.timeout(Math.round(left(reserveS)! * 1000)));
@@ -96,7 +107,7 @@ async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptio
   const tf = performance.now();
   const fixed = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: left(REALLOCATION_RESERVE_S), signal: withCaller(deadline(REALLOCATION_RESERVE_S - 0.1)), backend: 'highs' });
   const fixedModulesLpMs = performance.now() - tf;
-  if (fixed.status !== 'optimal') return undefined;
+  if (fixed.status !== 'optimal') return { fixedModulesLpMs };
   const tm = performance.now();
   const solved = await solver.solve(f.model, {
     timeLimitSeconds: left(REALLOCATION_RESERVE_S),
