@@ -19,6 +19,11 @@ export interface WorkerSolverOptions {
   readonly retireAboveWasmBytes?: number;
   /** After a cancellation, how long the solver may take to return its incumbent before its worker is ended. Default 3 s. */
   readonly cancelGraceMs?: number;
+  /**
+   * When a worker is ended (cancel grace run out, memory retired), start its replacement at once so
+   * that it has loaded HiGHS (about a second) before the next solve. Default false: lazily.
+   */
+  readonly replaceEndedWorkers?: boolean;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -41,6 +46,7 @@ export class WorkerSolver implements LinearSolver {
   private readonly maxWorkers: number;
   private readonly retireAbove: number;
   private readonly graceMs: number;
+  private readonly replaceEnded: boolean;
   private readonly idle: Worker[] = [];
   private readonly busy = new Set<Worker>();
   private readonly waiting: Array<() => void> = [];
@@ -51,6 +57,7 @@ export class WorkerSolver implements LinearSolver {
     this.maxWorkers = Math.max(1, options.maxWorkers ?? 1);
     this.retireAbove = options.retireAboveWasmBytes ?? 2 ** 30;
     this.graceMs = options.cancelGraceMs ?? 3000;
+    this.replaceEnded = options.replaceEndedWorkers ?? false;
   }
 
   async solve(model: LinearModel, options: SolveOptions = {}): Promise<SolveResult> {
@@ -100,7 +107,14 @@ export class WorkerSolver implements LinearSolver {
     if (keep && !this.closed) {
       worker.unref();
       this.idle.push(worker);
-    } else void worker.terminate();
+    } else {
+      void worker.terminate();
+      if (this.replaceEnded && !this.closed && this.idle.length + this.busy.size < this.maxWorkers) {
+        const replacement = spawnSolveWorker({ preload: true });
+        replacement.unref();
+        this.idle.push(replacement);
+      }
+    }
     this.waiting.shift()?.();
   }
 
