@@ -29,7 +29,7 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 async function main(): Promise<void> {
-  const solver = new WorkerSolver();
+  const solver = new WorkerSolver({ replaceEndedWorkers: true });
   const lpSize = { sites: 50, products: 20, customers: 200, periods: 30 };
   const lpNetwork = parseNetwork(generateNetwork({ ...lpSize, formulation: 'lp' }));
   const lpBuild = formulate(lpNetwork);
