@@ -60,6 +60,11 @@ export class WorkerSolver implements LinearSolver {
     this.replaceEnded = options.replaceEndedWorkers ?? false;
   }
 
+  /** Worker threads started and waiting for a request (a replacement counts from its start). */
+  get idleWorkers(): number {
+    return this.idle.length;
+  }
+
   async solve(model: LinearModel, options: SolveOptions = {}): Promise<SolveResult> {
     const violations = optionViolations(options);
     if (violations.length > 0) throw new OptimizationError(OptimizationErrorCode.invalidOptions, `invalid solve options: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, { violations });
