@@ -9,6 +9,11 @@ export interface SolveOptions {
   readonly mipRelativeGap?: number;
   /** Aborting stops the solve; the best solution found so far is returned with status `cancelled`. */
   readonly signal?: AbortSignal;
+  /**
+   * After an abort, how long this solve may take to return its incumbent before its worker is ended
+   * (then the result has no solution), milliseconds. Default: the solver's `cancelGraceMs`.
+   */
+  readonly cancelGraceMs?: number;
   readonly backend?: BackendChoice;
   /** The caller needs shadow prices: `auto` then picks HiGHS (javascript-lp-solver reports none). */
   readonly duals?: boolean;

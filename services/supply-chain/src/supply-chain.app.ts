@@ -123,7 +123,7 @@ export async function startSupplyChainApp(o: SupplyChainAppOptions): Promise<Sup
     const now = o.now ?? (() => new Date());
     // without a fixed start the horizon rolls: period 0 is the day (UTC) the service started
     const network: Network = o.network.horizon.start ? o.network : { ...o.network, horizon: { ...o.network.horizon, start: startOfDay(now()) } };
-    const solver = new WorkerSolver();
+    const solver = new WorkerSolver({ replaceEndedWorkers: true });
     cleanups.push(() => solver.close());
     const coordinator = new SupplyCoordinator({
       store,

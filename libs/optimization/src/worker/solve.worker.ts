@@ -1,6 +1,6 @@
 // Worker-thread entry: solves one request at a time, synchronously, off the caller's event loop.
 // HiGHS is loaded once per worker and reused; each request's HiGHS model is disposed after use.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import highsLoader, { type Highs } from 'highs';
 import { solveWithHighs } from '../backends/highs.backend';
 import { solveWithJsLp } from '../backends/jslp.backend';
@@ -24,6 +24,8 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     return { id: request.id, ok: false, error: { code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? error) }, wasmMemoryBytes: highs.memoryBytes };
   }
 }
+
+if ((workerData as { preload?: boolean } | null)?.preload) highsPromise = highsLoader();
 
 parentPort?.on('message', (request: WorkerRequest) => {
   void handle(request).then((response) => parentPort?.postMessage(response));

@@ -13,11 +13,13 @@ function findTypeScriptRegister(from: string): string {
 /**
  * Starts a solve worker. From TypeScript sources (npm start, Jest, the CLI) the worker first loads
  * the repository's SWC register hook, as the main thread did; from compiled JavaScript it runs as is.
+ * `preload`: the worker loads HiGHS at once instead of on its first request.
  */
-export function spawnSolveWorker(): Worker {
+export function spawnSolveWorker(options: { readonly preload?: boolean } = {}): Worker {
   const ext = extname(__filename);
   const entry = join(__dirname, `solve.worker${ext}`);
-  if (ext !== '.ts') return new Worker(entry);
+  const workerData = { preload: options.preload ?? false };
+  if (ext !== '.ts') return new Worker(entry, { workerData });
   const register = findTypeScriptRegister(__dirname);
-  return new Worker(`require(${JSON.stringify(register)});\nrequire(${JSON.stringify(entry)});`, { eval: true });
+  return new Worker(`require(${JSON.stringify(register)});\nrequire(${JSON.stringify(entry)});`, { eval: true, workerData });
 }

@@ -154,10 +154,39 @@ describe('WorkerSolver (HiGHS and javascript-lp-solver in worker threads)', () =
     expect(ticks).toBeGreaterThan(30);
   });
 
+  it('honours a per-solve cancel grace: a zero grace returns at the abort, and the next solve gets a fresh worker', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const started = Date.now();
+    const result = await solver.solve(marketSplit(8, 5, 40), { signal: controller.signal, cancelGraceMs: 0 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(result.status).toBe('cancelled');
+    expect((await solver.solve(workshop())).status).toBe('optimal');
+  });
+
+  it('starts a replacement for an ended worker at once when asked, and otherwise only on the next request', async () => {
+    const idleAfterEnded = async (replaceEndedWorkers: boolean): Promise<number> => {
+      const pool = new WorkerSolver({ replaceEndedWorkers });
+      try {
+        await pool.solve(workshop());
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 300);
+        expect((await pool.solve(marketSplit(8, 5, 40), { signal: controller.signal, cancelGraceMs: 0 })).status).toBe('cancelled');
+        const idle = pool.idleWorkers;
+        expect((await pool.solve(workshop())).status).toBe('optimal');
+        return idle;
+      } finally {
+        await pool.close();
+      }
+    };
+    expect(await idleAfterEnded(false)).toBe(0);
+    expect(await idleAfterEnded(true)).toBe(1);
+  }, 30_000);
+
   it('rejects bad options field by field', async () => {
-    await expect(solver.solve(workshop(), { timeLimitSeconds: -1, mipRelativeGap: 2 })).rejects.toMatchObject({
+    await expect(solver.solve(workshop(), { timeLimitSeconds: -1, mipRelativeGap: 2, cancelGraceMs: -1 })).rejects.toMatchObject({
       code: 'OPTIMIZATION.INVALID_OPTIONS',
-      violations: [{ field: 'timeLimitSeconds' }, { field: 'mipRelativeGap' }],
+      violations: [{ field: 'timeLimitSeconds' }, { field: 'mipRelativeGap' }, { field: 'cancelGraceMs' }],
     });
   });
 });

@@ -19,6 +19,11 @@ export interface WorkerSolverOptions {
   readonly retireAboveWasmBytes?: number;
   /** After a cancellation, how long the solver may take to return its incumbent before its worker is ended. Default 3 s. */
   readonly cancelGraceMs?: number;
+  /**
+   * When a worker is ended (cancel grace run out, memory retired), start its replacement at once so
+   * that it has loaded HiGHS (about a second) before the next solve. Default false: lazily.
+   */
+  readonly replaceEndedWorkers?: boolean;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -28,6 +33,7 @@ function optionViolations(options: SolveOptions): FieldViolation[] {
   const v: FieldViolation[] = [];
   if (options.timeLimitSeconds !== undefined && !(options.timeLimitSeconds > 0 && Number.isFinite(options.timeLimitSeconds))) v.push({ field: 'timeLimitSeconds', description: 'must be a positive finite number of seconds' });
   if (options.mipRelativeGap !== undefined && !(options.mipRelativeGap >= 0 && options.mipRelativeGap < 1)) v.push({ field: 'mipRelativeGap', description: 'must be a fraction in [0, 1)' });
+  if (options.cancelGraceMs !== undefined && !(options.cancelGraceMs >= 0 && Number.isFinite(options.cancelGraceMs))) v.push({ field: 'cancelGraceMs', description: 'must be a non-negative finite number of milliseconds' });
   return v;
 }
 
@@ -40,6 +46,7 @@ export class WorkerSolver implements LinearSolver {
   private readonly maxWorkers: number;
   private readonly retireAbove: number;
   private readonly graceMs: number;
+  private readonly replaceEnded: boolean;
   private readonly idle: Worker[] = [];
   private readonly busy = new Set<Worker>();
   private readonly waiting: Array<() => void> = [];
@@ -50,15 +57,21 @@ export class WorkerSolver implements LinearSolver {
     this.maxWorkers = Math.max(1, options.maxWorkers ?? 1);
     this.retireAbove = options.retireAboveWasmBytes ?? 2 ** 30;
     this.graceMs = options.cancelGraceMs ?? 3000;
+    this.replaceEnded = options.replaceEndedWorkers ?? false;
+  }
+
+  /** Worker threads started and waiting for a request (a replacement counts from its start). */
+  get idleWorkers(): number {
+    return this.idle.length;
   }
 
   async solve(model: LinearModel, options: SolveOptions = {}): Promise<SolveResult> {
     const violations = optionViolations(options);
     if (violations.length > 0) throw new OptimizationError(OptimizationErrorCode.invalidOptions, `invalid solve options: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, { violations });
     const backend = chooseBackend(options.backend, modelSize(model), options.duals ?? false);
-    const { signal, ...serializable } = options;
+    const { signal, cancelGraceMs, ...serializable } = options;
     // names stay here: the worker needs only the arrays (explanations, which report names, send them)
-    const response = await this.run({ kind: 'solve', backend, model: withoutNames(model), options: serializable }, signal, options.timeLimitSeconds);
+    const response = await this.run({ kind: 'solve', backend, model: withoutNames(model), options: serializable }, signal, options.timeLimitSeconds, cancelGraceMs);
     if (response === 'cancelled') return cancelledBeforeStart(backend);
     if (response.kind !== 'solve') throw new OptimizationError(OptimizationErrorCode.solverFailed, 'solve worker answered another request');
     return response.result;
@@ -100,11 +113,18 @@ export class WorkerSolver implements LinearSolver {
     if (keep && !this.closed) {
       worker.unref();
       this.idle.push(worker);
-    } else void worker.terminate();
+    } else {
+      void worker.terminate();
+      if (this.replaceEnded && !this.closed && this.idle.length + this.busy.size < this.maxWorkers) {
+        const replacement = spawnSolveWorker({ preload: true });
+        replacement.unref();
+        this.idle.push(replacement);
+      }
+    }
     this.waiting.shift()?.();
   }
 
-  private async run(job: Job, signal: AbortSignal | undefined, timeLimitSeconds: number | undefined): Promise<Extract<WorkerResponse, { ok: true }> | 'cancelled'> {
+  private async run(job: Job, signal: AbortSignal | undefined, timeLimitSeconds: number | undefined, graceMs = this.graceMs): Promise<Extract<WorkerResponse, { ok: true }> | 'cancelled'> {
     const worker = await this.acquire(signal);
     if (!worker) return 'cancelled';
     const id = this.nextId++;
@@ -135,7 +155,7 @@ export class WorkerSolver implements LinearSolver {
       };
       const onAbort = (): void => {
         Atomics.store(stop, 0, 1);
-        timers.push(setTimeout(() => hardStop('cancelled'), this.graceMs));
+        timers.push(setTimeout(() => hardStop('cancelled'), graceMs));
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       if (signal) signal.addEventListener('abort', onAbort, { once: true });

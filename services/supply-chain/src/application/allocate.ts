@@ -17,11 +17,30 @@ export interface AllocateOptions {
   readonly relax?: boolean;
 }
 
+/** Wall-clock time of each stage of an allocation, ms (a solve includes the hand-over to its worker thread). */
+export interface AllocationStageMs {
+  readonly buildMs: number;
+  /** Re-allocation: the LP with the plan's modules fixed. */
+  readonly fixedModulesLpMs?: number;
+  /** The MILP (re-allocation: from the fixed-module LP's solution), or the LP of an LP network. */
+  readonly solveMs?: number;
+  readonly readMs: number;
+}
+
 export interface AllocationOutcome {
   readonly allocation: Allocation;
   readonly formulation: Formulation;
   readonly result: SolveResult;
+  readonly stageMs: AllocationStageMs;
 }
+
+/**
+ * Of a re-allocation's budget, what is kept back after the last solve for reading its solution and
+ * appending the proposal (s); the MILP's time limit and deadline end that much earlier.
+ */
+export const REALLOCATION_RESERVE_S = 0.5;
+/** How long an interrupted re-allocation MILP may take to hand back its incumbent before its worker is ended (ms). */
+export const REALLOCATION_CANCEL_GRACE_MS = 250;
 
 const infeasibleStatuses = new Set<SolveResult['status']>(['infeasible', 'infeasible-or-unbounded']);
 
@@ -29,11 +48,24 @@ const infeasibleStatuses = new Set<SolveResult['status']>(['infeasible', 'infeas
 export async function allocate(solver: LinearSolver, network: Network, o: AllocateOptions = {}): Promise<AllocationOutcome> {
   const t0 = performance.now();
   const f = formulate(network, { plan: o.plan, relax: o.relax });
+  const buildMs = performance.now() - t0;
+  let fixedModulesLpMs: number | undefined;
+  let timeLimitSeconds = o.timeLimitSeconds;
+  let signal = o.signal;
   if (f.milp && o.plan) {
-    const warm = await reallocate(solver, f, o, t0);
-    if (warm) return warm;
+    const warm = await reallocate(solver, f, o, t0, buildMs);
+    if ('allocation' in warm) return warm;
+    fixedModulesLpMs = warm.fixedModulesLpMs;
+    if (timeLimitSeconds !== undefined) {
+      // solved cold: what is left of the budget, as HiGHS' time limit and as a deadline (the default cancel grace keeps a late incumbent)
+      timeLimitSeconds = Math.max(0.05, timeLimitSeconds - (performance.now() - t0) / 1000 - REALLOCATION_RESERVE_S);
+      const deadline = AbortSignal.timeout(Math.round(timeLimitSeconds * 1000) + 100);
+      signal = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
+    }
   }
-  const result = await solver.solve(f.model, { timeLimitSeconds: o.timeLimitSeconds, mipRelativeGap: o.mipRelativeGap, signal: o.signal, backend: 'highs', start: f.start });
+  const ts = performance.now();
+  const solved = await solver.solve(f.model, { timeLimitSeconds, mipRelativeGap: o.mipRelativeGap, signal, backend: 'highs', start: f.start });
+  const result: SolveResult = solved.status === 'cancelled' && !o.signal?.aborted ? { ...solved, status: 'time-limit' } : solved;
   if (infeasibleStatuses.has(result.status)) {
     const why = await solver.explainInfeasibility(f.model, { rowPenalties: explanationRowPenalties(f), timeLimitSeconds: o.timeLimitSeconds });
     throw new SupplyChainError(SupplyChainErrorCode.infeasible, `the allocation is ${why.message}`, [], {
@@ -44,33 +76,54 @@ export async function allocate(solver: LinearSolver, network: Network, o: Alloca
   if (!result.hasSolution && f.milp && o.plan && result.status === 'time-limit') {
     // re-allocation without an incumbent in time: keep the plan's modules (clipped to what is still available) and solve the LP
     const fallback = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: o.timeLimitSeconds, signal: o.signal, backend: 'highs' });
-    if (fallback.hasSolution) return { allocation: { ...readAllocation(f, fallback), status: 'time-limit' }, formulation: f, result: fallback };
+    if (fallback.hasSolution) return outcome(f, fallback, { buildMs, fixedModulesLpMs, solveMs: performance.now() - ts }, { status: 'time-limit' });
   }
   if (!result.hasSolution) throw new SupplyChainError(SupplyChainErrorCode.noSolution, `no allocation found (${result.status}${result.message ? `: ${result.message}` : ''})`);
-  return { allocation: readAllocation(f, result), formulation: f, result };
+  return outcome(f, result, { buildMs, fixedModulesLpMs, solveMs: performance.now() - ts });
+}
+
+function outcome(f: Formulation, result: SolveResult, stageMs: Omit<AllocationStageMs, 'readMs'>, override: Partial<Allocation> = {}): AllocationOutcome {
+  const tr = performance.now();
+  const allocation = { ...readAllocation(f, result), ...override };
+  return { allocation, formulation: f, result, stageMs: { ...stageMs, readMs: performance.now() - tr } };
 }
 
 /**
  * Re-allocation warm-started from the plan in force, within `timeLimitSeconds` counted from `t0`
  * (formulation included): first the LP with the plan's modules fixed (clipped to what is still
  * available), a complete feasible solution; then the MILP from that solution as MIP start, in what
- * is left of the time. HiGHS thus always holds an incumbent and stops at the gap or the limit with
- * the best it has. Undefined when the plan's modules admit no solution (the caller solves cold).
+ * is left of the time less `REALLOCATION_RESERVE_S`. The MILP has that as HiGHS' own `time_limit`
+ * and, in case HiGHS is in a phase that checks neither its clock nor the interrupt, a deadline
+ * 0.1 s later after which its worker gets `REALLOCATION_CANCEL_GRACE_MS` and is then ended. The
+ * proposal is the MILP's incumbent when it is at least as good as the fixed-module LP's, else that
+ * LP's solution (feasible) with its gap against the MILP's bound (100 when there is none).
+ * Only the fixed-module LP's time when the plan's modules admit no solution (the caller solves cold).
  */
-async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptions, t0: number): Promise<AllocationOutcome | undefined> {
-  const left = () => (o.timeLimitSeconds === undefined ? undefined : Math.max(0.2, o.timeLimitSeconds - (performance.now() - t0) / 1000));
-  // HiGHS checks its time limit only now and then (on a loaded machine seconds apart): the deadline also interrupts it
-  const deadline = o.timeLimitSeconds === undefined ? undefined : AbortSignal.timeout(Math.round(left()! * 1000));
-  const signal = deadline && o.signal ? AbortSignal.any([deadline, o.signal]) : (deadline ?? o.signal);
-  const fixed = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: left(), signal, backend: 'highs' });
-  if (fixed.status !== 'optimal') return undefined;
-  const solved = await solver.solve(f.model, { timeLimitSeconds: left(), mipRelativeGap: o.mipRelativeGap, signal, backend: 'highs', start: completeStart(f, fixed.values) });
+async function reallocate(solver: LinearSolver, f: Formulation, o: AllocateOptions, t0: number, buildMs: number): Promise<AllocationOutcome | { fixedModulesLpMs: number }> {
+  const end = o.timeLimitSeconds === undefined ? undefined : t0 + o.timeLimitSeconds * 1000;
+  const left = (reserveS: number) => (end === undefined ? undefined : Math.max(0.05, (end - performance.now()) / 1000 - reserveS));
+  const deadline = (reserveS: number) => (end === undefined ? undefined : AbortSignal.timeout(Math.round(left(reserveS)! * 1000)));
+  const withCaller = (d: AbortSignal | undefined) => (d && o.signal ? AbortSignal.any([d, o.signal]) : (d ?? o.signal));
+  const tf = performance.now();
+  const fixed = await solver.solve(withModulesOfPlan(f), { timeLimitSeconds: left(REALLOCATION_RESERVE_S), signal: withCaller(deadline(REALLOCATION_RESERVE_S - 0.1)), backend: 'highs' });
+  const fixedModulesLpMs = performance.now() - tf;
+  if (fixed.status !== 'optimal') return { fixedModulesLpMs };
+  const tm = performance.now();
+  const solved = await solver.solve(f.model, {
+    timeLimitSeconds: left(REALLOCATION_RESERVE_S),
+    mipRelativeGap: o.mipRelativeGap,
+    signal: withCaller(deadline(REALLOCATION_RESERVE_S - 0.1)),
+    cancelGraceMs: end === undefined ? undefined : REALLOCATION_CANCEL_GRACE_MS,
+    backend: 'highs',
+    start: completeStart(f, fixed.values),
+  });
+  const stageMs = { buildMs, fixedModulesLpMs, solveMs: performance.now() - tm };
   const mip: SolveResult = solved.status === 'cancelled' && !o.signal?.aborted ? { ...solved, status: 'time-limit' } : solved;
   const tolerance = 1e-6 * Math.max(1, Math.abs(fixed.objective ?? 0));
-  if (mip.hasSolution && (mip.objective ?? Infinity) <= (fixed.objective ?? Infinity) + tolerance) return { allocation: readAllocation(f, mip), formulation: f, result: mip };
-  // HiGHS refused the start and found nothing better in time: the plan's modules, production and shipments re-optimised around them
+  if (mip.hasSolution && (mip.objective ?? Infinity) <= (fixed.objective ?? Infinity) + tolerance) return outcome(f, mip, stageMs);
+  // the MILP found nothing better in time (or its worker was ended): the plan's modules, production and shipments re-optimised around them
   const gapPercent = mip.bestBound !== undefined && fixed.objective !== undefined ? (100 * Math.abs(fixed.objective - mip.bestBound)) / Math.max(Math.abs(fixed.objective), 1e-9) : 100;
-  return { allocation: { ...readAllocation(f, fixed), status: 'time-limit', gapPercent }, formulation: f, result: fixed };
+  return outcome(f, fixed, stageMs, { status: 'time-limit', gapPercent });
 }
 
 /** Binding limits with shadow prices of an allocation (MILP: the LP with its integers fixed). */

@@ -11,7 +11,7 @@ import { periodAt, type Network, type Order } from '../domain/network.schema';
 import { ORDER_EVENT_TYPES, ORDER_STREAM_CATEGORY, orderDecider, orderStreamId, type OrderCommand, type OrderEvent, type OrderState } from '../domain/order.decider';
 import { capacityLossOf, type SuspectedLoss } from '../domain/loss-capacity';
 import { parseOrder } from '../domain/parse-network';
-import { allocate, type AllocateOptions, type AllocationOutcome } from './allocate';
+import { allocate, type AllocateOptions, type AllocationOutcome, type AllocationStageMs } from './allocate';
 import type { Outbox } from './outbox.port';
 import { SerialQueue } from './serial-queue';
 
@@ -47,7 +47,7 @@ export class SupplyCoordinator {
   private version = -1;
   private readonly orders = new Map<string, OrderState>();
   /** The last solve, kept for explanations (formulation and solution of `allocationId`). */
-  private lastOutcome?: { allocationId: string; outcome: AllocationOutcome };
+  private lastOutcome?: { allocationId: string; outcome: AllocationOutcome; appendMs: number };
 
   constructor(readonly deps: CoordinatorDeps) {}
 
@@ -115,8 +115,9 @@ export class SupplyCoordinator {
         ...(current && { plan: toCurrentPlan(current.allocation, frozenPeriods, this.deps.deviationPenaltyPerT) }),
       });
       const proposal: ProposedAllocation = { allocationId: randomUUID(), trigger, at: this.deps.now().toISOString(), frozenPeriods, allocation: outcome.allocation };
+      const ta = performance.now();
       await this.append({ type: 'ProposeAllocation', data: proposal }, metadata);
-      this.lastOutcome = { allocationId: proposal.allocationId, outcome };
+      this.lastOutcome = { allocationId: proposal.allocationId, outcome, appendMs: performance.now() - ta };
       progress({ phase: 'done', message: `${outcome.allocation.status}, objective ${outcome.allocation.objective}, gap ${outcome.allocation.gapPercent.toFixed(3)} %` });
       return proposal;
     });
@@ -125,6 +126,12 @@ export class SupplyCoordinator {
   /** The solve behind an allocation, if it is the last one solved in this process. */
   outcomeOf(allocationId: string): AllocationOutcome | undefined {
     return this.lastOutcome?.allocationId === allocationId ? this.lastOutcome.outcome : undefined;
+  }
+
+  /** Wall-clock ms of each stage behind an allocation (formulation, solves, reading, appending the proposal), if it is the last one solved in this process. */
+  stageMsOf(allocationId: string): (AllocationStageMs & { appendMs: number }) | undefined {
+    const last = this.lastOutcome;
+    return last?.allocationId === allocationId ? { ...last.outcome.stageMs, appendMs: last.appendMs } : undefined;
   }
 
   async publish(allocationId: string, by: string): Promise<{ publishedAt: string; sites: string[] }> {

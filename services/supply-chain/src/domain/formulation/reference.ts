@@ -1,6 +1,6 @@
 import { terms } from '@reflux/optimization';
 import type { CurrentPlan } from '../allocation';
-import { periodLabel, type FormulationContext } from './context';
+import { periodLabel, type FormulationContext, type RowMeaning } from './context';
 import { lostTPerPeriod, makeLimitT, type ProductionVariables } from './production';
 import type { TransportVariables } from './transport';
 
@@ -30,7 +30,7 @@ export function formulateReference(ctx: FormulationContext, prod: ProductionVari
     start.values.push(on);
     if (p.period < F) {
       ctx.b.setBounds(prod.on[s][k][p.period], on, on);
-      ctx.row(`frozen:make:${p.site}/${p.process}:${periodLabel(p.period)}`, terms().add(prod.make[s][k][p.period], 1), siteLoss ? 0 : made, made, { kind: 'frozen', text: `frozen production of ${p.process} at ${p.site} in period ${p.period}`, unit: 't' });
+      frozenRow(ctx, `frozen:make:${p.site}/${p.process}:${periodLabel(p.period)}`, prod.make[s][k][p.period], siteLoss ? 0 : made, made, { kind: 'frozen', text: `frozen production of ${p.process} at ${p.site} in period ${p.period}`, unit: 't' });
     } else planned.set(prod.make[s][k][p.period], p.quantityT);
   }
   const shipIndex = new Map(transport.shipments.map((s) => [`${ctx.network.lanes[s.lane].id}|${s.material}|${s.period}`, s.column]));
@@ -39,7 +39,7 @@ export function formulateReference(ctx: FormulationContext, prod: ProductionVari
     if (column === undefined) continue; // the lane closed or the material may no longer travel on it
     // a committed departure from a site that a disruption now stops may fall short, never exceed the plan
     const short = F > sh.period && disrupted(ctx, prod, laneOrigin(ctx, sh.lane), sh.period);
-    if (sh.period < F) ctx.row(`frozen:ship:${sh.lane}/${sh.material}:${periodLabel(sh.period)}`, terms().add(column, 1), short ? 0 : sh.quantityT, sh.quantityT, { kind: 'frozen', text: `committed shipment of ${sh.material} on ${sh.lane} departing in period ${sh.period}`, unit: 't' });
+    if (sh.period < F) frozenRow(ctx, `frozen:ship:${sh.lane}/${sh.material}:${periodLabel(sh.period)}`, column, short ? 0 : sh.quantityT, sh.quantityT, { kind: 'frozen', text: `committed shipment of ${sh.material} on ${sh.lane} departing in period ${sh.period}`, unit: 't' });
     else planned.set(column, sh.quantityT);
   }
   if (F > 0) {
@@ -72,6 +72,22 @@ export function formulateReference(ctx: FormulationContext, prod: ProductionVari
     ctx.row(name, terms().add(column, 1).add(up, -1).add(down, 1), r, r);
   }
   return start;
+}
+
+/**
+ * The plan's quantities are read rounded to 1e-6 t (`readAllocation`), so frozen quantities tied by
+ * a bill of material or a stock balance can disagree by a few 1e-6 t, more than the solver's
+ * feasibility tolerance: each frozen row may give up to this much, at a price no saving outweighs.
+ */
+export const FROZEN_ROUNDING_T = 1e-5;
+const FROZEN_ROUNDING_PENALTY_PER_T = 1e6;
+
+function frozenRow(ctx: FormulationContext, name: string, column: number, lower: number, upper: number, meaning: RowMeaning): void {
+  const up = ctx.col(`${name}:round+`, { upper: FROZEN_ROUNDING_T });
+  const down = ctx.col(`${name}:round-`, { upper: FROZEN_ROUNDING_T });
+  ctx.cost(up, FROZEN_ROUNDING_PENALTY_PER_T, 'planChanges');
+  ctx.cost(down, FROZEN_ROUNDING_PENALTY_PER_T, 'planChanges');
+  ctx.row(name, terms().add(column, 1).add(up, -1).add(down, 1), lower, upper, meaning);
 }
 
 function laneOrigin(ctx: FormulationContext, laneId: string): number {
