@@ -231,6 +231,7 @@ async function main(): Promise<void> {
 
   // 2. stalled clients: they connect, then stop reading; events keep coming (4 KB each).
   const heapBeforeMB = await steadyHeapMB(metricsPort);
+  const ringBeforeMB = (await gatewayMetric(metricsPort, 'reflux_gateway_ring_bytes')) / 2 ** 20;
   const stalled = await Promise.all(Array.from({ length: STALLED }, () => openClient(`${base}/v1/events`, token, agent, () => undefined)));
   for (const s of stalled) s.pause();
   const padding = 'x'.repeat(4000);
@@ -242,6 +243,7 @@ async function main(): Promise<void> {
     await sleep(1000 / (RATE_PER_S * 5));
   }
   const heapAfterMB = await steadyHeapMB(metricsPort);
+  const ringAfterMB = (await gatewayMetric(metricsPort, 'reflux_gateway_ring_bytes')) / 2 ** 20;
   for (const s of stalled) s.destroy();
 
   gateway.kill('SIGTERM');
@@ -285,6 +287,8 @@ async function main(): Promise<void> {
       stalledEvents: stallEvents,
       stalledEventBytes: 4000,
       stalledClientsHeapGrowthMB: round1(heapAfterMB - heapBeforeMB),
+      // of which the shared live window (bounded by GATEWAY_RING_BYTES / _EVENTS) filling with the stall's 4 KB events: there with or without clients
+      ringGrowthMB: round1(ringAfterMB - ringBeforeMB),
       loadAverage1m: round1(loadavg()[0]),
     }),
   );
