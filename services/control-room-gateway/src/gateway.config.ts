@@ -26,7 +26,7 @@ export const gatewayConfigSchema = extendPlatformConfig({
   GATEWAY_RING_EVENTS: env.int({ min: 100, max: 1_000_000 }, { default: 20_000 }),
   GATEWAY_RING_BYTES: env.int({ min: 1 << 20, max: 2 ** 31 - 1 }, { default: 64 << 20 }),
   /** Bytes buffered in the gateway per client before it stops writing to it. */
-  GATEWAY_CLIENT_BUFFER_BYTES: env.int({ min: 4096, max: 64 << 20 }, { default: 256 << 10 }),
+  GATEWAY_CLIENT_BUFFER_BYTES: env.int({ min: 4096, max: 64 << 20 }, { default: 64 << 10 }),
   GATEWAY_CATCH_UP_BATCH: env.int({ min: 10, max: 10_000 }, { default: 500 }),
   GATEWAY_CONCURRENT_CATCH_UPS: env.int({ min: 1, max: 100 }, { default: 4 }),
   GATEWAY_HEARTBEAT_MS: env.int({ min: 1000, max: 300_000 }, { default: 15_000 }),
