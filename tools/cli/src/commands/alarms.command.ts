@@ -62,7 +62,7 @@ export function registerAlarmsCommands(program: Command): void {
         shelvedUntil: a.shelfExpiryTime ? fromTimestamp(a.shelfExpiryTime) : null,
       }));
       createOutput(o.json === true).result(rows, () =>
-        rows.length === 0 ? 'no active alarms' : table(['alarm', 'priority', 'status', 'raised', 'value', 'limit', 'area', 'console'], rows.map((r) => [r.alarmId, r.priority, r.status, r.raised, r.value, r.limit, r.area, r.console])),
+        rows.length === 0 ? 'no active alarms' : table(['alarm', 'priority', 'status', 'raised', 'value', 'limit', 'area', 'console'], rows.map((r) => [r.alarmId, r.priority, r.status, r.raised, significant(r.value), significant(r.limit), r.area, r.console])),
       );
     });
 
@@ -91,4 +91,9 @@ export function registerAlarmsCommands(program: Command): void {
       const rows = entries.map((e) => ({ time: fromTimestamp(e.time), alarmId: e.alarmId, event: e.eventType, actor: e.actor, reason: e.reason, value: e.value ?? null, text: e.text }));
       createOutput(o.json === true).result(rows, () => table(['time', 'alarm', 'event', 'by', 'reason', 'value'], rows.map((r) => [r.time, r.alarmId, r.event, r.actor, r.text || r.reason, r.value])));
     });
+}
+
+/** A reading for the table, six significant digits (the JSON output keeps the value as sent). */
+function significant(value: number | null): string {
+  return value === null ? '' : String(Number(value.toPrecision(6)));
 }
